@@ -1,0 +1,33 @@
+// normlab-cli: the command-line face of the compute library (QtCore only).
+#include "cli_commands.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace {
+
+const char* kUsage =
+    "usage: normlab-cli <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run     one normalization step: outputs, statistics, gradients, inverse -> DIR\n"
+    "  bench   time a normalization on random input, print JSON\n"
+    "\n"
+    "normlab-cli <command> --help shows the options of a command.\n";
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("normlab-cli");
+    QStringList args = QCoreApplication::arguments().mid(1);
+    if (args.isEmpty() || args.first() == "--help" || args.first() == "-h" || args.first() == "help") {
+        QTextStream(args.isEmpty() ? stderr : stdout) << kUsage;
+        return args.isEmpty() ? normlab::app::kExitInvalid : normlab::app::kExitOk;
+    }
+    const QString command = args.takeFirst();
+    if (command == "run") return normlab::app::runCommand(args);
+    if (command == "bench") return normlab::app::benchCommand(args);
+    QTextStream(stderr) << "normlab-cli: unknown command '" << command << "'\n\n" << kUsage;
+    return normlab::app::kExitInvalid;
+}

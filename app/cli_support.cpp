@@ -1,0 +1,81 @@
+#include "cli_support.h"
+
+#include "spec_json.h"
+
+#include "normlab/npy.h"
+
+#include <QFile>
+#include <QTextStream>
+
+namespace normlab::app {
+
+void printError(const QString& message) {
+    QTextStream err(stderr);
+    err << "normlab-cli: " << message << Qt::endl;
+}
+
+std::optional<int> parseCommandLine(QCommandLineParser& parser, const QString& command,
+                                    const QString& description, const QStringList& arguments,
+                                    const QStringList& required) {
+    parser.setApplicationDescription(description);
+    const QCommandLineOption help(QStringList{"h", "help"}, "Show this help.");
+    parser.addOption(help);
+    if (!parser.parse(QStringList{"normlab-cli " + command} + arguments)) {
+        printError(parser.errorText() + " (see normlab-cli " + command + " --help)");
+        return 2;
+    }
+    if (parser.isSet(help)) {
+        QTextStream(stdout) << parser.helpText().replace("normlab-cli " + command + " [options]",
+                                                         "normlab-cli " + command + " [options]");
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        printError("unexpected argument '" + parser.positionalArguments().first() + "'");
+        return 2;
+    }
+    for (const QString& name : required)
+        if (!parser.isSet(name)) {
+            printError("--" + name + " is required (see normlab-cli " + command + " --help)");
+            return 2;
+        }
+    return std::nullopt;
+}
+
+bool loadSpec(const QString& path, NormSpec& spec) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        printError("cannot read " + path);
+        return false;
+    }
+    const SpecParseResult parsed = parseSpecJson(file.read(1 << 20));
+    if (!parsed.error.isEmpty()) {
+        printError(path + ": " + parsed.error);
+        return false;
+    }
+    spec = parsed.spec;
+    return true;
+}
+
+bool loadNpy(const QString& path, const char* what, Tensor& out) {
+    NpyReadResult r = readNpy(path.toStdString());
+    if (!r.ok()) {
+        printError(QString("%1 (%2): %3").arg(what, path, QString::fromStdString(r.error)));
+        return false;
+    }
+    out = std::move(r.tensor);
+    return true;
+}
+
+Backend* chooseBackend(const QString& name) {
+    const auto kind = backendFromName(name.toStdString());
+    if (!kind) {
+        printError("--backend must be cpu or cuda, got '" + name + "'");
+        return nullptr;
+    }
+    std::string why;
+    Backend* backend = backendFor(*kind, &why);
+    if (!backend) printError(QString::fromStdString(why));
+    return backend;
+}
+
+} // namespace normlab::app

@@ -1,0 +1,124 @@
+// normlab-cli run: one forward (+ backward) pass written to an output directory.
+#include "cli_commands.h"
+#include "cli_support.h"
+#include "output_directory.h"
+
+#include "normlab/normalize.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+
+namespace normlab::app {
+
+namespace {
+
+QJsonValue finiteOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
+
+QByteArray reportJson(const NormSpec& spec, const NormInputs& inputs, const NormResult& r) {
+    QJsonObject o;
+    o["variant"] = QString::fromStdString(std::string(variantName(spec.variant)));
+    QJsonArray shape;
+    for (auto d : inputs.input.shape()) shape.append(double(d));
+    o["shape"] = shape;
+    o["dtype"] = QString::fromStdString(std::string(dtypeName(spec.dtype)));
+    o["backend"] = QString::fromStdString(r.backend);
+    o["elapsed_ms"] = r.elapsedMs;
+    o["num_batches_tracked"] = double(r.numBatchesTracked);
+    o["max_reconstruction_error"] = finiteOrNull(r.maxReconstructionError);
+    QJsonArray diagnostics;
+    for (const Diagnostic& d : r.diagnostics)
+        diagnostics.append(QJsonObject{{"severity", QString::fromStdString(std::string(severityName(d.severity)))},
+                                       {"code", QString::fromStdString(d.code)},
+                                       {"message", QString::fromStdString(d.message)}});
+    o["diagnostics"] = diagnostics;
+    return QJsonDocument(o).toJson(QJsonDocument::Indented);
+}
+
+} // namespace
+
+int runCommand(const QStringList& arguments) {
+    QCommandLineParser parser;
+    struct TensorOption {
+        const char* name;
+        const char* help;
+        Tensor NormInputs::*member;
+    };
+    const TensorOption tensorOptions[] = {
+        {"input", "Input tensor X.npy (float32/float64, rank 1..5).", &NormInputs::input},
+        {"weight", "Affine weight (gamma).", &NormInputs::weight},
+        {"bias", "Affine bias (beta).", &NormInputs::bias},
+        {"channel-weight", "batch_channel_norm channel-stage weight [G].", &NormInputs::channelWeight},
+        {"channel-bias", "batch_channel_norm channel-stage bias [G].", &NormInputs::channelBias},
+        {"running-mean", "Running mean before this step (default 0).", &NormInputs::runningMean},
+        {"running-var", "Running variance before this step (default 1).", &NormInputs::runningVar},
+        {"grad-output", "Upstream gradient dy (input's shape): also compute gradients.", &NormInputs::gradOutput},
+        {"lengths", "int64 [N]: element (n, ..., l) is valid iff l < lengths[n].", &NormInputs::lengths},
+        {"mask", "bool/uint8, input's shape: 1 = valid.", &NormInputs::mask},
+    };
+    parser.addOption({"spec", "Normalization spec (JSON, see SPEC.md).", "SPEC.json"});
+    parser.addOption({"out", "Output directory (created, written atomically).", "DIR"});
+    for (const auto& t : tensorOptions) parser.addOption({t.name, t.help, "FILE.npy"});
+    parser.addOption({"num-batches-tracked", "num_batches_tracked before this step (default 0).", "K"});
+    parser.addOption({"backend", "cpu (default) or cuda.", "NAME", "cpu"});
+    if (auto code = parseCommandLine(parser, "run",
+                                     "Run one normalization step and write outputs, statistics, gradients, "
+                                     "running statistics, the inverse and report.json to DIR.",
+                                     arguments, {"spec", "input", "out"}))
+        return *code;
+
+    NormSpec spec;
+    if (!loadSpec(parser.value("spec"), spec)) return kExitInvalid;
+    NormInputs inputs;
+    for (const auto& t : tensorOptions)
+        if (parser.isSet(t.name) && !loadNpy(parser.value(t.name), t.name, inputs.*(t.member)))
+            return kExitInvalid;
+    if (parser.isSet("num-batches-tracked")) {
+        bool ok = false;
+        inputs.numBatchesTracked = parser.value("num-batches-tracked").toLongLong(&ok);
+        if (!ok || inputs.numBatchesTracked < 0) {
+            printError("--num-batches-tracked must be a non-negative integer");
+            return kExitInvalid;
+        }
+    }
+    Backend* backend = chooseBackend(parser.value("backend"));
+    if (!backend) return kExitInvalid;
+
+    const NormResult result = normalize(spec, inputs, *backend);
+    if (!result.ok()) {
+        printError(QString::fromStdString(result.error));
+        return kExitInvalid;
+    }
+
+    OutputDirectory out(parser.value("out"));
+    QString error = out.open();
+    auto write = [&](const char* name, const Tensor& t) {
+        if (error.isEmpty() && !t.isNull()) error = out.writeNpy(name, t);
+    };
+    write("output.npy", result.output);
+    write("mean.npy", result.mean);
+    write("var.npy", result.var);
+    write("count.npy", result.count);
+    write("channel_mean.npy", result.channelMean);
+    write("channel_var.npy", result.channelVar);
+    write("reconstruction.npy", result.reconstruction);
+    write("logdet.npy", result.logdet);
+    write("grad_input.npy", result.gradInput);
+    write("grad_weight.npy", result.gradWeight);
+    write("grad_bias.npy", result.gradBias);
+    write("grad_channel_weight.npy", result.gradChannelWeight);
+    write("grad_channel_bias.npy", result.gradChannelBias);
+    write("running_mean.npy", result.runningMean);
+    write("running_var.npy", result.runningVar);
+    if (error.isEmpty()) error = out.writeFile("report.json", reportJson(spec, inputs, result));
+    if (error.isEmpty()) error = out.commit();
+    if (!error.isEmpty()) {
+        printError(error);
+        return kExitInvalid;
+    }
+    return kExitOk;
+}
+
+} // namespace normlab::app

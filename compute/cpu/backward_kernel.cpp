@@ -1,0 +1,203 @@
+// Backward pass in two reads of (x, dy) per slice, one write of dx.
+// With g = dy * w, xhat = (x - mean) * r and n valid elements:
+//   A  = sum(g),  B = sum(g * (x - mean))                  (pass 1, training graph only)
+//   dx = r*g - r*A/n - (x - mean) * r^3 * B/n               (pass 2; A term only if centered)
+//   dx = r*g                                                (constant statistics)
+//   dw[p] = sum(dy * xhat), db[p] = sum(dy)
+// Row form (span == 1, parameters change per element, LayerNorm): dw/db from per-thread
+// partial vectors filled during pass 2. Run form (span > 1): pass 1 keeps per-(slice, p)
+// sums S1 = sum(dy), S2 = sum(dy * (x - mean)), from which A, B and dw = r*S2, db = S1
+// follow without another pass over the data (ATen's GroupNorm trick).
+#include "cpu_kernels.h"
+#include "run_segments.h"
+#include "thread_pool.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace normlab::cpu {
+
+namespace {
+
+struct SliceCoefficients {
+    double k0 = 0;  // constant term
+    double kx = 0;  // coefficient of (x - mean)
+};
+
+SliceCoefficients coefficientsFor(double A, double B, double r, double n, bool centered,
+                                  bool trainingGraph) {
+    if (!trainingGraph || n <= 0) return {};
+    return {centered ? -r * A / n : 0.0, -r * r * r * B / n};
+}
+
+template <class T>
+void backwardRows(const KernelView& view, const T* x, const T* dy, const double* mean,
+                  const double* rstd, const std::int64_t* count, const double* w, bool centered,
+                  bool trainingGraph, T* dx, double* dweight, double* dbias) {
+    const SliceLayout& L = view.layout;
+    const std::int64_t block = L.paramInner;
+    const std::int64_t P = L.numParams();
+    const bool wantParams = dweight || dbias;
+    ThreadPool& pool = ThreadPool::instance();
+    std::vector<double> partial(wantParams ? std::size_t(pool.threads()) * 2 * P : 0, 0.0);
+    auto zero = [&](std::int64_t at, std::int64_t len) { std::fill_n(dx + at, len, T(0)); };
+
+    pool.parallelFor(L.slices, sliceGrain(L), [&](std::int64_t first, std::int64_t last, int slot) {
+        double* pw = wantParams ? partial.data() + std::size_t(slot) * 2 * P : nullptr;
+        double* pb = wantParams ? pw + P : nullptr;
+        for (std::int64_t m = first; m < last; ++m) {
+            const double mu = mean[m], r = rstd[m], n = double(count[m]);
+            const std::int64_t pbase = L.param(m, 0);
+            const double* wm = w + pbase;
+            double A = 0, B = 0;
+            if (trainingGraph && n > 0) {
+                for (std::int64_t o = 0; o < L.outer; ++o) {
+                    const std::int64_t base = (o * L.slices + m) * block;
+                    forSegments(
+                        view.validity, L.sample(o, m, 0), base, block,
+                        [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
+                            const std::int64_t p0 = at - base;
+                            const SumPair s = lanedSum2(len, [&](std::int64_t i) {
+                                const bool ok = !mask || mask[i];
+                                const double g = ok ? double(dy[at + i]) * wm[p0 + i] : 0.0;
+                                const double d = ok ? double(x[at + i]) - mu : 0.0;
+                                return SumPair{g, g * d};
+                            });
+                            A += s.first;
+                            B += s.second;
+                        },
+                        kNoInvalid);
+                }
+            }
+            const SliceCoefficients k = coefficientsFor(A, B, r, n, centered, trainingGraph);
+            for (std::int64_t o = 0; o < L.outer; ++o) {
+                const std::int64_t base = (o * L.slices + m) * block;
+                forSegments(
+                    view.validity, L.sample(o, m, 0), base, block,
+                    [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
+                        const std::int64_t p0 = at - base;
+                        for (std::int64_t i = 0; i < len; ++i) {
+                            const bool ok = !mask || mask[i];
+                            const double g = double(dy[at + i]);
+                            const double d = double(x[at + i]) - mu;
+                            dx[at + i] = ok ? T(r * g * wm[p0 + i] + k.kx * d + k.k0) : T(0);
+                            if (wantParams && ok) {
+                                pw[pbase + p0 + i] += g * d * r;
+                                pb[pbase + p0 + i] += g;
+                            }
+                        }
+                    },
+                    zero);
+            }
+        }
+    });
+    if (!wantParams) return;
+    for (int slot = 0; slot < pool.threads(); ++slot) {
+        const double* pw = partial.data() + std::size_t(slot) * 2 * P;
+        for (std::int64_t p = 0; p < P; ++p) {
+            if (dweight) dweight[p] += pw[p];
+            if (dbias) dbias[p] += pw[P + p];
+        }
+    }
+}
+
+template <class T>
+void backwardRuns(const KernelView& view, const T* x, const T* dy, const double* mean,
+                  const double* rstd, const std::int64_t* count, const double* w, bool centered,
+                  bool trainingGraph, T* dx, double* dweight, double* dbias) {
+    const SliceLayout& L = view.layout;
+    const std::int64_t block = L.paramInner * L.span;
+    const bool wantParams = dweight || dbias;
+    const bool needSums = wantParams || trainingGraph;
+    std::vector<double> s1(needSums ? L.slices * L.paramInner : 0, 0.0);
+    std::vector<double> s2(s1.size(), 0.0);
+    auto zero = [&](std::int64_t at, std::int64_t len) { std::fill_n(dx + at, len, T(0)); };
+
+    ThreadPool::instance().parallelFor(L.slices, sliceGrain(L), [&](std::int64_t first,
+                                                                   std::int64_t last, int) {
+        for (std::int64_t m = first; m < last; ++m) {
+            const double mu = mean[m], r = rstd[m], n = double(count[m]);
+            double A = 0, B = 0;
+            if (needSums && n > 0) {
+                for (std::int64_t p = 0; p < L.paramInner; ++p) {
+                    double sumDy = 0, sumDyD = 0;
+                    for (std::int64_t o = 0; o < L.outer; ++o) {
+                        const std::int64_t runBegin = (o * L.slices + m) * block + p * L.span;
+                        forSegments(
+                            view.validity, L.sample(o, m, p), runBegin, L.span,
+                            [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
+                                const SumPair s = lanedSum2(len, [&](std::int64_t i) {
+                                    const bool ok = !mask || mask[i];
+                                    const double g = ok ? double(dy[at + i]) : 0.0;
+                                    const double d = ok ? double(x[at + i]) - mu : 0.0;
+                                    return SumPair{g, g * d};
+                                });
+                                sumDy += s.first;
+                                sumDyD += s.second;
+                            },
+                            kNoInvalid);
+                    }
+                    s1[m * L.paramInner + p] = sumDy;
+                    s2[m * L.paramInner + p] = sumDyD;
+                    const double wp = w[L.param(m, p)];
+                    A += wp * sumDy;
+                    B += wp * sumDyD;
+                }
+            }
+            const SliceCoefficients k = coefficientsFor(A, B, r, n, centered, trainingGraph);
+            for (std::int64_t o = 0; o < L.outer; ++o) {
+                for (std::int64_t p = 0; p < L.paramInner; ++p) {
+                    const double k1 = r * w[L.param(m, p)];
+                    const std::int64_t runBegin = (o * L.slices + m) * block + p * L.span;
+                    forSegments(
+                        view.validity, L.sample(o, m, p), runBegin, L.span,
+                        [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
+                            const T* xs = x + at;
+                            const T* gs = dy + at;
+                            T* out = dx + at;
+                            if (mask) {
+                                for (std::int64_t i = 0; i < len; ++i) {
+                                    const double v = k1 * double(gs[i]) + k.kx * (double(xs[i]) - mu) + k.k0;
+                                    out[i] = mask[i] ? T(v) : T(0);
+                                }
+                            } else {
+                                for (std::int64_t i = 0; i < len; ++i)
+                                    out[i] = T(k1 * double(gs[i]) + k.kx * (double(xs[i]) - mu) + k.k0);
+                            }
+                        },
+                        zero);
+                }
+            }
+        }
+    });
+    if (!wantParams) return;
+    for (std::int64_t m = 0; m < L.slices; ++m) {
+        if (count[m] <= 0) continue;
+        for (std::int64_t p = 0; p < L.paramInner; ++p) {
+            const std::int64_t k = L.param(m, p);
+            if (dweight) dweight[k] += rstd[m] * s2[m * L.paramInner + p];
+            if (dbias) dbias[k] += s1[m * L.paramInner + p];
+        }
+    }
+}
+
+} // namespace
+
+template <class T>
+void backward(const KernelView& view, const T* x, const T* dy, const double* mean,
+              const double* rstd, const std::int64_t* count, const double* weight, bool centered,
+              bool trainingGraph, T* dx, double* dweight, double* dbias) {
+    if (view.layout.span == 1)
+        backwardRows(view, x, dy, mean, rstd, count, weight, centered, trainingGraph, dx, dweight, dbias);
+    else
+        backwardRuns(view, x, dy, mean, rstd, count, weight, centered, trainingGraph, dx, dweight, dbias);
+}
+
+template void backward<float>(const KernelView&, const float*, const float*, const double*,
+                              const double*, const std::int64_t*, const double*, bool, bool,
+                              float*, double*, double*);
+template void backward<double>(const KernelView&, const double*, const double*, const double*,
+                               const double*, const std::int64_t*, const double*, bool, bool,
+                               double*, double*, double*);
+
+} // namespace normlab::cpu

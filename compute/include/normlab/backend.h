@@ -1,0 +1,86 @@
+// The device seam (DESIGN.md rule 2): every kernel is declared once here and implemented
+// by the CPU backend (cpu/, the oracle) and the CUDA backend (cuda/) with this signature.
+//
+// Kernels assume validated, contiguous input in layout order (normlab/layout.h). Element
+// pointers (x, y, dy, dx) have the dtype of the view; statistics are float64 arrays of one
+// entry per slice; weight and bias are float64 arrays of layout.numParams() entries, never
+// null (the caller fills 1 and 0). Invalid (masked-out) elements take part in no statistic
+// and are written as 0.
+#pragma once
+
+#include "normlab/dtype.h"
+#include "normlab/layout.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace normlab {
+
+enum class BackendKind { Cpu, Cuda };
+std::string_view backendName(BackendKind kind);  // "cpu", "cuda"
+std::optional<BackendKind> backendFromName(std::string_view name);
+
+// Which elements are valid, in layout order. At most one form is set; none = all valid.
+struct Validity {
+    // One byte per element, nonzero = valid.
+    const std::uint8_t* mask = nullptr;
+    // Per sample n: within every run, each consecutive `chunk` elements hold a valid
+    // prefix of lengths[n] (0 <= lengths[n] <= chunk) elements. Needs span % chunk == 0.
+    const std::int64_t* lengths = nullptr;
+    std::int64_t chunk = 1;
+};
+
+struct KernelView {
+    SliceLayout layout;
+    DType dtype = DType::Float32;
+    Validity validity;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual BackendKind kind() const = 0;
+    // Empty when usable, otherwise a sentence saying why not.
+    virtual std::string unavailableReason() const = 0;
+    // CPU: worker threads; CUDA: streaming multiprocessors.
+    virtual int parallelism() const = 0;
+
+    // Per slice: count of valid elements, mean and biased variance (two-pass, float64
+    // accumulation). centered=false (RMSNorm): mean = 0, var = mean(x^2).
+    // A slice without valid elements gets count 0 and NaN statistics.
+    virtual void sliceStats(const KernelView& view, const void* x, bool centered, double* mean,
+                            double* var, std::int64_t* count) = 0;
+
+    // y = (x - mean[m]) * rstd[m] * w[param] + b[param].
+    virtual void forward(const KernelView& view, const void* x, const double* mean,
+                         const double* rstd, const double* weight, const double* bias,
+                         void* y) = 0;
+
+    // Gradients of sum(dy * y). trainingGraph: mean/rstd are functions of x (mean only
+    // when centered); otherwise constants. With g = dy * w and xhat = (x - mean) * rstd,
+    //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat))   (training)
+    //   dx = rstd * g                                        (constant statistics)
+    // means over the valid elements of the slice (mean(g) only when centered; for
+    // RMSNorm mean = 0). dweight/dbias (float64, numParams
+    // entries each, may be null) receive sum(dy * xhat) and sum(dy) per parameter.
+    virtual void backward(const KernelView& view, const void* x, const void* dy,
+                          const double* mean, const double* rstd, const std::int64_t* count,
+                          const double* weight, bool centered, bool trainingGraph, void* dx,
+                          double* dweight, double* dbias) = 0;
+
+    // x = (y - b[param]) / w[param] * scale[m] + mean[m]  (scale = sqrt(var + eps)).
+    virtual void inverse(const KernelView& view, const void* y, const double* mean,
+                         const double* scale, const double* weight, const double* bias,
+                         void* x) = 0;
+};
+
+Backend& cpuBackend();
+// The CUDA backend if compiled in and a device is present; otherwise nullptr and `why`
+// says which of the two is missing.
+Backend* cudaBackend(std::string* why);
+// Either of the above by kind.
+Backend* backendFor(BackendKind kind, std::string* why);
+
+} // namespace normlab

@@ -1,0 +1,73 @@
+// The compute entry point: validate a (spec, inputs) pair once, run the forward pass,
+// running-statistics update, backward pass and inverse on a backend, and return it all.
+//
+// Numerics (every backend): per-slice mean and variance by the two-pass algorithm with a
+// float64 accumulator (mean first, then the sum of squared deviations from it), so data
+// whose mean is 1e4 times its spread keeps its variance; never E[x^2] - E[x]^2.
+// Normalisation uses the biased variance; running_var is updated with the unbiased one.
+#pragma once
+
+#include "normlab/backend.h"
+#include "normlab/diagnostics.h"
+#include "normlab/spec.h"
+#include "normlab/tensor.h"
+
+#include <string>
+#include <vector>
+
+namespace normlab {
+
+struct NormInputs {
+    Tensor input;  // float32 or float64 (cast to spec.dtype)
+    // Optional tensors: null means PyTorch's default (weights 1, biases 0, running
+    // mean 0, running var 1).
+    Tensor weight, bias;                // [C], or normalized_shape for layer/rms norm
+    Tensor channelWeight, channelBias;  // batch_channel_norm channel stage, [G]
+    Tensor runningMean, runningVar;
+    std::int64_t numBatchesTracked = 0;
+    Tensor gradOutput;  // dy; null: no backward pass
+    Tensor lengths;     // int [N]: element (n, ..., l) valid iff l < lengths[n]
+    Tensor mask;        // bool/uint8 of the input's shape: 1 = valid
+};
+
+struct RunOptions {
+    bool inverse = true;  // reconstruction, its error, logdet
+};
+
+struct NormResult {
+    // Empty on success; otherwise the PyTorch-equivalent message and nothing else is set.
+    std::string error;
+    std::vector<Diagnostic> diagnostics;
+
+    Tensor output;
+    Tensor mean, var;  // statistics the forward pass used (statsShape); var biased
+    Tensor count;      // int64, valid elements per slice
+    Tensor channelMean, channelVar, channelCount;  // batch_channel_norm channel stage
+
+    bool tracksRunningStats = false;
+    Tensor runningMean, runningVar;  // after the update (training) or as given (eval)
+    std::int64_t numBatchesTracked = 0;
+
+    Tensor gradInput, gradWeight, gradBias;
+    Tensor gradChannelWeight, gradChannelBias;
+
+    Tensor reconstruction;  // inverse(output) with the stored statistics
+    double maxReconstructionError = 0.0;
+    Tensor logdet;  // [N]
+
+    double elapsedMs = 0.0;
+    std::string backend;
+
+    bool ok() const { return error.empty(); }
+};
+
+NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& backend,
+                     const RunOptions& options = {});
+
+// The classic normalizing-flow bug, for teaching: invert `output` with statistics
+// re-estimated from `output` itself (slice by slice) instead of the stored ones.
+// Returns the would-be input; compare it with the real one.
+Tensor invertReestimating(const NormSpec& spec, const NormInputs& inputs, const Tensor& output,
+                          Backend& backend);
+
+} // namespace normlab

@@ -1,0 +1,74 @@
+// A dense, contiguous (C order) tensor of rank 0..5 owning its storage.
+// Value semantics: copies are deep. Storage is 64-byte aligned.
+#pragma once
+
+#include "normlab/dtype.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace normlab {
+
+using Shape = std::vector<std::int64_t>;
+
+inline constexpr int kMaxRank = 5;
+
+// Product of the sizes; 1 for rank 0. Saturates at INT64_MAX instead of overflowing.
+std::int64_t numElements(const Shape& shape);
+// PyTorch's spelling of a size list: "[2, 4, 8, 8]".
+std::string shapeToString(const Shape& shape);
+
+class Tensor {
+public:
+    Tensor() = default;
+    // Zero-filled.
+    static Tensor zeros(Shape shape, DType type);
+    // Contents unspecified: for outputs that a kernel overwrites completely.
+    static Tensor uninitialized(Shape shape, DType type);
+    static Tensor filled(Shape shape, DType type, double value);
+    // Values are converted to `type` (rounded for floats, truncated for integers).
+    static Tensor fromValues(Shape shape, DType type, const std::vector<double>& values);
+
+    Tensor(const Tensor& other);
+    Tensor& operator=(const Tensor& other);
+    Tensor(Tensor&&) noexcept = default;
+    Tensor& operator=(Tensor&&) noexcept = default;
+
+    // A default-constructed tensor is "absent" (used for optional inputs).
+    bool isNull() const { return !data_; }
+    const Shape& shape() const { return shape_; }
+    int rank() const { return static_cast<int>(shape_.size()); }
+    DType dtype() const { return dtype_; }
+    std::int64_t size() const { return numel_; }
+    std::size_t byteSize() const { return static_cast<std::size_t>(numel_) * dtypeSize(dtype_); }
+
+    void* raw() { return data_.get(); }
+    const void* raw() const { return data_.get(); }
+    // Typed access; the caller must have checked dtype().
+    template <class T> T* data() { return static_cast<T*>(raw()); }
+    template <class T> const T* data() const { return static_cast<const T*>(raw()); }
+
+    // Converting element access (any dtype), for tests, small tensors and conversions.
+    double at(std::int64_t index) const;
+    void set(std::int64_t index, double value);
+    std::vector<double> toVector() const;
+
+    Tensor castTo(DType type) const;
+    // Same data, new shape with the same element count.
+    Tensor reshaped(Shape shape) const;
+
+private:
+    Tensor(Shape shape, DType type);
+
+    struct AlignedDelete {
+        void operator()(std::byte* p) const;
+    };
+    Shape shape_;
+    DType dtype_ = DType::Float32;
+    std::int64_t numel_ = 0;
+    std::unique_ptr<std::byte[], AlignedDelete> data_;
+};
+
+} // namespace normlab

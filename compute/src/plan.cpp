@@ -1,0 +1,502 @@
+#include "plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+#include <string>
+
+namespace normlab::detail {
+
+namespace {
+
+std::int64_t product(const Shape& s, std::size_t from, std::size_t to) {
+    std::int64_t p = 1;
+    for (std::size_t i = from; i < to && i < s.size(); ++i) p *= s[i];
+    return p;
+}
+
+std::string num(std::int64_t v) { return std::to_string(v); }
+
+std::string formatDouble(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// PyTorch's rank message for the module that fits `variant`.
+std::string rankError(const std::string& expected, int rank) {
+    return "expected " + expected + " input (got " + num(rank) + "D input)";
+}
+
+struct Checker {
+    Plan& plan;
+    const NormSpec& spec;
+    const NormInputs& inputs;
+    const Shape& shape;
+    int rank;
+    bool masked;
+
+    bool fail(std::string message) {
+        if (plan.error.empty()) plan.error = std::move(message);
+        return false;
+    }
+    void warn(std::string code, std::string message) {
+        plan.warnings.push_back({Severity::Warning, std::move(code), std::move(message)});
+    }
+    std::int64_t channels() const { return shape[1]; }
+    std::int64_t batch() const { return shape[0]; }
+    std::int64_t spatial() const { return product(shape, 2, shape.size()); }
+
+    void mismatchWarning(std::int64_t numFeatures, const char* module) {
+        warn("num_features_mismatch",
+             std::string(module) + ": the input has " + num(channels()) +
+                 " channels at dim=1 but num_features=" + num(numFeatures) +
+                 ". Nothing uses num_features because affine=False and there are no running "
+                 "statistics, so PyTorch runs without complaint (before 2.1 silently; from 2.1 "
+                 "InstanceNorm warns \"input's size at dim=1 does not match num_features. You "
+                 "can silence this warning by not passing in num_features, which is not used "
+                 "because affine=False\").");
+    }
+};
+
+// Lengths index the last axis: usable as "valid prefix per chunk" when that axis is the
+// innermost part of `span`.
+void setPrefix(Stage& stage, const Shape& shape, bool lastAxisInSpan) {
+    const std::int64_t last = shape.back();
+    stage.lengthsArePrefix = lastAxisInSpan && stage.layout.span % last == 0 && stage.layout.span >= last;
+    stage.lengthChunk = stage.lengthsArePrefix ? last : 1;
+}
+
+Stage batchNormStage(const Shape& shape) {
+    Stage s;
+    const std::int64_t N = shape[0], C = shape[1];
+    s.layout.outer = N;
+    s.layout.slices = C;
+    s.layout.span = product(shape, 2, shape.size());
+    s.layout.paramMod = C;
+    s.layout.batch = N;
+    s.layout.batchPlace = BatchPlace::Outer;
+    s.statsShape = {C};
+    s.paramShape = {C};
+    s.runningShape = {C};
+    setPrefix(s, shape, shape.size() >= 3);
+    return s;
+}
+
+// GroupNorm-shaped stage: slices (n, g); perChannelParams: parameters per channel
+// (GroupNorm) or per group (batch_channel_norm's channel stage).
+Stage groupStage(const Shape& shape, std::int64_t groups, bool perChannelParams) {
+    Stage s;
+    const std::int64_t N = shape[0], C = shape[1];
+    s.layout.slices = N * groups;
+    s.layout.paramInner = perChannelParams ? C / groups : 1;
+    s.layout.span = (perChannelParams ? 1 : C / groups) * product(shape, 2, shape.size());
+    s.layout.paramMod = groups;
+    s.layout.batch = N;
+    s.layout.batchPlace = BatchPlace::Slices;
+    s.statsShape = {N, groups};
+    s.paramShape = {perChannelParams ? C : groups};
+    setPrefix(s, shape, shape.size() >= 3);
+    return s;
+}
+
+bool planBatchNorm(Checker& c, StagePlan& sp) {
+    const NormSpec& spec = c.spec;
+    if (c.rank < 2) return c.fail(rankError("2D or 3D", c.rank));
+    if (spec.training && !c.masked && c.batch() * c.spatial() == 1)
+        return c.fail("Expected more than 1 value per channel when training, got input size " +
+                      shapeToString(c.shape));
+    const std::int64_t nf = spec.numFeatures.value_or(c.channels());
+    if (nf != c.channels()) {
+        if (spec.trackRunningStats)
+            return c.fail("running_mean should contain " + num(c.channels()) + " elements not " + num(nf));
+        if (spec.affine)
+            return c.fail("weight should contain " + num(c.channels()) + " elements not " + num(nf));
+        c.mismatchWarning(nf, "BatchNorm");
+    }
+    sp.stage = batchNormStage(c.shape);
+    const bool useBatchStats = spec.training || !spec.trackRunningStats;
+    sp.source = useBatchStats ? StatsSource::Batch : StatsSource::Running;
+    sp.updatesRunning = spec.training && spec.trackRunningStats;
+    return true;
+}
+
+bool planInstanceNorm(Checker& c, StagePlan& sp) {
+    const NormSpec& spec = c.spec;
+    if (c.rank < 3) return c.fail(rankError("3D, 4D or 5D", c.rank));
+    const std::int64_t nf = spec.numFeatures.value_or(c.channels());
+    if (nf != c.channels()) {
+        if (spec.affine)
+            return c.fail("expected input's size at dim=1 to match num_features (" + num(nf) +
+                          "), but got: " + num(c.channels()) + ".");
+        c.mismatchWarning(nf, "InstanceNorm");
+    }
+    const bool useInputStats = spec.training || !spec.trackRunningStats;
+    if (useInputStats && !c.masked && c.spatial() == 1)
+        return c.fail("Expected more than 1 spatial element when training, got input size " +
+                      shapeToString(c.shape));
+    if (nf != c.channels() && spec.trackRunningStats)
+        // PyTorch repeats running_mean N times and feeds [1, N*C, ...] to batch_norm.
+        return c.fail("running_mean should contain " + num(c.batch() * c.channels()) +
+                      " elements not " + num(c.batch() * nf));
+    if (spec.trackRunningStats && spec.training && !spec.momentum)
+        return c.fail("instance_norm: momentum=None (cumulative average) is not supported: "
+                      "PyTorch's InstanceNorm passes momentum straight to instance_norm(), which "
+                      "needs a float");
+    Stage& s = sp.stage;
+    const std::int64_t N = c.batch(), C = c.channels();
+    s.layout.slices = N * C;
+    s.layout.span = c.spatial();
+    s.layout.paramMod = C;
+    s.layout.batch = N;
+    s.layout.batchPlace = BatchPlace::Slices;
+    s.statsShape = {N, C};
+    s.paramShape = {C};
+    s.runningShape = {C};
+    setPrefix(s, c.shape, true);
+    sp.source = useInputStats ? StatsSource::Batch : StatsSource::Running;
+    sp.updatesRunning = spec.training && spec.trackRunningStats;
+    return true;
+}
+
+bool planLayerNorm(Checker& c, StagePlan& sp, bool centered) {
+    const NormSpec& spec = c.spec;
+    const char* name = centered ? "layer_norm" : "rms_norm";
+    const Shape& ns = spec.normalizedShape;
+    if (ns.empty()) return c.fail(std::string(name) + " needs normalized_shape (the trailing dims to normalise over)");
+    const std::size_t k = ns.size();
+    bool fits = k <= c.shape.size();
+    for (std::size_t i = 0; fits && i < k; ++i) fits = c.shape[c.shape.size() - k + i] == ns[i];
+    if (!fits) {
+        std::string star = "[*";
+        for (auto d : ns) star += ", " + num(d);
+        return c.fail("Given normalized_shape=" + shapeToString(ns) + ", expected input with shape " +
+                      star + "], but got input of size" + shapeToString(c.shape));
+    }
+    Stage& s = sp.stage;
+    const std::size_t lead = c.shape.size() - k;
+    s.layout.slices = product(c.shape, 0, lead);
+    s.layout.paramInner = product(c.shape, lead, c.shape.size());
+    s.layout.span = 1;
+    s.layout.paramMod = 1;
+    s.layout.batch = c.batch();
+    s.layout.batchPlace = lead > 0 ? BatchPlace::Slices : BatchPlace::ParamInner;
+    s.statsShape = Shape(c.shape.begin(), c.shape.begin() + std::ptrdiff_t(lead));
+    s.paramShape = ns;
+    s.centered = centered;
+    return true;
+}
+
+bool planGroupNorm(Checker& c, StagePlan& sp) {
+    const NormSpec& spec = c.spec;
+    if (c.rank < 2) return c.fail("Expected at least 2 dimensions for input tensor but received " + num(c.rank));
+    if (!spec.numGroups) return c.fail("group_norm needs num_groups");
+    const std::int64_t G = *spec.numGroups;
+    if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
+    const std::int64_t nf = spec.numFeatures.value_or(c.channels());
+    if (nf % G != 0) return c.fail("num_channels must be divisible by num_groups");
+    if (c.channels() % G != 0)
+        return c.fail("Expected number of channels in input to be divisible by num_groups, but got "
+                      "input of shape " + shapeToString(c.shape) + " and num_groups=" + num(G));
+    if (nf != c.channels()) {
+        if (spec.affine)
+            return c.fail("Expected weight to be a vector of size equal to the number of channels in "
+                          "input, but got weight of shape [" + num(nf) + "] and input of shape " +
+                          shapeToString(c.shape));
+        c.mismatchWarning(nf, "GroupNorm");
+    }
+    sp.stage = groupStage(c.shape, G, true);
+    return true;
+}
+
+bool planBatchChannelNorm(Checker& c, StagePlan& batchStage, StagePlan& channelStage) {
+    const NormSpec& spec = c.spec;
+    if (c.rank < 2) return c.fail(rankError("2D to 5D", c.rank));
+    if (!spec.numGroups) return c.fail("batch_channel_norm needs num_groups (channel-stage groups)");
+    const std::int64_t G = *spec.numGroups;
+    if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
+    const std::int64_t nf = spec.numFeatures.value_or(c.channels());
+    if (nf != c.channels())
+        return c.fail("expected input's size at dim=1 to match num_features (" + num(nf) +
+                      "), but got: " + num(c.channels()) + ".");
+    if (c.channels() % G != 0)
+        return c.fail("Expected number of channels in input to be divisible by num_groups, but got "
+                      "input of shape " + shapeToString(c.shape) + " and num_groups=" + num(G));
+    if (spec.estimate && !spec.trackRunningStats)
+        return c.fail("batch_channel_norm with estimate=true normalises with running estimates, so "
+                      "track_running_stats must be true");
+    if (!spec.estimate && spec.training && !c.masked && c.batch() * c.spatial() == 1)
+        return c.fail("Expected more than 1 value per channel when training, got input size " +
+                      shapeToString(c.shape));
+    batchStage.stage = batchNormStage(c.shape);
+    if (spec.estimate) {
+        batchStage.source = spec.training ? StatsSource::UpdatedEstimates : StatsSource::Running;
+        batchStage.unbiasedRunningVar = false;  // labml EstimatedBatchNorm: biased var
+    } else {
+        batchStage.source = (spec.training || !spec.trackRunningStats) ? StatsSource::Batch
+                                                                        : StatsSource::Running;
+    }
+    batchStage.updatesRunning = spec.training && spec.trackRunningStats;
+    channelStage.stage = groupStage(c.shape, G, false);
+    return true;
+}
+
+bool planCustom(Checker& c, StagePlan& sp) {
+    const NormSpec& spec = c.spec;
+    if (c.rank < 2) return c.fail("custom normalization needs an input with at least 2 dims (N, C, ...), got " + num(c.rank) + "D");
+    if (spec.reduceAxes.empty()) return c.fail("custom normalization needs reduce_axes");
+    std::set<int> reduce;
+    for (int a : spec.reduceAxes) {
+        const int axis = a < 0 ? a + c.rank : a;
+        if (axis < 0 || axis >= c.rank)
+            return c.fail("reduce_axes: axis " + num(a) + " is out of range for a " + num(c.rank) + "D input");
+        if (!reduce.insert(axis).second) return c.fail("reduce_axes: axis " + num(a) + " is repeated");
+    }
+    const std::int64_t C = c.channels();
+    const bool grouped = spec.numGroups.has_value();
+    std::int64_t G = 1;
+    if (grouped) {
+        G = *spec.numGroups;
+        if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
+        if (!reduce.count(1))
+            return c.fail("num_groups splits the channel axis into groups to reduce over, so reduce_axes must contain 1");
+        if (C % G != 0)
+            return c.fail("Expected number of channels in input to be divisible by num_groups, but got "
+                          "input of shape " + shapeToString(c.shape) + " and num_groups=" + num(G));
+    }
+    const std::int64_t nf = spec.numFeatures.value_or(C);
+    if (nf != C) {
+        if (spec.affine || spec.trackRunningStats)
+            return c.fail("expected input's size at dim=1 to match num_features (" + num(nf) +
+                          "), but got: " + num(C) + ".");
+        c.mismatchWarning(nf, "custom");
+    }
+    // Axes in layout order: [0 if reduced] [kept] [channel part if reduced] [other reduced].
+    // The channel's kept part (its group) is the last kept axis when grouped.
+    const bool channelReduced = reduce.count(1) > 0;
+    std::vector<int> kept, rest;
+    for (int a = 0; a < c.rank; ++a) {
+        if (a == 0 || a == 1) continue;
+        (reduce.count(a) ? rest : kept).push_back(a);
+    }
+    std::vector<int> order;
+    if (reduce.count(0)) order.push_back(0);
+    std::vector<int> keptOrder;
+    if (!reduce.count(0)) keptOrder.push_back(0);
+    if (!channelReduced) keptOrder.push_back(1);
+    keptOrder.insert(keptOrder.end(), kept.begin(), kept.end());
+    if (grouped) keptOrder.push_back(1);  // its group index; Cg follows as first reduced axis
+    // Keep the channel's kept position in input order when it is not grouped.
+    if (!channelReduced) std::sort(keptOrder.begin(), keptOrder.end());
+    order.insert(order.end(), keptOrder.begin(), keptOrder.end());
+    if (channelReduced && !grouped) order.push_back(1);
+    order.insert(order.end(), rest.begin(), rest.end());
+
+    Stage& s = sp.stage;
+    SliceLayout& L = s.layout;
+    L.batch = c.batch();
+    L.outer = reduce.count(0) ? c.batch() : 1;
+    L.batchPlace = reduce.count(0) ? BatchPlace::Outer : BatchPlace::Slices;
+    L.slices = 1;
+    for (int a : keptOrder) {
+        const std::int64_t size = (a == 1 && grouped) ? G : c.shape[std::size_t(a)];
+        L.slices *= size;
+        s.statsShape.push_back(size);
+    }
+    L.paramInner = channelReduced ? (grouped ? C / G : C) : 1;
+    L.span = 1;
+    for (int a : rest) L.span *= c.shape[std::size_t(a)];
+    if (channelReduced) {
+        L.paramMod = grouped ? G : 1;
+        L.paramDiv = 1;
+    } else {
+        L.paramMod = C;
+        std::int64_t after = 1;
+        bool seen = false;
+        for (int a : keptOrder) {
+            if (seen) after *= c.shape[std::size_t(a)];
+            if (a == 1) seen = true;
+        }
+        L.paramDiv = after;
+    }
+    s.paramShape = {C};
+    s.runningShape = s.statsShape;
+    if (L.batchPlace == BatchPlace::Slices) s.runningShape.erase(s.runningShape.begin());
+    if (s.runningShape.empty()) s.runningShape = {1};
+    const bool identity = std::is_sorted(order.begin(), order.end());
+    if (!identity) s.permutation = order;
+    const int last = c.rank - 1;
+    setPrefix(s, c.shape, last >= 2 && !rest.empty() && rest.back() == last);
+    const bool useBatchStats = spec.training || !spec.trackRunningStats;
+    sp.source = useBatchStats ? StatsSource::Batch : StatsSource::Running;
+    sp.updatesRunning = spec.training && spec.trackRunningStats;
+    return true;
+}
+
+bool checkOptional(Checker& c, const Tensor& t, const char* name, const Shape& expected) {
+    if (t.isNull()) return true;
+    if (!isFloating(t.dtype()))
+        return c.fail(std::string(name) + " must be float32 or float64, got " + std::string(dtypeName(t.dtype())));
+    if (t.shape() != expected)
+        return c.fail(std::string(name) + " has shape " + shapeToString(t.shape()) + ", expected " +
+                      shapeToString(expected));
+    return true;
+}
+
+bool checkUnused(Checker& c, const Tensor& t, const char* name, const char* why) {
+    if (t.isNull()) return true;
+    return c.fail(std::string(name) + " was given but " + why);
+}
+
+bool checkMask(Checker& c) {
+    const NormInputs& in = c.inputs;
+    if (!in.lengths.isNull() && !in.mask.isNull())
+        return c.fail("give either lengths or a mask, not both");
+    if (!in.lengths.isNull()) {
+        const Tensor& L = in.lengths;
+        if (L.dtype() != DType::Int64 && L.dtype() != DType::Int32)
+            return c.fail("lengths must be int64 or int32, got " + std::string(dtypeName(L.dtype())));
+        if (L.shape() != Shape{c.batch()})
+            return c.fail("lengths has shape " + shapeToString(L.shape()) + ", expected [" + num(c.batch()) +
+                          "] (one length per sample)");
+        const std::int64_t last = c.shape.back();
+        for (std::int64_t n = 0; n < L.size(); ++n) {
+            const double v = L.at(n);
+            if (v < 0 || v > double(last))
+                return c.fail("lengths[" + num(n) + "] = " + num(std::int64_t(v)) +
+                              " is outside 0.." + num(last) + " (the size of the last axis)");
+        }
+    }
+    if (!in.mask.isNull()) {
+        if (in.mask.dtype() != DType::Bool && in.mask.dtype() != DType::UInt8)
+            return c.fail("mask must be bool or uint8, got " + std::string(dtypeName(in.mask.dtype())));
+        if (in.mask.shape() != c.shape)
+            return c.fail("mask has shape " + shapeToString(in.mask.shape()) + ", expected the input's shape " +
+                          shapeToString(c.shape));
+    }
+    return true;
+}
+
+} // namespace
+
+Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
+    Plan plan;
+    const Tensor& x = inputs.input;
+    if (x.isNull()) {
+        plan.error = "no input tensor";
+        return plan;
+    }
+    const Shape& shape = x.shape();
+    Checker c{plan, spec, inputs, shape, x.rank(), !inputs.lengths.isNull() || !inputs.mask.isNull()};
+    if (!isFloating(x.dtype())) {
+        c.fail("input must be float32 or float64, got " + std::string(dtypeName(x.dtype())));
+        return plan;
+    }
+    if (!isFloating(spec.dtype)) {
+        c.fail("dtype must be float32 or float64");
+        return plan;
+    }
+    if (x.rank() < 1) {
+        c.fail("input must have at least 1 dimension, got a scalar");
+        return plan;
+    }
+    if (x.size() == 0) {
+        c.fail("input has no elements (shape " + shapeToString(shape) + ")");
+        return plan;
+    }
+    plan.dtype = spec.dtype;
+    if (spec.eps) {
+        if (!(*spec.eps >= 0) || !std::isfinite(*spec.eps)) {
+            c.fail("eps must be a non-negative number, got " + formatDouble(*spec.eps));
+            return plan;
+        }
+        plan.eps = *spec.eps;
+    } else {
+        if (spec.variant != Variant::RmsNorm) {
+            c.fail("eps: null is only meaningful for rms_norm");
+            return plan;
+        }
+        plan.eps = machineEpsilon(spec.dtype);
+    }
+    if (spec.momentum && !std::isfinite(*spec.momentum)) {
+        c.fail("momentum must be a finite number or null");
+        return plan;
+    }
+    if (inputs.numBatchesTracked < 0) {
+        c.fail("num_batches_tracked must be non-negative");
+        return plan;
+    }
+
+    const bool hasRunning = spec.variant == Variant::BatchNorm || spec.variant == Variant::InstanceNorm ||
+                            spec.variant == Variant::BatchChannelNorm || spec.variant == Variant::Custom;
+    if (!hasRunning && spec.trackRunningStats) {
+        c.fail(std::string(variantName(spec.variant)) +
+               " has no running statistics; track_running_stats must be false");
+        return plan;
+    }
+
+    bool ok = false;
+    plan.stages.resize(spec.variant == Variant::BatchChannelNorm ? 2 : 1);
+    switch (spec.variant) {
+    case Variant::BatchNorm: ok = planBatchNorm(c, plan.stages[0]); break;
+    case Variant::InstanceNorm: ok = planInstanceNorm(c, plan.stages[0]); break;
+    case Variant::LayerNorm: ok = planLayerNorm(c, plan.stages[0], true); break;
+    case Variant::RmsNorm: ok = planLayerNorm(c, plan.stages[0], false); break;
+    case Variant::GroupNorm: ok = planGroupNorm(c, plan.stages[0]); break;
+    case Variant::BatchChannelNorm: ok = planBatchChannelNorm(c, plan.stages[0], plan.stages[1]); break;
+    case Variant::Custom: ok = planCustom(c, plan.stages[0]); break;
+    }
+    if (!ok) return plan;
+
+    plan.tracked = hasRunning && spec.trackRunningStats;
+    plan.countsBatches = plan.tracked && spec.variant != Variant::InstanceNorm;
+    const Stage& first = plan.stages[0].stage;
+    const bool affine = spec.affine;
+    if (affine) {
+        if (!checkOptional(c, inputs.weight, "weight", first.paramShape)) return plan;
+        if (spec.variant == Variant::RmsNorm) {
+            if (!checkUnused(c, inputs.bias, "bias", "rms_norm has no bias")) return plan;
+        } else if (!checkOptional(c, inputs.bias, "bias", first.paramShape)) {
+            return plan;
+        }
+    } else {
+        if (!checkUnused(c, inputs.weight, "weight", "affine is false (there is no weight)")) return plan;
+        if (!checkUnused(c, inputs.bias, "bias", "affine is false (there is no bias)")) return plan;
+    }
+    if (spec.variant == Variant::BatchChannelNorm) {
+        const Shape& gs = plan.stages[1].stage.paramShape;
+        if (affine) {
+            if (!checkOptional(c, inputs.channelWeight, "channel_weight", gs)) return plan;
+            if (!checkOptional(c, inputs.channelBias, "channel_bias", gs)) return plan;
+        } else {
+            if (!checkUnused(c, inputs.channelWeight, "channel_weight", "affine is false")) return plan;
+            if (!checkUnused(c, inputs.channelBias, "channel_bias", "affine is false")) return plan;
+        }
+    } else {
+        if (!checkUnused(c, inputs.channelWeight, "channel_weight", "only batch_channel_norm has a channel stage")) return plan;
+        if (!checkUnused(c, inputs.channelBias, "channel_bias", "only batch_channel_norm has a channel stage")) return plan;
+    }
+    if (plan.tracked) {
+        if (!checkOptional(c, inputs.runningMean, "running_mean", first.runningShape)) return plan;
+        if (!checkOptional(c, inputs.runningVar, "running_var", first.runningShape)) return plan;
+    } else {
+        if (!checkUnused(c, inputs.runningMean, "running_mean", "track_running_stats is false")) return plan;
+        if (!checkUnused(c, inputs.runningVar, "running_var", "track_running_stats is false")) return plan;
+    }
+    if (!inputs.gradOutput.isNull()) {
+        if (!isFloating(inputs.gradOutput.dtype())) {
+            c.fail("grad_output must be float32 or float64");
+            return plan;
+        }
+        if (inputs.gradOutput.shape() != shape) {
+            c.fail("grad_output has shape " + shapeToString(inputs.gradOutput.shape()) +
+                   ", expected the input's shape " + shapeToString(shape));
+            return plan;
+        }
+    }
+    checkMask(c);
+    return plan;
+}
+
+} // namespace normlab::detail
