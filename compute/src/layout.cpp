@@ -38,6 +38,13 @@ void permuteCopy(const std::byte* src, std::byte* dst, const Shape& inputShape,
 
 } // namespace
 
+Shape permutedShape(const Shape& shape, const std::vector<int>& permutation) {
+    if (permutation.empty()) return shape;
+    Shape out;
+    for (int a : permutation) out.push_back(shape[std::size_t(a)]);
+    return out;
+}
+
 Tensor permuteToLayout(const Tensor& source, const std::vector<int>& permutation) {
     if (permutation.empty()) return source;
     Shape permuted;

@@ -30,10 +30,22 @@ Tensor tensorFrom(const std::vector<double>& v, const Shape& shape, DType type) 
     return Tensor::fromValues(shape, type, v);
 }
 
-Tensor countTensor(const std::vector<std::int64_t>& v, const Shape& shape) {
-    Tensor t = Tensor::uninitialized(shape, DType::Int64);
+// Values held in layout order of a stats grid -> tensor of `shape` in input order.
+Tensor gridTensor(const std::vector<double>& v, const Shape& shape, const std::vector<int>& permutation,
+                  DType type) {
+    return permuteFromLayout(tensorFrom(v, permutedShape(shape, permutation), type), shape, permutation);
+}
+
+Tensor countTensor(const std::vector<std::int64_t>& v, const Shape& shape, const std::vector<int>& permutation) {
+    Tensor t = Tensor::uninitialized(permutedShape(shape, permutation), DType::Int64);
     for (std::size_t i = 0; i < v.size(); ++i) t.data<std::int64_t>()[i] = v[i];
-    return t;
+    return permuteFromLayout(t, shape, permutation);
+}
+
+// A running buffer given in input order -> values in layout order (defaults if absent).
+std::vector<double> runningValues(const Tensor& given, const Stage& stage, double fallback) {
+    if (given.isNull()) return std::vector<double>(std::size_t(numElements(stage.runningShape)), fallback);
+    return permuteToLayout(given.reshaped(stage.runningShape), stage.runningPermutation).toVector();
 }
 
 // Affine parameters of stage `index` as float64 (defaults 1 and 0).
@@ -135,12 +147,11 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
     const bool masked = !inputs.lengths.isNull() || !inputs.mask.isNull();
 
     const Stage& first = plan.stages[0].stage;
-    const std::int64_t runningSize = numElements(first.runningShape);
     std::vector<double> runningMean, runningVar;
     std::int64_t batchesTracked = inputs.numBatchesTracked;
     if (plan.tracked) {
-        runningMean = valuesOr(inputs.runningMean, runningSize, 0.0);
-        runningVar = valuesOr(inputs.runningVar, runningSize, 1.0);
+        runningMean = runningValues(inputs.runningMean, first, 0.0);
+        runningVar = runningValues(inputs.runningVar, first, 1.0);
     }
 
     // Forward, stage by stage.
@@ -188,19 +199,20 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
                             result.diagnostics);
     }
     result.output = current;
-    result.mean = tensorFrom(stages[0].mean, first.statsShape, dtype);
-    result.var = tensorFrom(stages[0].var, first.statsShape, dtype);
-    result.count = countTensor(stages[0].count, first.statsShape);
+    const std::vector<int>& statsOrder = first.statsPermutation;
+    result.mean = gridTensor(stages[0].mean, first.statsShape, statsOrder, dtype);
+    result.var = gridTensor(stages[0].var, first.statsShape, statsOrder, dtype);
+    result.count = countTensor(stages[0].count, first.statsShape, statsOrder);
     if (stages.size() == 2) {
         const Shape& cs = plan.stages[1].stage.statsShape;
-        result.channelMean = tensorFrom(stages[1].mean, cs, dtype);
-        result.channelVar = tensorFrom(stages[1].var, cs, dtype);
-        result.channelCount = countTensor(stages[1].count, cs);
+        result.channelMean = gridTensor(stages[1].mean, cs, {}, dtype);
+        result.channelVar = gridTensor(stages[1].var, cs, {}, dtype);
+        result.channelCount = countTensor(stages[1].count, cs, {});
     }
     result.tracksRunningStats = plan.tracked;
     if (plan.tracked) {
-        result.runningMean = tensorFrom(runningMean, first.runningShape, dtype);
-        result.runningVar = tensorFrom(runningVar, first.runningShape, dtype);
+        result.runningMean = gridTensor(runningMean, first.runningShape, first.runningPermutation, dtype);
+        result.runningVar = gridTensor(runningVar, first.runningShape, first.runningPermutation, dtype);
     }
     result.numBatchesTracked = batchesTracked;
 

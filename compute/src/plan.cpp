@@ -299,10 +299,22 @@ bool planCustom(Checker& c, StagePlan& sp) {
     L.outer = reduce.count(0) ? c.batch() : 1;
     L.batchPlace = reduce.count(0) ? BatchPlace::Outer : BatchPlace::Slices;
     L.slices = 1;
-    for (int a : keptOrder) {
+    std::vector<int> keptInputOrder = keptOrder;
+    std::sort(keptInputOrder.begin(), keptInputOrder.end());
+    for (int a : keptInputOrder) {
         const std::int64_t size = (a == 1 && grouped) ? G : c.shape[std::size_t(a)];
         L.slices *= size;
         s.statsShape.push_back(size);
+    }
+    if (keptOrder != keptInputOrder) {
+        for (int a : keptOrder)
+            s.statsPermutation.push_back(int(std::find(keptInputOrder.begin(), keptInputOrder.end(), a) -
+                                             keptInputOrder.begin()));
+        s.runningPermutation = s.statsPermutation;
+        if (!reduce.count(0)) {  // the batch axis (first in both orders) is not in the running grid
+            s.runningPermutation.erase(s.runningPermutation.begin());
+            for (int& k : s.runningPermutation) --k;
+        }
     }
     L.paramInner = channelReduced ? (grouped ? C / G : C) : 1;
     L.span = 1;
@@ -324,6 +336,7 @@ bool planCustom(Checker& c, StagePlan& sp) {
     s.runningShape = s.statsShape;
     if (L.batchPlace == BatchPlace::Slices) s.runningShape.erase(s.runningShape.begin());
     if (s.runningShape.empty()) s.runningShape = {1};
+    if (s.runningPermutation.empty() && !s.statsPermutation.empty()) s.runningPermutation = {0};
     const bool identity = std::is_sorted(order.begin(), order.end());
     if (!identity) s.permutation = order;
     const int last = c.rank - 1;

@@ -60,7 +60,11 @@ struct Stage {
     // Input axes in layout order; empty when the input already is in layout order.
     std::vector<int> permutation;
     bool centered = true;           // false for RMSNorm: mean := 0, var := mean(x^2)
-    Shape statsShape;               // shape of mean.npy / var.npy
+    Shape statsShape;               // shape of mean.npy / var.npy (kept axes in input order)
+    // Kept axes in layout order, as indices into statsShape / runningShape; empty when
+    // layout order is input order (only grouped `custom` layouts reorder them).
+    std::vector<int> statsPermutation;
+    std::vector<int> runningPermutation;
     Shape paramShape;               // shape of the affine parameters of this stage
     Shape runningShape;             // shape of running_mean / running_var (if tracked)
     // Whether the lengths mask can be read as "valid prefix of every `lengthChunk`
@@ -68,6 +72,9 @@ struct Stage {
     bool lengthsArePrefix = false;
     std::int64_t lengthChunk = 1;
 };
+
+// shape[permutation[k]] for every k; `shape` itself for an empty permutation.
+Shape permutedShape(const Shape& shape, const std::vector<int>& permutation);
 
 // Gathers `source` (in input order, of `inputShape`) into layout order, or scatters back.
 // Element size is taken from the tensor's dtype.
