@@ -41,7 +41,8 @@ bool parseShape(const QString& text, Shape& shape) {
     return true;
 }
 
-Tensor randomTensor(const Shape& shape, DType type, std::mt19937_64& rng, double mean, double stddev) {
+Tensor randomTensor(const Shape& shape, DType type, std::mt19937_64& rng, double mean,
+                    double stddev) {
     std::normal_distribution<double> normal(mean, stddev);
     Tensor t = Tensor::uninitialized(shape, type);
     for (std::int64_t i = 0; i < t.size(); ++i) t.set(i, normal(rng));
@@ -59,15 +60,17 @@ int benchCommand(const QStringList& arguments) {
     parser.addOption({"warmup", "Untimed iterations first (default 3).", "N", "3"});
     parser.addOption({"lengths", "int64 [N] valid lengths along the last axis.", "L.npy"});
     parser.addOption({"backend", "cpu (default) or cuda.", "NAME", "cpu"});
-    if (auto code = parseCommandLine(parser, "bench",
-                                     "Benchmark a normalization on random input; prints median_ms, min_ms, "
-                                     "max_ms, bytes_moved, gb_per_s, threads, backend as JSON.",
-                                     arguments, {"spec", "shape"}))
+    if (auto code =
+            parseCommandLine(parser, "bench",
+                             "Benchmark a normalization on random input; prints median_ms, min_ms, "
+                             "max_ms, bytes_moved, gb_per_s, threads, backend as JSON.",
+                             arguments, {"spec", "shape"}))
         return *code;
 
     NormSpec spec;
     Shape shape;
-    if (!loadSpec(parser.value("spec"), spec) || !parseShape(parser.value("shape"), shape)) return kExitInvalid;
+    if (!loadSpec(parser.value("spec"), spec) || !parseShape(parser.value("shape"), shape))
+        return kExitInvalid;
     bool ok = false;
     const int repeat = parser.value("repeat").toInt(&ok);
     if (!ok || repeat < 1 || repeat > 100000) {
@@ -85,7 +88,8 @@ int benchCommand(const QStringList& arguments) {
     std::mt19937_64 rng(20261122);
     NormInputs inputs;
     inputs.input = randomTensor(shape, spec.dtype, rng, 0.0, 1.0);
-    if (parser.isSet("lengths") && !loadNpy(parser.value("lengths"), "lengths", inputs.lengths)) return kExitInvalid;
+    if (parser.isSet("lengths") && !loadNpy(parser.value("lengths"), "lengths", inputs.lengths))
+        return kExitInvalid;
     const bool backward = parser.isSet("backward");
     if (backward) inputs.gradOutput = randomTensor(shape, spec.dtype, rng, 0.0, 1.0);
 
@@ -99,7 +103,8 @@ int benchCommand(const QStringList& arguments) {
     }
     if (spec.affine && !probe.gradWeight.isNull()) {
         inputs.weight = randomTensor(probe.gradWeight.shape(), spec.dtype, rng, 1.0, 0.1);
-        if (!probe.gradBias.isNull()) inputs.bias = randomTensor(probe.gradBias.shape(), spec.dtype, rng, 0.0, 0.1);
+        if (!probe.gradBias.isNull())
+            inputs.bias = randomTensor(probe.gradBias.shape(), spec.dtype, rng, 0.0, 0.1);
     }
 
     for (int i = 0; i < warmup; ++i) normalize(spec, inputs, *backend, options);
@@ -107,11 +112,14 @@ int benchCommand(const QStringList& arguments) {
     for (int i = 0; i < repeat; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         const NormResult r = normalize(spec, inputs, *backend, options);
-        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        times.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
     }
     std::sort(times.begin(), times.end());
-    const double median = times.size() % 2 ? times[times.size() / 2]
-                                           : 0.5 * (times[times.size() / 2 - 1] + times[times.size() / 2]);
+    const double median = times.size() % 2
+                              ? times[times.size() / 2]
+                              : 0.5 * (times[times.size() / 2 - 1] + times[times.size() / 2]);
 
     // Minimum traffic: read the valid elements of x once and write y (forward); backward
     // reads valid x and dy once more and writes dx.
@@ -119,7 +127,8 @@ int benchCommand(const QStringList& arguments) {
     double valid = double(inputs.input.size());
     if (!inputs.lengths.isNull()) {
         valid = 0;
-        const double perUnit = double(inputs.input.size()) / double(shape[0]) / double(shape.back());
+        const double perUnit =
+            double(inputs.input.size()) / double(shape[0]) / double(shape.back());
         for (std::int64_t n = 0; n < inputs.lengths.size(); ++n)
             valid += perUnit * std::clamp<double>(inputs.lengths.at(n), 0, double(shape.back()));
     }

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("normlab-cli");
     QStringList args = QCoreApplication::arguments().mid(1);
-    if (args.isEmpty() || args.first() == "--help" || args.first() == "-h" || args.first() == "help") {
+    if (args.isEmpty() || args.first() == "--help" || args.first() == "-h" ||
+        args.first() == "help") {
         QTextStream(args.isEmpty() ? stderr : stdout) << kUsage;
         return args.isEmpty() ? normlab::app::kExitInvalid : normlab::app::kExitOk;
     }

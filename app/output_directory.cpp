@@ -2,21 +2,26 @@
 
 #include "normlab/npy.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
-#include <QCoreApplication>
 #include <QFileInfo>
 
 namespace normlab::app {
 
-OutputDirectory::OutputDirectory(const QString& target) : target_(QFileInfo(target).absoluteFilePath()) {}
+OutputDirectory::OutputDirectory(const QString& target)
+    : target_(QFileInfo(target).absoluteFilePath()) {}
 
 QString OutputDirectory::open() {
     const QFileInfo info(target_);
-    if (info.exists() && !info.isDir()) return QStringLiteral("%1 exists and is not a directory").arg(target_);
-    if (!QDir().mkpath(info.absolutePath())) return QStringLiteral("cannot create %1").arg(info.absolutePath());
-    staging_ = std::make_unique<QTemporaryDir>(info.absolutePath() + "/." + info.fileName() + ".partial-XXXXXX");
-    if (!staging_->isValid()) return QStringLiteral("cannot create a staging directory next to %1").arg(target_);
+    if (info.exists() && !info.isDir())
+        return QStringLiteral("%1 exists and is not a directory").arg(target_);
+    if (!QDir().mkpath(info.absolutePath()))
+        return QStringLiteral("cannot create %1").arg(info.absolutePath());
+    staging_ = std::make_unique<QTemporaryDir>(info.absolutePath() + "/." + info.fileName() +
+                                               ".partial-XXXXXX");
+    if (!staging_->isValid())
+        return QStringLiteral("cannot create a staging directory next to %1").arg(target_);
     return {};
 }
 
@@ -37,7 +42,8 @@ QString OutputDirectory::commit() {
     QString backup;
     if (QFileInfo::exists(target_)) {
         backup = target_ + ".old-" + QString::number(QCoreApplication::applicationPid());
-        if (!QDir().rename(target_, backup)) return QStringLiteral("cannot replace %1").arg(target_);
+        if (!QDir().rename(target_, backup))
+            return QStringLiteral("cannot replace %1").arg(target_);
     }
     if (!QDir().rename(staged, target_)) {
         if (!backup.isEmpty()) QDir().rename(backup, target_);

@@ -14,7 +14,7 @@
 namespace normlab::app {
 
 class OutputDirectory {
-public:
+  public:
     explicit OutputDirectory(const QString& target);
     // Empty on success, else why the staging directory could not be made.
     QString open();
@@ -23,7 +23,7 @@ public:
     // Moves the staged files into place. Empty on success.
     QString commit();
 
-private:
+  private:
     QString target_;
     std::unique_ptr<QTemporaryDir> staging_;
 };

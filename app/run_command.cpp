@@ -15,7 +15,9 @@ namespace normlab::app {
 
 namespace {
 
-QJsonValue finiteOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
+QJsonValue finiteOrNull(double v) {
+    return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
+}
 
 QByteArray reportJson(const NormSpec& spec, const NormInputs& inputs, const NormResult& r) {
     QJsonObject o;
@@ -30,9 +32,10 @@ QByteArray reportJson(const NormSpec& spec, const NormInputs& inputs, const Norm
     o["max_reconstruction_error"] = finiteOrNull(r.maxReconstructionError);
     QJsonArray diagnostics;
     for (const Diagnostic& d : r.diagnostics)
-        diagnostics.append(QJsonObject{{"severity", QString::fromStdString(std::string(severityName(d.severity)))},
-                                       {"code", QString::fromStdString(d.code)},
-                                       {"message", QString::fromStdString(d.message)}});
+        diagnostics.append(
+            QJsonObject{{"severity", QString::fromStdString(std::string(severityName(d.severity)))},
+                        {"code", QString::fromStdString(d.code)},
+                        {"message", QString::fromStdString(d.message)}});
     o["diagnostics"] = diagnostics;
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
@@ -50,23 +53,28 @@ int runCommand(const QStringList& arguments) {
         {"input", "Input tensor X.npy (float32/float64, rank 1..5).", &NormInputs::input},
         {"weight", "Affine weight (gamma).", &NormInputs::weight},
         {"bias", "Affine bias (beta).", &NormInputs::bias},
-        {"channel-weight", "batch_channel_norm channel-stage weight [G].", &NormInputs::channelWeight},
+        {"channel-weight", "batch_channel_norm channel-stage weight [G].",
+         &NormInputs::channelWeight},
         {"channel-bias", "batch_channel_norm channel-stage bias [G].", &NormInputs::channelBias},
         {"running-mean", "Running mean before this step (default 0).", &NormInputs::runningMean},
         {"running-var", "Running variance before this step (default 1).", &NormInputs::runningVar},
-        {"grad-output", "Upstream gradient dy (input's shape): also compute gradients.", &NormInputs::gradOutput},
-        {"lengths", "int64 [N]: element (n, ..., l) is valid iff l < lengths[n].", &NormInputs::lengths},
+        {"grad-output", "Upstream gradient dy (input's shape): also compute gradients.",
+         &NormInputs::gradOutput},
+        {"lengths", "int64 [N]: element (n, ..., l) is valid iff l < lengths[n].",
+         &NormInputs::lengths},
         {"mask", "bool/uint8, input's shape: 1 = valid.", &NormInputs::mask},
     };
     parser.addOption({"spec", "Normalization spec (JSON, see SPEC.md).", "SPEC.json"});
     parser.addOption({"out", "Output directory (created, written atomically).", "DIR"});
     for (const auto& t : tensorOptions) parser.addOption({t.name, t.help, "FILE.npy"});
-    parser.addOption({"num-batches-tracked", "num_batches_tracked before this step (default 0).", "K"});
+    parser.addOption(
+        {"num-batches-tracked", "num_batches_tracked before this step (default 0).", "K"});
     parser.addOption({"backend", "cpu (default) or cuda.", "NAME", "cpu"});
-    if (auto code = parseCommandLine(parser, "run",
-                                     "Run one normalization step and write outputs, statistics, gradients, "
-                                     "running statistics, the inverse and report.json to DIR.",
-                                     arguments, {"spec", "input", "out"}))
+    if (auto code =
+            parseCommandLine(parser, "run",
+                             "Run one normalization step and write outputs, statistics, gradients, "
+                             "running statistics, the inverse and report.json to DIR.",
+                             arguments, {"spec", "input", "out"}))
         return *code;
 
     NormSpec spec;

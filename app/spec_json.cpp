@@ -13,18 +13,26 @@ namespace {
 
 QString typeName(const QJsonValue& v) {
     switch (v.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    default: return QStringLiteral("undefined");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    default:
+        return QStringLiteral("undefined");
     }
 }
 
 QString wrongType(const QString& key, const char* expected, const QJsonValue& v) {
-    return QStringLiteral("SPEC.json: key '%1' must be %2, got %3").arg(key, QLatin1String(expected), typeName(v));
+    return QStringLiteral("SPEC.json: key '%1' must be %2, got %3")
+        .arg(key, QLatin1String(expected), typeName(v));
 }
 
 bool isInteger(const QJsonValue& v) {
@@ -33,8 +41,9 @@ bool isInteger(const QJsonValue& v) {
     return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.0e15;
 }
 
-bool intList(const QString& key, const QJsonValue& v, std::vector<std::int64_t>& out, QString& error) {
-    if (isInteger(v)) {  // normalized_shape: 8 means [8], as in PyTorch
+bool intList(const QString& key, const QJsonValue& v, std::vector<std::int64_t>& out,
+             QString& error) {
+    if (isInteger(v)) { // normalized_shape: 8 means [8], as in PyTorch
         out = {static_cast<std::int64_t>(v.toDouble())};
         return true;
     }
@@ -59,29 +68,43 @@ SpecParseResult parseSpecJson(const QByteArray& json) {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return {{}, QStringLiteral("SPEC.json is not valid JSON: %1 at offset %2")
-                        .arg(parseError.errorString())
-                        .arg(parseError.offset)};
+        return {{},
+                QStringLiteral("SPEC.json is not valid JSON: %1 at offset %2")
+                    .arg(parseError.errorString())
+                    .arg(parseError.offset)};
     if (!doc.isObject()) return {{}, QStringLiteral("SPEC.json must hold a JSON object")};
     return specFromJsonObject(doc.object());
 }
 
 SpecParseResult specFromJsonObject(const QJsonObject& o) {
-    static const QSet<QString> known = {
-        "variant", "num_features", "normalized_shape", "num_groups", "reduce_axes", "eps",
-        "momentum", "affine", "elementwise_affine", "track_running_stats", "training", "estimate", "dtype"};
+    static const QSet<QString> known = {"variant",
+                                        "num_features",
+                                        "normalized_shape",
+                                        "num_groups",
+                                        "reduce_axes",
+                                        "eps",
+                                        "momentum",
+                                        "affine",
+                                        "elementwise_affine",
+                                        "track_running_stats",
+                                        "training",
+                                        "estimate",
+                                        "dtype"};
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key()))
             return {{}, QStringLiteral("SPEC.json: unknown key '%1'").arg(it.key())};
 
     const QJsonValue variantValue = o.value("variant");
-    if (variantValue.isUndefined()) return {{}, QStringLiteral("SPEC.json: key 'variant' is required")};
+    if (variantValue.isUndefined())
+        return {{}, QStringLiteral("SPEC.json: key 'variant' is required")};
     if (!variantValue.isString()) return {{}, wrongType("variant", "a string", variantValue)};
     const auto variant = variantFromName(variantValue.toString().toStdString());
     if (!variant)
-        return {{}, QStringLiteral("SPEC.json: key 'variant' has unknown value '%1' (batch_norm, instance_norm, "
-                                   "layer_norm, group_norm, rms_norm, batch_channel_norm, custom)")
-                        .arg(variantValue.toString())};
+        return {{},
+                QStringLiteral(
+                    "SPEC.json: key 'variant' has unknown value '%1' (batch_norm, instance_norm, "
+                    "layer_norm, group_norm, rms_norm, batch_channel_norm, custom)")
+                    .arg(variantValue.toString())};
     NormSpec spec = NormSpec::defaultsFor(*variant);
     QString error;
 
@@ -122,14 +145,18 @@ SpecParseResult specFromJsonObject(const QJsonObject& o) {
 
     if (!integer("num_features", spec.numFeatures) || !integer("num_groups", spec.numGroups) ||
         !numberOrNull("eps", spec.eps) || !numberOrNull("momentum", spec.momentum) ||
-        !boolean("track_running_stats", spec.trackRunningStats) || !boolean("training", spec.training) ||
-        !boolean("estimate", spec.estimate))
+        !boolean("track_running_stats", spec.trackRunningStats) ||
+        !boolean("training", spec.training) || !boolean("estimate", spec.estimate))
         return {{}, error};
     if (o.contains("affine") && o.contains("elementwise_affine") &&
         o.value("affine") != o.value("elementwise_affine"))
-        return {{}, QStringLiteral("SPEC.json: 'affine' and 'elementwise_affine' are synonyms but disagree")};
-    if (!boolean("affine", spec.affine) || !boolean("elementwise_affine", spec.affine)) return {{}, error};
-    if (o.contains("normalized_shape") && !intList("normalized_shape", o.value("normalized_shape"), spec.normalizedShape, error))
+        return {{},
+                QStringLiteral(
+                    "SPEC.json: 'affine' and 'elementwise_affine' are synonyms but disagree")};
+    if (!boolean("affine", spec.affine) || !boolean("elementwise_affine", spec.affine))
+        return {{}, error};
+    if (o.contains("normalized_shape") &&
+        !intList("normalized_shape", o.value("normalized_shape"), spec.normalizedShape, error))
         return {{}, error};
     if (o.contains("reduce_axes")) {
         std::vector<std::int64_t> axes;
@@ -141,7 +168,10 @@ SpecParseResult specFromJsonObject(const QJsonObject& o) {
         if (!v.isString()) return {{}, wrongType("dtype", "\"float32\" or \"float64\"", v)};
         const auto t = dtypeFromName(v.toString().toStdString());
         if (!t || !isFloating(*t))
-            return {{}, QStringLiteral("SPEC.json: key 'dtype' must be \"float32\" or \"float64\", got \"%1\"").arg(v.toString())};
+            return {{},
+                    QStringLiteral(
+                        "SPEC.json: key 'dtype' must be \"float32\" or \"float64\", got \"%1\"")
+                        .arg(v.toString())};
         spec.dtype = *t;
     }
     return {spec, {}};

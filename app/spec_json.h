@@ -13,7 +13,7 @@ namespace normlab::app {
 
 struct SpecParseResult {
     NormSpec spec;
-    QString error;  // empty on success
+    QString error; // empty on success
 };
 
 SpecParseResult parseSpecJson(const QByteArray& json);

@@ -20,12 +20,12 @@ using namespace normlab;
 
 class GoldenTest : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void matchesPyTorch_data();
     void matchesPyTorch();
     void coversEveryVariant();
 
-private:
+  private:
     static QJsonArray cases();
 };
 
@@ -53,18 +53,24 @@ void GoldenTest::matchesPyTorch_data() {
 
 void GoldenTest::matchesPyTorch() {
     QFETCH(QJsonObject, testCase);
-    const QString dir = QStringLiteral(NORMLAB_GOLDEN_DIR "/data/") + testCase.value("name").toString();
+    const QString dir =
+        QStringLiteral(NORMLAB_GOLDEN_DIR "/data/") + testCase.value("name").toString();
     const app::SpecParseResult parsed = app::specFromJsonObject(testCase.value("spec").toObject());
     QVERIFY2(parsed.error.isEmpty(), qPrintable(parsed.error));
     const NormSpec& spec = parsed.spec;
 
     NormInputs inputs;
     const std::map<QString, Tensor NormInputs::*> inputSlots = {
-        {"input", &NormInputs::input},          {"grad_output", &NormInputs::gradOutput},
-        {"weight", &NormInputs::weight},        {"bias", &NormInputs::bias},
-        {"channel_weight", &NormInputs::channelWeight}, {"channel_bias", &NormInputs::channelBias},
-        {"running_mean", &NormInputs::runningMean}, {"running_var", &NormInputs::runningVar},
-        {"lengths", &NormInputs::lengths},      {"mask", &NormInputs::mask},
+        {"input", &NormInputs::input},
+        {"grad_output", &NormInputs::gradOutput},
+        {"weight", &NormInputs::weight},
+        {"bias", &NormInputs::bias},
+        {"channel_weight", &NormInputs::channelWeight},
+        {"channel_bias", &NormInputs::channelBias},
+        {"running_mean", &NormInputs::runningMean},
+        {"running_var", &NormInputs::runningVar},
+        {"lengths", &NormInputs::lengths},
+        {"mask", &NormInputs::mask},
     };
     const QJsonObject given = testCase.value("inputs").toObject();
     for (auto it = given.begin(); it != given.end(); ++it) {
@@ -81,21 +87,29 @@ void GoldenTest::matchesPyTorch() {
     QVERIFY2(result.ok(), result.error.c_str());
     for (const QJsonValue& code : testCase.value("warnings").toArray()) {
         bool found = false;
-        for (const Diagnostic& d : result.diagnostics) found |= QString::fromStdString(d.code) == code.toString();
+        for (const Diagnostic& d : result.diagnostics)
+            found |= QString::fromStdString(d.code) == code.toString();
         QVERIFY2(found, qPrintable("missing warning " + code.toString()));
     }
     if (testCase.contains("expected_num_batches_tracked"))
-        QCOMPARE(result.numBatchesTracked, testCase.value("expected_num_batches_tracked").toInteger());
+        QCOMPARE(result.numBatchesTracked,
+                 testCase.value("expected_num_batches_tracked").toInteger());
 
     const std::map<QString, const Tensor NormResult::*> outputs = {
-        {"output", &NormResult::output},       {"grad_input", &NormResult::gradInput},
-        {"grad_weight", &NormResult::gradWeight}, {"grad_bias", &NormResult::gradBias},
+        {"output", &NormResult::output},
+        {"grad_input", &NormResult::gradInput},
+        {"grad_weight", &NormResult::gradWeight},
+        {"grad_bias", &NormResult::gradBias},
         {"grad_channel_weight", &NormResult::gradChannelWeight},
         {"grad_channel_bias", &NormResult::gradChannelBias},
-        {"mean", &NormResult::mean},           {"var", &NormResult::var},
-        {"count", &NormResult::count},         {"channel_mean", &NormResult::channelMean},
-        {"channel_var", &NormResult::channelVar}, {"running_mean", &NormResult::runningMean},
-        {"running_var", &NormResult::runningVar}, {"logdet", &NormResult::logdet},
+        {"mean", &NormResult::mean},
+        {"var", &NormResult::var},
+        {"count", &NormResult::count},
+        {"channel_mean", &NormResult::channelMean},
+        {"channel_var", &NormResult::channelVar},
+        {"running_mean", &NormResult::runningMean},
+        {"running_var", &NormResult::runningVar},
+        {"logdet", &NormResult::logdet},
         {"reconstruction", &NormResult::reconstruction},
     };
     const double tol = spec.dtype == DType::Float64 ? 1e-9 : 3e-5;
@@ -107,18 +121,26 @@ void GoldenTest::matchesPyTorch() {
         const Tensor want = load(dir, it.value().toString());
         QVERIFY2(!got.isNull(), qPrintable(it.key() + " was not computed"));
         QVERIFY2(got.shape() == want.shape(),
-                 qPrintable(it.key() + ": shape " + QString::fromStdString(shapeToString(got.shape())) +
+                 qPrintable(it.key() + ": shape " +
+                            QString::fromStdString(shapeToString(got.shape())) +
                             " != " + QString::fromStdString(shapeToString(want.shape()))));
         // Reconstruction at large means is limited by the float32 spacing of x itself.
-        const double scale = it.key() == "reconstruction" && spec.dtype == DType::Float32 ? 4.0 : 1.0;
+        const double scale =
+            it.key() == "reconstruction" && spec.dtype == DType::Float32 ? 4.0 : 1.0;
         for (std::int64_t i = 0; i < want.size(); ++i) {
             const double g = got.at(i), w = want.at(i);
             if (std::isnan(w)) {
-                QVERIFY2(std::isnan(g), qPrintable(QString("%1[%2]: want NaN, got %3").arg(it.key()).arg(i).arg(g)));
+                QVERIFY2(
+                    std::isnan(g),
+                    qPrintable(QString("%1[%2]: want NaN, got %3").arg(it.key()).arg(i).arg(g)));
                 continue;
             }
             QVERIFY2(std::fabs(g - w) <= scale * tol * (1 + std::fabs(w)),
-                     qPrintable(QString("%1[%2]: got %3, want %4").arg(it.key()).arg(i).arg(g, 0, 'g', 12).arg(w, 0, 'g', 12)));
+                     qPrintable(QString("%1[%2]: got %3, want %4")
+                                    .arg(it.key())
+                                    .arg(i)
+                                    .arg(g, 0, 'g', 12)
+                                    .arg(w, 0, 'g', 12)));
         }
     }
 }
@@ -133,8 +155,9 @@ void GoldenTest::coversEveryVariant() {
         const QJsonObject in = c.value("inputs").toObject();
         if (in.contains("lengths") || in.contains("mask")) masked << variant;
     }
-    for (Variant v : kAllVariants) QVERIFY2(variants.contains(QString::fromStdString(std::string(variantName(v)))),
-                                            variantName(v).data());
+    for (Variant v : kAllVariants)
+        QVERIFY2(variants.contains(QString::fromStdString(std::string(variantName(v)))),
+                 variantName(v).data());
     QVERIFY(dtypes.contains("float32") && dtypes.contains("float64"));
     QCOMPARE(masked.size(), 7);
 }

@@ -24,49 +24,52 @@ void affineMap(const KernelView& view, const T* in, T* out, CoefficientsOf coeff
     const Validity& validity = view.validity;
     auto zero = [&](std::int64_t at, std::int64_t len) { std::fill_n(out + at, len, T(0)); };
 
-    ThreadPool::instance().parallelFor(L.slices, sliceGrain(L), [&](std::int64_t first,
-                                                                   std::int64_t last, int) {
-        for (std::int64_t m = first; m < last; ++m) {
-            for (std::int64_t o = 0; o < L.outer; ++o) {
-                const std::int64_t base = (o * L.slices + m) * block;
-                if (L.span == 1) {
-                    // Parameters change with every element (LayerNorm): coefficients per p.
-                    forSegments(
-                        validity, L.sample(o, m, 0), base, block,
-                        [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                            const std::int64_t p0 = at - base;
-                            for (std::int64_t i = 0; i < len; ++i) {
-                                const Coefficients c = coefficientsOf(m, p0 + i);
-                                const double v = (double(in[at + i]) - c.shiftIn) * c.scale + c.shiftOut;
-                                out[at + i] = (!mask || mask[i]) ? T(v) : T(0);
-                            }
-                        },
-                        zero);
-                    continue;
-                }
-                for (std::int64_t p = 0; p < L.paramInner; ++p) {
-                    const Coefficients c = coefficientsOf(m, p);
-                    const std::int64_t runBegin = base + p * L.span;
-                    forSegments(
-                        validity, L.sample(o, m, p), runBegin, L.span,
-                        [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                            const T* src = in + at;
-                            T* dst = out + at;
-                            if (mask) {
+    ThreadPool::instance().parallelFor(
+        L.slices, sliceGrain(L), [&](std::int64_t first, std::int64_t last, int) {
+            for (std::int64_t m = first; m < last; ++m) {
+                for (std::int64_t o = 0; o < L.outer; ++o) {
+                    const std::int64_t base = (o * L.slices + m) * block;
+                    if (L.span == 1) {
+                        // Parameters change with every element (LayerNorm): coefficients per p.
+                        forSegments(
+                            validity, L.sample(o, m, 0), base, block,
+                            [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
+                                const std::int64_t p0 = at - base;
                                 for (std::int64_t i = 0; i < len; ++i) {
-                                    const double v = (double(src[i]) - c.shiftIn) * c.scale + c.shiftOut;
-                                    dst[i] = mask[i] ? T(v) : T(0);
+                                    const Coefficients c = coefficientsOf(m, p0 + i);
+                                    const double v =
+                                        (double(in[at + i]) - c.shiftIn) * c.scale + c.shiftOut;
+                                    out[at + i] = (!mask || mask[i]) ? T(v) : T(0);
                                 }
-                            } else {
-                                for (std::int64_t i = 0; i < len; ++i)
-                                    dst[i] = T((double(src[i]) - c.shiftIn) * c.scale + c.shiftOut);
-                            }
-                        },
-                        zero);
+                            },
+                            zero);
+                        continue;
+                    }
+                    for (std::int64_t p = 0; p < L.paramInner; ++p) {
+                        const Coefficients c = coefficientsOf(m, p);
+                        const std::int64_t runBegin = base + p * L.span;
+                        forSegments(
+                            validity, L.sample(o, m, p), runBegin, L.span,
+                            [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
+                                const T* src = in + at;
+                                T* dst = out + at;
+                                if (mask) {
+                                    for (std::int64_t i = 0; i < len; ++i) {
+                                        const double v =
+                                            (double(src[i]) - c.shiftIn) * c.scale + c.shiftOut;
+                                        dst[i] = mask[i] ? T(v) : T(0);
+                                    }
+                                } else {
+                                    for (std::int64_t i = 0; i < len; ++i)
+                                        dst[i] =
+                                            T((double(src[i]) - c.shiftIn) * c.scale + c.shiftOut);
+                                }
+                            },
+                            zero);
+                    }
                 }
             }
-        }
-    });
+        });
 }
 
 } // namespace

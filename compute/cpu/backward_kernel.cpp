@@ -20,8 +20,8 @@ namespace normlab::cpu {
 namespace {
 
 struct SliceCoefficients {
-    double k0 = 0;  // constant term
-    double kx = 0;  // coefficient of (x - mean)
+    double k0 = 0; // constant term
+    double kx = 0; // coefficient of (x - mean)
 };
 
 SliceCoefficients coefficientsFor(double A, double B, double r, double n, bool centered,
@@ -113,63 +113,65 @@ void backwardRuns(const KernelView& view, const T* x, const T* dy, const double*
     std::vector<double> s2(s1.size(), 0.0);
     auto zero = [&](std::int64_t at, std::int64_t len) { std::fill_n(dx + at, len, T(0)); };
 
-    ThreadPool::instance().parallelFor(L.slices, sliceGrain(L), [&](std::int64_t first,
-                                                                   std::int64_t last, int) {
-        for (std::int64_t m = first; m < last; ++m) {
-            const double mu = mean[m], r = rstd[m], n = double(count[m]);
-            double A = 0, B = 0;
-            if (needSums && n > 0) {
-                for (std::int64_t p = 0; p < L.paramInner; ++p) {
-                    double sumDy = 0, sumDyD = 0;
-                    for (std::int64_t o = 0; o < L.outer; ++o) {
+    ThreadPool::instance().parallelFor(
+        L.slices, sliceGrain(L), [&](std::int64_t first, std::int64_t last, int) {
+            for (std::int64_t m = first; m < last; ++m) {
+                const double mu = mean[m], r = rstd[m], n = double(count[m]);
+                double A = 0, B = 0;
+                if (needSums && n > 0) {
+                    for (std::int64_t p = 0; p < L.paramInner; ++p) {
+                        double sumDy = 0, sumDyD = 0;
+                        for (std::int64_t o = 0; o < L.outer; ++o) {
+                            const std::int64_t runBegin = (o * L.slices + m) * block + p * L.span;
+                            forSegments(
+                                view.validity, L.sample(o, m, p), runBegin, L.span,
+                                [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
+                                    const SumPair s = lanedSum2(len, [&](std::int64_t i) {
+                                        const bool ok = !mask || mask[i];
+                                        const double g = ok ? double(dy[at + i]) : 0.0;
+                                        const double d = ok ? double(x[at + i]) - mu : 0.0;
+                                        return SumPair{g, g * d};
+                                    });
+                                    sumDy += s.first;
+                                    sumDyD += s.second;
+                                },
+                                kNoInvalid);
+                        }
+                        s1[m * L.paramInner + p] = sumDy;
+                        s2[m * L.paramInner + p] = sumDyD;
+                        const double wp = w[L.param(m, p)];
+                        A += wp * sumDy;
+                        B += wp * sumDyD;
+                    }
+                }
+                const SliceCoefficients k = coefficientsFor(A, B, r, n, centered, trainingGraph);
+                for (std::int64_t o = 0; o < L.outer; ++o) {
+                    for (std::int64_t p = 0; p < L.paramInner; ++p) {
+                        const double k1 = r * w[L.param(m, p)];
                         const std::int64_t runBegin = (o * L.slices + m) * block + p * L.span;
                         forSegments(
                             view.validity, L.sample(o, m, p), runBegin, L.span,
                             [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                                const SumPair s = lanedSum2(len, [&](std::int64_t i) {
-                                    const bool ok = !mask || mask[i];
-                                    const double g = ok ? double(dy[at + i]) : 0.0;
-                                    const double d = ok ? double(x[at + i]) - mu : 0.0;
-                                    return SumPair{g, g * d};
-                                });
-                                sumDy += s.first;
-                                sumDyD += s.second;
-                            },
-                            kNoInvalid);
-                    }
-                    s1[m * L.paramInner + p] = sumDy;
-                    s2[m * L.paramInner + p] = sumDyD;
-                    const double wp = w[L.param(m, p)];
-                    A += wp * sumDy;
-                    B += wp * sumDyD;
-                }
-            }
-            const SliceCoefficients k = coefficientsFor(A, B, r, n, centered, trainingGraph);
-            for (std::int64_t o = 0; o < L.outer; ++o) {
-                for (std::int64_t p = 0; p < L.paramInner; ++p) {
-                    const double k1 = r * w[L.param(m, p)];
-                    const std::int64_t runBegin = (o * L.slices + m) * block + p * L.span;
-                    forSegments(
-                        view.validity, L.sample(o, m, p), runBegin, L.span,
-                        [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                            const T* xs = x + at;
-                            const T* gs = dy + at;
-                            T* out = dx + at;
-                            if (mask) {
-                                for (std::int64_t i = 0; i < len; ++i) {
-                                    const double v = k1 * double(gs[i]) + k.kx * (double(xs[i]) - mu) + k.k0;
-                                    out[i] = mask[i] ? T(v) : T(0);
+                                const T* xs = x + at;
+                                const T* gs = dy + at;
+                                T* out = dx + at;
+                                if (mask) {
+                                    for (std::int64_t i = 0; i < len; ++i) {
+                                        const double v =
+                                            k1 * double(gs[i]) + k.kx * (double(xs[i]) - mu) + k.k0;
+                                        out[i] = mask[i] ? T(v) : T(0);
+                                    }
+                                } else {
+                                    for (std::int64_t i = 0; i < len; ++i)
+                                        out[i] = T(k1 * double(gs[i]) +
+                                                   k.kx * (double(xs[i]) - mu) + k.k0);
                                 }
-                            } else {
-                                for (std::int64_t i = 0; i < len; ++i)
-                                    out[i] = T(k1 * double(gs[i]) + k.kx * (double(xs[i]) - mu) + k.k0);
-                            }
-                        },
-                        zero);
+                            },
+                            zero);
+                    }
                 }
             }
-        }
-    });
+        });
     if (!wantParams) return;
     for (std::int64_t m = 0; m < L.slices; ++m) {
         if (count[m] <= 0) continue;
@@ -188,14 +190,16 @@ void backward(const KernelView& view, const T* x, const T* dy, const double* mea
               const double* rstd, const std::int64_t* count, const double* weight, bool centered,
               bool trainingGraph, T* dx, double* dweight, double* dbias) {
     if (view.layout.span == 1)
-        backwardRows(view, x, dy, mean, rstd, count, weight, centered, trainingGraph, dx, dweight, dbias);
+        backwardRows(view, x, dy, mean, rstd, count, weight, centered, trainingGraph, dx, dweight,
+                     dbias);
     else
-        backwardRuns(view, x, dy, mean, rstd, count, weight, centered, trainingGraph, dx, dweight, dbias);
+        backwardRuns(view, x, dy, mean, rstd, count, weight, centered, trainingGraph, dx, dweight,
+                     dbias);
 }
 
 template void backward<float>(const KernelView&, const float*, const float*, const double*,
-                              const double*, const std::int64_t*, const double*, bool, bool,
-                              float*, double*, double*);
+                              const double*, const std::int64_t*, const double*, bool, bool, float*,
+                              double*, double*);
 template void backward<double>(const KernelView&, const double*, const double*, const double*,
                                const double*, const std::int64_t*, const double*, bool, bool,
                                double*, double*, double*);

@@ -8,8 +8,7 @@ namespace normlab {
 
 namespace {
 
-template <class F>
-void dispatchFloating(DType type, F&& f) {
+template <class F> void dispatchFloating(DType type, F&& f) {
     if (type == DType::Float64)
         f(double{});
     else
@@ -17,13 +16,13 @@ void dispatchFloating(DType type, F&& f) {
 }
 
 class CpuBackend final : public Backend {
-public:
+  public:
     BackendKind kind() const override { return BackendKind::Cpu; }
     std::string unavailableReason() const override { return {}; }
     int parallelism() const override { return cpu::ThreadPool::instance().threads(); }
 
-    void sliceStats(const KernelView& view, const void* x, bool centered, double* mean,
-                    double* var, std::int64_t* count) override {
+    void sliceStats(const KernelView& view, const void* x, bool centered, double* mean, double* var,
+                    std::int64_t* count) override {
         dispatchFloating(view.dtype, [&](auto tag) {
             using T = decltype(tag);
             cpu::sliceStats<T>(view, static_cast<const T*>(x), centered, mean, var, count);

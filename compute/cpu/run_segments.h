@@ -14,24 +14,22 @@ namespace normlab::cpu {
 // whose single dependency chain the compiler may not reorder; independent lanes let it
 // vectorise without -ffast-math (measured 6.5x faster than Eigen's cast<double>().sum(),
 // which Eigen 3.4 does not vectorise for float -> double).
-template <class Term>
-inline double lanedSum(std::int64_t n, Term term) {
+template <class Term> inline double lanedSum(std::int64_t n, Term term) {
     double lane[8] = {};
     std::int64_t i = 0;
     for (; i + 8 <= n; i += 8)
         for (int j = 0; j < 8; ++j) lane[j] += term(i + j);
     double tail = 0;
     for (; i < n; ++i) tail += term(i);
-    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7])) +
-           tail;
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+           ((lane[4] + lane[5]) + (lane[6] + lane[7])) + tail;
 }
 
 // Two sums in one pass over the data (both read the same elements).
 struct SumPair {
     double first = 0, second = 0;
 };
-template <class Term>
-inline SumPair lanedSum2(std::int64_t n, Term term) {
+template <class Term> inline SumPair lanedSum2(std::int64_t n, Term term) {
     double a[8] = {}, b[8] = {};
     std::int64_t i = 0;
     for (; i + 8 <= n; i += 8)

@@ -22,8 +22,10 @@ ThreadPool& ThreadPool::instance() {
     return pool;
 }
 
-ThreadPool::ThreadPool(int threads) : threads_(std::max(1, threads)) {
-    for (int slot = 1; slot < threads_; ++slot) workers_.emplace_back([this, slot] { workerLoop(slot); });
+ThreadPool::ThreadPool(int threads)
+    : threads_(std::max(1, threads)) {
+    for (int slot = 1; slot < threads_; ++slot)
+        workers_.emplace_back([this, slot] { workerLoop(slot); });
 }
 
 ThreadPool::~ThreadPool() {

@@ -13,7 +13,7 @@
 namespace normlab::cpu {
 
 class ThreadPool {
-public:
+  public:
     // Threads: NORMLAB_THREADS if set, else std::thread::hardware_concurrency().
     static ThreadPool& instance();
 
@@ -30,13 +30,13 @@ public:
     using Body = std::function<void(std::int64_t, std::int64_t, int)>;
     void parallelFor(std::int64_t count, std::int64_t grain, const Body& body);
 
-private:
+  private:
     void workerLoop(int slot);
     void runChunks(int slot);
 
     int threads_;
     std::vector<std::thread> workers_;
-    std::mutex callMutex_;  // one parallelFor at a time
+    std::mutex callMutex_; // one parallelFor at a time
 
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -20,16 +20,21 @@ constexpr std::array<std::pair<DType, std::string_view>, 6> kNames = {{
 std::size_t dtypeSize(DType type) {
     switch (type) {
     case DType::Float32:
-    case DType::Int32: return 4;
+    case DType::Int32:
+        return 4;
     case DType::Float64:
-    case DType::Int64: return 8;
+    case DType::Int64:
+        return 8;
     case DType::Bool:
-    case DType::UInt8: return 1;
+    case DType::UInt8:
+        return 1;
     }
     return 1;
 }
 
-bool isFloating(DType type) { return type == DType::Float32 || type == DType::Float64; }
+bool isFloating(DType type) {
+    return type == DType::Float32 || type == DType::Float64;
+}
 
 std::string_view dtypeName(DType type) {
     for (const auto& [t, name] : kNames)

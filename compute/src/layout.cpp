@@ -12,8 +12,11 @@ void permuteCopy(const std::byte* src, std::byte* dst, const Shape& inputShape,
                  const std::vector<int>& permutation, std::size_t elementSize, bool toLayout) {
     const int rank = static_cast<int>(inputShape.size());
     std::vector<std::int64_t> inputStride(std::size_t(rank), 1);
-    for (int a = rank - 2; a >= 0; --a) inputStride[std::size_t(a)] = inputStride[std::size_t(a) + 1] * inputShape[std::size_t(a) + 1];
-    std::vector<std::int64_t> size(static_cast<std::size_t>(rank)), stride(static_cast<std::size_t>(rank));
+    for (int a = rank - 2; a >= 0; --a)
+        inputStride[std::size_t(a)] =
+            inputStride[std::size_t(a) + 1] * inputShape[std::size_t(a) + 1];
+    std::vector<std::int64_t> size(static_cast<std::size_t>(rank)),
+        stride(static_cast<std::size_t>(rank));
     for (int k = 0; k < rank; ++k) {
         size[std::size_t(k)] = inputShape[std::size_t(permutation[std::size_t(k)])];
         stride[std::size_t(k)] = inputStride[std::size_t(permutation[std::size_t(k)])];
@@ -23,9 +26,11 @@ void permuteCopy(const std::byte* src, std::byte* dst, const Shape& inputShape,
     std::int64_t inputOffset = 0;
     for (std::int64_t layoutOffset = 0; layoutOffset < total; ++layoutOffset) {
         if (toLayout)
-            std::memcpy(dst + layoutOffset * elementSize, src + inputOffset * elementSize, elementSize);
+            std::memcpy(dst + layoutOffset * elementSize, src + inputOffset * elementSize,
+                        elementSize);
         else
-            std::memcpy(dst + inputOffset * elementSize, src + layoutOffset * elementSize, elementSize);
+            std::memcpy(dst + inputOffset * elementSize, src + layoutOffset * elementSize,
+                        elementSize);
         for (int k = rank - 1; k >= 0; --k) {
             const std::size_t kk = std::size_t(k);
             inputOffset += stride[kk];

@@ -6,7 +6,7 @@ Tensor inputOrderMask(const NormInputs& inputs) {
     const Shape& shape = inputs.input.shape();
     if (!inputs.mask.isNull()) {
         Tensor m = Tensor::uninitialized(shape, DType::UInt8);
-        const std::uint8_t* src = inputs.mask.data<std::uint8_t>();  // bool and uint8: one byte
+        const std::uint8_t* src = inputs.mask.data<std::uint8_t>(); // bool and uint8: one byte
         std::uint8_t* dst = m.data<std::uint8_t>();
         for (std::int64_t i = 0; i < m.size(); ++i) dst[i] = src[i] != 0;
         return m;
@@ -41,7 +41,8 @@ StageValidity::StageValidity(const NormInputs& inputs, const Stage& stage) {
 std::int64_t StageValidity::validInRun(const SliceLayout& layout, std::int64_t o, std::int64_t m,
                                        std::int64_t p) const {
     if (validity_.lengths) {
-        const std::int64_t keep = std::min(validity_.lengths[layout.sample(o, m, p)], validity_.chunk);
+        const std::int64_t keep =
+            std::min(validity_.lengths[layout.sample(o, m, p)], validity_.chunk);
         return (layout.span / validity_.chunk) * keep;
     }
     if (!validity_.mask) return layout.span;

@@ -13,7 +13,7 @@ namespace normlab::detail {
 // Everything a stage needs to describe its valid elements. Owns the storage that the
 // Validity points into; keep it alive while kernels run.
 class StageValidity {
-public:
+  public:
     StageValidity() = default;
     // `lengthsArePrefix` / `chunk` come from the stage; `permutation` as in Stage.
     StageValidity(const NormInputs& inputs, const Stage& stage);
@@ -26,9 +26,9 @@ public:
     std::int64_t validInRun(const SliceLayout& layout, std::int64_t o, std::int64_t m,
                             std::int64_t p) const;
 
-private:
+  private:
     std::vector<std::int64_t> lengths_;
-    Tensor layoutMask_;  // uint8, layout order
+    Tensor layoutMask_; // uint8, layout order
     Validity validity_;
 };
 

@@ -31,12 +31,14 @@ Tensor tensorFrom(const std::vector<double>& v, const Shape& shape, DType type) 
 }
 
 // Values held in layout order of a stats grid -> tensor of `shape` in input order.
-Tensor gridTensor(const std::vector<double>& v, const Shape& shape, const std::vector<int>& permutation,
-                  DType type) {
-    return permuteFromLayout(tensorFrom(v, permutedShape(shape, permutation), type), shape, permutation);
+Tensor gridTensor(const std::vector<double>& v, const Shape& shape,
+                  const std::vector<int>& permutation, DType type) {
+    return permuteFromLayout(tensorFrom(v, permutedShape(shape, permutation), type), shape,
+                             permutation);
 }
 
-Tensor countTensor(const std::vector<std::int64_t>& v, const Shape& shape, const std::vector<int>& permutation) {
+Tensor countTensor(const std::vector<std::int64_t>& v, const Shape& shape,
+                   const std::vector<int>& permutation) {
     Tensor t = Tensor::uninitialized(permutedShape(shape, permutation), DType::Int64);
     for (std::size_t i = 0; i < v.size(); ++i) t.data<std::int64_t>()[i] = v[i];
     return permuteFromLayout(t, shape, permutation);
@@ -44,7 +46,8 @@ Tensor countTensor(const std::vector<std::int64_t>& v, const Shape& shape, const
 
 // A running buffer given in input order -> values in layout order (defaults if absent).
 std::vector<double> runningValues(const Tensor& given, const Stage& stage, double fallback) {
-    if (given.isNull()) return std::vector<double>(std::size_t(numElements(stage.runningShape)), fallback);
+    if (given.isNull())
+        return std::vector<double>(std::size_t(numElements(stage.runningShape)), fallback);
     return permuteToLayout(given.reshaped(stage.runningShape), stage.runningPermutation).toVector();
 }
 
@@ -58,7 +61,8 @@ StageParams paramsOf(const NormSpec& spec, const NormInputs& inputs, const Stage
     const bool channelStage = index == 1;
     const Tensor& w = channelStage ? inputs.channelWeight : inputs.weight;
     const Tensor& b = channelStage ? inputs.channelBias : inputs.bias;
-    if (!spec.affine) return {std::vector<double>(std::size_t(P), 1.0), std::vector<double>(std::size_t(P), 0.0)};
+    if (!spec.affine)
+        return {std::vector<double>(std::size_t(P), 1.0), std::vector<double>(std::size_t(P), 0.0)};
     return {valuesOr(w, P, 1.0), valuesOr(b, P, 0.0)};
 }
 
@@ -66,13 +70,14 @@ struct StageState {
     const StagePlan* plan = nullptr;
     std::unique_ptr<StageValidity> validity;
     KernelView view;
-    Tensor in, out;  // layout order
+    Tensor in, out; // layout order
     std::vector<double> mean, var, rstd;
     std::vector<std::int64_t> count;
     StageParams params;
 
     const Stage& stage() const { return plan->stage; }
-    void prepare(const StagePlan& p, const NormInputs& inputs, DType dtype, const Tensor& stageInput) {
+    void prepare(const StagePlan& p, const NormInputs& inputs, DType dtype,
+                 const Tensor& stageInput) {
         plan = &p;
         validity = std::make_unique<StageValidity>(inputs, p.stage);
         view = {p.stage.layout, dtype, validity->validity()};
@@ -88,7 +93,8 @@ struct StageState {
         for (std::int64_t m = 0; m < L.slices; ++m) {
             std::int64_t n = 0;
             for (std::int64_t o = 0; o < L.outer; ++o)
-                for (std::int64_t p = 0; p < L.paramInner; ++p) n += validity->validInRun(L, o, m, p);
+                for (std::int64_t p = 0; p < L.paramInner; ++p)
+                    n += validity->validInRun(L, o, m, p);
             count[std::size_t(m)] = n;
         }
     }
@@ -99,8 +105,9 @@ void noteNonFinite(const Tensor& x, std::vector<Diagnostic>& out) {
     for (std::int64_t i = 0; i < x.size(); ++i) bad += !std::isfinite(x.at(i));
     if (bad)
         out.push_back({Severity::Warning, "non_finite_input",
-                       std::to_string(bad) + " input value(s) are NaN or infinite; they make the "
-                       "statistics of their slices, and so those slices' outputs, NaN"});
+                       std::to_string(bad) +
+                           " input value(s) are NaN or infinite; they make the "
+                           "statistics of their slices, and so those slices' outputs, NaN"});
 }
 
 void noteSliceCounts(const StageState& st, bool batchStats, const char* stageName,
@@ -165,20 +172,22 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
         const SliceLayout& L = sp.stage.layout;
         const bool batchStats = sp.source != StatsSource::Running;
         if (batchStats)
-            backend.sliceStats(st.view, st.in.raw(), sp.stage.centered, st.mean.data(), st.var.data(),
-                               st.count.data());
+            backend.sliceStats(st.view, st.in.raw(), sp.stage.centered, st.mean.data(),
+                               st.var.data(), st.count.data());
         else
             st.countValid();
         if (sp.updatesRunning) {
             if (plan.countsBatches) ++batchesTracked;
             const double factor = spec.momentum ? *spec.momentum : 1.0 / double(batchesTracked);
-            const RunningUpdate u = updateRunningStats(L, st.mean, st.var, st.count, factor,
-                                                       sp.unbiasedRunningVar, runningMean, runningVar);
+            const RunningUpdate u =
+                updateRunningStats(L, st.mean, st.var, st.count, factor, sp.unbiasedRunningVar,
+                                   runningMean, runningVar);
             if (u.skippedSlices)
                 result.diagnostics.push_back(
                     {Severity::Warning, "running_stats_skipped",
                      std::to_string(u.skippedSlices) + " slice(s) with " +
-                         (sp.unbiasedRunningVar ? "at most one valid element" : "no valid element") +
+                         (sp.unbiasedRunningVar ? "at most one valid element"
+                                                : "no valid element") +
                          " were left out of the running-statistics update" +
                          (u.untouchedEntries ? "; " + std::to_string(u.untouchedEntries) +
                                                    " running entries kept their old value"
@@ -189,10 +198,11 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
                 st.mean[std::size_t(m)] = runningMean[std::size_t(L.runningIndex(m))];
                 st.var[std::size_t(m)] = runningVar[std::size_t(L.runningIndex(m))];
             }
-        for (std::size_t m = 0; m < st.rstd.size(); ++m) st.rstd[m] = 1.0 / std::sqrt(st.var[m] + plan.eps);
+        for (std::size_t m = 0; m < st.rstd.size(); ++m)
+            st.rstd[m] = 1.0 / std::sqrt(st.var[m] + plan.eps);
         st.out = Tensor::uninitialized(st.in.shape(), dtype);
-        backend.forward(st.view, st.in.raw(), st.mean.data(), st.rstd.data(), st.params.weight.data(),
-                        st.params.bias.data(), st.out.raw());
+        backend.forward(st.view, st.in.raw(), st.mean.data(), st.rstd.data(),
+                        st.params.weight.data(), st.params.bias.data(), st.out.raw());
         current = permuteFromLayout(st.out, shape, sp.stage.permutation);
         if (masked || batchStats)
             noteSliceCounts(st, sp.source == StatsSource::Batch, s == 1 ? "channel stage: " : "",
@@ -211,8 +221,10 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
     }
     result.tracksRunningStats = plan.tracked;
     if (plan.tracked) {
-        result.runningMean = gridTensor(runningMean, first.runningShape, first.runningPermutation, dtype);
-        result.runningVar = gridTensor(runningVar, first.runningShape, first.runningPermutation, dtype);
+        result.runningMean =
+            gridTensor(runningMean, first.runningShape, first.runningPermutation, dtype);
+        result.runningVar =
+            gridTensor(runningVar, first.runningShape, first.runningPermutation, dtype);
     }
     result.numBatchesTracked = batchesTracked;
 
@@ -234,8 +246,11 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
                              spec.affine && hasBias ? dbias.data() : nullptr);
             grad = permuteFromLayout(dx, shape, stage.permutation);
             if (spec.affine) {
-                (s == 1 ? result.gradChannelWeight : result.gradWeight) = tensorFrom(dweight, stage.paramShape, dtype);
-                if (hasBias) (s == 1 ? result.gradChannelBias : result.gradBias) = tensorFrom(dbias, stage.paramShape, dtype);
+                (s == 1 ? result.gradChannelWeight : result.gradWeight) =
+                    tensorFrom(dweight, stage.paramShape, dtype);
+                if (hasBias)
+                    (s == 1 ? result.gradChannelBias : result.gradBias) =
+                        tensorFrom(dbias, stage.paramShape, dtype);
             }
         }
         result.gradInput = grad;
@@ -250,11 +265,12 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
             const Stage& stage = st.stage();
             const SliceLayout& L = stage.layout;
             std::vector<double> scale(st.var.size());
-            for (std::size_t m = 0; m < scale.size(); ++m) scale[m] = std::sqrt(st.var[m] + plan.eps);
+            for (std::size_t m = 0; m < scale.size(); ++m)
+                scale[m] = std::sqrt(st.var[m] + plan.eps);
             const Tensor yLayout = permuteToLayout(y, stage.permutation);
             Tensor xr = Tensor::uninitialized(yLayout.shape(), dtype);
-            backend.inverse(st.view, yLayout.raw(), st.mean.data(), scale.data(), st.params.weight.data(),
-                            st.params.bias.data(), xr.raw());
+            backend.inverse(st.view, yLayout.raw(), st.mean.data(), scale.data(),
+                            st.params.weight.data(), st.params.bias.data(), xr.raw());
             y = permuteFromLayout(xr, shape, stage.permutation);
             // logdet[n] += sum over valid e of sample n: log|w_p(e)| - 0.5 log(var_m(e) + eps)
             for (std::int64_t o = 0; o < L.outer; ++o)
@@ -264,7 +280,8 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
                         if (valid == 0) continue;
                         const double w = st.params.weight[std::size_t(L.param(m, p))];
                         logdet[std::size_t(L.sample(o, m, p))] +=
-                            double(valid) * (std::log(std::fabs(w)) - 0.5 * std::log(st.var[std::size_t(m)] + plan.eps));
+                            double(valid) * (std::log(std::fabs(w)) -
+                                             0.5 * std::log(st.var[std::size_t(m)] + plan.eps));
                     }
         }
         result.reconstruction = y;
@@ -278,7 +295,8 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
         }
         result.maxReconstructionError = worst;
     }
-    result.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    result.elapsedMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return result;
 }
 
@@ -293,7 +311,8 @@ Tensor invertReestimating(const NormSpec& spec, const NormInputs& inputs, const 
         st.prepare(plan.stages[s], inputs, plan.dtype, y);
         const Stage& stage = st.stage();
         const StageParams params = paramsOf(spec, inputs, stage, s);
-        backend.sliceStats(st.view, st.in.raw(), stage.centered, st.mean.data(), st.var.data(), st.count.data());
+        backend.sliceStats(st.view, st.in.raw(), stage.centered, st.mean.data(), st.var.data(),
+                           st.count.data());
         std::vector<double> scale(st.var.size());
         for (std::size_t m = 0; m < scale.size(); ++m) scale[m] = std::sqrt(st.var[m] + plan.eps);
         Tensor xr = Tensor::uninitialized(st.in.shape(), plan.dtype);

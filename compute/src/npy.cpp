@@ -31,8 +31,9 @@ std::string_view descrFor(DType type) {
 // A reader for the Python dict literal numpy writes:
 //   {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
 class HeaderParser {
-public:
-    explicit HeaderParser(std::string_view text) : s_(text) {}
+  public:
+    explicit HeaderParser(std::string_view text)
+        : s_(text) {}
 
     std::string error;
     std::optional<std::string> descr;
@@ -55,9 +56,12 @@ public:
                 if (!string(v)) return fail("'descr' must be a string");
                 descr = v;
             } else if (key == "fortran_order") {
-                if (word("True")) fortran = true;
-                else if (word("False")) fortran = false;
-                else return fail("'fortran_order' must be True or False");
+                if (word("True"))
+                    fortran = true;
+                else if (word("False"))
+                    fortran = false;
+                else
+                    return fail("'fortran_order' must be True or False");
             } else if (key == "shape") {
                 Shape v;
                 if (!tuple(v)) return false;
@@ -77,7 +81,7 @@ public:
         return true;
     }
 
-private:
+  private:
     bool fail(std::string message) {
         if (error.empty()) error = std::move(message);
         return false;
@@ -120,7 +124,8 @@ private:
                 if (v > (kMaxElements * 16) / 10) return fail("a 'shape' entry is absurdly large");
                 v = v * 10 + (s_[i_++] - '0');
             }
-            if (eat('L')) {}  // Python 2 long suffix
+            if (eat('L')) {
+            } // Python 2 long suffix
             out.push_back(v);
             skip();
             if (eat(',')) continue;
@@ -136,17 +141,21 @@ private:
 
 std::uint32_t littleEndian(std::string_view b, std::size_t at, int bytes) {
     std::uint32_t v = 0;
-    for (int k = bytes - 1; k >= 0; --k) v = (v << 8) | static_cast<unsigned char>(b[at + std::size_t(k)]);
+    for (int k = bytes - 1; k >= 0; --k)
+        v = (v << 8) | static_cast<unsigned char>(b[at + std::size_t(k)]);
     return v;
 }
 
-NpyReadResult failure(std::string message) { return {Tensor(), std::move(message)}; }
+NpyReadResult failure(std::string message) {
+    return {Tensor(), std::move(message)};
+}
 
 } // namespace
 
 NpyReadResult parseNpy(std::string_view bytes) {
-    if (bytes.size() < 10 || bytes.substr(0, 6) != kMagic)
+    if (bytes.size() < 6 || bytes.substr(0, 6) != kMagic)
         return failure("not a .npy file (the magic string \\x93NUMPY is missing)");
+    if (bytes.size() < 10) return failure("truncated .npy header");
     const int major = static_cast<unsigned char>(bytes[6]);
     if (major < 1 || major > 3)
         return failure("unsupported .npy version " + std::to_string(major) + "." +
@@ -160,19 +169,23 @@ NpyReadResult parseNpy(std::string_view bytes) {
                        " bytes but the file has " + std::to_string(bytes.size() - 8 - lengthBytes));
     HeaderParser header(bytes.substr(8 + lengthBytes, headerLength));
     if (!header.parse()) return failure("malformed .npy header: " + header.error);
-    if (*header.fortran) return failure("Fortran-order .npy files are not supported; save with C order (np.ascontiguousarray)");
+    if (*header.fortran)
+        return failure(
+            "Fortran-order .npy files are not supported; save with C order (np.ascontiguousarray)");
     std::optional<DType> type;
     for (const auto& d : kDescrs)
         if (*header.descr == d.text) type = d.type;
     if (!type) {
         std::string hint;
-        if (!header.descr->empty() && header.descr->front() == '>') hint = " (big-endian data is not supported)";
+        if (!header.descr->empty() && header.descr->front() == '>')
+            hint = " (big-endian data is not supported)";
         return failure("unsupported .npy dtype '" + *header.descr + "'" + hint +
                        "; supported: <f4 <f8 <i4 <i8 |b1 |u1");
     }
     const Shape& shape = *header.shape;
     if (shape.size() > std::size_t(kMaxRank))
-        return failure("the .npy array has rank " + std::to_string(shape.size()) + "; at most 5 is supported");
+        return failure("the .npy array has rank " + std::to_string(shape.size()) +
+                       "; at most 5 is supported");
     const std::int64_t count = numElements(shape);
     if (count > kMaxElements)
         return failure("the .npy shape " + shapeToString(shape) + " has more than 2^31 elements");
@@ -180,7 +193,8 @@ NpyReadResult parseNpy(std::string_view bytes) {
     const std::size_t present = bytes.size() - dataStart;
     if (present < expected)
         return failure("truncated .npy data: shape " + shapeToString(shape) + " needs " +
-                       std::to_string(expected) + " bytes, the file has " + std::to_string(present));
+                       std::to_string(expected) + " bytes, the file has " +
+                       std::to_string(present));
     if (present > expected)
         return failure("the .npy file has " + std::to_string(present - expected) +
                        " bytes after the data its header describes");

@@ -16,7 +16,9 @@ std::int64_t product(const Shape& s, std::size_t from, std::size_t to) {
     return p;
 }
 
-std::string num(std::int64_t v) { return std::to_string(v); }
+std::string num(std::int64_t v) {
+    return std::to_string(v);
+}
 
 std::string formatDouble(double v) {
     char buf[32];
@@ -64,7 +66,8 @@ struct Checker {
 // innermost part of `span`.
 void setPrefix(Stage& stage, const Shape& shape, bool lastAxisInSpan) {
     const std::int64_t last = shape.back();
-    stage.lengthsArePrefix = lastAxisInSpan && stage.layout.span % last == 0 && stage.layout.span >= last;
+    stage.lengthsArePrefix =
+        lastAxisInSpan && stage.layout.span % last == 0 && stage.layout.span >= last;
     stage.lengthChunk = stage.lengthsArePrefix ? last : 1;
 }
 
@@ -110,9 +113,11 @@ bool planBatchNorm(Checker& c, StagePlan& sp) {
     const std::int64_t nf = spec.numFeatures.value_or(c.channels());
     if (nf != c.channels()) {
         if (spec.trackRunningStats)
-            return c.fail("running_mean should contain " + num(c.channels()) + " elements not " + num(nf));
+            return c.fail("running_mean should contain " + num(c.channels()) + " elements not " +
+                          num(nf));
         if (spec.affine)
-            return c.fail("weight should contain " + num(c.channels()) + " elements not " + num(nf));
+            return c.fail("weight should contain " + num(c.channels()) + " elements not " +
+                          num(nf));
         c.mismatchWarning(nf, "BatchNorm");
     }
     sp.stage = batchNormStage(c.shape);
@@ -164,15 +169,18 @@ bool planLayerNorm(Checker& c, StagePlan& sp, bool centered) {
     const NormSpec& spec = c.spec;
     const char* name = centered ? "layer_norm" : "rms_norm";
     const Shape& ns = spec.normalizedShape;
-    if (ns.empty()) return c.fail(std::string(name) + " needs normalized_shape (the trailing dims to normalise over)");
+    if (ns.empty())
+        return c.fail(std::string(name) +
+                      " needs normalized_shape (the trailing dims to normalise over)");
     const std::size_t k = ns.size();
     bool fits = k <= c.shape.size();
     for (std::size_t i = 0; fits && i < k; ++i) fits = c.shape[c.shape.size() - k + i] == ns[i];
     if (!fits) {
         std::string star = "[*";
         for (auto d : ns) star += ", " + num(d);
-        return c.fail("Given normalized_shape=" + shapeToString(ns) + ", expected input with shape " +
-                      star + "], but got input of size" + shapeToString(c.shape));
+        return c.fail("Given normalized_shape=" + shapeToString(ns) +
+                      ", expected input with shape " + star + "], but got input of size" +
+                      shapeToString(c.shape));
     }
     Stage& s = sp.stage;
     const std::size_t lead = c.shape.size() - k;
@@ -190,7 +198,9 @@ bool planLayerNorm(Checker& c, StagePlan& sp, bool centered) {
 
 bool planGroupNorm(Checker& c, StagePlan& sp) {
     const NormSpec& spec = c.spec;
-    if (c.rank < 2) return c.fail("Expected at least 2 dimensions for input tensor but received " + num(c.rank));
+    if (c.rank < 2)
+        return c.fail("Expected at least 2 dimensions for input tensor but received " +
+                      num(c.rank));
     if (!spec.numGroups) return c.fail("group_norm needs num_groups");
     const std::int64_t G = *spec.numGroups;
     if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
@@ -198,12 +208,14 @@ bool planGroupNorm(Checker& c, StagePlan& sp) {
     if (nf % G != 0) return c.fail("num_channels must be divisible by num_groups");
     if (c.channels() % G != 0)
         return c.fail("Expected number of channels in input to be divisible by num_groups, but got "
-                      "input of shape " + shapeToString(c.shape) + " and num_groups=" + num(G));
+                      "input of shape " +
+                      shapeToString(c.shape) + " and num_groups=" + num(G));
     if (nf != c.channels()) {
         if (spec.affine)
-            return c.fail("Expected weight to be a vector of size equal to the number of channels in "
-                          "input, but got weight of shape [" + num(nf) + "] and input of shape " +
-                          shapeToString(c.shape));
+            return c.fail(
+                "Expected weight to be a vector of size equal to the number of channels in "
+                "input, but got weight of shape [" +
+                num(nf) + "] and input of shape " + shapeToString(c.shape));
         c.mismatchWarning(nf, "GroupNorm");
     }
     sp.stage = groupStage(c.shape, G, true);
@@ -213,7 +225,8 @@ bool planGroupNorm(Checker& c, StagePlan& sp) {
 bool planBatchChannelNorm(Checker& c, StagePlan& batchStage, StagePlan& channelStage) {
     const NormSpec& spec = c.spec;
     if (c.rank < 2) return c.fail(rankError("2D to 5D", c.rank));
-    if (!spec.numGroups) return c.fail("batch_channel_norm needs num_groups (channel-stage groups)");
+    if (!spec.numGroups)
+        return c.fail("batch_channel_norm needs num_groups (channel-stage groups)");
     const std::int64_t G = *spec.numGroups;
     if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
     const std::int64_t nf = spec.numFeatures.value_or(c.channels());
@@ -222,7 +235,8 @@ bool planBatchChannelNorm(Checker& c, StagePlan& batchStage, StagePlan& channelS
                       "), but got: " + num(c.channels()) + ".");
     if (c.channels() % G != 0)
         return c.fail("Expected number of channels in input to be divisible by num_groups, but got "
-                      "input of shape " + shapeToString(c.shape) + " and num_groups=" + num(G));
+                      "input of shape " +
+                      shapeToString(c.shape) + " and num_groups=" + num(G));
     if (spec.estimate && !spec.trackRunningStats)
         return c.fail("batch_channel_norm with estimate=true normalises with running estimates, so "
                       "track_running_stats must be true");
@@ -232,10 +246,10 @@ bool planBatchChannelNorm(Checker& c, StagePlan& batchStage, StagePlan& channelS
     batchStage.stage = batchNormStage(c.shape);
     if (spec.estimate) {
         batchStage.source = spec.training ? StatsSource::UpdatedEstimates : StatsSource::Running;
-        batchStage.unbiasedRunningVar = false;  // labml EstimatedBatchNorm: biased var
+        batchStage.unbiasedRunningVar = false; // labml EstimatedBatchNorm: biased var
     } else {
-        batchStage.source = (spec.training || !spec.trackRunningStats) ? StatsSource::Batch
-                                                                        : StatsSource::Running;
+        batchStage.source =
+            (spec.training || !spec.trackRunningStats) ? StatsSource::Batch : StatsSource::Running;
     }
     batchStage.updatesRunning = spec.training && spec.trackRunningStats;
     channelStage.stage = groupStage(c.shape, G, false);
@@ -244,14 +258,18 @@ bool planBatchChannelNorm(Checker& c, StagePlan& batchStage, StagePlan& channelS
 
 bool planCustom(Checker& c, StagePlan& sp) {
     const NormSpec& spec = c.spec;
-    if (c.rank < 2) return c.fail("custom normalization needs an input with at least 2 dims (N, C, ...), got " + num(c.rank) + "D");
+    if (c.rank < 2)
+        return c.fail("custom normalization needs an input with at least 2 dims (N, C, ...), got " +
+                      num(c.rank) + "D");
     if (spec.reduceAxes.empty()) return c.fail("custom normalization needs reduce_axes");
     std::set<int> reduce;
     for (int a : spec.reduceAxes) {
         const int axis = a < 0 ? a + c.rank : a;
         if (axis < 0 || axis >= c.rank)
-            return c.fail("reduce_axes: axis " + num(a) + " is out of range for a " + num(c.rank) + "D input");
-        if (!reduce.insert(axis).second) return c.fail("reduce_axes: axis " + num(a) + " is repeated");
+            return c.fail("reduce_axes: axis " + num(a) + " is out of range for a " + num(c.rank) +
+                          "D input");
+        if (!reduce.insert(axis).second)
+            return c.fail("reduce_axes: axis " + num(a) + " is repeated");
     }
     const std::int64_t C = c.channels();
     const bool grouped = spec.numGroups.has_value();
@@ -260,10 +278,13 @@ bool planCustom(Checker& c, StagePlan& sp) {
         G = *spec.numGroups;
         if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
         if (!reduce.count(1))
-            return c.fail("num_groups splits the channel axis into groups to reduce over, so reduce_axes must contain 1");
+            return c.fail("num_groups splits the channel axis into groups to reduce over, so "
+                          "reduce_axes must contain 1");
         if (C % G != 0)
-            return c.fail("Expected number of channels in input to be divisible by num_groups, but got "
-                          "input of shape " + shapeToString(c.shape) + " and num_groups=" + num(G));
+            return c.fail(
+                "Expected number of channels in input to be divisible by num_groups, but got "
+                "input of shape " +
+                shapeToString(c.shape) + " and num_groups=" + num(G));
     }
     const std::int64_t nf = spec.numFeatures.value_or(C);
     if (nf != C) {
@@ -286,7 +307,7 @@ bool planCustom(Checker& c, StagePlan& sp) {
     if (!reduce.count(0)) keptOrder.push_back(0);
     if (!channelReduced) keptOrder.push_back(1);
     keptOrder.insert(keptOrder.end(), kept.begin(), kept.end());
-    if (grouped) keptOrder.push_back(1);  // its group index; Cg follows as first reduced axis
+    if (grouped) keptOrder.push_back(1); // its group index; Cg follows as first reduced axis
     // Keep the channel's kept position in input order when it is not grouped.
     if (!channelReduced) std::sort(keptOrder.begin(), keptOrder.end());
     order.insert(order.end(), keptOrder.begin(), keptOrder.end());
@@ -308,10 +329,11 @@ bool planCustom(Checker& c, StagePlan& sp) {
     }
     if (keptOrder != keptInputOrder) {
         for (int a : keptOrder)
-            s.statsPermutation.push_back(int(std::find(keptInputOrder.begin(), keptInputOrder.end(), a) -
-                                             keptInputOrder.begin()));
+            s.statsPermutation.push_back(
+                int(std::find(keptInputOrder.begin(), keptInputOrder.end(), a) -
+                    keptInputOrder.begin()));
         s.runningPermutation = s.statsPermutation;
-        if (!reduce.count(0)) {  // the batch axis (first in both orders) is not in the running grid
+        if (!reduce.count(0)) { // the batch axis (first in both orders) is not in the running grid
             s.runningPermutation.erase(s.runningPermutation.begin());
             for (int& k : s.runningPermutation) --k;
         }
@@ -350,7 +372,8 @@ bool planCustom(Checker& c, StagePlan& sp) {
 bool checkOptional(Checker& c, const Tensor& t, const char* name, const Shape& expected) {
     if (t.isNull()) return true;
     if (!isFloating(t.dtype()))
-        return c.fail(std::string(name) + " must be float32 or float64, got " + std::string(dtypeName(t.dtype())));
+        return c.fail(std::string(name) + " must be float32 or float64, got " +
+                      std::string(dtypeName(t.dtype())));
     if (t.shape() != expected)
         return c.fail(std::string(name) + " has shape " + shapeToString(t.shape()) + ", expected " +
                       shapeToString(expected));
@@ -369,10 +392,11 @@ bool checkMask(Checker& c) {
     if (!in.lengths.isNull()) {
         const Tensor& L = in.lengths;
         if (L.dtype() != DType::Int64 && L.dtype() != DType::Int32)
-            return c.fail("lengths must be int64 or int32, got " + std::string(dtypeName(L.dtype())));
+            return c.fail("lengths must be int64 or int32, got " +
+                          std::string(dtypeName(L.dtype())));
         if (L.shape() != Shape{c.batch()})
-            return c.fail("lengths has shape " + shapeToString(L.shape()) + ", expected [" + num(c.batch()) +
-                          "] (one length per sample)");
+            return c.fail("lengths has shape " + shapeToString(L.shape()) + ", expected [" +
+                          num(c.batch()) + "] (one length per sample)");
         const std::int64_t last = c.shape.back();
         for (std::int64_t n = 0; n < L.size(); ++n) {
             const double v = L.at(n);
@@ -383,10 +407,11 @@ bool checkMask(Checker& c) {
     }
     if (!in.mask.isNull()) {
         if (in.mask.dtype() != DType::Bool && in.mask.dtype() != DType::UInt8)
-            return c.fail("mask must be bool or uint8, got " + std::string(dtypeName(in.mask.dtype())));
+            return c.fail("mask must be bool or uint8, got " +
+                          std::string(dtypeName(in.mask.dtype())));
         if (in.mask.shape() != c.shape)
-            return c.fail("mask has shape " + shapeToString(in.mask.shape()) + ", expected the input's shape " +
-                          shapeToString(c.shape));
+            return c.fail("mask has shape " + shapeToString(in.mask.shape()) +
+                          ", expected the input's shape " + shapeToString(c.shape));
     }
     return true;
 }
@@ -401,7 +426,8 @@ Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
         return plan;
     }
     const Shape& shape = x.shape();
-    Checker c{plan, spec, inputs, shape, x.rank(), !inputs.lengths.isNull() || !inputs.mask.isNull()};
+    Checker c{plan,  spec,     inputs,
+              shape, x.rank(), !inputs.lengths.isNull() || !inputs.mask.isNull()};
     if (!isFloating(x.dtype())) {
         c.fail("input must be float32 or float64, got " + std::string(dtypeName(x.dtype())));
         return plan;
@@ -441,8 +467,9 @@ Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
         return plan;
     }
 
-    const bool hasRunning = spec.variant == Variant::BatchNorm || spec.variant == Variant::InstanceNorm ||
-                            spec.variant == Variant::BatchChannelNorm || spec.variant == Variant::Custom;
+    const bool hasRunning =
+        spec.variant == Variant::BatchNorm || spec.variant == Variant::InstanceNorm ||
+        spec.variant == Variant::BatchChannelNorm || spec.variant == Variant::Custom;
     if (!hasRunning && spec.trackRunningStats) {
         c.fail(std::string(variantName(spec.variant)) +
                " has no running statistics; track_running_stats must be false");
@@ -452,13 +479,27 @@ Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
     bool ok = false;
     plan.stages.resize(spec.variant == Variant::BatchChannelNorm ? 2 : 1);
     switch (spec.variant) {
-    case Variant::BatchNorm: ok = planBatchNorm(c, plan.stages[0]); break;
-    case Variant::InstanceNorm: ok = planInstanceNorm(c, plan.stages[0]); break;
-    case Variant::LayerNorm: ok = planLayerNorm(c, plan.stages[0], true); break;
-    case Variant::RmsNorm: ok = planLayerNorm(c, plan.stages[0], false); break;
-    case Variant::GroupNorm: ok = planGroupNorm(c, plan.stages[0]); break;
-    case Variant::BatchChannelNorm: ok = planBatchChannelNorm(c, plan.stages[0], plan.stages[1]); break;
-    case Variant::Custom: ok = planCustom(c, plan.stages[0]); break;
+    case Variant::BatchNorm:
+        ok = planBatchNorm(c, plan.stages[0]);
+        break;
+    case Variant::InstanceNorm:
+        ok = planInstanceNorm(c, plan.stages[0]);
+        break;
+    case Variant::LayerNorm:
+        ok = planLayerNorm(c, plan.stages[0], true);
+        break;
+    case Variant::RmsNorm:
+        ok = planLayerNorm(c, plan.stages[0], false);
+        break;
+    case Variant::GroupNorm:
+        ok = planGroupNorm(c, plan.stages[0]);
+        break;
+    case Variant::BatchChannelNorm:
+        ok = planBatchChannelNorm(c, plan.stages[0], plan.stages[1]);
+        break;
+    case Variant::Custom:
+        ok = planCustom(c, plan.stages[0]);
+        break;
     }
     if (!ok) return plan;
 
@@ -474,7 +515,8 @@ Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
             return plan;
         }
     } else {
-        if (!checkUnused(c, inputs.weight, "weight", "affine is false (there is no weight)")) return plan;
+        if (!checkUnused(c, inputs.weight, "weight", "affine is false (there is no weight)"))
+            return plan;
         if (!checkUnused(c, inputs.bias, "bias", "affine is false (there is no bias)")) return plan;
     }
     if (spec.variant == Variant::BatchChannelNorm) {
@@ -483,19 +525,26 @@ Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
             if (!checkOptional(c, inputs.channelWeight, "channel_weight", gs)) return plan;
             if (!checkOptional(c, inputs.channelBias, "channel_bias", gs)) return plan;
         } else {
-            if (!checkUnused(c, inputs.channelWeight, "channel_weight", "affine is false")) return plan;
+            if (!checkUnused(c, inputs.channelWeight, "channel_weight", "affine is false"))
+                return plan;
             if (!checkUnused(c, inputs.channelBias, "channel_bias", "affine is false")) return plan;
         }
     } else {
-        if (!checkUnused(c, inputs.channelWeight, "channel_weight", "only batch_channel_norm has a channel stage")) return plan;
-        if (!checkUnused(c, inputs.channelBias, "channel_bias", "only batch_channel_norm has a channel stage")) return plan;
+        if (!checkUnused(c, inputs.channelWeight, "channel_weight",
+                         "only batch_channel_norm has a channel stage"))
+            return plan;
+        if (!checkUnused(c, inputs.channelBias, "channel_bias",
+                         "only batch_channel_norm has a channel stage"))
+            return plan;
     }
     if (plan.tracked) {
         if (!checkOptional(c, inputs.runningMean, "running_mean", first.runningShape)) return plan;
         if (!checkOptional(c, inputs.runningVar, "running_var", first.runningShape)) return plan;
     } else {
-        if (!checkUnused(c, inputs.runningMean, "running_mean", "track_running_stats is false")) return plan;
-        if (!checkUnused(c, inputs.runningVar, "running_var", "track_running_stats is false")) return plan;
+        if (!checkUnused(c, inputs.runningMean, "running_mean", "track_running_stats is false"))
+            return plan;
+        if (!checkUnused(c, inputs.runningVar, "running_var", "track_running_stats is false"))
+            return plan;
     }
     if (!inputs.gradOutput.isNull()) {
         if (!isFloating(inputs.gradOutput.dtype())) {

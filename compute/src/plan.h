@@ -12,27 +12,27 @@
 namespace normlab::detail {
 
 enum class StatsSource {
-    Batch,             // the input's own statistics
-    Running,           // running statistics as given (eval with tracked stats)
-    UpdatedEstimates,  // batch_channel_norm estimate mode: running stats after this update
+    Batch,            // the input's own statistics
+    Running,          // running statistics as given (eval with tracked stats)
+    UpdatedEstimates, // batch_channel_norm estimate mode: running stats after this update
 };
 
 struct StagePlan {
     Stage stage;
     StatsSource source = StatsSource::Batch;
-    bool updatesRunning = false;  // training with tracked statistics
+    bool updatesRunning = false; // training with tracked statistics
     bool unbiasedRunningVar = true;
     std::vector<Diagnostic> notes;
 };
 
 struct Plan {
-    std::string error;  // non-empty: invalid, nothing else is meaningful
-    std::vector<StagePlan> stages;  // 1, or 2 for batch_channel_norm
+    std::string error;             // non-empty: invalid, nothing else is meaningful
+    std::vector<StagePlan> stages; // 1, or 2 for batch_channel_norm
     std::vector<Diagnostic> warnings;
     DType dtype = DType::Float32;
     double eps = 1e-5;
     bool tracked = false;
-    bool countsBatches = false;  // num_batches_tracked advances (BatchNorm-style modules)
+    bool countsBatches = false; // num_batches_tracked advances (BatchNorm-style modules)
 };
 
 Plan makePlan(const NormSpec& spec, const NormInputs& inputs);

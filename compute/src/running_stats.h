@@ -16,7 +16,7 @@
 namespace normlab::detail {
 
 struct RunningUpdate {
-    std::int64_t skippedSlices = 0;   // left out for having too few valid elements
+    std::int64_t skippedSlices = 0;    // left out for having too few valid elements
     std::int64_t untouchedEntries = 0; // running entries no slice contributed to
 };
 

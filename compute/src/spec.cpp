@@ -32,22 +32,22 @@ NormSpec NormSpec::defaultsFor(Variant variant) {
     NormSpec spec;
     spec.variant = variant;
     switch (variant) {
-    case Variant::BatchNorm:  // nn.BatchNorm*d
+    case Variant::BatchNorm: // nn.BatchNorm*d
     case Variant::BatchChannelNorm:
         spec.affine = true;
         spec.trackRunningStats = true;
         break;
-    case Variant::InstanceNorm:  // nn.InstanceNorm*d
+    case Variant::InstanceNorm: // nn.InstanceNorm*d
         spec.affine = false;
         spec.trackRunningStats = false;
         break;
-    case Variant::LayerNorm:  // nn.LayerNorm, nn.GroupNorm: no running statistics
+    case Variant::LayerNorm: // nn.LayerNorm, nn.GroupNorm: no running statistics
     case Variant::GroupNorm:
     case Variant::Custom:
         spec.affine = true;
         spec.trackRunningStats = false;
         break;
-    case Variant::RmsNorm:  // nn.RMSNorm: eps=None
+    case Variant::RmsNorm: // nn.RMSNorm: eps=None
         spec.affine = true;
         spec.trackRunningStats = false;
         spec.eps = std::nullopt;

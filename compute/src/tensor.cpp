@@ -32,10 +32,14 @@ std::string shapeToString(const Shape& shape) {
     return s + "]";
 }
 
-void Tensor::AlignedDelete::operator()(std::byte* p) const { ::operator delete[](p, kAlignment); }
+void Tensor::AlignedDelete::operator()(std::byte* p) const {
+    ::operator delete[](p, kAlignment);
+}
 
 Tensor::Tensor(Shape shape, DType type)
-    : shape_(std::move(shape)), dtype_(type), numel_(numElements(shape_)) {
+    : shape_(std::move(shape))
+    , dtype_(type)
+    , numel_(numElements(shape_)) {
     if (static_cast<int>(shape_.size()) > kMaxRank)
         throw std::invalid_argument("tensor rank " + std::to_string(shape_.size()) +
                                     " exceeds the maximum of 5");
@@ -44,7 +48,9 @@ Tensor::Tensor(Shape shape, DType type)
     data_.reset(static_cast<std::byte*>(::operator new[](bytes, kAlignment)));
 }
 
-Tensor Tensor::uninitialized(Shape shape, DType type) { return Tensor(std::move(shape), type); }
+Tensor Tensor::uninitialized(Shape shape, DType type) {
+    return Tensor(std::move(shape), type);
+}
 
 Tensor Tensor::zeros(Shape shape, DType type) {
     Tensor t(std::move(shape), type);
@@ -67,7 +73,10 @@ Tensor Tensor::fromValues(Shape shape, DType type, const std::vector<double>& va
     return t;
 }
 
-Tensor::Tensor(const Tensor& other) : shape_(other.shape_), dtype_(other.dtype_), numel_(other.numel_) {
+Tensor::Tensor(const Tensor& other)
+    : shape_(other.shape_)
+    , dtype_(other.dtype_)
+    , numel_(other.numel_) {
     if (other.data_) {
         Tensor copy(shape_, dtype_);
         std::memcpy(copy.raw(), other.raw(), byteSize());
@@ -85,24 +94,41 @@ Tensor& Tensor::operator=(const Tensor& other) {
 
 double Tensor::at(std::int64_t i) const {
     switch (dtype_) {
-    case DType::Float32: return data<float>()[i];
-    case DType::Float64: return data<double>()[i];
-    case DType::Int32: return data<std::int32_t>()[i];
-    case DType::Int64: return double(data<std::int64_t>()[i]);
+    case DType::Float32:
+        return data<float>()[i];
+    case DType::Float64:
+        return data<double>()[i];
+    case DType::Int32:
+        return data<std::int32_t>()[i];
+    case DType::Int64:
+        return double(data<std::int64_t>()[i]);
     case DType::Bool:
-    case DType::UInt8: return data<std::uint8_t>()[i];
+    case DType::UInt8:
+        return data<std::uint8_t>()[i];
     }
     return 0;
 }
 
 void Tensor::set(std::int64_t i, double v) {
     switch (dtype_) {
-    case DType::Float32: data<float>()[i] = float(v); break;
-    case DType::Float64: data<double>()[i] = v; break;
-    case DType::Int32: data<std::int32_t>()[i] = std::int32_t(v); break;
-    case DType::Int64: data<std::int64_t>()[i] = std::int64_t(v); break;
-    case DType::Bool: data<std::uint8_t>()[i] = v != 0 ? 1 : 0; break;
-    case DType::UInt8: data<std::uint8_t>()[i] = std::uint8_t(v); break;
+    case DType::Float32:
+        data<float>()[i] = float(v);
+        break;
+    case DType::Float64:
+        data<double>()[i] = v;
+        break;
+    case DType::Int32:
+        data<std::int32_t>()[i] = std::int32_t(v);
+        break;
+    case DType::Int64:
+        data<std::int64_t>()[i] = std::int64_t(v);
+        break;
+    case DType::Bool:
+        data<std::uint8_t>()[i] = v != 0 ? 1 : 0;
+        break;
+    case DType::UInt8:
+        data<std::uint8_t>()[i] = std::uint8_t(v);
+        break;
     }
 }
 

@@ -19,7 +19,7 @@
 namespace normlab {
 
 enum class BackendKind { Cpu, Cuda };
-std::string_view backendName(BackendKind kind);  // "cpu", "cuda"
+std::string_view backendName(BackendKind kind); // "cpu", "cuda"
 std::optional<BackendKind> backendFromName(std::string_view name);
 
 // Which elements are valid, in layout order. At most one form is set; none = all valid.
@@ -39,7 +39,7 @@ struct KernelView {
 };
 
 class Backend {
-public:
+  public:
     virtual ~Backend() = default;
     virtual BackendKind kind() const = 0;
     // Empty when usable, otherwise a sentence saying why not.
@@ -55,8 +55,7 @@ public:
 
     // y = (x - mean[m]) * rstd[m] * w[param] + b[param].
     virtual void forward(const KernelView& view, const void* x, const double* mean,
-                         const double* rstd, const double* weight, const double* bias,
-                         void* y) = 0;
+                         const double* rstd, const double* weight, const double* bias, void* y) = 0;
 
     // Gradients of sum(dy * y). trainingGraph: mean/rstd are functions of x (mean only
     // when centered); otherwise constants. With g = dy * w and xhat = (x - mean) * rstd,
@@ -65,10 +64,10 @@ public:
     // means over the valid elements of the slice (mean(g) only when centered; for
     // RMSNorm mean = 0). dweight/dbias (float64, numParams
     // entries each, may be null) receive sum(dy * xhat) and sum(dy) per parameter.
-    virtual void backward(const KernelView& view, const void* x, const void* dy,
-                          const double* mean, const double* rstd, const std::int64_t* count,
-                          const double* weight, bool centered, bool trainingGraph, void* dx,
-                          double* dweight, double* dbias) = 0;
+    virtual void backward(const KernelView& view, const void* x, const void* dy, const double* mean,
+                          const double* rstd, const std::int64_t* count, const double* weight,
+                          bool centered, bool trainingGraph, void* dx, double* dweight,
+                          double* dbias) = 0;
 
     // x = (y - b[param]) / w[param] * scale[m] + mean[m]  (scale = sqrt(var + eps)).
     virtual void inverse(const KernelView& view, const void* y, const double* mean,

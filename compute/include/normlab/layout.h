@@ -30,7 +30,7 @@ struct SliceLayout {
     std::int64_t span = 1;
     std::int64_t paramDiv = 1;
     std::int64_t paramMod = 1;
-    std::int64_t batch = 1;  // N
+    std::int64_t batch = 1; // N
     BatchPlace batchPlace = BatchPlace::Slices;
 
     std::int64_t elements() const { return outer * slices * paramInner * span; }
@@ -41,9 +41,12 @@ struct SliceLayout {
     // Sample index n of the run (o, m, p).
     std::int64_t sample(std::int64_t o, std::int64_t m, std::int64_t p) const {
         switch (batchPlace) {
-        case BatchPlace::Outer: return o / (outer / batch);
-        case BatchPlace::Slices: return m / (slices / batch);
-        case BatchPlace::ParamInner: return p / (paramInner / batch);
+        case BatchPlace::Outer:
+            return o / (outer / batch);
+        case BatchPlace::Slices:
+            return m / (slices / batch);
+        case BatchPlace::ParamInner:
+            return p / (paramInner / batch);
         }
         return 0;
     }
@@ -59,14 +62,14 @@ struct Stage {
     SliceLayout layout;
     // Input axes in layout order; empty when the input already is in layout order.
     std::vector<int> permutation;
-    bool centered = true;           // false for RMSNorm: mean := 0, var := mean(x^2)
-    Shape statsShape;               // shape of mean.npy / var.npy (kept axes in input order)
+    bool centered = true; // false for RMSNorm: mean := 0, var := mean(x^2)
+    Shape statsShape;     // shape of mean.npy / var.npy (kept axes in input order)
     // Kept axes in layout order, as indices into statsShape / runningShape; empty when
     // layout order is input order (only grouped `custom` layouts reorder them).
     std::vector<int> statsPermutation;
     std::vector<int> runningPermutation;
-    Shape paramShape;               // shape of the affine parameters of this stage
-    Shape runningShape;             // shape of running_mean / running_var (if tracked)
+    Shape paramShape;   // shape of the affine parameters of this stage
+    Shape runningShape; // shape of running_mean / running_var (if tracked)
     // Whether the lengths mask can be read as "valid prefix of every `lengthChunk`
     // elements of a run" (the last axis lies innermost in `span`).
     bool lengthsArePrefix = false;

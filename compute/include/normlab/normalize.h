@@ -18,20 +18,20 @@
 namespace normlab {
 
 struct NormInputs {
-    Tensor input;  // float32 or float64 (cast to spec.dtype)
+    Tensor input; // float32 or float64 (cast to spec.dtype)
     // Optional tensors: null means PyTorch's default (weights 1, biases 0, running
     // mean 0, running var 1).
-    Tensor weight, bias;                // [C], or normalized_shape for layer/rms norm
-    Tensor channelWeight, channelBias;  // batch_channel_norm channel stage, [G]
+    Tensor weight, bias;               // [C], or normalized_shape for layer/rms norm
+    Tensor channelWeight, channelBias; // batch_channel_norm channel stage, [G]
     Tensor runningMean, runningVar;
     std::int64_t numBatchesTracked = 0;
-    Tensor gradOutput;  // dy; null: no backward pass
-    Tensor lengths;     // int [N]: element (n, ..., l) valid iff l < lengths[n]
-    Tensor mask;        // bool/uint8 of the input's shape: 1 = valid
+    Tensor gradOutput; // dy; null: no backward pass
+    Tensor lengths;    // int [N]: element (n, ..., l) valid iff l < lengths[n]
+    Tensor mask;       // bool/uint8 of the input's shape: 1 = valid
 };
 
 struct RunOptions {
-    bool inverse = true;  // reconstruction, its error, logdet
+    bool inverse = true; // reconstruction, its error, logdet
 };
 
 struct NormResult {
@@ -40,20 +40,20 @@ struct NormResult {
     std::vector<Diagnostic> diagnostics;
 
     Tensor output;
-    Tensor mean, var;  // statistics the forward pass used (statsShape); var biased
-    Tensor count;      // int64, valid elements per slice
-    Tensor channelMean, channelVar, channelCount;  // batch_channel_norm channel stage
+    Tensor mean, var; // statistics the forward pass used (statsShape); var biased
+    Tensor count;     // int64, valid elements per slice
+    Tensor channelMean, channelVar, channelCount; // batch_channel_norm channel stage
 
     bool tracksRunningStats = false;
-    Tensor runningMean, runningVar;  // after the update (training) or as given (eval)
+    Tensor runningMean, runningVar; // after the update (training) or as given (eval)
     std::int64_t numBatchesTracked = 0;
 
     Tensor gradInput, gradWeight, gradBias;
     Tensor gradChannelWeight, gradChannelBias;
 
-    Tensor reconstruction;  // inverse(output) with the stored statistics
+    Tensor reconstruction; // inverse(output) with the stored statistics
     double maxReconstructionError = 0.0;
-    Tensor logdet;  // [N]
+    Tensor logdet; // [N]
 
     double elapsedMs = 0.0;
     std::string backend;

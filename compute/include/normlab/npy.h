@@ -17,7 +17,7 @@ inline constexpr std::int64_t kMaxElements = std::int64_t(1) << 31;
 
 struct NpyReadResult {
     Tensor tensor;
-    std::string error;  // empty on success
+    std::string error; // empty on success
     bool ok() const { return error.empty(); }
 };
 

@@ -21,7 +21,7 @@ std::int64_t numElements(const Shape& shape);
 std::string shapeToString(const Shape& shape);
 
 class Tensor {
-public:
+  public:
     Tensor() = default;
     // Zero-filled.
     static Tensor zeros(Shape shape, DType type);
@@ -59,7 +59,7 @@ public:
     // Same data, new shape with the same element count.
     Tensor reshaped(Shape shape) const;
 
-private:
+  private:
     Tensor(Shape shape, DType type);
 
     struct AlignedDelete {
