@@ -60,9 +60,17 @@ Tensor permuteToLayout(const Tensor& source, const std::vector<int>& permutation
     return out;
 }
 
-Tensor permuteFromLayout(const Tensor& source, const Shape& inputShape,
+LayoutView::LayoutView(const Tensor& source, const std::vector<int>& permutation)
+    : borrowed_(&source) {
+    if (!permutation.empty()) owned_ = permuteToLayout(source, permutation);
+}
+
+Tensor permuteFromLayout(Tensor source, const Shape& inputShape,
                          const std::vector<int>& permutation) {
-    if (permutation.empty()) return source.reshaped(inputShape);
+    if (permutation.empty()) {
+        source.reshape(inputShape);
+        return source;
+    }
     Tensor out = Tensor::uninitialized(inputShape, source.dtype());
     permuteCopy(static_cast<const std::byte*>(source.raw()), static_cast<std::byte*>(out.raw()),
                 inputShape, permutation, dtypeSize(source.dtype()), false);

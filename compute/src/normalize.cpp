@@ -1,7 +1,8 @@
 // Orchestration of a run: plan (validate) once, then per stage statistics -> running update
 // -> output; backward through the stages in reverse; inverse and log-determinant. All
-// arithmetic happens in the backend's kernels; this file moves data and applies PyTorch's
-// rules about which statistics each mode uses.
+// per-element arithmetic happens in the backend's kernels; this file moves data (without
+// copying it where the layout is the input order) and applies PyTorch's rules about which
+// statistics each mode uses.
 #include "normlab/normalize.h"
 
 #include "masking.h"
@@ -12,19 +13,13 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace normlab {
 
 using namespace detail;
 
 namespace {
-
-std::vector<double> valuesOr(const Tensor& t, std::int64_t n, double fallback) {
-    std::vector<double> v(std::size_t(n), fallback);
-    if (!t.isNull())
-        for (std::int64_t i = 0; i < n; ++i) v[std::size_t(i)] = t.at(i);
-    return v;
-}
 
 Tensor tensorFrom(const std::vector<double>& v, const Shape& shape, DType type) {
     return Tensor::fromValues(shape, type, v);
@@ -41,55 +36,72 @@ Tensor countTensor(const std::vector<std::int64_t>& v, const Shape& shape,
                    const std::vector<int>& permutation) {
     Tensor t = Tensor::uninitialized(permutedShape(shape, permutation), DType::Int64);
     for (std::size_t i = 0; i < v.size(); ++i) t.data<std::int64_t>()[i] = v[i];
-    return permuteFromLayout(t, shape, permutation);
+    return permuteFromLayout(std::move(t), shape, permutation);
 }
 
 // A running buffer given in input order -> values in layout order (defaults if absent).
 std::vector<double> runningValues(const Tensor& given, const Stage& stage, double fallback) {
     if (given.isNull())
         return std::vector<double>(std::size_t(numElements(stage.runningShape)), fallback);
-    return permuteToLayout(given.reshaped(stage.runningShape), stage.runningPermutation).toVector();
+    return LayoutView(given.reshaped(stage.runningShape), stage.runningPermutation)
+        .tensor()
+        .toVector();
 }
 
-// Affine parameters of stage `index` as float64 (defaults 1 and 0).
+// `t` itself when it already has `type`, else a converted copy kept in `storage`.
+const Tensor& asType(const Tensor& t, DType type, Tensor& storage) {
+    if (t.dtype() == type) return t;
+    storage = t.castTo(type);
+    return storage;
+}
+
 struct StageParams {
     std::vector<double> weight, bias;
 };
+
+// Affine parameters of stage `index` as float64 (defaults 1 and 0).
 StageParams paramsOf(const NormSpec& spec, const NormInputs& inputs, const Stage& stage,
                      std::size_t index) {
-    const std::int64_t P = stage.layout.numParams();
-    const bool channelStage = index == 1;
-    const Tensor& w = channelStage ? inputs.channelWeight : inputs.weight;
-    const Tensor& b = channelStage ? inputs.channelBias : inputs.bias;
-    if (!spec.affine)
-        return {std::vector<double>(std::size_t(P), 1.0), std::vector<double>(std::size_t(P), 0.0)};
-    return {valuesOr(w, P, 1.0), valuesOr(b, P, 0.0)};
+    const std::size_t P = std::size_t(stage.layout.numParams());
+    StageParams params{std::vector<double>(P, 1.0), std::vector<double>(P, 0.0)};
+    if (!spec.affine) return params;
+    const Tensor& w = index == 1 ? inputs.channelWeight : inputs.weight;
+    const Tensor& b = index == 1 ? inputs.channelBias : inputs.bias;
+    for (std::size_t p = 0; p < P; ++p) {
+        if (!w.isNull()) params.weight[p] = w.at(std::int64_t(p));
+        if (!b.isNull()) params.bias[p] = b.at(std::int64_t(p));
+    }
+    return params;
 }
 
 struct StageState {
     const StagePlan* plan = nullptr;
     std::unique_ptr<StageValidity> validity;
     KernelView view;
-    Tensor in, out; // layout order
+    std::optional<LayoutView> in; // stage input in layout order
+    Tensor out;                   // stage output in layout order
     std::vector<double> mean, var, rstd;
     std::vector<std::int64_t> count;
     StageParams params;
 
     const Stage& stage() const { return plan->stage; }
+    const SliceLayout& layout() const { return plan->stage.layout; }
+
     void prepare(const StagePlan& p, const NormInputs& inputs, DType dtype,
                  const Tensor& stageInput) {
         plan = &p;
         validity = std::make_unique<StageValidity>(inputs, p.stage);
         view = {p.stage.layout, dtype, validity->validity()};
-        in = permuteToLayout(stageInput, p.stage.permutation);
+        in.emplace(stageInput, p.stage.permutation);
         const std::size_t M = std::size_t(p.stage.layout.slices);
         mean.assign(M, 0.0);
         var.assign(M, 0.0);
         rstd.assign(M, 0.0);
         count.assign(M, 0);
     }
+    // Valid elements per slice without reading the data (statistics come from elsewhere).
     void countValid() {
-        const SliceLayout& L = stage().layout;
+        const SliceLayout& L = layout();
         for (std::int64_t m = 0; m < L.slices; ++m) {
             std::int64_t n = 0;
             for (std::int64_t o = 0; o < L.outer; ++o)
@@ -98,24 +110,62 @@ struct StageState {
             count[std::size_t(m)] = n;
         }
     }
+    void computeStats(Backend& backend) {
+        backend.sliceStats(view, in->raw(), stage().centered, mean.data(), var.data(),
+                           count.data());
+    }
+    // log-determinant contribution: sum over valid e of sample n of
+    // log|w_p(e)| - 0.5 log(var_m(e) + eps).
+    void addLogdet(double eps, std::vector<double>& logdet) const {
+        const SliceLayout& L = layout();
+        const bool perRun = validity->masked() || L.batchPlace == BatchPlace::ParamInner;
+        // Unmasked: every (o, m) block holds span elements of each p, so its contribution is
+        // span * sum_p log|w(m, p)| - span * paramInner * 0.5 log(var + eps).
+        std::vector<double> logWeightSum(std::size_t(L.paramMod), 0.0);
+        if (!perRun)
+            for (std::int64_t k = 0; k < L.paramMod; ++k)
+                for (std::int64_t p = 0; p < L.paramInner; ++p)
+                    logWeightSum[std::size_t(k)] +=
+                        std::log(std::fabs(params.weight[std::size_t(k * L.paramInner + p)]));
+        for (std::int64_t o = 0; o < L.outer; ++o)
+            for (std::int64_t m = 0; m < L.slices; ++m) {
+                const double logScale = -0.5 * std::log(var[std::size_t(m)] + eps);
+                if (!perRun) {
+                    const double k = double(L.span);
+                    logdet[std::size_t(L.sample(o, m, 0))] +=
+                        k * logWeightSum[std::size_t((m / L.paramDiv) % L.paramMod)] +
+                        k * double(L.paramInner) * logScale;
+                    continue;
+                }
+                for (std::int64_t p = 0; p < L.paramInner; ++p) {
+                    const std::int64_t valid = validity->validInRun(L, o, m, p);
+                    if (valid == 0) continue;
+                    const double w = params.weight[std::size_t(L.param(m, p))];
+                    logdet[std::size_t(L.sample(o, m, p))] +=
+                        double(valid) * (std::log(std::fabs(w)) + logScale);
+                }
+            }
+    }
 };
 
-void noteNonFinite(const Tensor& x, std::vector<Diagnostic>& out) {
-    std::int64_t bad = 0;
-    for (std::int64_t i = 0; i < x.size(); ++i) bad += !std::isfinite(x.at(i));
-    if (bad)
-        out.push_back({Severity::Warning, "non_finite_input",
-                       std::to_string(bad) +
-                           " input value(s) are NaN or infinite; they make the "
-                           "statistics of their slices, and so those slices' outputs, NaN"});
+template <class T>
+double maxAbsDifference(const T* a, const T* b, std::int64_t n, const std::uint8_t* valid) {
+    double worst = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (valid && !valid[i]) continue;
+        const double e = std::fabs(double(a[i]) - double(b[i]));
+        if (!(e <= worst)) worst = e; // NaN sticks
+    }
+    return worst;
 }
 
 void noteSliceCounts(const StageState& st, bool batchStats, const char* stageName,
                      std::vector<Diagnostic>& out) {
-    std::int64_t empty = 0, single = 0;
-    for (std::int64_t n : st.count) {
-        empty += n == 0;
-        single += n == 1;
+    std::int64_t empty = 0, single = 0, nonFinite = 0;
+    for (std::size_t m = 0; m < st.count.size(); ++m) {
+        empty += st.count[m] == 0;
+        single += st.count[m] == 1;
+        nonFinite += st.count[m] > 0 && !(std::isfinite(st.mean[m]) && std::isfinite(st.var[m]));
     }
     const std::string total = std::to_string(st.count.size());
     if (empty)
@@ -128,6 +178,12 @@ void noteSliceCounts(const StageState& st, bool batchStats, const char* stageNam
                        std::string(stageName) + std::to_string(single) + " of " + total +
                            " slices have exactly one valid element: x - mean = 0 there, so the "
                            "output is the bias and the variance is 0"});
+    // A NaN or Inf anywhere in a slice makes its sum, and so its statistics, non-finite.
+    if (nonFinite && batchStats)
+        out.push_back({Severity::Warning, "non_finite_input",
+                       std::string(stageName) + std::to_string(nonFinite) + " of " + total +
+                           " slices hold NaN or infinite values (or overflow): their statistics, "
+                           "and so their outputs, are not finite"});
 }
 
 } // namespace
@@ -149,8 +205,8 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
     result.diagnostics = plan.warnings;
     const DType dtype = plan.dtype;
     const Shape& shape = inputs.input.shape();
-    const Tensor x = inputs.input.castTo(dtype);
-    noteNonFinite(x, result.diagnostics);
+    Tensor xStorage;
+    const Tensor& x = asType(inputs.input, dtype, xStorage);
     const bool masked = !inputs.lengths.isNull() || !inputs.mask.isNull();
 
     const Stage& first = plan.stages[0].stage;
@@ -161,19 +217,17 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
         runningVar = runningValues(inputs.runningVar, first, 1.0);
     }
 
-    // Forward, stage by stage.
+    // Forward, stage by stage; stage s + 1 reads stage s's output in place.
     std::vector<StageState> stages(plan.stages.size());
-    Tensor current = x;
     for (std::size_t s = 0; s < stages.size(); ++s) {
         StageState& st = stages[s];
         const StagePlan& sp = plan.stages[s];
-        st.prepare(sp, inputs, dtype, current);
+        st.prepare(sp, inputs, dtype, s == 0 ? x : stages[s - 1].out);
         st.params = paramsOf(spec, inputs, sp.stage, s);
         const SliceLayout& L = sp.stage.layout;
         const bool batchStats = sp.source != StatsSource::Running;
         if (batchStats)
-            backend.sliceStats(st.view, st.in.raw(), sp.stage.centered, st.mean.data(),
-                               st.var.data(), st.count.data());
+            st.computeStats(backend);
         else
             st.countValid();
         if (sp.updatesRunning) {
@@ -200,15 +254,18 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
             }
         for (std::size_t m = 0; m < st.rstd.size(); ++m)
             st.rstd[m] = 1.0 / std::sqrt(st.var[m] + plan.eps);
-        st.out = Tensor::uninitialized(st.in.shape(), dtype);
-        backend.forward(st.view, st.in.raw(), st.mean.data(), st.rstd.data(),
+        st.out = Tensor::uninitialized(st.in->tensor().shape(), dtype);
+        backend.forward(st.view, st.in->raw(), st.mean.data(), st.rstd.data(),
                         st.params.weight.data(), st.params.bias.data(), st.out.raw());
-        current = permuteFromLayout(st.out, shape, sp.stage.permutation);
         if (masked || batchStats)
             noteSliceCounts(st, sp.source == StatsSource::Batch, s == 1 ? "channel stage: " : "",
                             result.diagnostics);
     }
-    result.output = current;
+    {
+        StageState& last = stages.back();
+        // The last stage's output is not read again by the stages (backward reads inputs).
+        result.output = permuteFromLayout(std::move(last.out), shape, last.stage().permutation);
+    }
     const std::vector<int>& statsOrder = first.statsPermutation;
     result.mean = gridTensor(stages[0].mean, first.statsShape, statsOrder, dtype);
     result.var = gridTensor(stages[0].var, first.statsShape, statsOrder, dtype);
@@ -230,21 +287,24 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
 
     // Backward through the stages in reverse.
     if (!inputs.gradOutput.isNull()) {
-        Tensor grad = inputs.gradOutput.castTo(dtype);
+        Tensor gradStorage;
+        const Tensor* grad = &asType(inputs.gradOutput, dtype, gradStorage);
+        Tensor dxInputOrder;
+        const bool hasBias = spec.variant != Variant::RmsNorm;
         for (std::size_t s = stages.size(); s-- > 0;) {
             StageState& st = stages[s];
             const Stage& stage = st.stage();
-            const std::int64_t P = stage.layout.numParams();
-            std::vector<double> dweight(std::size_t(P), 0.0), dbias(std::size_t(P), 0.0);
-            const bool hasBias = spec.variant != Variant::RmsNorm;
-            const Tensor gradLayout = permuteToLayout(grad, stage.permutation);
-            Tensor dx = Tensor::uninitialized(st.in.shape(), dtype);
-            backend.backward(st.view, st.in.raw(), gradLayout.raw(), st.mean.data(), st.rstd.data(),
-                             st.count.data(), st.params.weight.data(), stage.centered,
-                             st.plan->source == StatsSource::Batch, dx.raw(),
+            const std::size_t P = std::size_t(stage.layout.numParams());
+            std::vector<double> dweight(P, 0.0), dbias(P, 0.0);
+            const LayoutView gradLayout(*grad, stage.permutation);
+            Tensor dx = Tensor::uninitialized(st.in->tensor().shape(), dtype);
+            backend.backward(st.view, st.in->raw(), gradLayout.raw(), st.mean.data(),
+                             st.rstd.data(), st.count.data(), st.params.weight.data(),
+                             stage.centered, st.plan->source == StatsSource::Batch, dx.raw(),
                              spec.affine ? dweight.data() : nullptr,
                              spec.affine && hasBias ? dbias.data() : nullptr);
-            grad = permuteFromLayout(dx, shape, stage.permutation);
+            dxInputOrder = permuteFromLayout(std::move(dx), shape, stage.permutation);
+            grad = &dxInputOrder;
             if (spec.affine) {
                 (s == 1 ? result.gradChannelWeight : result.gradWeight) =
                     tensorFrom(dweight, stage.paramShape, dtype);
@@ -253,47 +313,36 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
                         tensorFrom(dbias, stage.paramShape, dtype);
             }
         }
-        result.gradInput = grad;
+        result.gradInput = std::move(dxInputOrder);
     }
 
     // Inverse with the stored statistics, its error, and the log-determinant.
     if (options.inverse) {
-        Tensor y = result.output;
+        Tensor y;
         std::vector<double> logdet(std::size_t(shape[0]), 0.0);
         for (std::size_t s = stages.size(); s-- > 0;) {
             StageState& st = stages[s];
             const Stage& stage = st.stage();
-            const SliceLayout& L = stage.layout;
             std::vector<double> scale(st.var.size());
             for (std::size_t m = 0; m < scale.size(); ++m)
                 scale[m] = std::sqrt(st.var[m] + plan.eps);
-            const Tensor yLayout = permuteToLayout(y, stage.permutation);
-            Tensor xr = Tensor::uninitialized(yLayout.shape(), dtype);
+            const LayoutView yLayout(y.isNull() ? result.output : y, stage.permutation);
+            Tensor xr = Tensor::uninitialized(yLayout.tensor().shape(), dtype);
             backend.inverse(st.view, yLayout.raw(), st.mean.data(), scale.data(),
                             st.params.weight.data(), st.params.bias.data(), xr.raw());
-            y = permuteFromLayout(xr, shape, stage.permutation);
-            // logdet[n] += sum over valid e of sample n: log|w_p(e)| - 0.5 log(var_m(e) + eps)
-            for (std::int64_t o = 0; o < L.outer; ++o)
-                for (std::int64_t m = 0; m < L.slices; ++m)
-                    for (std::int64_t p = 0; p < L.paramInner; ++p) {
-                        const std::int64_t valid = st.validity->validInRun(L, o, m, p);
-                        if (valid == 0) continue;
-                        const double w = st.params.weight[std::size_t(L.param(m, p))];
-                        logdet[std::size_t(L.sample(o, m, p))] +=
-                            double(valid) * (std::log(std::fabs(w)) -
-                                             0.5 * std::log(st.var[std::size_t(m)] + plan.eps));
-                    }
+            y = permuteFromLayout(std::move(xr), shape, stage.permutation);
+            st.addLogdet(plan.eps, logdet);
         }
-        result.reconstruction = y;
+        result.reconstruction = std::move(y);
         result.logdet = tensorFrom(logdet, {shape[0]}, dtype);
         const Tensor valid = inputOrderMask(inputs);
-        double worst = 0;
-        for (std::int64_t i = 0; i < x.size(); ++i) {
-            if (!valid.isNull() && !valid.data<std::uint8_t>()[i]) continue;
-            const double e = std::fabs(x.at(i) - y.at(i));
-            if (e > worst || std::isnan(e)) worst = e;
-        }
-        result.maxReconstructionError = worst;
+        const std::uint8_t* v = valid.isNull() ? nullptr : valid.data<std::uint8_t>();
+        result.maxReconstructionError =
+            dtype == DType::Float64
+                ? maxAbsDifference(x.data<double>(), result.reconstruction.data<double>(), x.size(),
+                                   v)
+                : maxAbsDifference(x.data<float>(), result.reconstruction.data<float>(), x.size(),
+                                   v);
     }
     result.elapsedMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -309,16 +358,15 @@ Tensor invertReestimating(const NormSpec& spec, const NormInputs& inputs, const 
     for (std::size_t s = plan.stages.size(); s-- > 0;) {
         StageState st;
         st.prepare(plan.stages[s], inputs, plan.dtype, y);
-        const Stage& stage = st.stage();
-        const StageParams params = paramsOf(spec, inputs, stage, s);
-        backend.sliceStats(st.view, st.in.raw(), stage.centered, st.mean.data(), st.var.data(),
-                           st.count.data());
+        st.params = paramsOf(spec, inputs, st.stage(), s);
+        st.computeStats(backend); // from the tensor being inverted: the classic bug
         std::vector<double> scale(st.var.size());
         for (std::size_t m = 0; m < scale.size(); ++m) scale[m] = std::sqrt(st.var[m] + plan.eps);
-        Tensor xr = Tensor::uninitialized(st.in.shape(), plan.dtype);
-        backend.inverse(st.view, st.in.raw(), st.mean.data(), scale.data(), params.weight.data(),
-                        params.bias.data(), xr.raw());
-        y = permuteFromLayout(xr, shape, stage.permutation);
+        Tensor xr = Tensor::uninitialized(st.in->tensor().shape(), plan.dtype);
+        backend.inverse(st.view, st.in->raw(), st.mean.data(), scale.data(),
+                        st.params.weight.data(), st.params.bias.data(), xr.raw());
+        st.in.reset();
+        y = permuteFromLayout(std::move(xr), shape, st.stage().permutation);
     }
     return y;
 }

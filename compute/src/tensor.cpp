@@ -1,5 +1,7 @@
 #include "normlab/tensor.h"
 
+#include "buffer_cache.h"
+
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -7,10 +9,6 @@
 #include <stdexcept>
 
 namespace normlab {
-
-namespace {
-constexpr std::align_val_t kAlignment{64};
-} // namespace
 
 std::int64_t numElements(const Shape& shape) {
     std::int64_t n = 1;
@@ -32,8 +30,8 @@ std::string shapeToString(const Shape& shape) {
     return s + "]";
 }
 
-void Tensor::AlignedDelete::operator()(std::byte* p) const {
-    ::operator delete[](p, kAlignment);
+void detail::BufferRelease::operator()(std::byte* p) const {
+    releaseBuffer({p, capacity});
 }
 
 Tensor::Tensor(Shape shape, DType type)
@@ -44,8 +42,9 @@ Tensor::Tensor(Shape shape, DType type)
         throw std::invalid_argument("tensor rank " + std::to_string(shape_.size()) +
                                     " exceeds the maximum of 5");
     // Never a null pointer, even for zero elements: null means "absent".
-    const std::size_t bytes = std::max<std::size_t>(byteSize(), 1);
-    data_.reset(static_cast<std::byte*>(::operator new[](bytes, kAlignment)));
+    const detail::Buffer buffer = detail::acquireBuffer(byteSize());
+    data_ = std::unique_ptr<std::byte[], detail::BufferRelease>(
+        buffer.data, detail::BufferRelease{buffer.capacity});
 }
 
 Tensor Tensor::uninitialized(Shape shape, DType type) {
@@ -155,12 +154,16 @@ Tensor Tensor::castTo(DType type) const {
     return t;
 }
 
-Tensor Tensor::reshaped(Shape shape) const {
-    if (numElements(shape) != numel_)
+void Tensor::reshape(Shape shape) {
+    if (numElements(shape) != numel_ || int(shape.size()) > kMaxRank)
         throw std::invalid_argument("cannot reshape " + shapeToString(shape_) + " to " +
                                     shapeToString(shape));
+    shape_ = std::move(shape);
+}
+
+Tensor Tensor::reshaped(Shape shape) const {
     Tensor t(*this);
-    t.shape_ = std::move(shape);
+    t.reshape(std::move(shape));
     return t;
 }
 

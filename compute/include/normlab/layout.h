@@ -80,9 +80,22 @@ struct Stage {
 Shape permutedShape(const Shape& shape, const std::vector<int>& permutation);
 
 // Gathers `source` (in input order, of `inputShape`) into layout order, or scatters back.
-// Element size is taken from the tensor's dtype.
+// Element size is taken from the tensor's dtype. An empty permutation moves, not copies.
 Tensor permuteToLayout(const Tensor& source, const std::vector<int>& permutation);
-Tensor permuteFromLayout(const Tensor& source, const Shape& inputShape,
+Tensor permuteFromLayout(Tensor source, const Shape& inputShape,
                          const std::vector<int>& permutation);
+
+// `source` in layout order without copying when the layout is the input order: borrows
+// `source` (which must outlive the view), or owns a permuted copy.
+class LayoutView {
+  public:
+    LayoutView(const Tensor& source, const std::vector<int>& permutation);
+    const Tensor& tensor() const { return owned_.isNull() ? *borrowed_ : owned_; }
+    const void* raw() const { return tensor().raw(); }
+
+  private:
+    const Tensor* borrowed_ = nullptr;
+    Tensor owned_;
+};
 
 } // namespace normlab

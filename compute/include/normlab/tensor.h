@@ -13,6 +13,14 @@ namespace normlab {
 
 using Shape = std::vector<std::int64_t>;
 
+namespace detail {
+// Returns tensor storage to the buffer cache (src/buffer_cache.h).
+struct BufferRelease {
+    std::size_t capacity = 0;
+    void operator()(std::byte* p) const;
+};
+} // namespace detail
+
 inline constexpr int kMaxRank = 5;
 
 // Product of the sizes; 1 for rank 0. Saturates at INT64_MAX instead of overflowing.
@@ -56,19 +64,17 @@ class Tensor {
     std::vector<double> toVector() const;
 
     Tensor castTo(DType type) const;
-    // Same data, new shape with the same element count.
+    // Same data, new shape with the same element count (throws otherwise).
     Tensor reshaped(Shape shape) const;
+    void reshape(Shape shape);
 
   private:
     Tensor(Shape shape, DType type);
 
-    struct AlignedDelete {
-        void operator()(std::byte* p) const;
-    };
     Shape shape_;
     DType dtype_ = DType::Float32;
     std::int64_t numel_ = 0;
-    std::unique_ptr<std::byte[], AlignedDelete> data_;
+    std::unique_ptr<std::byte[], detail::BufferRelease> data_;
 };
 
 } // namespace normlab

@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Speed of normlab-cli bench against PyTorch CPU, measured in the same run.
+
+    /usr/bin/python3 tests/bench/compare_pytorch.py [--cli build/app/normlab-cli] [--repeat 30]
+
+Forward + backward, float32, training mode, PyTorch limited to as many threads as NormLab
+uses. Prints a Markdown table with median times, their ratio, and GB/s by minimum bytes
+(NormLab's own bytes_moved for both) next to the copy bandwidth measured here
+(torch.Tensor.copy_ of 256 MB, counted as read + write). Needs python3-torch; never part
+of the build or the test suite.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def time_torch(step, repeat, warmup=3):
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def copy_bandwidth():
+    src = torch.empty(64 * 1024 * 1024, dtype=torch.float32).normal_()
+    dst = torch.empty_like(src)
+    ms = time_torch(lambda: dst.copy_(src), 10)
+    return 2 * src.numel() * 4 / (ms * 1e-3) / 1e9
+
+
+def torch_step(kind, shape, lengths=None):
+    x = torch.randn(shape, requires_grad=True)
+    dy = torch.randn(shape)
+    C = shape[1]
+    if kind == "layer_norm":
+        w = torch.ones(shape[-1], requires_grad=True)
+        b = torch.zeros(shape[-1], requires_grad=True)
+        return lambda: F.layer_norm(x, shape[-1:], w, b).backward(dy)
+    if kind == "rms_norm":
+        w = torch.ones(shape[-1], requires_grad=True)
+        eps = torch.finfo(torch.float32).eps
+        return lambda: (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * w).backward(dy)
+    if kind == "batch_norm":
+        m = torch.nn.BatchNorm2d(C).train()
+        return lambda: m(x).backward(dy)
+    if kind == "group_norm":
+        m = torch.nn.GroupNorm(32, C)
+        return lambda: m(x).backward(dy)
+    if kind == "instance_norm":
+        m = torch.nn.InstanceNorm2d(C, affine=True)
+        return lambda: m(x).backward(dy)
+    if kind == "masked_instance_norm":
+        w = torch.ones(C, requires_grad=True)
+        b = torch.zeros(C, requires_grad=True)
+        L = torch.tensor(lengths)
+        mask = (torch.arange(shape[-1])[None, :] < L[:, None]).to(x.dtype)[:, None, :]
+
+        def step():
+            n = mask.sum(-1, keepdim=True)
+            mean = (x * mask).sum(-1, keepdim=True) / n
+            var = ((x - mean) ** 2 * mask).sum(-1, keepdim=True) / n
+            y = ((x - mean) / torch.sqrt(var + 1e-5) * w[:, None] + b[:, None]) * mask
+            y.backward(dy)
+        return step
+    raise ValueError(kind)
+
+
+CASES = [
+    ("LayerNorm 4096x1024", "layer_norm", (4096, 1024), {"variant": "layer_norm", "normalized_shape": [1024]}),
+    ("RMSNorm 4096x1024", "rms_norm", (4096, 1024), {"variant": "rms_norm", "normalized_shape": [1024]}),
+    ("BatchNorm2d 16x64x56x56", "batch_norm", (16, 64, 56, 56), {"variant": "batch_norm"}),
+    ("GroupNorm(32) 16x64x56x56", "group_norm", (16, 64, 56, 56), {"variant": "group_norm", "num_groups": 32}),
+    ("InstanceNorm2d(affine) 16x64x56x56", "instance_norm", (16, 64, 56, 56), {"variant": "instance_norm", "affine": True}),
+    ("masked InstanceNorm 32x64x1024", "masked_instance_norm", (32, 64, 1024), {"variant": "instance_norm", "affine": True}),
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli", default=os.path.join(os.path.dirname(__file__), "../../build/app/normlab-cli"))
+    ap.add_argument("--repeat", type=int, default=30)
+    args = ap.parse_args()
+    threads = os.cpu_count()
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(256, 1025, size=32).astype(np.int64)
+    bandwidth = copy_bandwidth()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        lengths_path = os.path.join(tmp, "lengths.npy")
+        np.save(lengths_path, lengths)
+        for title, kind, shape, spec in CASES:
+            spec_path = os.path.join(tmp, "spec.json")
+            with open(spec_path, "w") as f:
+                json.dump(spec, f)
+            cmd = [args.cli, "bench", "--spec", spec_path, "--shape", ",".join(map(str, shape)), "--backward",
+                   "--repeat", str(args.repeat)]
+            if kind.startswith("masked"):
+                cmd += ["--lengths", lengths_path]
+            ours = json.loads(subprocess.check_output(cmd))
+            theirs = time_torch(torch_step(kind, shape, lengths.tolist()), args.repeat)
+            gbs = ours["bytes_moved"] / 1e9
+            rows.append((title, ours["median_ms"], theirs, theirs / ours["median_ms"], gbs / (ours["median_ms"] * 1e-3),
+                         gbs / (theirs * 1e-3)))
+    print(f"threads: NormLab {threads}, PyTorch {torch.get_num_threads()} (torch {torch.__version__}); "
+          f"measured copy bandwidth {bandwidth:.1f} GB/s (read + write)\n")
+    print("| case (fwd+bwd, float32, train) | NormLab median ms | PyTorch median ms | PyTorch/NormLab | NormLab GB/s | PyTorch GB/s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r[0]} | {r[1]:.2f} | {r[2]:.2f} | {r[3]:.2f}x | {r[4]:.1f} | {r[5]:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
