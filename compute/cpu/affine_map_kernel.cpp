@@ -2,6 +2,8 @@
 //   out = (in - shiftIn) * scale + shiftOut
 //   forward: shiftIn = mean[m], scale = rstd[m] * w[p], shiftOut = b[p]
 //   inverse: shiftIn = b[p],    scale = sqrt(var + eps)[m] / w[p], shiftOut = mean[m]
+// coefficientsOf(m, k) takes the parameter index k itself, so that row-form callers step
+// k by one per element instead of evaluating layout.param() (a division) per element.
 // Invalid elements are written as 0.
 #include "cpu_kernels.h"
 #include "run_segments.h"
@@ -34,9 +36,9 @@ void affineMap(const KernelView& view, const T* in, T* out, CoefficientsOf coeff
                         forSegments(
                             validity, L.sample(o, m, 0), base, block,
                             [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                                const std::int64_t p0 = at - base;
+                                const std::int64_t k0 = L.param(m, 0) + (at - base);
                                 for (std::int64_t i = 0; i < len; ++i) {
-                                    const Coefficients c = coefficientsOf(m, p0 + i);
+                                    const Coefficients c = coefficientsOf(m, k0 + i);
                                     const double v =
                                         (double(in[at + i]) - c.shiftIn) * c.scale + c.shiftOut;
                                     out[at + i] = (!mask || mask[i]) ? T(v) : T(0);
@@ -46,7 +48,7 @@ void affineMap(const KernelView& view, const T* in, T* out, CoefficientsOf coeff
                         continue;
                     }
                     for (std::int64_t p = 0; p < L.paramInner; ++p) {
-                        const Coefficients c = coefficientsOf(m, p);
+                        const Coefficients c = coefficientsOf(m, L.param(m, p));
                         const std::int64_t runBegin = base + p * L.span;
                         forSegments(
                             validity, L.sample(o, m, p), runBegin, L.span,
@@ -77,9 +79,7 @@ void affineMap(const KernelView& view, const T* in, T* out, CoefficientsOf coeff
 template <class T>
 void forward(const KernelView& view, const T* x, const double* mean, const double* rstd,
              const double* weight, const double* bias, T* y) {
-    const SliceLayout& L = view.layout;
-    affineMap(view, x, y, [&](std::int64_t m, std::int64_t p) {
-        const std::int64_t k = L.param(m, p);
+    affineMap(view, x, y, [&](std::int64_t m, std::int64_t k) {
         return Coefficients{mean[m], rstd[m] * weight[k], bias[k]};
     });
 }
@@ -87,9 +87,7 @@ void forward(const KernelView& view, const T* x, const double* mean, const doubl
 template <class T>
 void inverse(const KernelView& view, const T* y, const double* mean, const double* scale,
              const double* weight, const double* bias, T* x) {
-    const SliceLayout& L = view.layout;
-    affineMap(view, y, x, [&](std::int64_t m, std::int64_t p) {
-        const std::int64_t k = L.param(m, p);
+    affineMap(view, y, x, [&](std::int64_t m, std::int64_t k) {
         return Coefficients{bias[k], scale[m] / weight[k], mean[m]};
     });
 }

@@ -56,13 +56,22 @@ void backwardRows(const KernelView& view, const T* x, const T* dy, const double*
                     forSegments(
                         view.validity, L.sample(o, m, 0), base, block,
                         [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                            const std::int64_t p0 = at - base;
-                            const SumPair s = lanedSum2(len, [&](std::int64_t i) {
-                                const bool ok = !mask || mask[i];
-                                const double g = ok ? double(dy[at + i]) * wm[p0 + i] : 0.0;
-                                const double d = ok ? double(x[at + i]) - mu : 0.0;
-                                return SumPair{g, g * d};
-                            });
+                            const T* __restrict xs = x + at;
+                            const T* __restrict gs = dy + at;
+                            const double* __restrict ws = wm + (at - base);
+                            const SumPair s =
+                                mask ? lanedSum2(len,
+                                                 [&](std::int64_t i) {
+                                                     const bool ok = mask[i];
+                                                     const double g =
+                                                         ok ? double(gs[i]) * ws[i] : 0.0;
+                                                     const double d = ok ? double(xs[i]) - mu : 0.0;
+                                                     return SumPair{g, g * d};
+                                                 })
+                                     : lanedSum2(len, [&](std::int64_t i) {
+                                           const double g = double(gs[i]) * ws[i];
+                                           return SumPair{g, g * (double(xs[i]) - mu)};
+                                       });
                             A += s.first;
                             B += s.second;
                         },
@@ -76,15 +85,35 @@ void backwardRows(const KernelView& view, const T* x, const T* dy, const double*
                     view.validity, L.sample(o, m, 0), base, block,
                     [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
                         const std::int64_t p0 = at - base;
-                        for (std::int64_t i = 0; i < len; ++i) {
-                            const bool ok = !mask || mask[i];
-                            const double g = double(dy[at + i]);
-                            const double d = double(x[at + i]) - mu;
-                            dx[at + i] = ok ? T(r * g * wm[p0 + i] + k.kx * d + k.k0) : T(0);
-                            if (wantParams && ok) {
-                                pw[pbase + p0 + i] += g * d * r;
-                                pb[pbase + p0 + i] += g;
+                        const T* __restrict xs = x + at;
+                        const T* __restrict gs = dy + at;
+                        const double* __restrict ws = wm + p0;
+                        T* __restrict out = dx + at;
+                        if (mask) {
+                            for (std::int64_t i = 0; i < len; ++i) {
+                                const bool ok = mask[i];
+                                const double g = ok ? double(gs[i]) : 0.0;
+                                const double d = ok ? double(xs[i]) - mu : 0.0;
+                                out[i] = ok ? T(r * g * ws[i] + k.kx * d + k.k0) : T(0);
+                                if (wantParams && ok) { // empty slices have rstd NaN
+                                    pw[pbase + p0 + i] += g * d * r;
+                                    pb[pbase + p0 + i] += g;
+                                }
                             }
+                        } else if (wantParams) {
+                            double* __restrict gw = pw + pbase + p0;
+                            double* __restrict gb = pb + pbase + p0;
+                            for (std::int64_t i = 0; i < len; ++i) {
+                                const double g = double(gs[i]);
+                                const double d = double(xs[i]) - mu;
+                                out[i] = T(r * g * ws[i] + k.kx * d + k.k0);
+                                gw[i] += g * d * r;
+                                gb[i] += g;
+                            }
+                        } else {
+                            for (std::int64_t i = 0; i < len; ++i)
+                                out[i] = T(r * double(gs[i]) * ws[i] + k.kx * (double(xs[i]) - mu) +
+                                           k.k0);
                         }
                     },
                     zero);
