@@ -35,7 +35,6 @@ void backwardRows(const KernelView& view, const T* x, const T* dy, const double*
                   const double* rstd, const std::int64_t* count, const double* w, bool centered,
                   bool trainingGraph, T* dx, double* dweight, double* dbias) {
     const SliceLayout& L = view.layout;
-    const std::int64_t block = L.paramInner;
     const std::int64_t P = L.numParams();
     const bool wantParams = dweight || dbias;
     ThreadPool& pool = ThreadPool::instance();
@@ -51,73 +50,68 @@ void backwardRows(const KernelView& view, const T* x, const T* dy, const double*
             const double* wm = w + pbase;
             double A = 0, B = 0;
             if (trainingGraph && n > 0) {
-                for (std::int64_t o = 0; o < L.outer; ++o) {
-                    const std::int64_t base = (o * L.slices + m) * block;
-                    forSegments(
-                        view.validity, L.sample(o, m, 0), base, block,
-                        [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                            const T* __restrict xs = x + at;
-                            const T* __restrict gs = dy + at;
-                            const double* __restrict ws = wm + (at - base);
-                            const SumPair s =
-                                mask ? lanedSum2(len,
-                                                 [&](std::int64_t i) {
-                                                     const bool ok = mask[i];
-                                                     const double g =
-                                                         ok ? double(gs[i]) * ws[i] : 0.0;
-                                                     const double d = ok ? double(xs[i]) - mu : 0.0;
-                                                     return SumPair{g, g * d};
-                                                 })
-                                     : lanedSum2(len, [&](std::int64_t i) {
-                                           const double g = double(gs[i]) * ws[i];
-                                           return SumPair{g, g * (double(xs[i]) - mu)};
-                                       });
-                            A += s.first;
-                            B += s.second;
-                        },
-                        kNoInvalid);
-                }
-            }
-            const SliceCoefficients k = coefficientsFor(A, B, r, n, centered, trainingGraph);
-            for (std::int64_t o = 0; o < L.outer; ++o) {
-                const std::int64_t base = (o * L.slices + m) * block;
-                forSegments(
-                    view.validity, L.sample(o, m, 0), base, block,
-                    [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                        const std::int64_t p0 = at - base;
+                forSliceSegments(
+                    view, m,
+                    [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask,
+                        std::int64_t base) {
                         const T* __restrict xs = x + at;
                         const T* __restrict gs = dy + at;
-                        const double* __restrict ws = wm + p0;
-                        T* __restrict out = dx + at;
-                        if (mask) {
-                            for (std::int64_t i = 0; i < len; ++i) {
-                                const bool ok = mask[i];
-                                const double g = ok ? double(gs[i]) : 0.0;
-                                const double d = ok ? double(xs[i]) - mu : 0.0;
-                                out[i] = ok ? T(r * g * ws[i] + k.kx * d + k.k0) : T(0);
-                                if (wantParams && ok) { // empty slices have rstd NaN
-                                    pw[pbase + p0 + i] += g * d * r;
-                                    pb[pbase + p0 + i] += g;
-                                }
-                            }
-                        } else if (wantParams) {
-                            double* __restrict gw = pw + pbase + p0;
-                            double* __restrict gb = pb + pbase + p0;
-                            for (std::int64_t i = 0; i < len; ++i) {
-                                const double g = double(gs[i]);
-                                const double d = double(xs[i]) - mu;
-                                out[i] = T(r * g * ws[i] + k.kx * d + k.k0);
-                                gw[i] += g * d * r;
-                                gb[i] += g;
-                            }
-                        } else {
-                            for (std::int64_t i = 0; i < len; ++i)
-                                out[i] = T(r * double(gs[i]) * ws[i] + k.kx * (double(xs[i]) - mu) +
-                                           k.k0);
-                        }
+                        const double* __restrict ws = wm + (at - base);
+                        const SumPair s =
+                            mask ? lanedSum2(len,
+                                             [&](std::int64_t i) {
+                                                 const bool ok = mask[i];
+                                                 const double g = ok ? double(gs[i]) * ws[i] : 0.0;
+                                                 const double d = ok ? double(xs[i]) - mu : 0.0;
+                                                 return SumPair{g, g * d};
+                                             })
+                                 : lanedSum2(len, [&](std::int64_t i) {
+                                       const double g = double(gs[i]) * ws[i];
+                                       return SumPair{g, g * (double(xs[i]) - mu)};
+                                   });
+                        A += s.first;
+                        B += s.second;
                     },
-                    zero);
+                    kNoInvalid);
             }
+            const SliceCoefficients k = coefficientsFor(A, B, r, n, centered, trainingGraph);
+            forSliceSegments(
+                view, m,
+                [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask,
+                    std::int64_t base) {
+                    const std::int64_t p0 = at - base;
+                    const T* __restrict xs = x + at;
+                    const T* __restrict gs = dy + at;
+                    const double* __restrict ws = wm + p0;
+                    T* __restrict out = dx + at;
+                    if (mask) {
+                        for (std::int64_t i = 0; i < len; ++i) {
+                            const bool ok = mask[i];
+                            const double g = ok ? double(gs[i]) : 0.0;
+                            const double d = ok ? double(xs[i]) - mu : 0.0;
+                            out[i] = ok ? T(r * g * ws[i] + k.kx * d + k.k0) : T(0);
+                            if (wantParams && ok) { // empty slices have rstd NaN
+                                pw[pbase + p0 + i] += g * d * r;
+                                pb[pbase + p0 + i] += g;
+                            }
+                        }
+                    } else if (wantParams) {
+                        double* __restrict gw = pw + pbase + p0;
+                        double* __restrict gb = pb + pbase + p0;
+                        for (std::int64_t i = 0; i < len; ++i) {
+                            const double g = double(gs[i]);
+                            const double d = double(xs[i]) - mu;
+                            out[i] = T(r * g * ws[i] + k.kx * d + k.k0);
+                            gw[i] += g * d * r;
+                            gb[i] += g;
+                        }
+                    } else {
+                        for (std::int64_t i = 0; i < len; ++i)
+                            out[i] =
+                                T(r * double(gs[i]) * ws[i] + k.kx * (double(xs[i]) - mu) + k.k0);
+                    }
+                },
+                zero);
         }
     });
     if (!wantParams) return;

@@ -75,6 +75,24 @@ inline void forSegments(const Validity& validity, std::int64_t sample, std::int6
 
 inline constexpr auto kNoInvalid = [](std::int64_t, std::int64_t) {};
 
+// forSegments over every block (o, m) of slice m: the paramInner * span contiguous elements
+// at ((o * slices + m) * paramInner * span). `valid` also receives the block's start.
+template <class Valid, class Invalid>
+inline void forSliceSegments(const KernelView& view, std::int64_t m, Valid&& valid,
+                             Invalid&& invalid) {
+    const SliceLayout& L = view.layout;
+    const std::int64_t block = L.paramInner * L.span;
+    for (std::int64_t o = 0; o < L.outer; ++o) {
+        const std::int64_t base = (o * L.slices + m) * block;
+        forSegments(
+            view.validity, L.sample(o, m, 0), base, block,
+            [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
+                valid(at, len, mask, base);
+            },
+            invalid);
+    }
+}
+
 // Slices per parallel chunk so that each chunk holds at least ~32K elements.
 inline std::int64_t sliceGrain(const SliceLayout& layout) {
     const std::int64_t perSlice = layout.outer * layout.paramInner * layout.span;

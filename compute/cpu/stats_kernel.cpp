@@ -16,39 +16,33 @@ template <class T>
 void sliceStats(const KernelView& view, const T* x, bool centered, double* mean, double* var,
                 std::int64_t* count) {
     const SliceLayout& L = view.layout;
-    const std::int64_t block = L.paramInner * L.span;
-    const Validity& validity = view.validity;
 
     ThreadPool::instance().parallelFor(
         L.slices, sliceGrain(L), [&](std::int64_t first, std::int64_t last, int) {
             for (std::int64_t m = first; m < last; ++m) {
                 // Pass 1: count and sum (or sum of squares when not centered).
                 double n = 0, sum = 0;
-                for (std::int64_t o = 0; o < L.outer; ++o) {
-                    const std::int64_t base = (o * L.slices + m) * block;
-                    forSegments(
-                        validity, L.sample(o, m, 0), base, block,
-                        [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                            const T* v = x + at;
-                            if (mask) {
-                                const SumPair s = lanedSum2(len, [&](std::int64_t i) {
-                                    const double xi = mask[i] ? double(v[i]) : 0.0;
-                                    return SumPair{mask[i] ? 1.0 : 0.0, centered ? xi : xi * xi};
-                                });
-                                n += s.first;
-                                sum += s.second;
-                            } else {
-                                n += double(len);
-                                sum += centered
-                                           ? lanedSum(len,
-                                                      [&](std::int64_t i) { return double(v[i]); })
-                                           : lanedSum(len, [&](std::int64_t i) {
-                                                 return double(v[i]) * double(v[i]);
-                                             });
-                            }
-                        },
-                        kNoInvalid);
-                }
+                forSliceSegments(
+                    view, m,
+                    [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask, std::int64_t) {
+                        const T* v = x + at;
+                        if (mask) {
+                            const SumPair s = lanedSum2(len, [&](std::int64_t i) {
+                                const double xi = mask[i] ? double(v[i]) : 0.0;
+                                return SumPair{mask[i] ? 1.0 : 0.0, centered ? xi : xi * xi};
+                            });
+                            n += s.first;
+                            sum += s.second;
+                        } else {
+                            n += double(len);
+                            sum += centered
+                                       ? lanedSum(len, [&](std::int64_t i) { return double(v[i]); })
+                                       : lanedSum(len, [&](std::int64_t i) {
+                                             return double(v[i]) * double(v[i]);
+                                         });
+                        }
+                    },
+                    kNoInvalid);
                 count[m] = static_cast<std::int64_t>(n);
                 if (n == 0) {
                     mean[m] = var[m] = std::numeric_limits<double>::quiet_NaN();
@@ -62,25 +56,22 @@ void sliceStats(const KernelView& view, const T* x, bool centered, double* mean,
                 const double mu = sum / n;
                 // Pass 2: squared deviations from the mean.
                 double squares = 0;
-                for (std::int64_t o = 0; o < L.outer; ++o) {
-                    const std::int64_t base = (o * L.slices + m) * block;
-                    forSegments(
-                        validity, L.sample(o, m, 0), base, block,
-                        [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                            const T* v = x + at;
-                            squares += mask ? lanedSum(len,
-                                                       [&](std::int64_t i) {
-                                                           const double d =
-                                                               mask[i] ? double(v[i]) - mu : 0.0;
-                                                           return d * d;
-                                                       })
-                                            : lanedSum(len, [&](std::int64_t i) {
-                                                  const double d = double(v[i]) - mu;
-                                                  return d * d;
-                                              });
-                        },
-                        kNoInvalid);
-                }
+                forSliceSegments(
+                    view, m,
+                    [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask, std::int64_t) {
+                        const T* v = x + at;
+                        squares += mask ? lanedSum(len,
+                                                   [&](std::int64_t i) {
+                                                       const double d =
+                                                           mask[i] ? double(v[i]) - mu : 0.0;
+                                                       return d * d;
+                                                   })
+                                        : lanedSum(len, [&](std::int64_t i) {
+                                              const double d = double(v[i]) - mu;
+                                              return d * d;
+                                          });
+                    },
+                    kNoInvalid);
                 mean[m] = mu;
                 var[m] = squares / n;
             }
