@@ -36,6 +36,15 @@ class CpuBackend final : public Backend {
                             static_cast<T*>(y));
         });
     }
+    void forwardWithBatchStats(const KernelView& view, const void* x, bool centered, double eps,
+                               const double* weight, const double* bias, double* mean, double* var,
+                               std::int64_t* count, void* y) override {
+        dispatchFloating(view.dtype, [&](auto tag) {
+            using T = decltype(tag);
+            cpu::forwardWithBatchStats<T>(view, static_cast<const T*>(x), centered, eps, weight,
+                                          bias, mean, var, count, static_cast<T*>(y));
+        });
+    }
     void backward(const KernelView& view, const void* x, const void* dy, const double* mean,
                   const double* rstd, const std::int64_t* count, const double* weight,
                   bool centered, bool trainingGraph, void* dx, double* dweight,

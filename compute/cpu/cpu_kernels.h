@@ -16,6 +16,10 @@ template <class T>
 void forward(const KernelView& view, const T* x, const double* mean, const double* rstd,
              const double* weight, const double* bias, T* y);
 template <class T>
+void forwardWithBatchStats(const KernelView& view, const T* x, bool centered, double eps,
+                           const double* weight, const double* bias, double* mean, double* var,
+                           std::int64_t* count, T* y);
+template <class T>
 void backward(const KernelView& view, const T* x, const T* dy, const double* mean,
               const double* rstd, const std::int64_t* count, const double* weight, bool centered,
               bool trainingGraph, T* dx, double* dweight, double* dbias);

@@ -226,7 +226,14 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
         st.params = paramsOf(spec, inputs, sp.stage, s);
         const SliceLayout& L = sp.stage.layout;
         const bool batchStats = sp.source != StatsSource::Running;
-        if (batchStats)
+        const bool ownStats = sp.source == StatsSource::Batch;
+        st.out = Tensor::uninitialized(st.in->tensor().shape(), dtype);
+        if (ownStats) // statistics and output in one sweep over the data
+            backend.forwardWithBatchStats(st.view, st.in->raw(), sp.stage.centered, plan.eps,
+                                          st.params.weight.data(), st.params.bias.data(),
+                                          st.mean.data(), st.var.data(), st.count.data(),
+                                          st.out.raw());
+        else if (batchStats)
             st.computeStats(backend);
         else
             st.countValid();
@@ -247,16 +254,16 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
                                                    " running entries kept their old value"
                                              : std::string())});
         }
-        if (sp.source != StatsSource::Batch)
+        if (!ownStats)
             for (std::int64_t m = 0; m < L.slices; ++m) {
                 st.mean[std::size_t(m)] = runningMean[std::size_t(L.runningIndex(m))];
                 st.var[std::size_t(m)] = runningVar[std::size_t(L.runningIndex(m))];
             }
         for (std::size_t m = 0; m < st.rstd.size(); ++m)
-            st.rstd[m] = 1.0 / std::sqrt(st.var[m] + plan.eps);
-        st.out = Tensor::uninitialized(st.in->tensor().shape(), dtype);
-        backend.forward(st.view, st.in->raw(), st.mean.data(), st.rstd.data(),
-                        st.params.weight.data(), st.params.bias.data(), st.out.raw());
+            st.rstd[m] = inverseStd(st.var[m], plan.eps);
+        if (!ownStats)
+            backend.forward(st.view, st.in->raw(), st.mean.data(), st.rstd.data(),
+                            st.params.weight.data(), st.params.bias.data(), st.out.raw());
         if (masked || batchStats)
             noteSliceCounts(st, sp.source == StatsSource::Batch, s == 1 ? "channel stage: " : "",
                             result.diagnostics);

@@ -11,6 +11,7 @@
 #include "normlab/dtype.h"
 #include "normlab/layout.h"
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,11 @@
 namespace normlab {
 
 enum class BackendKind { Cpu, Cuda };
+
+// rstd of a slice: 1 / sqrt(var + eps), eps inside the square root (PyTorch).
+inline double inverseStd(double var, double eps) {
+    return 1.0 / std::sqrt(var + eps);
+}
 std::string_view backendName(BackendKind kind); // "cpu", "cuda"
 std::optional<BackendKind> backendFromName(std::string_view name);
 
@@ -56,6 +62,12 @@ class Backend {
     // y = (x - mean[m]) * rstd[m] * w[param] + b[param].
     virtual void forward(const KernelView& view, const void* x, const double* mean,
                          const double* rstd, const double* weight, const double* bias, void* y) = 0;
+
+    // sliceStats then forward with those statistics (rstd = inverseStd(var, eps)), fused
+    // so that each slice is read from memory once.
+    virtual void forwardWithBatchStats(const KernelView& view, const void* x, bool centered,
+                                       double eps, const double* weight, const double* bias,
+                                       double* mean, double* var, std::int64_t* count, void* y) = 0;
 
     // Gradients of sum(dy * y). trainingGraph: mean/rstd are functions of x (mean only
     // when centered); otherwise constants. With g = dy * w and xhat = (x - mean) * rstd,
