@@ -4,7 +4,8 @@
     /usr/bin/python3 tests/bench/compare_pytorch.py [--cli build/app/normlab-cli] [--repeat 30]
 
 Forward + backward, float32, training mode, PyTorch limited to as many threads as NormLab
-uses. Prints a Markdown table with median times, their ratio, and GB/s by minimum bytes
+uses. The two alternate in --rounds rounds of --repeat iterations each (so that both meet
+the same machine noise); each reports the median over rounds of its per-round median. Prints a Markdown table with median times, their ratio, and GB/s by minimum bytes
 (NormLab's own bytes_moved for both) next to the copy bandwidth measured here
 (torch.Tensor.copy_ of 256 MB, counted as read + write). Needs python3-torch; never part
 of the build or the test suite.
@@ -90,7 +91,8 @@ CASES = [
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", default=os.path.join(os.path.dirname(__file__), "../../build/app/normlab-cli"))
-    ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=7)
     args = ap.parse_args()
     threads = os.cpu_count()
     torch.set_num_threads(threads)
@@ -110,13 +112,20 @@ def main():
                    "--repeat", str(args.repeat)]
             if kind.startswith("masked"):
                 cmd += ["--lengths", lengths_path]
-            ours = json.loads(subprocess.check_output(cmd))
-            theirs = time_torch(torch_step(kind, shape, lengths.tolist()), args.repeat)
+            step = torch_step(kind, shape, lengths.tolist())
+            ours_rounds, theirs_rounds = [], []
+            for _ in range(args.rounds):
+                ours = json.loads(subprocess.check_output(cmd))
+                ours_rounds.append(ours["median_ms"])
+                theirs_rounds.append(time_torch(step, args.repeat))
+            ours["median_ms"] = statistics.median(ours_rounds)
+            theirs = statistics.median(theirs_rounds)
             gbs = ours["bytes_moved"] / 1e9
             rows.append((title, ours["median_ms"], theirs, theirs / ours["median_ms"], gbs / (ours["median_ms"] * 1e-3),
                          gbs / (theirs * 1e-3)))
     print(f"threads: NormLab {threads}, PyTorch {torch.get_num_threads()} (torch {torch.__version__}); "
-          f"measured copy bandwidth {bandwidth:.1f} GB/s (read + write)\n")
+          f"measured copy bandwidth {bandwidth:.1f} GB/s (read + write); "
+          f"{args.rounds} alternating rounds of {args.repeat} iterations\n")
     print("| case (fwd+bwd, float32, train) | NormLab median ms | PyTorch median ms | PyTorch/NormLab | NormLab GB/s | PyTorch GB/s |")
     print("|---|---:|---:|---:|---:|---:|")
     for r in rows:
