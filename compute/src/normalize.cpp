@@ -356,6 +356,40 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
     return result;
 }
 
+Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stageIndex,
+                     std::string* error) {
+    const Plan plan = makePlan(spec, inputs);
+    if (!plan.error.empty() || stageIndex < 0 || std::size_t(stageIndex) >= plan.stages.size()) {
+        if (error) *error = plan.error.empty() ? "no such stage" : plan.error;
+        return {};
+    }
+    const Stage& stage = plan.stages[std::size_t(stageIndex)].stage;
+    const SliceLayout& L = stage.layout;
+    // Slice m in layout order of the kept axes -> its flat index in input order.
+    std::vector<double> order(std::size_t(L.slices));
+    for (std::size_t m = 0; m < order.size(); ++m) order[m] = double(m);
+    const Tensor inputOrder = gridTensor(
+        order, permutedShape(stage.statsShape, stage.statsPermutation), {}, DType::Float64);
+    const Tensor flatIndex =
+        permuteFromLayout(inputOrder, stage.statsShape, stage.statsPermutation);
+    std::vector<std::int64_t> indexOfSlice(std::size_t(L.slices));
+    for (std::int64_t k = 0; k < flatIndex.size(); ++k)
+        indexOfSlice[std::size_t(flatIndex.at(k))] = k;
+    Tensor ids =
+        Tensor::uninitialized(permutedShape(inputs.input.shape(), stage.permutation), DType::Int64);
+    std::int64_t* out = ids.data<std::int64_t>();
+    const std::int64_t block = L.paramInner * L.span;
+    for (std::int64_t o = 0; o < L.outer; ++o)
+        for (std::int64_t m = 0; m < L.slices; ++m)
+            std::fill_n(out + (o * L.slices + m) * block, block, indexOfSlice[std::size_t(m)]);
+    Tensor result = permuteFromLayout(std::move(ids), inputs.input.shape(), stage.permutation);
+    const Tensor valid = inputOrderMask(inputs);
+    if (!valid.isNull())
+        for (std::int64_t i = 0; i < result.size(); ++i)
+            if (!valid.data<std::uint8_t>()[i]) result.data<std::int64_t>()[i] = -1;
+    return result;
+}
+
 Tensor invertReestimating(const NormSpec& spec, const NormInputs& inputs, const Tensor& output,
                           Backend& backend) {
     const Plan plan = makePlan(spec, inputs);

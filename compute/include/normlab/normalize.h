@@ -64,6 +64,14 @@ struct NormResult {
 NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& backend,
                      const RunOptions& options = {});
 
+// Which slice (one mean/variance) each element belongs to: an int64 tensor of the input's
+// shape holding the slice's flat index in the stats grid (input order of the kept axes),
+// for stage `stage` (batch_channel_norm: 0 batch stage, 1 channel stage). Elements masked
+// out get -1. On an invalid configuration returns a null tensor and sets *error to the
+// PyTorch-equivalent message.
+Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stage = 0,
+                     std::string* error = nullptr);
+
 // The classic normalizing-flow bug, for teaching: invert `output` with statistics
 // re-estimated from `output` itself (slice by slice) instead of the stored ones.
 // Returns the would-be input; compare it with the real one.

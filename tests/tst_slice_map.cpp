@@ -1,0 +1,141 @@
+// sliceIndexMap (which elements share a mean/variance) against the index formula of each
+// variant, and the input generators against their definitions.
+#include "normlab/generators.h"
+#include "normlab/normalize.h"
+
+#include <QtTest>
+
+using namespace normlab;
+
+namespace {
+
+Tensor sliceMap(NormSpec spec, const Shape& shape, Tensor lengths = {}) {
+    NormInputs in;
+    in.input = Tensor::zeros(shape, DType::Float32);
+    in.lengths = std::move(lengths);
+    std::string error;
+    Tensor t = sliceIndexMap(spec, in, 0, &error);
+    if (t.isNull()) qWarning("%s", error.c_str());
+    return t;
+}
+
+NormSpec specOf(Variant v) {
+    return NormSpec::defaultsFor(v);
+}
+
+} // namespace
+
+class SliceMapTest : public QObject {
+    Q_OBJECT
+  private slots:
+    void matchesIndexFormulas();
+    void masksOutPadding();
+    void reportsInvalidConfiguration();
+    void generatorsFollowTheirDefinitions();
+    void generatorRejectsBadShapes();
+};
+
+void SliceMapTest::matchesIndexFormulas() {
+    const std::int64_t N = 2, C = 4, H = 2, W = 3;
+    NormSpec gn = specOf(Variant::GroupNorm);
+    gn.numGroups = 2;
+    NormSpec ln = specOf(Variant::LayerNorm);
+    ln.normalizedShape = {H, W};
+    NormSpec custom = specOf(Variant::Custom);
+    custom.reduceAxes = {1, 2};
+    custom.numGroups = 2; // permuted layout: kept (N, G, W)
+    struct Row {
+        NormSpec spec;
+        std::function<std::int64_t(std::int64_t, std::int64_t, std::int64_t, std::int64_t)> slice;
+    };
+    const std::vector<Row> rows = {
+        {specOf(Variant::BatchNorm), [](auto, auto c, auto, auto) { return c; }},
+        {specOf(Variant::InstanceNorm), [&](auto n, auto c, auto, auto) { return n * C + c; }},
+        {gn, [&](auto n, auto c, auto, auto) { return n * 2 + c / 2; }},
+        {ln, [&](auto n, auto c, auto, auto) { return n * C + c; }},
+        {custom, [&](auto n, auto c, auto, auto w) { return (n * 2 + c / 2) * W + w; }},
+    };
+    for (const Row& row : rows) {
+        const Tensor map = sliceMap(row.spec, {N, C, H, W});
+        QVERIFY(!map.isNull());
+        for (std::int64_t n = 0; n < N; ++n)
+            for (std::int64_t c = 0; c < C; ++c)
+                for (std::int64_t h = 0; h < H; ++h)
+                    for (std::int64_t w = 0; w < W; ++w)
+                        QCOMPARE(map.at(((n * C + c) * H + h) * W + w),
+                                 double(row.slice(n, c, h, w)));
+    }
+}
+
+void SliceMapTest::masksOutPadding() {
+    const Tensor map = sliceMap(specOf(Variant::InstanceNorm), {2, 1, 4},
+                                Tensor::fromValues({2}, DType::Int64, {3, 1}));
+    const std::vector<double> expected = {0, 0, 0, -1, 1, -1, -1, -1};
+    QCOMPARE(map.toVector(), expected);
+}
+
+void SliceMapTest::reportsInvalidConfiguration() {
+    NormSpec ln = specOf(Variant::LayerNorm);
+    ln.normalizedShape = {5};
+    NormInputs in;
+    in.input = Tensor::zeros({2, 4}, DType::Float32);
+    std::string error;
+    QVERIFY(sliceIndexMap(ln, in, 0, &error).isNull());
+    QVERIFY(error.find("Given normalized_shape=[5]") != std::string::npos);
+}
+
+void SliceMapTest::generatorsFollowTheirDefinitions() {
+    InputRecipe r;
+    r.shape = {2, 3, 5};
+    r.seed = 42;
+    const Tensor a = generateInput(r), b = generateInput(r);
+    QCOMPARE(a.toVector(), b.toVector()); // deterministic for a seed
+    r.seed = 43;
+    QVERIFY(generateInput(r).toVector() != a.toVector());
+
+    r.generator = Generator::Constant;
+    r.mean = 2.5;
+    for (double v : generateInput(r).toVector()) QCOMPARE(v, 2.5);
+
+    r.generator = Generator::Ramp;
+    r.mean = 1.0;
+    r.spread = 3.0;
+    const Tensor ramp = generateInput(r);
+    QCOMPARE(ramp.at(0), -2.0);
+    QCOMPARE(ramp.at(ramp.size() - 1), 4.0);
+
+    r.generator = Generator::Checkerboard;
+    r.mean = 0;
+    r.spread = 1;
+    const Tensor board = generateInput(r);
+    QCOMPARE(board.at(0), -1.0); // (0,0,0): even
+    QCOMPARE(board.at(1), 1.0);  // (0,0,1): odd
+    QCOMPARE(board.at(5), 1.0);  // (0,1,0): odd
+
+    r.generator = Generator::Outliers;
+    r.shape = {4, 10, 50};
+    int far = 0;
+    for (double v : generateInput(r).toVector()) far += v == 20.0;
+    QVERIFY(far >= 1 && far <= 20); // 1% of 2000, collisions allowed
+
+    r.generator = Generator::SinePerChannel;
+    r.shape = {1, 2, 8};
+    const Tensor sine = generateInput(r);
+    QVERIFY(std::fabs(sine.at(2) - 1.0) < 1e-6);     // channel 0: sin(2 pi * 2/8)
+    QVERIFY(std::fabs(sine.at(8 + 2) - 0.0) < 1e-6); // channel 1: sin(2 pi * 2 * 2/8)
+}
+
+void SliceMapTest::generatorRejectsBadShapes() {
+    InputRecipe r;
+    std::string error;
+    r.shape = {100000, 100000, 1000};
+    QVERIFY(generateInput(r, &error).isNull());
+    QVERIFY(error.find("elements") != std::string::npos);
+    r.shape = {3, 0};
+    QVERIFY(generateInput(r, &error).isNull());
+    r.shape = {};
+    QVERIFY(generateInput(r, &error).isNull());
+}
+
+QTEST_GUILESS_MAIN(SliceMapTest)
+#include "tst_slice_map.moc"
