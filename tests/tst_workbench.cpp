@@ -1,0 +1,145 @@
+// The workbench GUI, offscreen: edits recompute in the background and the plotted series
+// equal the compute result; lengths change the valid counts; an invalid configuration
+// keeps the last result; rapid edits never show a stale result; --screenshot writes a
+// real picture.
+#include "input_panel.h"
+#include "main_window.h"
+#include "normalization_panel.h"
+#include "statistics_view.h"
+
+#include <QComboBox>
+#include <QImage>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace normlab;
+using namespace normlab::ui;
+
+Q_DECLARE_METATYPE(std::shared_ptr<const normlab::ui::ComputeOutcome>)
+
+class WorkbenchTest : public QObject {
+    Q_OBJECT
+  private slots:
+    void initTestCase();
+    void staleResultsAreNeverShown();
+    void changingTheVariantRecomputesAndPlotsTheResult();
+    void lengthsChangeTheValidCounts();
+    void invalidConfigurationKeepsTheLastResult();
+    void screenshotWritesAPicture();
+
+  private:
+    static void setVariant(MainWindow& w, Variant v) {
+        QComboBox* box = w.normalizationPanel()->variantBox();
+        box->setCurrentIndex(box->findData(int(v)));
+    }
+    static void waitIdle(MainWindow& w) { QTRY_VERIFY_WITH_TIMEOUT(!w.controller().busy(), 10000); }
+};
+
+void WorkbenchTest::initTestCase() {
+    qRegisterMetaType<std::shared_ptr<const ComputeOutcome>>();
+    QCoreApplication::setOrganizationName("NormLabTest"); // keep the user's settings out
+}
+
+void WorkbenchTest::staleResultsAreNeverShown() {
+    RecomputeController controller;
+    controller.setDebounceMs(0);
+    QSignalSpy ready(&controller, &RecomputeController::resultReady);
+    WorkbenchState state;
+    state.recipe.shape = {64, 32, 512}; // big enough that edits overtake the jobs
+    state.spec = specFittingShape(Variant::InstanceNorm, state.recipe.shape);
+    for (int seed = 1; seed <= 25; ++seed) {
+        state.recipe.seed = std::uint64_t(seed);
+        controller.request(state);
+        QCoreApplication::processEvents();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 20000);
+    QVERIFY(ready.count() >= 1);
+    quint64 previous = 0;
+    for (const QList<QVariant>& args : ready) {
+        const auto outcome = args.at(0).value<std::shared_ptr<const ComputeOutcome>>();
+        QVERIFY(outcome->generation > previous); // in edit order
+        previous = outcome->generation;
+    }
+    const auto last = ready.last().at(0).value<std::shared_ptr<const ComputeOutcome>>();
+    QCOMPARE(last->generation, controller.requestedGeneration());
+    QCOMPARE(last->state.recipe.seed, std::uint64_t(25));
+    QVERIFY(ready.count() + controller.droppedResults() <= 25);
+}
+
+void WorkbenchTest::changingTheVariantRecomputesAndPlotsTheResult() {
+    MainWindow w;
+    waitIdle(w);
+    setVariant(w, Variant::InstanceNorm);
+    waitIdle(w);
+    const auto outcome = w.controller().current();
+    QVERIFY(outcome);
+    QCOMPARE(outcome->state.spec.variant, Variant::InstanceNorm);
+    const Shape shape = outcome->inputs.input.shape();
+    QCOMPARE(w.statisticsView()->plottedSlices(), int(shape[0] * shape[1]));
+    for (int k = 0; k < w.statisticsView()->plottedSlices(); ++k)
+        QCOMPARE(w.statisticsView()->plottedMean(k), outcome->result.mean.at(k));
+    // The plotted numbers are the compute core's for this very input.
+    const NormResult direct = normalize(outcome->state.spec, outcome->inputs, cpuBackend());
+    QCOMPARE(direct.mean.toVector(), outcome->result.mean.toVector());
+}
+
+void WorkbenchTest::lengthsChangeTheValidCounts() {
+    MainWindow w;
+    waitIdle(w);
+    setVariant(w, Variant::InstanceNorm);
+    w.inputPanel()->findChild<QLineEdit*>("lengths")->setText("16, 3, 0, 1");
+    waitIdle(w);
+    const auto outcome = w.controller().current();
+    QCOMPARE(outcome->state.lengths, (std::vector<std::int64_t>{16, 3, 0, 1}));
+    const std::int64_t C = outcome->inputs.input.shape()[1];
+    const std::int64_t expected[4] = {16, 3, 0, 1};
+    for (std::int64_t n = 0; n < 4; ++n)
+        for (std::int64_t c = 0; c < C; ++c)
+            QCOMPARE(outcome->result.count.at(n * C + c), double(expected[n]));
+    QVERIFY(!w.diagnostics()->findItems("empty_slice", Qt::MatchStartsWith).isEmpty());
+    QVERIFY(!w.diagnostics()->findItems("degenerate_slice", Qt::MatchStartsWith).isEmpty());
+}
+
+void WorkbenchTest::invalidConfigurationKeepsTheLastResult() {
+    MainWindow w;
+    waitIdle(w);
+    setVariant(w, Variant::LayerNorm);
+    waitIdle(w);
+    const auto good = w.controller().current();
+    QVERIFY(good);
+    auto* shapeEdit = w.normalizationPanel()->findChild<QLineEdit*>("normalizedShape");
+    QVERIFY(shapeEdit);
+    shapeEdit->setText("5");
+    waitIdle(w);
+    QCOMPARE(w.controller().current(), good);
+    const QString shown = w.diagnostics()->item(0)->text();
+    QVERIFY2(shown.contains("Given normalized_shape=[5], expected input with shape [*, 5]"),
+             qPrintable(shown));
+}
+
+void WorkbenchTest::screenshotWritesAPicture() {
+    QTemporaryDir dir;
+    const QString png = dir.filePath("shot.png");
+    QProcess p;
+    p.start(QStringLiteral(NORMLAB_GUI_PATH),
+            {"--screenshot", png, "--size", "900x600", "--view", "statistics"});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 0);
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(900, 600));
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7)
+        for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 20, "the screenshot is nearly uniform");
+    QProcess bad;
+    bad.start(QStringLiteral(NORMLAB_GUI_PATH), {"--screenshot", png, "--view", "nonsense"});
+    QVERIFY(bad.waitForFinished(30000));
+    QCOMPARE(bad.exitCode(), 2);
+}
+
+QTEST_MAIN(WorkbenchTest)
+#include "tst_workbench.moc"

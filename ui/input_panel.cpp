@@ -1,0 +1,173 @@
+#include "input_panel.h"
+
+#include "normlab/npy.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+
+namespace normlab::ui {
+
+InputPanel::InputPanel(QWidget* parent)
+    : QWidget(parent) {
+    auto* form = new QFormLayout(this);
+    rank_ = new QSpinBox(this);
+    rank_->setRange(1, 5);
+    rank_->setValue(3);
+    form->addRow(tr("Rank"), rank_);
+    const char* names[5] = {"N (batch)", "C (channels)", "D1", "D2", "D3"};
+    const int defaults[5] = {4, 8, 16, 8, 8};
+    for (int i = 0; i < 5; ++i) {
+        sizes_[i] = new QSpinBox(this);
+        sizes_[i]->setRange(1, 1 << 20);
+        sizes_[i]->setValue(defaults[i]);
+        sizes_[i]->setObjectName(QStringLiteral("size%1").arg(i));
+        sizeLabels_[i] = new QLabel(tr(names[i]), this);
+        form->addRow(sizeLabels_[i], sizes_[i]);
+        connect(sizes_[i], &QSpinBox::valueChanged, this, [this] {
+            if (updating_) return;
+            emit shapeChanged(shape());
+            emit changed();
+        });
+    }
+    generator_ = new QComboBox(this);
+    for (Generator g : kAllGenerators)
+        generator_->addItem(QString::fromStdString(std::string(generatorName(g))), int(g));
+    form->addRow(tr("Generator"), generator_);
+    mean_ = new QDoubleSpinBox(this);
+    mean_->setRange(-1e6, 1e6);
+    mean_->setDecimals(3);
+    form->addRow(tr("Mean / value"), mean_);
+    spread_ = new QDoubleSpinBox(this);
+    spread_->setRange(0, 1e6);
+    spread_->setDecimals(3);
+    spread_->setValue(1.0);
+    form->addRow(tr("Spread (std)"), spread_);
+    seed_ = new QSpinBox(this);
+    seed_->setRange(0, 1 << 30);
+    seed_->setValue(1);
+    form->addRow(tr("Seed"), seed_);
+    dtype_ = new QComboBox(this);
+    dtype_->addItem("float32", int(DType::Float32));
+    dtype_->addItem("float64", int(DType::Float64));
+    form->addRow(tr("dtype"), dtype_);
+    lengths_ = new QLineEdit(this);
+    lengths_->setObjectName("lengths");
+    lengths_->setPlaceholderText(tr("e.g. 16, 9, 1, 0 (one per sample; empty: no mask)"));
+    form->addRow(tr("Lengths"), lengths_);
+    auto* load = new QPushButton(tr("Load .npy..."), this);
+    loaded_ = new QLabel(this);
+    loaded_->setWordWrap(true);
+    form->addRow(load, loaded_);
+
+    connect(rank_, &QSpinBox::valueChanged, this, [this] {
+        updateSizeEditors();
+        if (updating_) return;
+        emit shapeChanged(shape());
+        emit changed();
+    });
+    for (QObject* w : std::initializer_list<QObject*>{generator_, dtype_})
+        connect(static_cast<QComboBox*>(w), &QComboBox::currentIndexChanged, this,
+                &InputPanel::changed);
+    for (QDoubleSpinBox* w : {mean_, spread_})
+        connect(w, &QDoubleSpinBox::valueChanged, this, &InputPanel::changed);
+    connect(seed_, &QSpinBox::valueChanged, this, &InputPanel::changed);
+    connect(lengths_, &QLineEdit::textChanged, this, &InputPanel::changed);
+    connect(load, &QPushButton::clicked, this, &InputPanel::loadNpy);
+    updateSizeEditors();
+}
+
+Shape InputPanel::shape() const {
+    if (loadedInput_) return loadedInput_->shape();
+    Shape s;
+    for (int i = 0; i < rank_->value(); ++i) s.push_back(sizes_[i]->value());
+    return s;
+}
+
+void InputPanel::updateSizeEditors() {
+    for (int i = 0; i < 5; ++i) {
+        const bool on = i < rank_->value();
+        sizes_[i]->setVisible(on);
+        sizeLabels_[i]->setVisible(on);
+        sizes_[i]->setEnabled(!loadedInput_);
+    }
+}
+
+void InputPanel::writeTo(WorkbenchState& state) const {
+    state.recipe.shape = shape();
+    state.recipe.generator = Generator(generator_->currentData().toInt());
+    state.recipe.mean = mean_->value();
+    state.recipe.spread = spread_->value();
+    state.recipe.seed = std::uint64_t(seed_->value());
+    state.recipe.dtype = DType(dtype_->currentData().toInt());
+    state.loadedInput = loadedInput_;
+    state.lengths.clear();
+    lengthsError_.clear();
+    for (const QString& part :
+         lengths_->text().split(QRegularExpression("[,\\s]+"), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qlonglong v = part.toLongLong(&ok);
+        if (!ok || v < 0) {
+            lengthsError_ = tr("'%1' is not a length (a non-negative integer)").arg(part);
+            state.lengths.clear();
+            return;
+        }
+        state.lengths.push_back(v);
+    }
+}
+
+void InputPanel::readFrom(const WorkbenchState& state) {
+    updating_ = true;
+    rank_->setValue(int(state.recipe.shape.size()));
+    for (int i = 0; i < int(state.recipe.shape.size()) && i < 5; ++i)
+        sizes_[i]->setValue(int(state.recipe.shape[std::size_t(i)]));
+    generator_->setCurrentIndex(generator_->findData(int(state.recipe.generator)));
+    mean_->setValue(state.recipe.mean);
+    spread_->setValue(state.recipe.spread);
+    seed_->setValue(int(state.recipe.seed));
+    dtype_->setCurrentIndex(dtype_->findData(int(state.recipe.dtype)));
+    QStringList lengths;
+    for (auto l : state.lengths) lengths << QString::number(l);
+    lengths_->setText(lengths.join(", "));
+    loadedInput_ = state.loadedInput;
+    updating_ = false;
+    updateSizeEditors();
+}
+
+void InputPanel::loadNpy() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load an activation"), {},
+                                                      tr("NumPy arrays (*.npy)"));
+    if (path.isEmpty()) return;
+    NpyReadResult r = readNpy(path.toStdString());
+    if (r.ok() && !isFloating(r.tensor.dtype()))
+        r.error = "the array holds " + std::string(dtypeName(r.tensor.dtype())) +
+                  " values; an input must be float32 or float64";
+    if (r.ok() && r.tensor.rank() < 1)
+        r.error = "the array is a scalar; an input needs at least one dimension";
+    if (!r.ok()) {
+        // The current work stays as it is.
+        QMessageBox::warning(this, tr("Cannot load %1").arg(path), QString::fromStdString(r.error));
+        return;
+    }
+    loadedInput_ = std::make_shared<const Tensor>(std::move(r.tensor));
+    loaded_->setText(tr("%1 %2").arg(QFileInfo(path).fileName(),
+                                     QString::fromStdString(shapeToString(loadedInput_->shape()))));
+    updating_ = true;
+    rank_->setValue(loadedInput_->rank());
+    for (int i = 0; i < loadedInput_->rank(); ++i)
+        sizes_[i]->setValue(int(loadedInput_->shape()[std::size_t(i)]));
+    updating_ = false;
+    updateSizeEditors();
+    emit shapeChanged(shape());
+    emit changed();
+}
+
+} // namespace normlab::ui

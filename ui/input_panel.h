@@ -1,0 +1,51 @@
+// The Input dock: shape, generator, seed, dtype, per-sample lengths, or a .npy file.
+#pragma once
+
+#include "workbench_state.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace normlab::ui {
+
+class InputPanel : public QWidget {
+    Q_OBJECT
+  public:
+    explicit InputPanel(QWidget* parent = nullptr);
+    // Writes this panel's part of the state (recipe, loaded input, lengths).
+    void writeTo(WorkbenchState& state) const;
+    void readFrom(const WorkbenchState& state);
+    // Parse problems of the lengths field; empty when fine.
+    QString lengthsError() const { return lengthsError_; }
+
+  signals:
+    void changed();
+    // The shape changed (the normalization panel prefills its sizes from it).
+    void shapeChanged(const normlab::Shape& shape);
+
+  private:
+    void loadNpy();
+    void updateSizeEditors();
+    Shape shape() const;
+
+    QSpinBox* rank_;
+    QSpinBox* sizes_[5];
+    QLabel* sizeLabels_[5];
+    QComboBox* generator_;
+    QDoubleSpinBox* mean_;
+    QDoubleSpinBox* spread_;
+    QSpinBox* seed_;
+    QComboBox* dtype_;
+    QLineEdit* lengths_;
+    QLabel* loaded_;
+    std::shared_ptr<const Tensor> loadedInput_;
+    mutable QString lengthsError_;
+    bool updating_ = false;
+};
+
+} // namespace normlab::ui

@@ -1,0 +1,162 @@
+#include "main_window.h"
+
+#include "input_panel.h"
+#include "normalization_panel.h"
+#include "output_view.h"
+#include "slices_view.h"
+#include "statistics_view.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace normlab::ui {
+
+namespace {
+QDockWidget* dock(QMainWindow* window, const QString& title, QWidget* content,
+                  Qt::DockWidgetArea area) {
+    auto* d = new QDockWidget(title, window);
+    d->setObjectName(title);
+    auto* scroll = new QScrollArea(d);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    d->setWidget(scroll);
+    window->addDockWidget(area, d);
+    return d;
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent) {
+    setWindowTitle(tr("NormLab"));
+    input_ = new InputPanel;
+    normalization_ = new NormalizationPanel;
+    diagnostics_ = new QListWidget;
+    diagnostics_->setWordWrap(true);
+    diagnostics_->setObjectName("diagnostics");
+    QDockWidget* inputDock = dock(this, tr("Input"), input_, Qt::LeftDockWidgetArea);
+    QDockWidget* normDock = dock(this, tr("Normalization"), normalization_, Qt::LeftDockWidgetArea);
+    auto* diagDock = new QDockWidget(tr("Diagnostics"), this);
+    diagDock->setObjectName("Diagnostics");
+    diagDock->setWidget(diagnostics_);
+    addDockWidget(Qt::BottomDockWidgetArea, diagDock);
+    tabifyDockWidget(inputDock, normDock);
+    inputDock->raise();
+
+    views_ = new QTabWidget(this);
+    plotViews_ = {new SlicesView, statistics_ = new StatisticsView, new OutputView};
+    for (PlotView* v : plotViews_) views_->addTab(v, v->title());
+    setCentralWidget(views_);
+    status_ = new QLabel(this);
+    statusBar()->addPermanentWidget(status_, 1);
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < plotViews_.size(); ++i)
+        view->addAction(plotViews_[i]->title(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)),
+                        this, [this, i] { views_->setCurrentIndex(i); });
+    view->addAction(tr("&Recompute"), QKeySequence::Refresh, this, &MainWindow::recompute);
+    view->addSeparator();
+    for (QDockWidget* d : {inputDock, normDock, diagDock}) view->addAction(d->toggleViewAction());
+
+    connect(input_, &InputPanel::shapeChanged, normalization_, &NormalizationPanel::fitShape);
+    connect(input_, &InputPanel::changed, this, &MainWindow::recompute);
+    connect(normalization_, &NormalizationPanel::changed, this, &MainWindow::recompute);
+    connect(&controller_, &RecomputeController::resultReady, this, &MainWindow::showOutcome);
+    connect(&controller_, &RecomputeController::failed, this,
+            [this](const QString& m) { showError(m); });
+    connect(&controller_, &RecomputeController::busyChanged, this, [this](bool busy) {
+        if (busy)
+            statusBar()->showMessage(tr("computing..."));
+        else
+            statusBar()->clearMessage();
+    });
+
+    resize(1400, 900);
+    resizeDocks({diagDock}, {120}, Qt::Vertical);
+    resizeDocks({inputDock}, {330}, Qt::Horizontal);
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    normalization_->fitShape(state().recipe.shape);
+    recompute();
+}
+
+WorkbenchState MainWindow::state() const {
+    WorkbenchState s;
+    input_->writeTo(s);
+    normalization_->writeTo(s);
+    return s;
+}
+
+void MainWindow::recompute() {
+    const WorkbenchState s = state();
+    if (!input_->lengthsError().isEmpty()) {
+        showError(input_->lengthsError());
+        return;
+    }
+    controller_.request(s);
+}
+
+bool MainWindow::selectView(const QString& name) {
+    for (int i = 0; i < plotViews_.size(); ++i)
+        if (plotViews_[i]->title().compare(name, Qt::CaseInsensitive) == 0) {
+            views_->setCurrentIndex(i);
+            return true;
+        }
+    return false;
+}
+
+QStringList MainWindow::viewNames() const {
+    QStringList names;
+    for (PlotView* v : plotViews_) names << v->title().toLower();
+    return names;
+}
+
+void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
+    QElapsedTimer redraw;
+    redraw.start();
+    for (PlotView* v : plotViews_) v->showOutcome(outcome);
+    diagnostics_->clear();
+    for (const Diagnostic& d : outcome->result.diagnostics) {
+        auto* item =
+            new QListWidgetItem(QStringLiteral("%1: %2").arg(QString::fromStdString(d.code),
+                                                             QString::fromStdString(d.message)),
+                                diagnostics_);
+        item->setForeground(d.severity == Severity::Warning ? QColor(170, 110, 0)
+                                                            : palette().text().color());
+    }
+    if (outcome->result.diagnostics.empty())
+        diagnostics_->addItem(tr("No warnings: PyTorch would run this silently and correctly."));
+    status_->setText(tr("backend %1 · %2 elements · compute %3 ms · redraw %4 ms")
+                         .arg(QString::fromStdString(outcome->result.backend))
+                         .arg(outcome->inputs.input.size())
+                         .arg(outcome->computeMs, 0, 'f', 1)
+                         .arg(double(redraw.nsecsElapsed()) / 1e6, 0, 'f', 1));
+}
+
+void MainWindow::showError(const QString& message) {
+    diagnostics_->clear();
+    auto* item = new QListWidgetItem(
+        tr("error: %1\n(The last valid result stays on screen.)").arg(message), diagnostics_);
+    item->setForeground(QColor(200, 30, 30));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    event->accept();
+}
+
+} // namespace normlab::ui

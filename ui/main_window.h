@@ -1,0 +1,56 @@
+// The workbench window: Input, Normalization and Diagnostics docks around the views.
+// Every edit schedules a background recompute; the newest result is drawn, an invalid
+// configuration shows PyTorch's message and leaves the last good result on screen.
+#pragma once
+
+#include "recompute_controller.h"
+
+#include <QMainWindow>
+
+class QLabel;
+class QListWidget;
+class QTabWidget;
+
+namespace normlab::ui {
+
+class InputPanel;
+class NormalizationPanel;
+class PlotView;
+class StatisticsView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+  public:
+    explicit MainWindow(QWidget* parent = nullptr);
+
+    WorkbenchState state() const;
+    RecomputeController& controller() { return controller_; }
+    InputPanel* inputPanel() const { return input_; }
+    NormalizationPanel* normalizationPanel() const { return normalization_; }
+    StatisticsView* statisticsView() const { return statistics_; }
+    QListWidget* diagnostics() const { return diagnostics_; }
+    // Shows the view whose title is `name` (case-insensitive); false if there is none.
+    bool selectView(const QString& name);
+    QStringList viewNames() const;
+
+  public slots:
+    void recompute();
+
+  protected:
+    void closeEvent(QCloseEvent* event) override;
+
+  private:
+    void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome);
+    void showError(const QString& message);
+
+    RecomputeController controller_;
+    InputPanel* input_;
+    NormalizationPanel* normalization_;
+    QListWidget* diagnostics_;
+    QTabWidget* views_;
+    QList<PlotView*> plotViews_;
+    StatisticsView* statistics_;
+    QLabel* status_;
+};
+
+} // namespace normlab::ui

@@ -1,0 +1,73 @@
+#include "plot_view.h"
+
+#include "normlab/npy.h"
+
+#include <QFile>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QTextStream>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+namespace normlab::ui {
+
+PlotView::PlotView(const QString& title, QWidget* parent)
+    : QWidget(parent)
+    , title_(title)
+    , plot_(new QCustomPlot(this))
+    , readout_(new QLabel(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(plot_, 1);
+    readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    readout_->setMinimumHeight(readout_->fontMetrics().height() * 2);
+    readout_->setWordWrap(true);
+    layout->addWidget(readout_);
+    plot_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(plot_, &QWidget::customContextMenuRequested, this, &PlotView::showContextMenu);
+}
+
+void PlotView::setReadout(const QString& text) {
+    readout_->setText(text);
+}
+
+bool PlotView::exportImage(const QString& path) {
+    if (path.endsWith(".pdf", Qt::CaseInsensitive)) return plot_->savePdf(path);
+    return plot_->savePng(path, 0, 0, 2.0);
+}
+
+bool PlotView::exportTensor(const QString& path) {
+    const Tensor data = exportData();
+    if (data.isNull()) return false;
+    if (path.endsWith(".csv", Qt::CaseInsensitive)) {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
+        QTextStream out(&file);
+        const std::int64_t cols = data.rank() >= 1 ? data.shape().back() : 1;
+        for (std::int64_t i = 0; i < data.size(); ++i)
+            out << QString::number(data.at(i), 'g', 9) << (((i + 1) % cols) ? "," : "\n");
+        return true;
+    }
+    return writeNpy(path.toStdString(), data).empty();
+}
+
+void PlotView::showContextMenu(const QPoint& at) {
+    QMenu menu(this);
+    menu.addAction(tr("Export picture (PNG, PDF)..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export %1").arg(title_), title_ + ".png", tr("Images (*.png *.pdf)"));
+        if (!path.isEmpty() && !exportImage(path))
+            QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1.").arg(path));
+    });
+    menu.addAction(tr("Export data (.npy, .csv)..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export %1 data").arg(title_), title_ + ".npy", tr("Data (*.npy *.csv)"));
+        if (!path.isEmpty() && !exportTensor(path))
+            QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1.").arg(path));
+    });
+    menu.exec(plot_->mapToGlobal(at));
+}
+
+} // namespace normlab::ui

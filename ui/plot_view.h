@@ -1,0 +1,43 @@
+// A QCustomPlot with what every NormLab view offers: a title, export of the picture (PNG,
+// PDF) and of the data behind it (.npy, .csv) from a context menu, and hover read-outs.
+#pragma once
+
+#include "normlab/tensor.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QCustomPlot;
+class QLabel;
+
+namespace normlab::ui {
+
+struct ComputeOutcome;
+
+class PlotView : public QWidget {
+    Q_OBJECT
+  public:
+    explicit PlotView(const QString& title, QWidget* parent = nullptr);
+    QCustomPlot* plot() const { return plot_; }
+    // Redraws from an outcome (never null).
+    virtual void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) = 0;
+    // The tensor behind the picture, for data export.
+    virtual Tensor exportData() const = 0;
+    QString title() const { return title_; }
+
+    bool exportImage(const QString& path);
+    bool exportTensor(const QString& path);
+
+  protected:
+    void setReadout(const QString& text);
+
+  private:
+    void showContextMenu(const QPoint& at);
+
+    QString title_;
+    QCustomPlot* plot_;
+    QLabel* readout_;
+};
+
+} // namespace normlab::ui

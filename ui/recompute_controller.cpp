@@ -1,0 +1,97 @@
+#include "recompute_controller.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <chrono>
+
+namespace normlab::ui {
+
+RecomputeController::RecomputeController(QObject* parent)
+    : QObject(parent) {
+    debounce_.setSingleShot(true);
+    debounce_.setInterval(15);
+    connect(&debounce_, &QTimer::timeout, this, &RecomputeController::startPending);
+    connect(&watcher_, &QFutureWatcher<std::shared_ptr<ComputeOutcome>>::finished, this,
+            &RecomputeController::jobFinished);
+}
+
+RecomputeController::~RecomputeController() {
+    watcher_.waitForFinished();
+}
+
+void RecomputeController::request(const WorkbenchState& state) {
+    const bool wasBusy = busy();
+    pending_ = state;
+    pendingGeneration_ = ++requested_;
+    debounce_.start();
+    if (!wasBusy) emit busyChanged(true);
+}
+
+void RecomputeController::startPending() {
+    if (!pending_ || watcher_.isRunning()) return; // a running job starts the next itself
+    const WorkbenchState state = *pending_;
+    const quint64 generation = pendingGeneration_;
+    pending_.reset();
+    watcher_.setFuture(
+        QtConcurrent::run([state, generation] { return compute(state, generation); }));
+}
+
+void RecomputeController::jobFinished() {
+    std::shared_ptr<ComputeOutcome> outcome = watcher_.result();
+    if (outcome->generation != requested_) {
+        ++dropped_; // a newer edit exists: never show this one
+    } else if (!outcome->inputError.isEmpty() || !outcome->result.ok()) {
+        emit failed(outcome->inputError.isEmpty() ? QString::fromStdString(outcome->result.error)
+                                                  : outcome->inputError,
+                    outcome->generation);
+    } else {
+        current_ = outcome;
+        emit resultReady(current_);
+    }
+    if (pending_ && !debounce_.isActive())
+        startPending();
+    else if (!busy())
+        emit busyChanged(false);
+}
+
+std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchState& state,
+                                                             quint64 generation) {
+    const auto start = std::chrono::steady_clock::now();
+    auto outcome = std::make_shared<ComputeOutcome>();
+    outcome->generation = generation;
+    outcome->state = state;
+    std::string error;
+    outcome->inputs.input =
+        state.loadedInput ? *state.loadedInput : generateInput(state.recipe, &error);
+    if (outcome->inputs.input.isNull()) {
+        outcome->inputError = QString::fromStdString(error);
+        return outcome;
+    }
+    const Shape& shape = outcome->inputs.input.shape();
+    if (!state.lengths.empty()) {
+        if (std::int64_t(state.lengths.size()) != shape[0]) {
+            outcome->inputError = QStringLiteral("%1 lengths for a batch of %2")
+                                      .arg(state.lengths.size())
+                                      .arg(shape[0]);
+            return outcome;
+        }
+        outcome->inputs.lengths = Tensor::uninitialized({shape[0]}, DType::Int64);
+        for (std::size_t n = 0; n < state.lengths.size(); ++n)
+            outcome->inputs.lengths.data<std::int64_t>()[n] = state.lengths[n];
+    }
+    // A fixed upstream gradient of ones for the gradients view.
+    outcome->inputs.gradOutput = Tensor::filled(shape, outcome->inputs.input.dtype(), 1.0);
+    std::string why;
+    Backend* backend = backendFor(state.backend, &why);
+    if (!backend) {
+        outcome->inputError = QString::fromStdString(why);
+        return outcome;
+    }
+    outcome->result = normalize(state.spec, outcome->inputs, *backend);
+    if (outcome->result.ok()) outcome->sliceMap = sliceIndexMap(state.spec, outcome->inputs);
+    outcome->computeMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return outcome;
+}
+
+} // namespace normlab::ui

@@ -1,0 +1,69 @@
+// Runs the compute core off the GUI thread on every edit. Edits are debounced; one job runs
+// at a time and, when it ends, the newest pending state (if any) starts next, so results
+// arrive in edit order and a result older than the newest edit is never shown (it is
+// dropped, counted by droppedResults()). Invalid configurations report the PyTorch message
+// through failed(); the last good outcome stays current.
+#pragma once
+
+#include "workbench_state.h"
+
+#include "normlab/normalize.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+namespace normlab::ui {
+
+struct ComputeOutcome {
+    quint64 generation = 0;
+    WorkbenchState state;
+    NormInputs inputs;
+    NormResult result; // result.error set when the configuration is invalid
+    Tensor sliceMap;   // int64, the input's shape; -1 = masked out
+    double computeMs = 0;
+    QString inputError; // the input itself could not be made
+};
+
+class RecomputeController : public QObject {
+    Q_OBJECT
+  public:
+    explicit RecomputeController(QObject* parent = nullptr);
+    ~RecomputeController() override;
+
+    void setDebounceMs(int ms) { debounce_.setInterval(ms); }
+    // Schedules a recompute of `state`; supersedes any not yet started.
+    void request(const WorkbenchState& state);
+    bool busy() const {
+        return watcher_.isRunning() || debounce_.isActive() || pending_.has_value();
+    }
+    quint64 requestedGeneration() const { return requested_; }
+    int droppedResults() const { return dropped_; }
+    std::shared_ptr<const ComputeOutcome> current() const { return current_; }
+
+    // The work itself, synchronous (used by the job and by tests).
+    static std::shared_ptr<ComputeOutcome> compute(const WorkbenchState& state, quint64 generation);
+
+  signals:
+    void resultReady(std::shared_ptr<const normlab::ui::ComputeOutcome> outcome);
+    void failed(const QString& message, quint64 generation);
+    void busyChanged(bool busy);
+
+  private:
+    void startPending();
+    void jobFinished();
+
+    QTimer debounce_;
+    QFutureWatcher<std::shared_ptr<ComputeOutcome>> watcher_;
+    std::optional<WorkbenchState> pending_;
+    quint64 requested_ = 0;
+    quint64 pendingGeneration_ = 0;
+    int dropped_ = 0;
+    std::shared_ptr<const ComputeOutcome> current_;
+};
+
+} // namespace normlab::ui

@@ -1,0 +1,29 @@
+// Everything the user has set up: how the input is made, its lengths, the normalization,
+// the backend. Plain data; the panels edit it, the recompute controller reads it.
+#pragma once
+
+#include "normlab/backend.h"
+#include "normlab/generators.h"
+#include "normlab/spec.h"
+#include "normlab/tensor.h"
+
+#include <memory>
+#include <vector>
+
+namespace normlab::ui {
+
+struct WorkbenchState {
+    InputRecipe recipe;
+    // A tensor loaded from a .npy file replaces the recipe's data when set.
+    std::shared_ptr<const Tensor> loadedInput;
+    // Per-sample valid lengths along the last axis; empty: no mask.
+    std::vector<std::int64_t> lengths;
+    NormSpec spec = NormSpec::defaultsFor(Variant::BatchNorm);
+    BackendKind backend = BackendKind::Cpu;
+};
+
+// A spec that fits `shape`: num_features = C, normalized_shape = the last dim, groups
+// dividing C, reduce axes = all but the channel axis. The user edits from there.
+NormSpec specFittingShape(Variant variant, const Shape& shape);
+
+} // namespace normlab::ui
