@@ -18,6 +18,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 
 namespace normlab::ui {
 
@@ -83,11 +84,11 @@ MainWindow::MainWindow(QWidget* parent)
     });
 
     resize(1400, 900);
-    resizeDocks({diagDock}, {120}, Qt::Vertical);
-    resizeDocks({inputDock}, {330}, Qt::Horizontal);
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray());
+    restoredLayout_ = restoreState(settings.value("window/state").toByteArray());
+    diagnosticsDock_ = diagDock;
+    inputDock_ = inputDock;
     normalization_->fitShape(state().recipe.shape);
     recompute();
 }
@@ -150,6 +151,14 @@ void MainWindow::showError(const QString& message) {
     auto* item = new QListWidgetItem(
         tr("error: %1\n(The last valid result stays on screen.)").arg(message), diagnostics_);
     item->setForeground(QColor(200, 30, 30));
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (restoredLayout_ || laidOut_) return;
+    laidOut_ = true; // first start: a slim diagnostics strip, a readable input column
+    resizeDocks({diagnosticsDock_}, {110}, Qt::Vertical);
+    resizeDocks({inputDock_}, {320}, Qt::Horizontal);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -7,6 +7,7 @@
 
 #include <QMainWindow>
 
+class QDockWidget;
 class QLabel;
 class QListWidget;
 class QTabWidget;
@@ -38,6 +39,7 @@ class MainWindow : public QMainWindow {
 
   protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
   private:
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome);
@@ -51,6 +53,10 @@ class MainWindow : public QMainWindow {
     QList<PlotView*> plotViews_;
     StatisticsView* statistics_;
     QLabel* status_;
+    QDockWidget* diagnosticsDock_ = nullptr;
+    QDockWidget* inputDock_ = nullptr;
+    bool restoredLayout_ = false;
+    bool laidOut_ = false;
 };
 
 } // namespace normlab::ui

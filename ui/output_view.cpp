@@ -40,6 +40,7 @@ void OutputView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
         graph->setData(keys, counts);
     }
     plot()->rescaleAxes();
+    plot()->yAxis->setRangeUpper(plot()->yAxis->range().upper * 1.1);
     plot()->replot();
     setReadout(tr("max |x − inverse(y)| = %1 (reconstruction error)")
                    .arg(outcome->result.maxReconstructionError, 0, 'g', 3));

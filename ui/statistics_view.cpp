@@ -36,6 +36,10 @@ void StatisticsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& ou
     mean_->setData(keys, means);
     var_->setData(keys, vars);
     plot()->rescaleAxes();
+    // Room around the extremes, and zero in view for the mean bars.
+    plot()->yAxis->setRange(plot()->yAxis->range().expanded(0.0));
+    plot()->yAxis->scaleRange(1.2);
+    plot()->yAxis2->scaleRange(1.2);
     plot()->xAxis->setRange(-0.8, double(keys.size()) - 0.2);
     plot()->replot();
     setReadout(tr("%1 slices; statistics shape %2")
