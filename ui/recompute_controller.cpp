@@ -32,11 +32,13 @@ void RecomputeController::startPending() {
     const WorkbenchState state = *pending_;
     const quint64 generation = pendingGeneration_;
     pending_.reset();
+    jobRunning_ = true;
     watcher_.setFuture(
         QtConcurrent::run([state, generation] { return compute(state, generation); }));
 }
 
 void RecomputeController::jobFinished() {
+    jobRunning_ = false;
     std::shared_ptr<ComputeOutcome> outcome = watcher_.result();
     if (outcome->generation != requested_) {
         ++dropped_; // a newer edit exists: never show this one

@@ -38,9 +38,7 @@ class RecomputeController : public QObject {
     void setDebounceMs(int ms) { debounce_.setInterval(ms); }
     // Schedules a recompute of `state`; supersedes any not yet started.
     void request(const WorkbenchState& state);
-    bool busy() const {
-        return watcher_.isRunning() || debounce_.isActive() || pending_.has_value();
-    }
+    bool busy() const { return jobRunning_ || debounce_.isActive() || pending_.has_value(); }
     quint64 requestedGeneration() const { return requested_; }
     int droppedResults() const { return dropped_; }
     std::shared_ptr<const ComputeOutcome> current() const { return current_; }
@@ -63,6 +61,7 @@ class RecomputeController : public QObject {
     quint64 requested_ = 0;
     quint64 pendingGeneration_ = 0;
     int dropped_ = 0;
+    bool jobRunning_ = false; // from launch until its finished() is handled
     std::shared_ptr<const ComputeOutcome> current_;
 };
 
