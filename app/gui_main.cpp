@@ -6,14 +6,74 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTextStream>
 #include <QTimer>
 
+#include <algorithm>
+
 #include <cstring>
+
+namespace {
+
+// Edits the eps field N times, waiting for each redraw; the first (cold) run is not counted.
+int measureLatency(QApplication& app, normlab::ui::MainWindow& window,
+                   const QCommandLineParser& parser) {
+    using namespace normlab;
+    const int edits = parser.value("measure-latency").toInt();
+    ui::WorkbenchState state = window.state();
+    state.recipe.shape.clear();
+    for (const QString& d : parser.value("shape").split(','))
+        state.recipe.shape.push_back(d.toLongLong());
+    if (edits < 1 || edits > 10000 || numElements(state.recipe.shape) <= 0) {
+        QTextStream(stderr)
+            << "normlab: --measure-latency needs 1..10000 edits and a valid --shape\n";
+        return 2;
+    }
+    state.spec = ui::specFittingShape(Variant::InstanceNorm, state.recipe.shape);
+    state.spec.affine = true;
+    window.resize(1400, 900);
+    window.show();
+    std::vector<double> total, compute, redraw;
+    QObject::connect(&window, &ui::MainWindow::outcomeShown, &app,
+                     [&](double t, double c, double r) {
+                         total.push_back(t);
+                         compute.push_back(c);
+                         redraw.push_back(r);
+                         if (int(total.size()) > edits) {
+                             app.quit();
+                             return;
+                         }
+                         state.spec.eps = 1e-5 * double(total.size() + 1);
+                         QTimer::singleShot(0, &app, [&] { window.applyState(state); });
+                     });
+    window.applyState(state);
+    QTimer::singleShot(600000, &app, &QApplication::quit);
+    app.exec();
+    if (int(total.size()) <= edits) return 2;
+    auto median = [](std::vector<double> v) {
+        v.erase(v.begin()); // cold start
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    QJsonObject o{{"elements", double(numElements(state.recipe.shape))},
+                  {"edits", edits},
+                  {"median_edit_to_redraw_ms", median(total)},
+                  {"max_edit_to_redraw_ms", *std::max_element(total.begin() + 1, total.end())},
+                  {"median_compute_ms", median(compute)},
+                  {"median_redraw_ms", median(redraw)}};
+    QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
+    return 0;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     bool screenshot = false;
-    for (int i = 1; i < argc; ++i) screenshot |= std::strcmp(argv[i], "--screenshot") == 0;
+    for (int i = 1; i < argc; ++i)
+        screenshot |= std::strcmp(argv[i], "--screenshot") == 0 ||
+                      std::strcmp(argv[i], "--measure-latency") == 0;
     if (screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
@@ -27,6 +87,13 @@ int main(int argc, char** argv) {
     parser.addOption(
         {"size", "Window size for --screenshot (default 1400x900).", "WxH", "1400x900"});
     parser.addOption({"view", "View to show first.", "NAME"});
+    parser.addOption(
+        {"measure-latency",
+         "Benchmark: make N edits (eps changes) on a SHAPE input (--shape) and print the "
+         "median and worst edit-to-redrawn time as JSON.",
+         "N"});
+    parser.addOption(
+        {"shape", "Input shape for --measure-latency (default 16,64,1024).", "DIMS", "16,64,1024"});
     parser.process(app);
 
     normlab::ui::MainWindow window;
@@ -35,6 +102,7 @@ int main(int argc, char** argv) {
                             << window.viewNames().join(", ") << ")\n";
         return 2;
     }
+    if (parser.isSet("measure-latency")) return measureLatency(app, window, parser);
     if (!parser.isSet("screenshot")) {
         window.show();
         return app.exec();

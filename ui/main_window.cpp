@@ -57,6 +57,13 @@ MainWindow::MainWindow(QWidget* parent)
     plotViews_ = {new SlicesView, statistics_ = new StatisticsView, new OutputView};
     for (PlotView* v : plotViews_) views_->addTab(v, v->title());
     setCentralWidget(views_);
+    connect(views_, &QTabWidget::currentChanged, this, [this] {
+        auto* visible = qobject_cast<PlotView*>(views_->currentWidget());
+        if (visible && shown_ && visible->property("stale").toBool()) {
+            visible->showOutcome(shown_);
+            visible->setProperty("stale", false);
+        }
+    });
     status_ = new QLabel(this);
     statusBar()->addPermanentWidget(status_, 1);
 
@@ -100,7 +107,15 @@ WorkbenchState MainWindow::state() const {
     return s;
 }
 
+void MainWindow::applyState(const WorkbenchState& s) {
+    input_->readFrom(s);
+    normalization_->fitShape(s.recipe.shape);
+    normalization_->readFrom(s);
+    recompute();
+}
+
 void MainWindow::recompute() {
+    sinceEdit_.start();
     const WorkbenchState s = state();
     if (!input_->lengthsError().isEmpty()) {
         showError(input_->lengthsError());
@@ -127,7 +142,13 @@ QStringList MainWindow::viewNames() const {
 void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     QElapsedTimer redraw;
     redraw.start();
-    for (PlotView* v : plotViews_) v->showOutcome(outcome);
+    // Only the visible view redraws now; the others when they are shown.
+    shown_ = outcome;
+    for (PlotView* v : plotViews_) v->setProperty("stale", true);
+    if (auto* visible = qobject_cast<PlotView*>(views_->currentWidget())) {
+        visible->showOutcome(outcome);
+        visible->setProperty("stale", false);
+    }
     diagnostics_->clear();
     for (const Diagnostic& d : outcome->result.diagnostics) {
         auto* item =
@@ -144,6 +165,8 @@ void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
                          .arg(outcome->inputs.input.size())
                          .arg(outcome->computeMs, 0, 'f', 1)
                          .arg(double(redraw.nsecsElapsed()) / 1e6, 0, 'f', 1));
+    emit outcomeShown(double(sinceEdit_.nsecsElapsed()) / 1e6, outcome->computeMs,
+                      double(redraw.nsecsElapsed()) / 1e6);
 }
 
 void MainWindow::showError(const QString& message) {

@@ -5,6 +5,7 @@
 
 #include "recompute_controller.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 
 class QDockWidget;
@@ -34,8 +35,15 @@ class MainWindow : public QMainWindow {
     bool selectView(const QString& name);
     QStringList viewNames() const;
 
+    // Puts `state` into the panels and recomputes.
+    void applyState(const WorkbenchState& state);
+
   public slots:
     void recompute();
+
+  signals:
+    // After an outcome is drawn: ms from the edit that asked for it, compute, redraw.
+    void outcomeShown(double editToRedrawMs, double computeMs, double redrawMs);
 
   protected:
     void closeEvent(QCloseEvent* event) override;
@@ -57,6 +65,8 @@ class MainWindow : public QMainWindow {
     QDockWidget* inputDock_ = nullptr;
     bool restoredLayout_ = false;
     bool laidOut_ = false;
+    QElapsedTimer sinceEdit_;
+    std::shared_ptr<const ComputeOutcome> shown_; // drawn by the visible view
 };
 
 } // namespace normlab::ui

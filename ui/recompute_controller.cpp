@@ -33,8 +33,8 @@ void RecomputeController::startPending() {
     const quint64 generation = pendingGeneration_;
     pending_.reset();
     jobRunning_ = true;
-    watcher_.setFuture(
-        QtConcurrent::run([state, generation] { return compute(state, generation); }));
+    watcher_.setFuture(QtConcurrent::run(
+        [this, state, generation] { return compute(state, generation, &cache_); }));
 }
 
 void RecomputeController::jobFinished() {
@@ -56,15 +56,28 @@ void RecomputeController::jobFinished() {
         emit busyChanged(false);
 }
 
-std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchState& state,
-                                                             quint64 generation) {
+namespace {
+bool sameRecipe(const InputRecipe& a, const InputRecipe& b) {
+    return a.shape == b.shape && a.generator == b.generator && a.mean == b.mean &&
+           a.spread == b.spread && a.seed == b.seed && a.dtype == b.dtype;
+}
+} // namespace
+
+std::shared_ptr<ComputeOutcome>
+RecomputeController::compute(const WorkbenchState& state, quint64 generation, InputCache* cache) {
     const auto start = std::chrono::steady_clock::now();
     auto outcome = std::make_shared<ComputeOutcome>();
     outcome->generation = generation;
     outcome->state = state;
     std::string error;
-    outcome->inputs.input =
-        state.loadedInput ? *state.loadedInput : generateInput(state.recipe, &error);
+    if (state.loadedInput) {
+        outcome->inputs.input = *state.loadedInput;
+    } else if (cache && !cache->input.isNull() && sameRecipe(cache->recipe, state.recipe)) {
+        outcome->inputs.input = cache->input;
+    } else {
+        outcome->inputs.input = generateInput(state.recipe, &error);
+        if (cache) *cache = {state.recipe, outcome->inputs.input};
+    }
     if (outcome->inputs.input.isNull()) {
         outcome->inputError = QString::fromStdString(error);
         return outcome;

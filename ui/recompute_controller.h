@@ -43,8 +43,14 @@ class RecomputeController : public QObject {
     int droppedResults() const { return dropped_; }
     std::shared_ptr<const ComputeOutcome> current() const { return current_; }
 
-    // The work itself, synchronous (used by the job and by tests).
-    static std::shared_ptr<ComputeOutcome> compute(const WorkbenchState& state, quint64 generation);
+    // The work itself, synchronous (used by the job and by tests). `cache` (may be null)
+    // keeps the last generated input, so edits of the normalization alone do not rebuild it.
+    struct InputCache {
+        InputRecipe recipe;
+        Tensor input;
+    };
+    static std::shared_ptr<ComputeOutcome> compute(const WorkbenchState& state, quint64 generation,
+                                                   InputCache* cache = nullptr);
 
   signals:
     void resultReady(std::shared_ptr<const normlab::ui::ComputeOutcome> outcome);
@@ -62,6 +68,7 @@ class RecomputeController : public QObject {
     quint64 pendingGeneration_ = 0;
     int dropped_ = 0;
     bool jobRunning_ = false; // from launch until its finished() is handled
+    InputCache cache_;        // touched by one job at a time only
     std::shared_ptr<const ComputeOutcome> current_;
 };
 
