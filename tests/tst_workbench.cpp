@@ -79,6 +79,7 @@ void WorkbenchTest::changingTheVariantRecomputesAndPlotsTheResult() {
     QVERIFY(outcome);
     QCOMPARE(outcome->state.spec.variant, Variant::InstanceNorm);
     const Shape shape = outcome->inputs.input.shape();
+    QVERIFY(w.selectView("statistics"));  // hidden views redraw when shown
     QCOMPARE(w.statisticsView()->plottedSlices(), int(shape[0] * shape[1]));
     for (int k = 0; k < w.statisticsView()->plottedSlices(); ++k)
         QCOMPARE(w.statisticsView()->plottedMean(k), outcome->result.mean.at(k));
