@@ -14,6 +14,7 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QUndoStack>
 #include <QtTest>
 
 using namespace normlab;
@@ -29,6 +30,7 @@ class WorkbenchTest : public QObject {
     void changingTheVariantRecomputesAndPlotsTheResult();
     void lengthsChangeTheValidCounts();
     void invalidConfigurationKeepsTheLastResult();
+    void undoRestoresAndRedoReapplies();
     void screenshotWritesAPicture();
 
   private:
@@ -79,7 +81,7 @@ void WorkbenchTest::changingTheVariantRecomputesAndPlotsTheResult() {
     QVERIFY(outcome);
     QCOMPARE(outcome->state.spec.variant, Variant::InstanceNorm);
     const Shape shape = outcome->inputs.input.shape();
-    QVERIFY(w.selectView("statistics"));  // hidden views redraw when shown
+    QVERIFY(w.selectView("statistics")); // hidden views redraw when shown
     QCOMPARE(w.statisticsView()->plottedSlices(), int(shape[0] * shape[1]));
     for (int k = 0; k < w.statisticsView()->plottedSlices(); ++k)
         QCOMPARE(w.statisticsView()->plottedMean(k), outcome->result.mean.at(k));
@@ -120,6 +122,25 @@ void WorkbenchTest::invalidConfigurationKeepsTheLastResult() {
     const QString shown = w.diagnostics()->item(0)->text();
     QVERIFY2(shown.contains("Given normalized_shape=[5], expected input with shape [*, 5]"),
              qPrintable(shown));
+}
+
+void WorkbenchTest::undoRestoresAndRedoReapplies() {
+    MainWindow w;
+    waitIdle(w);
+    QCOMPARE(w.controller().current()->state.spec.variant, Variant::BatchNorm);
+    setVariant(w, Variant::GroupNorm);
+    waitIdle(w);
+    QCOMPARE(w.controller().current()->state.spec.variant, Variant::GroupNorm);
+    QVERIFY(w.undoStack()->canUndo());
+    w.undoStack()->undo();
+    waitIdle(w);
+    QCOMPARE(w.normalizationPanel()->variantBox()->currentData().toInt(), int(Variant::BatchNorm));
+    QCOMPARE(w.controller().current()->state.spec.variant, Variant::BatchNorm); // recomputed
+    QVERIFY(!w.undoStack()->canUndo());
+    w.undoStack()->redo();
+    waitIdle(w);
+    QCOMPARE(w.controller().current()->state.spec.variant, Variant::GroupNorm);
+    QCOMPARE(w.undoStack()->count(), 1); // applying undo/redo records no new edits
 }
 
 void WorkbenchTest::screenshotWritesAPicture() {

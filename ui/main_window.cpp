@@ -4,6 +4,7 @@
 #include "normalization_panel.h"
 #include "output_view.h"
 #include "slices_view.h"
+#include "state_change_command.h"
 #include "statistics_view.h"
 
 #include <QAction>
@@ -69,6 +70,13 @@ MainWindow::MainWindow(QWidget* parent)
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = undo_.createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = undo_.createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < plotViews_.size(); ++i)
         view->addAction(plotViews_[i]->title(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)),
@@ -78,8 +86,8 @@ MainWindow::MainWindow(QWidget* parent)
     for (QDockWidget* d : {inputDock, normDock, diagDock}) view->addAction(d->toggleViewAction());
 
     connect(input_, &InputPanel::shapeChanged, normalization_, &NormalizationPanel::fitShape);
-    connect(input_, &InputPanel::changed, this, &MainWindow::recompute);
-    connect(normalization_, &NormalizationPanel::changed, this, &MainWindow::recompute);
+    connect(input_, &InputPanel::changed, this, &MainWindow::edited);
+    connect(normalization_, &NormalizationPanel::changed, this, &MainWindow::edited);
     connect(&controller_, &RecomputeController::resultReady, this, &MainWindow::showOutcome);
     connect(&controller_, &RecomputeController::failed, this,
             [this](const QString& m) { showError(m); });
@@ -97,6 +105,26 @@ MainWindow::MainWindow(QWidget* parent)
     diagnosticsDock_ = diagDock;
     inputDock_ = inputDock;
     normalization_->fitShape(state().recipe.shape);
+    recorded_ = state();
+    recompute();
+}
+
+void MainWindow::edited() {
+    if (applying_) return;
+    const WorkbenchState now = state();
+    undo_.push(new StateChangeCommand(recorded_, now,
+                                      [this](const WorkbenchState& s) { putIntoPanels(s); }));
+    recorded_ = now;
+    recompute();
+}
+
+void MainWindow::putIntoPanels(const WorkbenchState& s) {
+    applying_ = true;
+    input_->readFrom(s);
+    normalization_->fitShape(s.recipe.shape);
+    normalization_->readFrom(s);
+    applying_ = false;
+    recorded_ = s;
     recompute();
 }
 
@@ -108,10 +136,9 @@ WorkbenchState MainWindow::state() const {
 }
 
 void MainWindow::applyState(const WorkbenchState& s) {
-    input_->readFrom(s);
-    normalization_->fitShape(s.recipe.shape);
-    normalization_->readFrom(s);
-    recompute();
+    undo_.push(new StateChangeCommand(recorded_, s,
+                                      [this](const WorkbenchState& st) { putIntoPanels(st); }));
+    putIntoPanels(s);
 }
 
 void MainWindow::recompute() {

@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QUndoStack>
 
 class QDockWidget;
 class QLabel;
@@ -35,8 +36,9 @@ class MainWindow : public QMainWindow {
     bool selectView(const QString& name);
     QStringList viewNames() const;
 
-    // Puts `state` into the panels and recomputes.
+    // Puts `state` into the panels and recomputes (an undoable edit).
     void applyState(const WorkbenchState& state);
+    QUndoStack* undoStack() { return &undo_; }
 
   public slots:
     void recompute();
@@ -51,6 +53,9 @@ class MainWindow : public QMainWindow {
 
   private:
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome);
+    // A panel changed: record the edit for undo, then recompute.
+    void edited();
+    void putIntoPanels(const WorkbenchState& state);
     void showError(const QString& message);
 
     RecomputeController controller_;
@@ -66,6 +71,9 @@ class MainWindow : public QMainWindow {
     bool restoredLayout_ = false;
     bool laidOut_ = false;
     QElapsedTimer sinceEdit_;
+    QUndoStack undo_;
+    WorkbenchState recorded_;                     // the state the undo stack's top leaves
+    bool applying_ = false;                       // panels are being set from a state: not an edit
     std::shared_ptr<const ComputeOutcome> shown_; // drawn by the visible view
 };
 
