@@ -1,6 +1,7 @@
 // sliceIndexMap (which elements share a mean/variance) against the index formula of each
 // variant, and the input generators against their definitions.
 #include "normlab/generators.h"
+#include "normlab/gradient_check.h"
 #include "normlab/normalize.h"
 
 #include <QtTest>
@@ -33,6 +34,8 @@ class SliceMapTest : public QObject {
     void reportsInvalidConfiguration();
     void generatorsFollowTheirDefinitions();
     void generatorRejectsBadShapes();
+    void upstreamGradientsFollowTheirLosses();
+    void gradientCheckPassesCorrectAndCatchesWrongGradients();
 };
 
 void SliceMapTest::matchesIndexFormulas() {
@@ -135,6 +138,37 @@ void SliceMapTest::generatorRejectsBadShapes() {
     QVERIFY(generateInput(r, &error).isNull());
     r.shape = {};
     QVERIFY(generateInput(r, &error).isNull());
+}
+
+void SliceMapTest::upstreamGradientsFollowTheirLosses() {
+    const Tensor x = Tensor::filled({2, 3, 2}, DType::Float32, 0.0);
+    const Tensor y =
+        Tensor::fromValues({2, 3, 2}, DType::Float32, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    for (double v : upstreamGradient(Upstream::Ones, x, y).toVector()) QCOMPARE(v, 1.0);
+    const std::vector<double> channel1 = {0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0};
+    QCOMPARE(upstreamGradient(Upstream::Channel, x, y, 1, 1).toVector(), channel1);
+    const Tensor mse = upstreamGradient(Upstream::Mse, x, y); // d mean(y^2) / dy = 2y/12
+    for (std::int64_t i = 0; i < 12; ++i)
+        QVERIFY(std::fabs(mse.at(i) - 2.0 * y.at(i) / 12.0) < 1e-7);
+    QCOMPARE(upstreamGradient(Upstream::Random, x, y, 5).toVector(),
+             upstreamGradient(Upstream::Random, x, y, 5).toVector());
+}
+
+void SliceMapTest::gradientCheckPassesCorrectAndCatchesWrongGradients() {
+    NormSpec spec = specOf(Variant::GroupNorm);
+    spec.numGroups = 2;
+    InputRecipe recipe;
+    recipe.shape = {3, 4, 5};
+    NormInputs in;
+    in.input = generateInput(recipe);
+    in.gradOutput = upstreamGradient(Upstream::Random, in.input, {}, 3);
+    NormResult r = normalize(spec, in, cpuBackend());
+    const GradientCheck good = checkGradient(spec, in, r, cpuBackend(), 8);
+    QCOMPARE(good.checked, 8);
+    QVERIFY2(good.maxRelError < 1e-5, qPrintable(QString::number(good.maxRelError)));
+    for (std::int64_t i = 0; i < r.gradInput.size(); ++i)
+        r.gradInput.set(i, r.gradInput.at(i) * 1.1 + 0.01);
+    QVERIFY(checkGradient(spec, in, r, cpuBackend(), 8).maxAbsError > 1e-3);
 }
 
 QTEST_GUILESS_MAIN(SliceMapTest)

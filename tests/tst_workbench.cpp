@@ -7,6 +7,7 @@
 #include "normalization_panel.h"
 #include "statistics_view.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QImage>
 #include <QLineEdit>
@@ -31,6 +32,7 @@ class WorkbenchTest : public QObject {
     void lengthsChangeTheValidCounts();
     void invalidConfigurationKeepsTheLastResult();
     void undoRestoresAndRedoReapplies();
+    void gradientsAreCheckedAndTheFlowBugIsVisible();
     void screenshotWritesAPicture();
 
   private:
@@ -141,6 +143,29 @@ void WorkbenchTest::undoRestoresAndRedoReapplies() {
     waitIdle(w);
     QCOMPARE(w.controller().current()->state.spec.variant, Variant::GroupNorm);
     QCOMPARE(w.undoStack()->count(), 1); // applying undo/redo records no new edits
+}
+
+void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
+    MainWindow w;
+    waitIdle(w);
+    auto outcome = w.controller().current();
+    QVERIFY(outcome->gradientCheck.has_value());
+    QVERIFY(outcome->gradientCheck->checked > 0);
+    QVERIFY(outcome->gradientCheck->maxRelError < 1e-4); // float32 analytic vs float64 numeric
+    QVERIFY(outcome->reestimatedInverse.isNull());
+    w.normalizationPanel()->findChild<QCheckBox*>("reestimate")->setChecked(true);
+    waitIdle(w);
+    outcome = w.controller().current();
+    QVERIFY(!outcome->reestimatedInverse.isNull());
+    // BatchNorm with a batch of 4: re-estimating from y recovers a different x.
+    double worst = 0;
+    for (std::int64_t i = 0; i < outcome->inputs.input.size(); ++i)
+        worst = std::max(
+            worst, std::fabs(outcome->reestimatedInverse.at(i) - outcome->inputs.input.at(i)));
+    QVERIFY2(worst > 100 * outcome->result.maxReconstructionError + 1e-3,
+             qPrintable(QString::number(worst)));
+    QVERIFY(w.selectView("invertibility"));
+    QVERIFY(w.selectView("gradients"));
 }
 
 void WorkbenchTest::screenshotWritesAPicture() {

@@ -1,6 +1,8 @@
 #include "main_window.h"
 
+#include "gradients_view.h"
 #include "input_panel.h"
+#include "invertibility_view.h"
 #include "normalization_panel.h"
 #include "output_view.h"
 #include "slices_view.h"
@@ -55,7 +57,8 @@ MainWindow::MainWindow(QWidget* parent)
     inputDock->raise();
 
     views_ = new QTabWidget(this);
-    plotViews_ = {new SlicesView, statistics_ = new StatisticsView, new OutputView};
+    plotViews_ = {new SlicesView, statistics_ = new StatisticsView, new OutputView,
+                  new GradientsView, new InvertibilityView};
     for (PlotView* v : plotViews_) views_->addTab(v, v->title());
     setCentralWidget(views_);
     connect(views_, &QTabWidget::currentChanged, this, [this] {

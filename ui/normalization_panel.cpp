@@ -84,6 +84,19 @@ NormalizationPanel::NormalizationPanel(QWidget* parent)
         backend_->setToolTip(QString::fromStdString(why));
     }
     form->addRow(tr("Backend"), backend_);
+    upstream_ = new QComboBox(this);
+    upstream_->setObjectName("upstream");
+    upstream_->addItem(tr("ones: L = Σ y"), int(Upstream::Ones));
+    upstream_->addItem(tr("random: L = Σ r·y"), int(Upstream::Random));
+    upstream_->addItem(tr("one channel: L = Σ y[:, c]"), int(Upstream::Channel));
+    upstream_->addItem(tr("MSE to 0: L = mean(y²)"), int(Upstream::Mse));
+    form->addRow(tr("Upstream gradient"), upstream_);
+    upstreamChannel_ = new QSpinBox(this);
+    upstreamChannel_->setRange(0, 1 << 20);
+    form->addRow(tr("  channel c"), upstreamChannel_);
+    reestimate_ = new QCheckBox(tr("invert with statistics re-estimated from y (flow bug)"), this);
+    reestimate_->setObjectName("reestimate");
+    form->addRow(QString(), reestimate_);
 
     connect(variant_, &QComboBox::currentIndexChanged, this, &NormalizationPanel::variantChanged);
     for (QSpinBox* w : {numFeatures_, numGroups_})
@@ -102,14 +115,20 @@ NormalizationPanel::NormalizationPanel(QWidget* parent)
             updateEnabled();
             if (!updating_) emit changed();
         });
-    connect(backend_, &QComboBox::currentIndexChanged, this, [this] {
+    for (QComboBox* box : {backend_, upstream_})
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            updateEnabled();
+            if (!updating_) emit changed();
+        });
+    connect(upstreamChannel_, &QSpinBox::valueChanged, this, [this] {
         if (!updating_) emit changed();
     });
-    readFrom(WorkbenchState{InputRecipe{},
-                            nullptr,
-                            {},
-                            specFittingShape(Variant::BatchNorm, shape_),
-                            BackendKind::Cpu});
+    connect(reestimate_, &QCheckBox::toggled, this, [this] {
+        if (!updating_) emit changed();
+    });
+    WorkbenchState initial;
+    initial.spec = specFittingShape(Variant::BatchNorm, shape_);
+    readFrom(initial);
 }
 
 void NormalizationPanel::variantChanged() {
@@ -146,6 +165,8 @@ void NormalizationPanel::updateEnabled() {
     momentum_->setEnabled(hasRunning && !cumulative_->isChecked());
     cumulative_->setEnabled(hasRunning);
     estimate_->setEnabled(v == Variant::BatchChannelNorm);
+    upstreamChannel_->setEnabled(Upstream(upstream_->currentData().toInt()) == Upstream::Channel);
+    upstreamChannel_->setEnabled(Upstream(upstream_->currentData().toInt()) == Upstream::Channel);
 }
 
 void NormalizationPanel::writeTo(WorkbenchState& state) const {
@@ -166,6 +187,12 @@ void NormalizationPanel::writeTo(WorkbenchState& state) const {
     s.estimate = estimate_->isChecked();
     s.dtype = state.recipe.dtype;
     state.backend = BackendKind(backend_->currentData().toInt());
+    state.upstream = Upstream(upstream_->currentData().toInt());
+    state.upstreamChannel = upstreamChannel_->value();
+    state.reestimateInverse = reestimate_->isChecked();
+    state.upstream = Upstream(upstream_->currentData().toInt());
+    state.upstreamChannel = upstreamChannel_->value();
+    state.reestimateInverse = reestimate_->isChecked();
 }
 
 void NormalizationPanel::readFrom(const WorkbenchState& state) {
@@ -184,6 +211,12 @@ void NormalizationPanel::readFrom(const WorkbenchState& state) {
     training_->setChecked(s.training);
     estimate_->setChecked(s.estimate);
     backend_->setCurrentIndex(backend_->findData(int(state.backend)));
+    upstream_->setCurrentIndex(upstream_->findData(int(state.upstream)));
+    upstreamChannel_->setValue(int(state.upstreamChannel));
+    reestimate_->setChecked(state.reestimateInverse);
+    upstream_->setCurrentIndex(upstream_->findData(int(state.upstream)));
+    upstreamChannel_->setValue(int(state.upstreamChannel));
+    reestimate_->setChecked(state.reestimateInverse);
     updating_ = false;
     updateEnabled();
 }

@@ -44,6 +44,9 @@ class NormalizationPanel : public QWidget {
     QCheckBox* training_;
     QCheckBox* estimate_;
     QComboBox* backend_;
+    QComboBox* upstream_;
+    QSpinBox* upstreamChannel_;
+    QCheckBox* reestimate_;
     Shape shape_{4, 8, 16};
     bool updating_ = false;
 };

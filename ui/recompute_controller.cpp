@@ -94,16 +94,33 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
         for (std::size_t n = 0; n < state.lengths.size(); ++n)
             outcome->inputs.lengths.data<std::int64_t>()[n] = state.lengths[n];
     }
-    // A fixed upstream gradient of ones for the gradients view.
-    outcome->inputs.gradOutput = Tensor::filled(shape, outcome->inputs.input.dtype(), 1.0);
     std::string why;
     Backend* backend = backendFor(state.backend, &why);
     if (!backend) {
         outcome->inputError = QString::fromStdString(why);
         return outcome;
     }
-    outcome->result = normalize(state.spec, outcome->inputs, *backend);
-    if (outcome->result.ok()) outcome->sliceMap = sliceIndexMap(state.spec, outcome->inputs);
+    NormInputs& in = outcome->inputs;
+    if (state.upstream == Upstream::Mse) { // dy depends on y: a forward pass first
+        const NormResult forward = normalize(state.spec, in, *backend, RunOptions{false});
+        if (!forward.ok()) {
+            outcome->result = forward;
+            return outcome;
+        }
+        in.gradOutput = upstreamGradient(Upstream::Mse, in.input, forward.output);
+    } else {
+        in.gradOutput = upstreamGradient(state.upstream, in.input, {}, state.recipe.seed + 1,
+                                         state.upstreamChannel);
+    }
+    outcome->result = normalize(state.spec, in, *backend);
+    if (outcome->result.ok()) {
+        outcome->sliceMap = sliceIndexMap(state.spec, in);
+        if (state.reestimateInverse)
+            outcome->reestimatedInverse =
+                invertReestimating(state.spec, in, outcome->result.output, *backend);
+        if (in.input.size() <= kGradientCheckLimit)
+            outcome->gradientCheck = checkGradient(state.spec, in, outcome->result, *backend);
+    }
     outcome->computeMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return outcome;

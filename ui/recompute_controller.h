@@ -23,11 +23,16 @@ struct ComputeOutcome {
     quint64 generation = 0;
     WorkbenchState state;
     NormInputs inputs;
-    NormResult result; // result.error set when the configuration is invalid
-    Tensor sliceMap;   // int64, the input's shape; -1 = masked out
+    NormResult result;         // result.error set when the configuration is invalid
+    Tensor sliceMap;           // int64, the input's shape; -1 = masked out
+    Tensor reestimatedInverse; // when state.reestimateInverse: inverse with stats from y
+    std::optional<GradientCheck> gradientCheck; // inputs up to kGradientCheckLimit elements
     double computeMs = 0;
     QString inputError; // the input itself could not be made
 };
+
+// Inputs up to this many elements get a finite-difference spot check on every edit.
+inline constexpr std::int64_t kGradientCheckLimit = 65536;
 
 class RecomputeController : public QObject {
     Q_OBJECT

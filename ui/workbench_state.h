@@ -4,6 +4,7 @@
 
 #include "normlab/backend.h"
 #include "normlab/generators.h"
+#include "normlab/gradient_check.h"
 #include "normlab/spec.h"
 #include "normlab/tensor.h"
 
@@ -20,6 +21,11 @@ struct WorkbenchState {
     std::vector<std::int64_t> lengths;
     NormSpec spec = NormSpec::defaultsFor(Variant::BatchNorm);
     BackendKind backend = BackendKind::Cpu;
+    // The loss whose gradient the Gradients view shows.
+    Upstream upstream = Upstream::Random;
+    std::int64_t upstreamChannel = 0;
+    // Invertibility view: invert with statistics re-estimated from y (the flow bug).
+    bool reestimateInverse = false;
 };
 
 // A spec that fits `shape`: num_features = C, normalized_shape = the last dim, groups

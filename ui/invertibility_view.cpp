@@ -1,0 +1,76 @@
+#include "invertibility_view.h"
+
+#include "heatmap.h"
+#include "recompute_controller.h"
+
+#include <qcustomplot.h>
+
+#include <cmath>
+
+namespace normlab::ui {
+
+InvertibilityView::InvertibilityView(QWidget* parent)
+    : PlotView(tr("Invertibility"), parent) {
+    QCPAxisRect* left = plot()->axisRect();
+    error_ = new QCPColorMap(left->axis(QCPAxis::atBottom), left->axis(QCPAxis::atLeft));
+    QCPColorGradient heat(QCPColorGradient::gpThermal);
+    heat.setNanHandling(QCPColorGradient::nhNanColor);
+    heat.setNanColor(QColor(90, 90, 90));
+    error_->setGradient(heat);
+    error_->setInterpolate(false);
+    left->axis(QCPAxis::atLeft)->setRangeReversed(true);
+    left->axis(QCPAxis::atLeft)->setLabel(tr("|x − x′|: n × C + c"));
+    auto* scale = new QCPColorScale(plot());
+    plot()->plotLayout()->addElement(0, 1, scale);
+    error_->setColorScale(scale);
+    auto* right = new QCPAxisRect(plot());
+    plot()->plotLayout()->addElement(0, 2, right);
+    logdet_ = new QCPBars(right->axis(QCPAxis::atBottom), right->axis(QCPAxis::atLeft));
+    logdet_->setBrush(QColor(120, 90, 170, 170));
+    right->axis(QCPAxis::atBottom)->setLabel(tr("sample n"));
+    QSharedPointer<QCPAxisTickerFixed> integers(new QCPAxisTickerFixed);
+    integers->setTickStep(1.0);
+    integers->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    right->axis(QCPAxis::atBottom)->setTicker(integers);
+    right->axis(QCPAxis::atLeft)->setLabel(tr("log|det J|"));
+    plot()->plotLayout()->setColumnStretchFactor(2, 0.4);
+}
+
+void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
+    outcome_ = outcome;
+    const bool reestimated =
+        outcome->state.reestimateInverse && !outcome->reestimatedInverse.isNull();
+    const Tensor& x = outcome->inputs.input;
+    const Tensor& xhat = reestimated ? outcome->reestimatedInverse : outcome->result.reconstruction;
+    errors_ = Tensor::uninitialized(x.shape(), DType::Float64);
+    double worst = 0;
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+        const double e = std::fabs(x.at(i) - xhat.at(i));
+        errors_.set(i, e);
+        if (outcome->sliceMap.at(i) >= 0 && e > worst) worst = e;
+    }
+    showHeatmap(error_, errors_, &outcome->sliceMap, false);
+    error_->rescaleAxes();
+    QVector<double> keys, logdet;
+    for (std::int64_t n = 0; n < outcome->result.logdet.size(); ++n) {
+        keys << double(n);
+        logdet << outcome->result.logdet.at(n);
+    }
+    logdet_->setData(keys, logdet);
+    logdet_->rescaleAxes();
+    logdet_->valueAxis()->scaleRange(1.2);
+    plot()->replot();
+    setReadout(reestimated
+                   ? tr("Inverse with statistics re-estimated from y (the flow bug): max error %1. "
+                        "The stored statistics give %2.")
+                         .arg(worst, 0, 'g', 3)
+                         .arg(outcome->result.maxReconstructionError, 0, 'g', 3)
+                   : tr("Inverse with the stored statistics: max |x − x′| = %1 (rounding only).")
+                         .arg(worst, 0, 'g', 3));
+}
+
+Tensor InvertibilityView::exportData() const {
+    return errors_;
+}
+
+} // namespace normlab::ui
