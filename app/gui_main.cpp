@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
     parser.addOption(
         {"size", "Window size for --screenshot (default 1400x900).", "WxH", "1400x900"});
     parser.addOption({"view", "View to show first.", "NAME"});
+    parser.addOption({"session", "Open a session file (JSON).", "FILE"});
     parser.addOption(
         {"measure-latency",
          "Benchmark: make N edits (eps changes) on a SHAPE input (--shape) and print the "
@@ -97,6 +98,12 @@ int main(int argc, char** argv) {
     parser.process(app);
 
     normlab::ui::MainWindow window;
+    if (parser.isSet("session")) {
+        if (const QString error = window.openSession(parser.value("session")); !error.isEmpty()) {
+            QTextStream(stderr) << "normlab: " << error << "\n";
+            if (screenshot) return 2;
+        }
+    }
     if (parser.isSet("view") && !window.selectView(parser.value("view"))) {
         QTextStream(stderr) << "normlab: no view '" << parser.value("view") << "' ("
                             << window.viewNames().join(", ") << ")\n";

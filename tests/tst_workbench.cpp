@@ -5,10 +5,12 @@
 #include "input_panel.h"
 #include "main_window.h"
 #include "normalization_panel.h"
+#include "session_file.h"
 #include "statistics_view.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFile>
 #include <QImage>
 #include <QLineEdit>
 #include <QListWidget>
@@ -33,6 +35,7 @@ class WorkbenchTest : public QObject {
     void invalidConfigurationKeepsTheLastResult();
     void undoRestoresAndRedoReapplies();
     void gradientsAreCheckedAndTheFlowBugIsVisible();
+    void sessionsRoundTripAndBadFilesChangeNothing();
     void screenshotWritesAPicture();
 
   private:
@@ -166,6 +169,54 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
              qPrintable(QString::number(worst)));
     QVERIFY(w.selectView("invertibility"));
     QVERIFY(w.selectView("gradients"));
+}
+
+void WorkbenchTest::sessionsRoundTripAndBadFilesChangeNothing() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("lesson.json");
+    {
+        MainWindow w;
+        waitIdle(w);
+        setVariant(w, Variant::InstanceNorm);
+        w.inputPanel()->findChild<QLineEdit*>("lengths")->setText("16, 3, 0, 1");
+        waitIdle(w);
+        QVERIFY(w.selectView("gradients"));
+        QCOMPARE(w.saveSessionTo(path), QString());
+    }
+    MainWindow w;
+    waitIdle(w);
+    QCOMPARE(w.openSession(path), QString());
+    waitIdle(w);
+    const auto outcome = w.controller().current();
+    QCOMPARE(outcome->state.spec.variant, Variant::InstanceNorm);
+    QCOMPARE(outcome->state.lengths, (std::vector<std::int64_t>{16, 3, 0, 1}));
+    const Session reread = [&] {
+        Session s;
+        loadSession(path, s);
+        return s;
+    }();
+    QCOMPARE(reread.view, QString("Gradients"));
+    // The same session computes the same numbers.
+    const std::vector<double> again =
+        RecomputeController::compute(reread.state, 1)->result.mean.toVector();
+    const std::vector<double> before = outcome->result.mean.toVector();
+    QCOMPARE(again.size(), before.size());
+    for (std::size_t k = 0; k < before.size(); ++k) // empty slices: NaN in both
+        QVERIFY(again[k] == before[k] || (std::isnan(again[k]) && std::isnan(before[k])));
+
+    const QString bad = dir.filePath("bad.json");
+    for (const QByteArray& content :
+         {QByteArray("{not json"), QByteArray(R"({"normlab_session": 1, "input": {"shape": [0]}})"),
+          QByteArray(R"({"normlab_session": 7})")}) {
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        const QString error = w.openSession(bad);
+        QVERIFY2(!error.isEmpty(), content.constData());
+        waitIdle(w);
+        QCOMPARE(w.controller().current(), outcome); // the current work is untouched
+    }
 }
 
 void WorkbenchTest::screenshotWritesAPicture() {

@@ -28,7 +28,7 @@ GradientsView::GradientsView(QWidget* parent)
     auto* scale = new QCPColorScale(plot());
     plot()->plotLayout()->addElement(0, 1, scale);
     dx_->setColorScale(scale);
-    scale->setGradient(diverging);  // the map takes its scale's gradient
+    scale->setGradient(diverging); // the map takes its scale's gradient
 
     auto* bottom = new QCPAxisRect(plot());
     plot()->plotLayout()->addElement(1, 0, bottom);

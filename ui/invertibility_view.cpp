@@ -23,7 +23,7 @@ InvertibilityView::InvertibilityView(QWidget* parent)
     auto* scale = new QCPColorScale(plot());
     plot()->plotLayout()->addElement(0, 1, scale);
     error_->setColorScale(scale);
-    scale->setGradient(heat);  // the map takes its scale's gradient
+    scale->setGradient(heat); // the map takes its scale's gradient
     auto* right = new QCPAxisRect(plot());
     plot()->plotLayout()->addElement(0, 2, right);
     logdet_ = new QCPBars(right->axis(QCPAxis::atBottom), right->axis(QCPAxis::atLeft));

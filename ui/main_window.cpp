@@ -5,6 +5,7 @@
 #include "invertibility_view.h"
 #include "normalization_panel.h"
 #include "output_view.h"
+#include "session_file.h"
 #include "slices_view.h"
 #include "state_change_command.h"
 #include "statistics_view.h"
@@ -14,9 +15,12 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
@@ -72,6 +76,30 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(status_, 1);
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open session..."), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), {},
+                                                          tr("NormLab sessions (*.json)"));
+        if (path.isEmpty()) return;
+        if (const QString error = openSession(path); !error.isEmpty())
+            QMessageBox::warning(this, tr("Cannot open session"), error);
+    });
+    auto saveAs = [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save session"), sessionPath_.isEmpty() ? "session.json" : sessionPath_,
+            tr("NormLab sessions (*.json)"));
+        if (path.isEmpty()) return;
+        if (const QString error = saveSessionTo(path); !error.isEmpty())
+            QMessageBox::warning(this, tr("Cannot save session"), error);
+    };
+    file->addAction(tr("&Save session"), QKeySequence::Save, this, [this, saveAs] {
+        if (sessionPath_.isEmpty()) return saveAs();
+        if (const QString error = saveSessionTo(sessionPath_); !error.isEmpty())
+            QMessageBox::warning(this, tr("Cannot save session"), error);
+    });
+    file->addAction(tr("Save session &as..."), QKeySequence::SaveAs, this, saveAs);
+    recentMenu_ = file->addMenu(tr("&Recent sessions"));
+    rebuildRecentMenu();
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     QAction* undo = undo_.createUndoAction(this, tr("&Undo"));
@@ -212,6 +240,48 @@ void MainWindow::showEvent(QShowEvent* event) {
     laidOut_ = true; // first start: a slim diagnostics strip, a readable input column
     resizeDocks({diagnosticsDock_}, {110}, Qt::Vertical);
     resizeDocks({inputDock_}, {320}, Qt::Horizontal);
+}
+
+QString MainWindow::openSession(const QString& path) {
+    Session session;
+    if (const QString error = loadSession(path, session); !error.isEmpty()) return error;
+    applyState(session.state);
+    if (!session.view.isEmpty()) selectView(session.view);
+    sessionPath_ = path;
+    setWindowTitle(tr("NormLab — %1").arg(QFileInfo(path).fileName()));
+    rememberRecent(path);
+    return {};
+}
+
+QString MainWindow::saveSessionTo(const QString& path) {
+    auto* visible = qobject_cast<PlotView*>(views_->currentWidget());
+    const QString error =
+        saveSession(path, Session{state(), visible ? visible->title() : QString()});
+    if (!error.isEmpty()) return error;
+    sessionPath_ = path;
+    setWindowTitle(tr("NormLab — %1").arg(QFileInfo(path).fileName()));
+    rememberRecent(path);
+    return {};
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value("recentSessions").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue("recentSessions", recent.mid(0, 8));
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value("recentSessions").toStringList();
+    for (const QString& path : recent)
+        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
+            if (const QString error = openSession(path); !error.isEmpty())
+                QMessageBox::warning(this, tr("Cannot open session"), error);
+        });
+    recentMenu_->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -10,6 +10,7 @@
 #include <QUndoStack>
 
 class QDockWidget;
+class QMenu;
 class QLabel;
 class QListWidget;
 class QTabWidget;
@@ -39,6 +40,10 @@ class MainWindow : public QMainWindow {
     // Puts `state` into the panels and recomputes (an undoable edit).
     void applyState(const WorkbenchState& state);
     QUndoStack* undoStack() { return &undo_; }
+    // Session files; each returns an error message or empty. Loading a bad file leaves
+    // the current work as it is.
+    QString openSession(const QString& path);
+    QString saveSessionTo(const QString& path);
 
   public slots:
     void recompute();
@@ -56,6 +61,8 @@ class MainWindow : public QMainWindow {
     // A panel changed: record the edit for undo, then recompute.
     void edited();
     void putIntoPanels(const WorkbenchState& state);
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
     void showError(const QString& message);
 
     RecomputeController controller_;
@@ -72,8 +79,10 @@ class MainWindow : public QMainWindow {
     bool laidOut_ = false;
     QElapsedTimer sinceEdit_;
     QUndoStack undo_;
-    WorkbenchState recorded_;                     // the state the undo stack's top leaves
-    bool applying_ = false;                       // panels are being set from a state: not an edit
+    WorkbenchState recorded_; // the state the undo stack's top leaves
+    bool applying_ = false;   // panels are being set from a state: not an edit
+    QString sessionPath_;
+    QMenu* recentMenu_ = nullptr;
     std::shared_ptr<const ComputeOutcome> shown_; // drawn by the visible view
 };
 

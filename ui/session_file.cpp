@@ -1,0 +1,135 @@
+#include "session_file.h"
+
+#include "spec_json.h"
+
+#include "normlab/npy.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+namespace normlab::ui {
+
+namespace {
+constexpr int kFormat = 1;
+constexpr qint64 kMaxSessionBytes = qint64(1) << 31;
+} // namespace
+
+QByteArray sessionToJson(const Session& session) {
+    const WorkbenchState& s = session.state;
+    QJsonObject input;
+    QJsonArray shape;
+    for (auto d : s.recipe.shape) shape.append(double(d));
+    input["shape"] = shape;
+    input["generator"] = QString::fromStdString(std::string(generatorName(s.recipe.generator)));
+    input["mean"] = s.recipe.mean;
+    input["spread"] = s.recipe.spread;
+    input["seed"] = double(s.recipe.seed);
+    input["dtype"] = QString::fromStdString(std::string(dtypeName(s.recipe.dtype)));
+    if (s.loadedInput) {
+        const std::string npy = encodeNpy(*s.loadedInput);
+        input["npy_base64"] =
+            QString::fromLatin1(QByteArray(npy.data(), qsizetype(npy.size())).toBase64());
+    }
+    QJsonArray lengths;
+    for (auto l : s.lengths) lengths.append(double(l));
+    QJsonObject o{{"normlab_session", kFormat},
+                  {"input", input},
+                  {"lengths", lengths},
+                  {"spec", app::specToJsonObject(s.spec)},
+                  {"backend", QString::fromStdString(std::string(backendName(s.backend)))},
+                  {"upstream", QString::fromStdString(std::string(upstreamName(s.upstream)))},
+                  {"upstream_channel", double(s.upstreamChannel)},
+                  {"reestimate_inverse", s.reestimateInverse},
+                  {"view", session.view}};
+    return QJsonDocument(o).toJson(QJsonDocument::Indented);
+}
+
+QString sessionFromJson(const QByteArray& json, Session& out) {
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return QObject::tr("not a session file: %1 at offset %2")
+            .arg(parseError.errorString())
+            .arg(parseError.offset);
+    const QJsonObject o = doc.object();
+    if (o.value("normlab_session").toInt(-1) != kFormat)
+        return QObject::tr("not a NormLab session file (format %1 expected)").arg(kFormat);
+    Session s;
+    const QJsonObject input = o.value("input").toObject();
+    s.state.recipe.shape.clear();
+    for (const QJsonValue& d : input.value("shape").toArray())
+        s.state.recipe.shape.push_back(d.toInteger(-1));
+    if (s.state.recipe.shape.empty() || s.state.recipe.shape.size() > 5)
+        return QObject::tr("the session's input shape must have 1 to 5 dimensions");
+    for (auto d : s.state.recipe.shape)
+        if (d < 1) return QObject::tr("the session's input shape has a size below 1");
+    const auto generator = generatorFromName(input.value("generator").toString().toStdString());
+    if (!generator)
+        return QObject::tr("unknown generator '%1'").arg(input.value("generator").toString());
+    s.state.recipe.generator = *generator;
+    s.state.recipe.mean = input.value("mean").toDouble();
+    s.state.recipe.spread = input.value("spread").toDouble(1.0);
+    s.state.recipe.seed = std::uint64_t(input.value("seed").toInteger(1));
+    const auto dtype = dtypeFromName(input.value("dtype").toString().toStdString());
+    if (!dtype || !isFloating(*dtype))
+        return QObject::tr("the session's dtype must be float32 or float64");
+    s.state.recipe.dtype = *dtype;
+    if (input.contains("npy_base64")) {
+        const QByteArray bytes =
+            QByteArray::fromBase64(input.value("npy_base64").toString().toLatin1());
+        NpyReadResult r = parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+        if (!r.ok())
+            return QObject::tr("the embedded input: %1").arg(QString::fromStdString(r.error));
+        if (!isFloating(r.tensor.dtype()) || r.tensor.rank() < 1)
+            return QObject::tr("the embedded input must be a float32/float64 array of rank 1 to 5");
+        s.state.recipe.shape = r.tensor.shape();
+        s.state.loadedInput = std::make_shared<const Tensor>(std::move(r.tensor));
+    }
+    for (const QJsonValue& l : o.value("lengths").toArray()) {
+        if (l.toInteger(-1) < 0)
+            return QObject::tr("the session's lengths must be non-negative integers");
+        s.state.lengths.push_back(l.toInteger());
+    }
+    const app::SpecParseResult spec = app::specFromJsonObject(o.value("spec").toObject());
+    if (!spec.error.isEmpty()) return spec.error;
+    s.state.spec = spec.spec;
+    const auto backend = backendFromName(o.value("backend").toString("cpu").toStdString());
+    if (!backend) return QObject::tr("unknown backend '%1'").arg(o.value("backend").toString());
+    s.state.backend = *backend;
+    bool knownUpstream = false;
+    for (Upstream u : kAllUpstreams)
+        if (QString::fromStdString(std::string(upstreamName(u))) ==
+            o.value("upstream").toString("random")) {
+            s.state.upstream = u;
+            knownUpstream = true;
+        }
+    if (!knownUpstream)
+        return QObject::tr("unknown upstream gradient '%1'").arg(o.value("upstream").toString());
+    s.state.upstreamChannel = o.value("upstream_channel").toInteger(0);
+    s.state.reestimateInverse = o.value("reestimate_inverse").toBool(false);
+    s.view = o.value("view").toString();
+    out = std::move(s);
+    return {};
+}
+
+QString saveSession(const QString& path, const Session& session) {
+    QSaveFile file(path); // atomic: a failed save leaves the old file
+    if (!file.open(QIODevice::WriteOnly)) return QObject::tr("cannot write %1").arg(path);
+    file.write(sessionToJson(session));
+    if (!file.commit()) return QObject::tr("cannot write %1").arg(path);
+    return {};
+}
+
+QString loadSession(const QString& path, Session& out) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return QObject::tr("cannot open %1").arg(path);
+    if (file.size() > kMaxSessionBytes)
+        return QObject::tr("%1 is too large to be a session").arg(path);
+    const QString error = sessionFromJson(file.readAll(), out);
+    return error.isEmpty() ? QString() : QObject::tr("%1: %2").arg(path, error);
+}
+
+} // namespace normlab::ui
