@@ -2,6 +2,7 @@
 // running-statistics rules, RMSNorm's eps, the inverse and its re-estimating twin,
 // empty/degenerate slices, and cross-variant identities.
 #include "normlab/normalize.h"
+#include "normlab/running_simulation.h"
 
 #include <QtTest>
 
@@ -45,6 +46,7 @@ class NumericsTest : public QObject {
     void emptyAndSingleElementSlices();
     void customMatchesBuiltIns();
     void resultsDoNotDependOnThreadSplit();
+    void simulatedRunningStatsConvergeAndCancel();
 };
 
 void NumericsTest::varianceIsStableAtLargeMean_data() {
@@ -250,6 +252,37 @@ void NumericsTest::resultsDoNotDependOnThreadSplit() {
         for (std::int64_t i = 0; i < 257; ++i)
             QCOMPARE(r.output.at(i), all.output.at(row * 257 + i));
     }
+}
+
+void NumericsTest::simulatedRunningStatsConvergeAndCancel() {
+    // Cumulative average (momentum None) over 400 batches of N(3, 2^2), 64 values per
+    // channel: the running mean is the mean of 400 batch means, within 4 sigma of 3 (sigma
+    // = 2 / sqrt(400 * 64) = 0.0125); running_var averages unbiased variances, around 4.
+    NormSpec spec = specOf(Variant::BatchNorm, DType::Float64);
+    spec.momentum = std::nullopt;
+    InputRecipe recipe;
+    recipe.shape = {8, 2, 8};
+    recipe.mean = 3.0;
+    recipe.spread = 2.0;
+    recipe.dtype = DType::Float64;
+    const RunningSimulation sim = simulateRunningStats(spec, recipe, 400);
+    QVERIFY2(sim.error.empty(), sim.error.c_str());
+    QCOMPARE(sim.stepsDone, 400);
+    QCOMPARE(*sim.populationMean, 3.0);
+    QCOMPARE(*sim.populationVar, 4.0);
+    for (double m : sim.runningMean.back())
+        QVERIFY2(std::fabs(m - 3.0) < 0.05, qPrintable(QString::number(m)));
+    for (double v : sim.runningVar.back())
+        QVERIFY2(std::fabs(v - 4.0) < 0.25, qPrintable(QString::number(v)));
+    QVERIFY(sim.trainEvalGap > 0 && sim.trainEvalGap < 1.0);
+    // Cancelling after 10 steps stops there.
+    const RunningSimulation stopped =
+        simulateRunningStats(spec, recipe, 1000, [](int done) { return done < 10; });
+    QVERIFY(stopped.cancelled);
+    QCOMPARE(stopped.stepsDone, 10);
+    NormSpec ln = specOf(Variant::LayerNorm);
+    ln.normalizedShape = {8};
+    QVERIFY(!simulateRunningStats(ln, recipe, 5).error.empty());
 }
 
 QTEST_GUILESS_MAIN(NumericsTest)

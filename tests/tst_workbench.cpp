@@ -5,6 +5,7 @@
 #include "input_panel.h"
 #include "main_window.h"
 #include "normalization_panel.h"
+#include "running_stats_view.h"
 #include "session_file.h"
 #include "statistics_view.h"
 
@@ -16,6 +17,7 @@
 #include <QListWidget>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
@@ -36,6 +38,7 @@ class WorkbenchTest : public QObject {
     void undoRestoresAndRedoReapplies();
     void gradientsAreCheckedAndTheFlowBugIsVisible();
     void sessionsRoundTripAndBadFilesChangeNothing();
+    void runningStatisticsSimulateInTheBackgroundAndCancel();
     void screenshotWritesAPicture();
 
   private:
@@ -217,6 +220,31 @@ void WorkbenchTest::sessionsRoundTripAndBadFilesChangeNothing() {
         waitIdle(w);
         QCOMPARE(w.controller().current(), outcome); // the current work is untouched
     }
+}
+
+void WorkbenchTest::runningStatisticsSimulateInTheBackgroundAndCancel() {
+    MainWindow w;
+    waitIdle(w);
+    QVERIFY(w.selectView("running statistics"));
+    auto* view = w.findChild<RunningStatsView*>();
+    QVERIFY(view);
+    QSignalSpy done(view, &RunningStatsView::simulationFinished);
+    view->stepsBox()->setValue(50);
+    view->simulate();
+    QVERIFY(done.wait(20000));
+    QCOMPARE(view->lastSimulation().stepsDone, 50);
+    const auto& sim = view->lastSimulation();
+    // BatchNorm defaults: momentum 0.1 over N(0, 1) batches; the running mean approaches 0.
+    for (double m : sim.runningMean.back()) QVERIFY(std::fabs(m) < 0.5);
+    QVERIFY(view->exportData().size() == 2 * 50 * std::int64_t(sim.runningMean.back().size()));
+    // Cancel: a long run stops early and the GUI stays usable.
+    view->stepsBox()->setValue(10000);
+    view->simulate();
+    QVERIFY(view->running());
+    view->cancel();
+    QVERIFY(done.wait(20000));
+    QVERIFY(view->lastSimulation().cancelled);
+    QVERIFY(view->lastSimulation().stepsDone < 10000);
 }
 
 void WorkbenchTest::screenshotWritesAPicture() {

@@ -5,6 +5,7 @@
 #include "invertibility_view.h"
 #include "normalization_panel.h"
 #include "output_view.h"
+#include "running_stats_view.h"
 #include "session_file.h"
 #include "slices_view.h"
 #include "state_change_command.h"
@@ -61,8 +62,9 @@ MainWindow::MainWindow(QWidget* parent)
     inputDock->raise();
 
     views_ = new QTabWidget(this);
-    plotViews_ = {new SlicesView, statistics_ = new StatisticsView, new OutputView,
-                  new GradientsView, new InvertibilityView};
+    plotViews_ = {new SlicesView,       statistics_ = new StatisticsView,
+                  new OutputView,       new GradientsView,
+                  new RunningStatsView, new InvertibilityView};
     for (PlotView* v : plotViews_) views_->addTab(v, v->title());
     setCentralWidget(views_);
     connect(views_, &QTabWidget::currentChanged, this, [this] {

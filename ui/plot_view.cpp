@@ -33,6 +33,10 @@ void PlotView::setReadout(const QString& text) {
     readout_->setText(text);
 }
 
+void PlotView::setControls(QWidget* controls) {
+    static_cast<QVBoxLayout*>(layout())->insertWidget(0, controls);
+}
+
 bool PlotView::exportImage(const QString& path) {
     if (path.endsWith(".pdf", Qt::CaseInsensitive)) return plot_->savePdf(path);
     return plot_->savePng(path, 0, 0, 2.0);

@@ -31,6 +31,8 @@ class PlotView : public QWidget {
 
   protected:
     void setReadout(const QString& text);
+    // A row of controls above the plot.
+    void setControls(QWidget* controls);
 
   private:
     void showContextMenu(const QPoint& at);
