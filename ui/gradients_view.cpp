@@ -11,24 +11,13 @@ namespace normlab::ui {
 
 GradientsView::GradientsView(QWidget* parent)
     : PlotView(tr("Gradients"), parent) {
-    QCPAxisRect* top = plot()->axisRect();
-    dx_ = new QCPColorMap(top->axis(QCPAxis::atBottom), top->axis(QCPAxis::atLeft));
     // Blue for negative, white at zero, red for positive.
     QCPColorGradient diverging;
     diverging.clearColorStops();
     diverging.setColorStopAt(0.0, QColor(30, 70, 180));
     diverging.setColorStopAt(0.5, QColor(250, 250, 250));
     diverging.setColorStopAt(1.0, QColor(190, 30, 30));
-    diverging.setNanHandling(QCPColorGradient::nhNanColor);
-    diverging.setNanColor(QColor(90, 90, 90));
-    dx_->setGradient(diverging);
-    dx_->setInterpolate(false);
-    top->axis(QCPAxis::atLeft)->setRangeReversed(true);
-    top->axis(QCPAxis::atLeft)->setLabel(tr("dx: n × C + c"));
-    auto* scale = new QCPColorScale(plot());
-    plot()->plotLayout()->addElement(0, 1, scale);
-    dx_->setColorScale(scale);
-    scale->setGradient(diverging); // the map takes its scale's gradient
+    dx_ = addHeatmap(plot(), diverging, tr("dx: n × C + c"));
 
     auto* bottom = new QCPAxisRect(plot());
     plot()->plotLayout()->addElement(1, 0, bottom);

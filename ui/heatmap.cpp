@@ -6,6 +6,21 @@
 
 namespace normlab::ui {
 
+QCPColorMap* addHeatmap(QCustomPlot* plot, QCPColorGradient gradient, const QString& rowLabel) {
+    QCPAxisRect* rect = plot->axisRect();
+    auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    gradient.setNanHandling(QCPColorGradient::nhNanColor);
+    gradient.setNanColor(QColor(90, 90, 90));
+    map->setInterpolate(false);
+    rect->axis(QCPAxis::atLeft)->setRangeReversed(true);
+    rect->axis(QCPAxis::atLeft)->setLabel(rowLabel);
+    auto* scale = new QCPColorScale(plot);
+    plot->plotLayout()->addElement(0, 1, scale);
+    map->setColorScale(scale);
+    scale->setGradient(gradient);
+    return map;
+}
+
 void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric) {
     const Grid grid = gridOf(values);
     map->data()->setSize(grid.cols, grid.rows);

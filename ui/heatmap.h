@@ -4,9 +4,17 @@
 
 #include "plot_series.h"
 
+class QCPColorGradient;
 class QCPColorMap;
+class QCustomPlot;
+class QString;
 
 namespace normlab::ui {
+
+// A colour map in `plot`'s main axis rect (rows downwards, labelled `rowLabel`) with a
+// colour scale beside it at layout cell (0, 1). Masked-out (NaN) cells are grey. The
+// gradient is set on the scale, which the map follows.
+QCPColorMap* addHeatmap(QCustomPlot* plot, QCPColorGradient gradient, const QString& rowLabel);
 
 // `symmetric`: colour range [-m, m] with m = max |value| (for signed data such as grads).
 void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric);

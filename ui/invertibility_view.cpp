@@ -11,19 +11,8 @@ namespace normlab::ui {
 
 InvertibilityView::InvertibilityView(QWidget* parent)
     : PlotView(tr("Invertibility"), parent) {
-    QCPAxisRect* left = plot()->axisRect();
-    error_ = new QCPColorMap(left->axis(QCPAxis::atBottom), left->axis(QCPAxis::atLeft));
-    QCPColorGradient heat(QCPColorGradient::gpThermal);
-    heat.setNanHandling(QCPColorGradient::nhNanColor);
-    heat.setNanColor(QColor(90, 90, 90));
-    error_->setGradient(heat);
-    error_->setInterpolate(false);
-    left->axis(QCPAxis::atLeft)->setRangeReversed(true);
-    left->axis(QCPAxis::atLeft)->setLabel(tr("|x − x′|: n × C + c"));
-    auto* scale = new QCPColorScale(plot());
-    plot()->plotLayout()->addElement(0, 1, scale);
-    error_->setColorScale(scale);
-    scale->setGradient(heat); // the map takes its scale's gradient
+    error_ = addHeatmap(plot(), QCPColorGradient(QCPColorGradient::gpThermal),
+                        tr("|x − x′|: n × C + c"));
     auto* right = new QCPAxisRect(plot());
     plot()->plotLayout()->addElement(0, 2, right);
     logdet_ = new QCPBars(right->axis(QCPAxis::atBottom), right->axis(QCPAxis::atLeft));

@@ -1,5 +1,7 @@
 #include "normlab/dtype.h"
 
+#include "normlab/name_table.h"
+
 #include <array>
 #include <limits>
 #include <utility>
@@ -7,14 +9,14 @@
 namespace normlab {
 
 namespace {
-constexpr std::array<std::pair<DType, std::string_view>, 6> kNames = {{
+constexpr NameTable<DType, 6> kNames{{{
     {DType::Float32, "float32"},
     {DType::Float64, "float64"},
     {DType::Int32, "int32"},
     {DType::Int64, "int64"},
     {DType::Bool, "bool"},
     {DType::UInt8, "uint8"},
-}};
+}}};
 } // namespace
 
 std::size_t dtypeSize(DType type) {
@@ -37,15 +39,11 @@ bool isFloating(DType type) {
 }
 
 std::string_view dtypeName(DType type) {
-    for (const auto& [t, name] : kNames)
-        if (t == type) return name;
-    return "?";
+    return kNames.nameOf(type);
 }
 
 std::optional<DType> dtypeFromName(std::string_view name) {
-    for (const auto& [t, n] : kNames)
-        if (n == name) return t;
-    return std::nullopt;
+    return kNames.find(name);
 }
 
 double machineEpsilon(DType type) {

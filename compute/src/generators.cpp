@@ -1,5 +1,6 @@
 #include "normlab/generators.h"
 
+#include "normlab/name_table.h"
 #include "normlab/npy.h"
 
 #include <cmath>
@@ -10,7 +11,7 @@
 namespace normlab {
 
 namespace {
-constexpr std::array<std::pair<Generator, std::string_view>, 7> kNames = {{
+constexpr NameTable<Generator, 7> kNames{{{
     {Generator::Normal, "normal"},
     {Generator::Uniform, "uniform"},
     {Generator::Constant, "constant"},
@@ -18,19 +19,15 @@ constexpr std::array<std::pair<Generator, std::string_view>, 7> kNames = {{
     {Generator::SinePerChannel, "sine"},
     {Generator::Outliers, "outliers"},
     {Generator::Checkerboard, "checkerboard"},
-}};
+}}};
 } // namespace
 
 std::string_view generatorName(Generator g) {
-    for (const auto& [k, name] : kNames)
-        if (k == g) return name;
-    return "normal";
+    return kNames.nameOf(g, "normal");
 }
 
 std::optional<Generator> generatorFromName(std::string_view name) {
-    for (const auto& [k, n] : kNames)
-        if (n == name) return k;
-    return std::nullopt;
+    return kNames.find(name);
 }
 
 Tensor generateInput(const InputRecipe& r, std::string* error) {

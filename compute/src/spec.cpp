@@ -1,11 +1,13 @@
 #include "normlab/spec.h"
 
+#include "normlab/name_table.h"
+
 #include <utility>
 
 namespace normlab {
 
 namespace {
-constexpr std::array<std::pair<Variant, std::string_view>, 7> kNames = {{
+constexpr NameTable<Variant, 7> kNames{{{
     {Variant::BatchNorm, "batch_norm"},
     {Variant::InstanceNorm, "instance_norm"},
     {Variant::LayerNorm, "layer_norm"},
@@ -13,19 +15,15 @@ constexpr std::array<std::pair<Variant, std::string_view>, 7> kNames = {{
     {Variant::RmsNorm, "rms_norm"},
     {Variant::BatchChannelNorm, "batch_channel_norm"},
     {Variant::Custom, "custom"},
-}};
+}}};
 } // namespace
 
 std::string_view variantName(Variant variant) {
-    for (const auto& [v, name] : kNames)
-        if (v == variant) return name;
-    return "?";
+    return kNames.nameOf(variant);
 }
 
 std::optional<Variant> variantFromName(std::string_view name) {
-    for (const auto& [v, n] : kNames)
-        if (n == name) return v;
-    return std::nullopt;
+    return kNames.find(name);
 }
 
 NormSpec NormSpec::defaultsFor(Variant variant) {
