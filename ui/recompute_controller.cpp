@@ -76,7 +76,7 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
         outcome->inputs.input = cache->input;
     } else {
         outcome->inputs.input = generateInput(state.recipe, &error);
-        if (cache) *cache = {state.recipe, outcome->inputs.input};
+        if (cache) *cache = {state.recipe, outcome->inputs.input, std::nullopt, 0, Tensor()};
     }
     if (outcome->inputs.input.isNull()) {
         outcome->inputError = QString::fromStdString(error);
@@ -109,8 +109,20 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
         }
         in.gradOutput = upstreamGradient(Upstream::Mse, in.input, forward.output);
     } else {
-        in.gradOutput = upstreamGradient(state.upstream, in.input, {}, state.recipe.seed + 1,
-                                         state.upstreamChannel);
+        const bool cached = cache && !state.loadedInput && cache->upstream == state.upstream &&
+                            cache->upstreamChannel == state.upstreamChannel &&
+                            !cache->gradOutput.isNull() && sameRecipe(cache->recipe, state.recipe);
+        if (cached) {
+            in.gradOutput = cache->gradOutput;
+        } else {
+            in.gradOutput = upstreamGradient(state.upstream, in.input, {}, state.recipe.seed + 1,
+                                             state.upstreamChannel);
+            if (cache && !state.loadedInput && sameRecipe(cache->recipe, state.recipe)) {
+                cache->upstream = state.upstream;
+                cache->upstreamChannel = state.upstreamChannel;
+                cache->gradOutput = in.gradOutput;
+            }
+        }
     }
     outcome->result = normalize(state.spec, in, *backend);
     if (outcome->result.ok()) {

@@ -49,10 +49,15 @@ class RecomputeController : public QObject {
     std::shared_ptr<const ComputeOutcome> current() const { return current_; }
 
     // The work itself, synchronous (used by the job and by tests). `cache` (may be null)
-    // keeps the last generated input, so edits of the normalization alone do not rebuild it.
+    // keeps the last generated input and upstream gradient, so edits of the normalization
+    // alone do not rebuild them.
     struct InputCache {
         InputRecipe recipe;
         Tensor input;
+        // The last upstream gradient (not mse, which depends on y) for that input.
+        std::optional<Upstream> upstream;
+        std::int64_t upstreamChannel = 0;
+        Tensor gradOutput;
     };
     static std::shared_ptr<ComputeOutcome> compute(const WorkbenchState& state, quint64 generation,
                                                    InputCache* cache = nullptr);
