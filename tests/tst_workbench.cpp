@@ -39,6 +39,7 @@ class WorkbenchTest : public QObject {
     void gradientsAreCheckedAndTheFlowBugIsVisible();
     void sessionsRoundTripAndBadFilesChangeNothing();
     void runningStatisticsSimulateInTheBackgroundAndCancel();
+    void randomAffineParametersReachTheComputation();
     void screenshotWritesAPicture();
 
   private:
@@ -245,6 +246,35 @@ void WorkbenchTest::runningStatisticsSimulateInTheBackgroundAndCancel() {
     QVERIFY(done.wait(20000));
     QVERIFY(view->lastSimulation().cancelled);
     QVERIFY(view->lastSimulation().stepsDone < 10000);
+}
+
+void WorkbenchTest::randomAffineParametersReachTheComputation() {
+    MainWindow w;
+    waitIdle(w);
+    const auto identity = w.controller().current();
+    QVERIFY(identity->inputs.weight.isNull());
+    auto* init = w.normalizationPanel()->findChild<QComboBox*>("affineInit");
+    init->setCurrentIndex(init->findData(int(AffineInit::Random)));
+    waitIdle(w);
+    const auto random = w.controller().current();
+    const Shape shape = random->inputs.input.shape();
+    QCOMPARE(random->inputs.weight.shape(), (Shape{shape[1]}));
+    QCOMPARE(random->inputs.bias.shape(), (Shape{shape[1]}));
+    // y = xhat * γ + β: with the same input, outputs differ exactly by the affine map.
+    const std::int64_t inner = random->inputs.input.size() / shape[0] / shape[1];
+    for (std::int64_t i = 0; i < random->result.output.size(); i += 37) {
+        const std::int64_t c = (i / inner) % shape[1];
+        const double expected =
+            identity->result.output.at(i) * random->inputs.weight.at(c) + random->inputs.bias.at(c);
+        QVERIFY(std::fabs(random->result.output.at(i) - expected) <
+                1e-5 * (1 + std::fabs(expected)));
+    }
+    // Sessions keep the choice.
+    QTemporaryDir dir;
+    QCOMPARE(w.saveSessionTo(dir.filePath("s.json")), QString());
+    Session reread;
+    QCOMPARE(loadSession(dir.filePath("s.json"), reread), QString());
+    QCOMPARE(reread.state.affineInit, AffineInit::Random);
 }
 
 void WorkbenchTest::screenshotWritesAPicture() {

@@ -1,10 +1,14 @@
 #include "normalization_panel.h"
 
+#include "normlab/npy.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QStandardItemModel>
@@ -72,6 +76,16 @@ NormalizationPanel::NormalizationPanel(QWidget* parent)
     training_->setChecked(true);
     estimate_ = new QCheckBox(tr("estimate (BCN)"), this);
     for (QCheckBox* b : {affine_, track_, training_, estimate_}) form->addRow(QString(), b);
+    affineInit_ = new QComboBox(this);
+    affineInit_->setObjectName("affineInit");
+    affineInit_->addItem(tr("γ = 1, β = 0 (PyTorch's start)"), int(AffineInit::Identity));
+    affineInit_->addItem(tr("random: γ ~ N(1, 0.5²), β ~ N(0, 0.5²)"), int(AffineInit::Random));
+    affineInit_->addItem(tr("from .npy files..."), int(AffineInit::Loaded));
+    form->addRow(tr("γ, β"), affineInit_);
+    affineSeed_ = new QSpinBox(this);
+    affineSeed_->setRange(0, 1 << 30);
+    affineSeed_->setValue(7);
+    form->addRow(tr("  seed"), affineSeed_);
     backend_ = new QComboBox(this);
     backend_->addItem("CPU", int(BackendKind::Cpu));
     backend_->addItem("CUDA", int(BackendKind::Cuda));
@@ -115,7 +129,13 @@ NormalizationPanel::NormalizationPanel(QWidget* parent)
             updateEnabled();
             if (!updating_) emit changed();
         });
-    for (QComboBox* box : {backend_, upstream_})
+    connect(affineInit_, &QComboBox::activated, this, [this] {
+        if (AffineInit(affineInit_->currentData().toInt()) == AffineInit::Loaded) loadParameters();
+    });
+    connect(affineSeed_, &QSpinBox::valueChanged, this, [this] {
+        if (!updating_) emit changed();
+    });
+    for (QComboBox* box : {backend_, upstream_, affineInit_})
         connect(box, &QComboBox::currentIndexChanged, this, [this] {
             updateEnabled();
             if (!updating_) emit changed();
@@ -153,6 +173,36 @@ void NormalizationPanel::fitShape(const Shape& shape) {
     readFrom(s);
 }
 
+void NormalizationPanel::loadParameters() {
+    auto load = [this](const QString& what, std::shared_ptr<const Tensor>& into) {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load %1").arg(what), {},
+                                                          tr("NumPy arrays (*.npy)"));
+        if (path.isEmpty()) return false;
+        NpyReadResult r = readNpy(path.toStdString());
+        if (r.ok() && !isFloating(r.tensor.dtype())) r.error = "γ and β must be float32 or float64";
+        if (!r.ok()) {
+            QMessageBox::warning(this, tr("Cannot load %1").arg(what),
+                                 QString::fromStdString(r.error));
+            return false;
+        }
+        into = std::make_shared<const Tensor>(std::move(r.tensor));
+        return true;
+    };
+    std::shared_ptr<const Tensor> weight, bias;
+    if (!load(tr("γ (weight)"), weight)) { // nothing changes
+        updating_ = true;
+        affineInit_->setCurrentIndex(
+            affineInit_->findData(int(loadedWeight_ ? AffineInit::Loaded : AffineInit::Identity)));
+        updating_ = false;
+        return;
+    }
+    load(tr("β (bias; cancel for none)"), bias);
+    loadedWeight_ = weight;
+    loadedBias_ = bias;
+    updateEnabled();
+    emit changed();
+}
+
 void NormalizationPanel::updateEnabled() {
     const Variant v = Variant(variant_->currentData().toInt());
     const bool hasRunning = v == Variant::BatchNorm || v == Variant::InstanceNorm ||
@@ -166,6 +216,9 @@ void NormalizationPanel::updateEnabled() {
     cumulative_->setEnabled(hasRunning);
     estimate_->setEnabled(v == Variant::BatchChannelNorm);
     upstreamChannel_->setEnabled(Upstream(upstream_->currentData().toInt()) == Upstream::Channel);
+    affineInit_->setEnabled(affine_->isChecked());
+    affineSeed_->setEnabled(affine_->isChecked() &&
+                            AffineInit(affineInit_->currentData().toInt()) == AffineInit::Random);
     upstreamChannel_->setEnabled(Upstream(upstream_->currentData().toInt()) == Upstream::Channel);
 }
 
@@ -190,6 +243,10 @@ void NormalizationPanel::writeTo(WorkbenchState& state) const {
     state.upstream = Upstream(upstream_->currentData().toInt());
     state.upstreamChannel = upstreamChannel_->value();
     state.reestimateInverse = reestimate_->isChecked();
+    state.affineInit = AffineInit(affineInit_->currentData().toInt());
+    state.affineSeed = std::uint64_t(affineSeed_->value());
+    state.loadedWeight = loadedWeight_;
+    state.loadedBias = loadedBias_;
     state.upstream = Upstream(upstream_->currentData().toInt());
     state.upstreamChannel = upstreamChannel_->value();
     state.reestimateInverse = reestimate_->isChecked();
@@ -214,6 +271,10 @@ void NormalizationPanel::readFrom(const WorkbenchState& state) {
     upstream_->setCurrentIndex(upstream_->findData(int(state.upstream)));
     upstreamChannel_->setValue(int(state.upstreamChannel));
     reestimate_->setChecked(state.reestimateInverse);
+    loadedWeight_ = state.loadedWeight;
+    loadedBias_ = state.loadedBias;
+    affineInit_->setCurrentIndex(affineInit_->findData(int(state.affineInit)));
+    affineSeed_->setValue(int(state.affineSeed));
     upstream_->setCurrentIndex(upstream_->findData(int(state.upstream)));
     upstreamChannel_->setValue(int(state.upstreamChannel));
     reestimate_->setChecked(state.reestimateInverse);

@@ -30,6 +30,7 @@ class NormalizationPanel : public QWidget {
   private:
     void variantChanged();
     void updateEnabled();
+    void loadParameters();
 
     QComboBox* variant_;
     QSpinBox* numFeatures_;
@@ -47,6 +48,9 @@ class NormalizationPanel : public QWidget {
     QComboBox* upstream_;
     QSpinBox* upstreamChannel_;
     QCheckBox* reestimate_;
+    QComboBox* affineInit_;
+    QSpinBox* affineSeed_;
+    std::shared_ptr<const Tensor> loadedWeight_, loadedBias_;
     Shape shape_{4, 8, 16};
     bool updating_ = false;
 };

@@ -101,6 +101,34 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
         return outcome;
     }
     NormInputs& in = outcome->inputs;
+    if (state.spec.affine && state.affineInit != AffineInit::Identity) {
+        if (state.affineInit == AffineInit::Loaded) {
+            if (state.loadedWeight) in.weight = *state.loadedWeight;
+            if (state.loadedBias) in.bias = *state.loadedBias;
+        } else {
+            // Seeded draws of the parameter shapes of each stage (BCN: batch and channel).
+            const int stages = state.spec.variant == Variant::BatchChannelNorm ? 2 : 1;
+            for (int stage = 0; stage < stages; ++stage) {
+                const auto shape = parameterShape(state.spec, in, stage);
+                if (!shape) break; // normalize() reports the configuration error
+                InputRecipe gamma{*shape,
+                                  Generator::Normal,
+                                  1.0,
+                                  0.5,
+                                  state.affineSeed + 2 * stage,
+                                  state.recipe.dtype};
+                InputRecipe beta{*shape,
+                                 Generator::Normal,
+                                 0.0,
+                                 0.5,
+                                 state.affineSeed + 2 * stage + 1,
+                                 state.recipe.dtype};
+                (stage ? in.channelWeight : in.weight) = generateInput(gamma);
+                if (state.spec.variant != Variant::RmsNorm)
+                    (stage ? in.channelBias : in.bias) = generateInput(beta);
+            }
+        }
+    }
     if (state.upstream == Upstream::Mse) { // dy depends on y: a forward pass first
         const NormResult forward = normalize(state.spec, in, *backend, RunOptions{false});
         if (!forward.ok()) {

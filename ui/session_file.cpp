@@ -35,6 +35,14 @@ QByteArray sessionToJson(const Session& session) {
     }
     QJsonArray lengths;
     for (auto l : s.lengths) lengths.append(double(l));
+    const char* affineNames[] = {"identity", "random", "loaded"};
+    QJsonObject affine{{"init", affineNames[int(s.affineInit)]}, {"seed", double(s.affineSeed)}};
+    auto embed = [](const Tensor& t) {
+        const std::string npy = encodeNpy(t);
+        return QString::fromLatin1(QByteArray(npy.data(), qsizetype(npy.size())).toBase64());
+    };
+    if (s.loadedWeight) affine["weight_npy_base64"] = embed(*s.loadedWeight);
+    if (s.loadedBias) affine["bias_npy_base64"] = embed(*s.loadedBias);
     QJsonObject o{{"normlab_session", kFormat},
                   {"input", input},
                   {"lengths", lengths},
@@ -43,6 +51,7 @@ QByteArray sessionToJson(const Session& session) {
                   {"upstream", QString::fromStdString(std::string(upstreamName(s.upstream)))},
                   {"upstream_channel", double(s.upstreamChannel)},
                   {"reestimate_inverse", s.reestimateInverse},
+                  {"affine", affine},
                   {"view", session.view}};
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
@@ -110,6 +119,26 @@ QString sessionFromJson(const QByteArray& json, Session& out) {
         return QObject::tr("unknown upstream gradient '%1'").arg(o.value("upstream").toString());
     s.state.upstreamChannel = o.value("upstream_channel").toInteger(0);
     s.state.reestimateInverse = o.value("reestimate_inverse").toBool(false);
+    const QJsonObject affine = o.value("affine").toObject();
+    const QString init = affine.value("init").toString("identity");
+    if (init == "identity")
+        s.state.affineInit = AffineInit::Identity;
+    else if (init == "random")
+        s.state.affineInit = AffineInit::Random;
+    else if (init == "loaded")
+        s.state.affineInit = AffineInit::Loaded;
+    else
+        return QObject::tr("unknown γ, β setting '%1'").arg(init);
+    s.state.affineSeed = std::uint64_t(affine.value("seed").toInteger(7));
+    for (auto [key, into] : {std::pair{"weight_npy_base64", &s.state.loadedWeight},
+                             std::pair{"bias_npy_base64", &s.state.loadedBias}}) {
+        if (!affine.contains(key)) continue;
+        const QByteArray bytes = QByteArray::fromBase64(affine.value(key).toString().toLatin1());
+        NpyReadResult r = parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+        if (!r.ok())
+            return QObject::tr("the embedded γ/β: %1").arg(QString::fromStdString(r.error));
+        *into = std::make_shared<const Tensor>(std::move(r.tensor));
+    }
     s.view = o.value("view").toString();
     out = std::move(s);
     return {};

@@ -13,6 +13,10 @@
 
 namespace normlab::ui {
 
+// How the affine parameters γ, β are set: 1 and 0 (PyTorch's initialisation), random
+// around them (γ ~ N(1, 0.5²), β ~ N(0, 0.5²), seeded), or loaded from .npy files.
+enum class AffineInit { Identity, Random, Loaded };
+
 struct WorkbenchState {
     InputRecipe recipe;
     // A tensor loaded from a .npy file replaces the recipe's data when set.
@@ -26,6 +30,9 @@ struct WorkbenchState {
     std::int64_t upstreamChannel = 0;
     // Invertibility view: invert with statistics re-estimated from y (the flow bug).
     bool reestimateInverse = false;
+    AffineInit affineInit = AffineInit::Identity;
+    std::uint64_t affineSeed = 7;
+    std::shared_ptr<const Tensor> loadedWeight, loadedBias; // AffineInit::Loaded
 };
 
 // A spec that fits `shape`: num_features = C, normalized_shape = the last dim, groups

@@ -356,6 +356,20 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
     return result;
 }
 
+std::optional<Shape> parameterShape(const NormSpec& spec, const NormInputs& inputs, int stage,
+                                    std::string* error) {
+    NormInputs shapeOnly; // the optional tensors may not fit yet: they are what is being made
+    shapeOnly.input = inputs.input;
+    shapeOnly.lengths = inputs.lengths;
+    shapeOnly.mask = inputs.mask;
+    const Plan plan = makePlan(spec, shapeOnly);
+    if (!plan.error.empty() || stage < 0 || std::size_t(stage) >= plan.stages.size()) {
+        if (error) *error = plan.error.empty() ? "no such stage" : plan.error;
+        return std::nullopt;
+    }
+    return plan.stages[std::size_t(stage)].stage.paramShape;
+}
+
 Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stageIndex,
                      std::string* error) {
     const Plan plan = makePlan(spec, inputs);

@@ -12,6 +12,7 @@
 #include "normlab/spec.h"
 #include "normlab/tensor.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,11 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
 // PyTorch-equivalent message.
 Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stage = 0,
                      std::string* error = nullptr);
+
+// Shape of the affine parameters of stage `stage` (weight and bias alike), or a null
+// optional with *error set when the configuration is invalid.
+std::optional<Shape> parameterShape(const NormSpec& spec, const NormInputs& inputs, int stage = 0,
+                                    std::string* error = nullptr);
 
 // The classic normalizing-flow bug, for teaching: invert `output` with statistics
 // re-estimated from `output` itself (slice by slice) instead of the stored ones.
