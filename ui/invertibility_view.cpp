@@ -5,8 +5,6 @@
 
 #include <qcustomplot.h>
 
-#include <cmath>
-
 namespace normlab::ui {
 
 InvertibilityView::InvertibilityView(QWidget* parent)
@@ -30,16 +28,8 @@ void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>&
     outcome_ = outcome;
     const bool reestimated =
         outcome->state.reestimateInverse && !outcome->reestimatedInverse.isNull();
-    const Tensor& x = outcome->inputs.input;
-    const Tensor& xhat = reestimated ? outcome->reestimatedInverse : outcome->result.reconstruction;
-    errors_ = Tensor::uninitialized(x.shape(), DType::Float64);
-    double worst = 0;
-    for (std::int64_t i = 0; i < x.size(); ++i) {
-        const double e = std::fabs(x.at(i) - xhat.at(i));
-        errors_.set(i, e);
-        if (outcome->sliceMap.at(i) >= 0 && e > worst) worst = e;
-    }
-    showHeatmap(error_, errors_, &outcome->sliceMap, false);
+    const double worst = outcome->inverseError.maxValid;
+    showHeatmap(error_, outcome->inverseError.perElement, &outcome->sliceMap, false);
     error_->rescaleAxes();
     QVector<double> keys, logdet;
     for (std::int64_t n = 0; n < outcome->result.logdet.size(); ++n) {
@@ -60,7 +50,7 @@ void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>&
 }
 
 Tensor InvertibilityView::exportData() const {
-    return errors_;
+    return outcome_ ? outcome_->inverseError.perElement : Tensor();
 }
 
 } // namespace normlab::ui

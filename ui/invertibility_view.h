@@ -20,7 +20,6 @@ class InvertibilityView : public PlotView {
   private:
     QCPColorMap* error_;
     QCPBars* logdet_;
-    Tensor errors_;
     std::shared_ptr<const ComputeOutcome> outcome_;
 };
 

@@ -26,6 +26,8 @@ struct ComputeOutcome {
     NormResult result;         // result.error set when the configuration is invalid
     Tensor sliceMap;           // int64, the input's shape; -1 = masked out
     Tensor reestimatedInverse; // when state.reestimateInverse: inverse with stats from y
+    // |x - x'| for the inverse the Invertibility view shows (stored or re-estimated stats).
+    ReconstructionError inverseError;
     std::optional<GradientCheck> gradientCheck; // inputs up to kGradientCheckLimit elements
     double computeMs = 0;
     QString inputError; // the input itself could not be made

@@ -404,6 +404,19 @@ Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stageIn
     return result;
 }
 
+ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstruction,
+                                        const Tensor* validMap) {
+    ReconstructionError out;
+    if (x.shape() != reconstruction.shape()) return out;
+    out.perElement = Tensor::uninitialized(x.shape(), DType::Float64);
+    double* e = out.perElement.data<double>();
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+        e[i] = std::fabs(x.at(i) - reconstruction.at(i));
+        if ((!validMap || validMap->at(i) >= 0) && !(e[i] <= out.maxValid)) out.maxValid = e[i];
+    }
+    return out;
+}
+
 Tensor invertReestimating(const NormSpec& spec, const NormInputs& inputs, const Tensor& output,
                           Backend& backend) {
     const Plan plan = makePlan(spec, inputs);

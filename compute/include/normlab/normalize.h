@@ -78,6 +78,15 @@ Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stage =
 std::optional<Shape> parameterShape(const NormSpec& spec, const NormInputs& inputs, int stage = 0,
                                     std::string* error = nullptr);
 
+// |x - reconstruction| per element (float64, the input's shape) and its maximum over the
+// valid elements (those with validMap >= 0; all when validMap is null, e.g. a sliceIndexMap).
+struct ReconstructionError {
+    Tensor perElement;
+    double maxValid = 0;
+};
+ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstruction,
+                                        const Tensor* validMap = nullptr);
+
 // The classic normalizing-flow bug, for teaching: invert `output` with statistics
 // re-estimated from `output` itself (slice by slice) instead of the stored ones.
 // Returns the would-be input; compare it with the real one.
