@@ -171,6 +171,7 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
             worst, std::fabs(outcome->reestimatedInverse.at(i) - outcome->inputs.input.at(i)));
     QVERIFY2(worst > 100 * outcome->result.maxReconstructionError + 1e-3,
              qPrintable(QString::number(worst)));
+    QCOMPARE(outcome->inverseError.maxValid, worst); // what the Invertibility view shows
     QVERIFY(w.selectView("invertibility"));
     QVERIFY(w.selectView("gradients"));
 }
