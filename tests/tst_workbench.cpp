@@ -40,6 +40,7 @@ class WorkbenchTest : public QObject {
     void sessionsRoundTripAndBadFilesChangeNothing();
     void runningStatisticsSimulateInTheBackgroundAndCancel();
     void randomAffineParametersReachTheComputation();
+    void customReduceAxesFollowTheCheckboxes();
     void screenshotWritesAPicture();
 
   private:
@@ -276,6 +277,23 @@ void WorkbenchTest::randomAffineParametersReachTheComputation() {
     Session reread;
     QCOMPARE(loadSession(dir.filePath("s.json"), reread), QString());
     QCOMPARE(reread.state.affineInit, AffineInit::Random);
+}
+
+void WorkbenchTest::customReduceAxesFollowTheCheckboxes() {
+    MainWindow w;
+    waitIdle(w);
+    setVariant(w, Variant::Custom);
+    waitIdle(w);
+    auto outcome = w.controller().current();
+    const Shape shape = outcome->inputs.input.shape();                  // [N, C, D1]
+    QCOMPARE(outcome->state.spec.reduceAxes, (std::vector<int>{0, 2})); // prefilled: all but C
+    QCOMPARE(outcome->result.mean.shape(), (Shape{shape[1]}));
+    w.normalizationPanel()->findChild<QCheckBox*>("reduceAxis2")->setChecked(false); // keep D1
+    waitIdle(w);
+    outcome = w.controller().current();
+    QCOMPARE(outcome->state.spec.reduceAxes, (std::vector<int>{0}));
+    QCOMPARE(outcome->result.mean.shape(), (Shape{shape[1], shape[2]}));
+    QVERIFY(!w.normalizationPanel()->findChild<QCheckBox*>("reduceAxis3")->isVisible()); // rank 3
 }
 
 void WorkbenchTest::screenshotWritesAPicture() {

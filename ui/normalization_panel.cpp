@@ -7,12 +7,14 @@
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QStandardItemModel>
 
+#include <algorithm>
 #include <cmath>
 
 namespace normlab::ui {
@@ -54,10 +56,22 @@ NormalizationPanel::NormalizationPanel(QWidget* parent)
     normalizedShape_ = new QLineEdit(this);
     normalizedShape_->setObjectName("normalizedShape");
     form->addRow(tr("normalized_shape"), normalizedShape_);
-    reduceAxes_ = new QLineEdit(this);
-    reduceAxes_->setObjectName("reduceAxes");
-    reduceAxes_->setToolTip(tr("custom: the axes reduced over, e.g. 0, 2"));
-    form->addRow(tr("reduce axes"), reduceAxes_);
+    auto* axes = new QWidget(this);
+    auto* axesRow = new QHBoxLayout(axes);
+    axesRow->setContentsMargins(0, 0, 0, 0);
+    const char* axisNames[5] = {"N", "C", "D1", "D2", "D3"};
+    for (int a = 0; a < 5; ++a) {
+        reduceAxes_[a] = new QCheckBox(QString::fromLatin1(axisNames[a]), axes);
+        reduceAxes_[a]->setObjectName(QStringLiteral("reduceAxis%1").arg(a));
+        reduceAxes_[a]->setToolTip(
+            tr("custom: reduce over axis %1 (one mean/variance across it)").arg(a));
+        axesRow->addWidget(reduceAxes_[a]);
+        connect(reduceAxes_[a], &QCheckBox::toggled, this, [this] {
+            if (!updating_) emit changed();
+        });
+    }
+    axesRow->addStretch(1);
+    form->addRow(tr("reduce axes"), axes);
     eps_ = new QLineEdit("1e-05", this);
     eps_->setObjectName("eps");
     eps_->setToolTip(tr("A number; empty means None (machine epsilon; rms_norm only)."));
@@ -117,7 +131,7 @@ NormalizationPanel::NormalizationPanel(QWidget* parent)
         connect(w, &QSpinBox::valueChanged, this, [this] {
             if (!updating_) emit changed();
         });
-    for (QLineEdit* w : {normalizedShape_, reduceAxes_, eps_})
+    for (QLineEdit* w : {normalizedShape_, eps_})
         connect(w, &QLineEdit::textChanged, this, [this] {
             if (!updating_) emit changed();
         });
@@ -210,7 +224,10 @@ void NormalizationPanel::updateEnabled() {
     numGroups_->setEnabled(v == Variant::GroupNorm || v == Variant::BatchChannelNorm ||
                            v == Variant::Custom);
     normalizedShape_->setEnabled(v == Variant::LayerNorm || v == Variant::RmsNorm);
-    reduceAxes_->setEnabled(v == Variant::Custom);
+    for (int a = 0; a < 5; ++a) {
+        reduceAxes_[a]->setVisible(a < int(shape_.size()));
+        reduceAxes_[a]->setEnabled(v == Variant::Custom);
+    }
     track_->setEnabled(hasRunning);
     momentum_->setEnabled(hasRunning && !cumulative_->isChecked());
     cumulative_->setEnabled(hasRunning);
@@ -226,9 +243,13 @@ void NormalizationPanel::writeTo(WorkbenchState& state) const {
     NormSpec& s = state.spec;
     s = NormSpec::defaultsFor(Variant(variant_->currentData().toInt()));
     s.numFeatures = numFeatures_->value();
-    if (numGroups_->isEnabled()) s.numGroups = numGroups_->value();
+    // custom: one group is no grouping (and grouping needs the channel axis reduced).
+    if (numGroups_->isEnabled() && !(s.variant == Variant::Custom && numGroups_->value() == 1))
+        s.numGroups = numGroups_->value();
     s.normalizedShape = parsedList<std::int64_t>(normalizedShape_->text());
-    s.reduceAxes = parsedList<int>(reduceAxes_->text());
+    s.reduceAxes.clear();
+    for (int a = 0; a < int(shape_.size()) && a < 5; ++a)
+        if (reduceAxes_[a]->isChecked()) s.reduceAxes.push_back(a);
     bool ok = false;
     const double eps = eps_->text().trimmed().toDouble(&ok);
     s.eps = ok ? std::optional<double>(eps) : std::nullopt;
@@ -259,7 +280,12 @@ void NormalizationPanel::readFrom(const WorkbenchState& state) {
     numFeatures_->setValue(int(s.numFeatures.value_or(shape_.size() >= 2 ? shape_[1] : 1)));
     numGroups_->setValue(int(s.numGroups.value_or(1)));
     normalizedShape_->setText(joined(s.normalizedShape));
-    reduceAxes_->setText(joined(s.reduceAxes));
+    for (int a = 0; a < 5; ++a) {
+        const int rank = int(shape_.size());
+        reduceAxes_[a]->setChecked(
+            std::any_of(s.reduceAxes.begin(), s.reduceAxes.end(),
+                        [&](int axis) { return (axis < 0 ? axis + rank : axis) == a; }));
+    }
     eps_->setText(s.eps ? QString::number(*s.eps, 'g', 6) : QString());
     cumulative_->setChecked(!s.momentum);
     if (s.momentum) momentum_->setValue(*s.momentum);

@@ -36,7 +36,7 @@ class NormalizationPanel : public QWidget {
     QSpinBox* numFeatures_;
     QSpinBox* numGroups_;
     QLineEdit* normalizedShape_;
-    QLineEdit* reduceAxes_;
+    QCheckBox* reduceAxes_[5]; // custom: one per input axis, shown up to the input's rank
     QLineEdit* eps_;
     QDoubleSpinBox* momentum_;
     QCheckBox* cumulative_;
