@@ -17,6 +17,7 @@
 #include <QListWidget>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -115,6 +116,14 @@ void WorkbenchTest::lengthsChangeTheValidCounts() {
             QCOMPARE(outcome->result.count.at(n * C + c), double(expected[n]));
     QVERIFY(!w.diagnostics()->findItems("empty_slice", Qt::MatchStartsWith).isEmpty());
     QVERIFY(!w.diagnostics()->findItems("degenerate_slice", Qt::MatchStartsWith).isEmpty());
+    // The sliders mirror the field, and moving one edits the lengths.
+    auto* slider = w.inputPanel()->findChild<QSlider*>("lengthSlider2");
+    QVERIFY(slider);
+    QCOMPARE(slider->value(), 0);
+    slider->setValue(5);
+    waitIdle(w);
+    QCOMPARE(w.controller().current()->state.lengths, (std::vector<std::int64_t>{16, 3, 5, 1}));
+    QCOMPARE(w.controller().current()->result.count.at(2 * C), 5.0);
 }
 
 void WorkbenchTest::invalidConfigurationKeepsTheLastResult() {

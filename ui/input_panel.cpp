@@ -12,7 +12,9 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSlider>
 #include <QSpinBox>
+#include <QVBoxLayout>
 
 namespace normlab::ui {
 
@@ -63,6 +65,10 @@ InputPanel::InputPanel(QWidget* parent)
     lengths_->setObjectName("lengths");
     lengths_->setPlaceholderText(tr("e.g. 16, 9, 1, 0 (one per sample; empty: no mask)"));
     form->addRow(tr("Lengths"), lengths_);
+    sliderBox_ = new QWidget(this);
+    new QVBoxLayout(sliderBox_);
+    sliderBox_->layout()->setContentsMargins(0, 0, 0, 0);
+    form->addRow(QString(), sliderBox_);
     auto* load = new QPushButton(tr("Load .npy..."), this);
     loaded_ = new QLabel(this);
     loaded_->setWordWrap(true);
@@ -82,7 +88,10 @@ InputPanel::InputPanel(QWidget* parent)
     connect(seed_, &QSpinBox::valueChanged, this, &InputPanel::changed);
     connect(lengths_, &QLineEdit::textChanged, this, &InputPanel::changed);
     connect(load, &QPushButton::clicked, this, &InputPanel::loadNpy);
+    connect(this, &InputPanel::shapeChanged, this, &InputPanel::rebuildSliders);
+    connect(lengths_, &QLineEdit::textChanged, this, &InputPanel::slidersFromText);
     updateSizeEditors();
+    rebuildSliders();
 }
 
 Shape InputPanel::shape() const {
@@ -111,8 +120,7 @@ void InputPanel::writeTo(WorkbenchState& state) const {
     state.loadedInput = loadedInput_;
     state.lengths.clear();
     lengthsError_.clear();
-    for (const QString& part :
-         lengths_->text().split(QRegularExpression("[,\\s]+"), Qt::SkipEmptyParts)) {
+    for (const QString& part : lengthTokens()) {
         bool ok = false;
         const qlonglong v = part.toLongLong(&ok);
         if (!ok || v < 0) {
@@ -140,6 +148,52 @@ void InputPanel::readFrom(const WorkbenchState& state) {
     loadedInput_ = state.loadedInput;
     updating_ = false;
     updateSizeEditors();
+}
+
+QStringList InputPanel::lengthTokens() const {
+    static const QRegularExpression separators("[,\\s]+");
+    return lengths_->text().split(separators, Qt::SkipEmptyParts);
+}
+
+void InputPanel::rebuildSliders() {
+    qDeleteAll(sliders_);
+    sliders_.clear();
+    const Shape s = shape();
+    const std::int64_t samples = s.empty() ? 0 : s[0];
+    if (samples > kMaxSliders || s.size() < 2) {
+        sliderBox_->setToolTip(
+            tr("sliders are shown for batches of up to %1 samples").arg(kMaxSliders));
+        return;
+    }
+    for (std::int64_t n = 0; n < samples; ++n) {
+        auto* slider = new QSlider(Qt::Horizontal, sliderBox_);
+        slider->setRange(0, int(s.back()));
+        slider->setToolTip(tr("valid length of sample %1").arg(n));
+        slider->setObjectName(QStringLiteral("lengthSlider%1").arg(n));
+        sliderBox_->layout()->addWidget(slider);
+        connect(slider, &QSlider::valueChanged, this, &InputPanel::textFromSliders);
+        sliders_ << slider;
+    }
+    slidersFromText();
+}
+
+void InputPanel::slidersFromText() {
+    if (syncing_) return;
+    syncing_ = true;
+    const QStringList parts = lengthTokens();
+    for (int n = 0; n < sliders_.size(); ++n)
+        // No lengths: every sample full.
+        sliders_[n]->setValue(parts.isEmpty() ? sliders_[n]->maximum() : parts.value(n).toInt());
+    syncing_ = false;
+}
+
+void InputPanel::textFromSliders() {
+    if (syncing_) return;
+    syncing_ = true;
+    QStringList parts;
+    for (QSlider* slider : sliders_) parts << QString::number(slider->value());
+    lengths_->setText(parts.join(", ")); // emits changed()
+    syncing_ = false;
 }
 
 void InputPanel::loadNpy() {

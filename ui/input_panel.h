@@ -9,9 +9,12 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QSlider;
 class QSpinBox;
 
 namespace normlab::ui {
+
+inline constexpr int kMaxSliders = 32;
 
 class InputPanel : public QWidget {
     Q_OBJECT
@@ -30,6 +33,11 @@ class InputPanel : public QWidget {
 
   private:
     void loadNpy();
+    // One slider per sample (up to kMaxSliders) mirroring the lengths field.
+    void rebuildSliders();
+    QStringList lengthTokens() const;
+    void slidersFromText();
+    void textFromSliders();
     void updateSizeEditors();
     Shape shape() const;
 
@@ -43,6 +51,9 @@ class InputPanel : public QWidget {
     QComboBox* dtype_;
     QLineEdit* lengths_;
     QLabel* loaded_;
+    QWidget* sliderBox_;
+    QList<QSlider*> sliders_;
+    bool syncing_ = false;
     std::shared_ptr<const Tensor> loadedInput_;
     mutable QString lengthsError_;
     bool updating_ = false;
