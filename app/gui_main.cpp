@@ -97,7 +97,8 @@ int main(int argc, char** argv) {
         {"shape", "Input shape for --measure-latency (default 16,64,1024).", "DIMS", "16,64,1024"});
     parser.process(app);
 
-    normlab::ui::MainWindow window;
+    // Screenshots and measurements start from a clean state (or the given --session).
+    normlab::ui::MainWindow window(!screenshot);
     if (parser.isSet("session")) {
         if (const QString error = window.openSession(parser.value("session")); !error.isEmpty()) {
             QTextStream(stderr) << "normlab: " << error << "\n";

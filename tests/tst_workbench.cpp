@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
@@ -42,6 +43,7 @@ class WorkbenchTest : public QObject {
     void runningStatisticsSimulateInTheBackgroundAndCancel();
     void randomAffineParametersReachTheComputation();
     void customReduceAxesFollowTheCheckboxes();
+    void theLastSessionIsRestored();
     void screenshotWritesAPicture();
 
   private:
@@ -303,6 +305,25 @@ void WorkbenchTest::customReduceAxesFollowTheCheckboxes() {
     QCOMPARE(outcome->state.spec.reduceAxes, (std::vector<int>{0}));
     QCOMPARE(outcome->result.mean.shape(), (Shape{shape[1], shape[2]}));
     QVERIFY(!w.normalizationPanel()->findChild<QCheckBox*>("reduceAxis3")->isVisible()); // rank 3
+}
+
+void WorkbenchTest::theLastSessionIsRestored() {
+    {
+        MainWindow w;
+        waitIdle(w);
+        setVariant(w, Variant::GroupNorm);
+        QVERIFY(w.selectView("output"));
+        waitIdle(w);
+        w.close(); // saves the session
+    }
+    MainWindow restored;
+    waitIdle(restored);
+    QCOMPARE(restored.controller().current()->state.spec.variant, Variant::GroupNorm);
+    QVERIFY(!restored.undoStack()->canUndo()); // restoring is not an edit
+    MainWindow fresh(false);
+    waitIdle(fresh);
+    QCOMPARE(fresh.controller().current()->state.spec.variant, Variant::BatchNorm);
+    QSettings().remove("session/last"); // later tests start clean
 }
 
 void WorkbenchTest::screenshotWritesAPicture() {

@@ -44,7 +44,7 @@ QDockWidget* dock(QMainWindow* window, const QString& title, QWidget* content,
 }
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent)
+MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     : QMainWindow(parent) {
     setWindowTitle(tr("NormLab"));
     input_ = new InputPanel;
@@ -139,6 +139,13 @@ MainWindow::MainWindow(QWidget* parent)
     inputDock_ = inputDock;
     normalization_->fitShape(state().recipe.shape);
     recorded_ = state();
+    Session last;
+    const QByteArray saved = settings.value("session/last").toByteArray();
+    if (restoreLastSession && !saved.isEmpty() && sessionFromJson(saved, last).isEmpty()) {
+        putIntoPanels(last.state); // not an edit: nothing to undo
+        if (!last.view.isEmpty()) selectView(last.view);
+        return;
+    }
     recompute();
 }
 
@@ -290,6 +297,9 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
+    auto* visible = qobject_cast<PlotView*>(views_->currentWidget());
+    settings.setValue("session/last",
+                      sessionToJson(Session{state(), visible ? visible->title() : QString()}));
     event->accept();
 }
 

@@ -25,7 +25,9 @@ class StatisticsView;
 class MainWindow : public QMainWindow {
     Q_OBJECT
   public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // restoreLastSession: start from the session open when the window was last closed
+    // (kept in QSettings); off for reproducible screenshots and measurements.
+    explicit MainWindow(bool restoreLastSession = true, QWidget* parent = nullptr);
 
     WorkbenchState state() const;
     RecomputeController& controller() { return controller_; }
