@@ -126,6 +126,13 @@ void WorkbenchTest::lengthsChangeTheValidCounts() {
     waitIdle(w);
     QCOMPARE(w.controller().current()->state.lengths, (std::vector<std::int64_t>{16, 3, 5, 1}));
     QCOMPARE(w.controller().current()->result.count.at(2 * C), 5.0);
+    // The statistics heatmap of valid counts is the [N, C] grid.
+    QVERIFY(w.selectView("statistics"));
+    w.statisticsView()->modeBox()->setCurrentIndex(3);
+    const std::int64_t shown[4] = {16, 3, 5, 1};
+    for (int n = 0; n < 4; ++n)
+        for (int c = 0; c < int(C); ++c)
+            QCOMPARE(w.statisticsView()->heatmapCell(n, c), double(shown[n]));
 }
 
 void WorkbenchTest::invalidConfigurationKeepsTheLastResult() {

@@ -1,6 +1,11 @@
 #include "statistics_view.h"
 
+#include "heatmap.h"
 #include "recompute_controller.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
 
 #include <qcustomplot.h>
 
@@ -21,30 +26,86 @@ StatisticsView::StatisticsView(QWidget* parent)
     plot()->yAxis2->setLabel(tr("variance"));
     plot()->legend->setVisible(true);
     plot()->setMouseTracking(true);
+    map_ = addHeatmap(plot(), QCPColorGradient(QCPColorGradient::gpThermal),
+                      tr("statistics grid row"));
+    scale_ = map_->colorScale();
+    auto* controls = new QWidget(this);
+    auto* row = new QHBoxLayout(controls);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(new QLabel(tr("Show"), controls));
+    mode_ = new QComboBox(controls);
+    mode_->addItems({tr("bars: mean and variance per slice"), tr("heatmap: mean"),
+                     tr("heatmap: variance"), tr("heatmap: valid count")});
+    row->addWidget(mode_);
+    row->addStretch(1);
+    setControls(controls);
+    connect(mode_, &QComboBox::currentIndexChanged, this, &StatisticsView::redraw);
     connect(plot(), &QCustomPlot::mouseMove, this, &StatisticsView::hover);
 }
 
 void StatisticsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
-    const NormResult& r = outcome->result;
-    QVector<double> keys, means, vars;
-    for (std::int64_t k = 0; k < r.mean.size(); ++k) {
-        keys << double(k);
-        means << r.mean.at(k);
-        vars << r.var.at(k);
+    redraw();
+}
+
+void StatisticsView::redraw() {
+    if (!outcome_) return;
+    const NormResult& r = outcome_->result;
+    const int mode = mode_->currentIndex();
+    const bool bars = mode == 0;
+    mean_->setVisible(bars);
+    var_->setVisible(bars);
+    plot()->legend->setVisible(bars);
+    plot()->yAxis2->setVisible(bars);
+    map_->setVisible(!bars);
+    scale_->setVisible(!bars);
+    // A hidden scale would still take its column: take it out of the layout for bars.
+    QCPLayoutGrid* layout = plot()->plotLayout();
+    const bool scaleShown = layout->hasElement(0, 1) && layout->element(0, 1) == scale_;
+    if (bars && scaleShown) {
+        layout->take(scale_);
+        layout->simplify();
+    } else if (!bars && !scaleShown) {
+        layout->addElement(0, 1, scale_);
     }
-    mean_->setData(keys, means);
-    var_->setData(keys, vars);
-    plot()->rescaleAxes();
-    // Room around the extremes, and zero in view for the mean bars.
-    plot()->yAxis->setRange(plot()->yAxis->range().expanded(0.0));
-    plot()->yAxis->scaleRange(1.2);
-    plot()->yAxis2->scaleRange(1.2);
-    plot()->xAxis->setRange(-0.8, double(keys.size()) - 0.2);
+    if (bars) {
+        QVector<double> keys, means, vars;
+        for (std::int64_t k = 0; k < r.mean.size(); ++k) {
+            keys << double(k);
+            means << r.mean.at(k);
+            vars << r.var.at(k);
+        }
+        mean_->setData(keys, means);
+        var_->setData(keys, vars);
+        plot()->xAxis->setLabel(tr("slice"));
+        plot()->yAxis->setLabel(tr("mean"));
+        plot()->yAxis->setRangeReversed(false);
+        plot()->rescaleAxes(true);
+        // Room around the extremes, and zero in view for the mean bars.
+        plot()->yAxis->setRange(plot()->yAxis->range().expanded(0.0));
+        plot()->yAxis->scaleRange(1.2);
+        plot()->yAxis2->scaleRange(1.2);
+        plot()->xAxis->setRange(-0.8, double(keys.size()) - 0.2);
+    } else {
+        // The statistics grid as rows x columns: [N, C] -> N rows of C; 1-D -> one row.
+        const Tensor& values = mode == 1 ? r.mean : mode == 2 ? r.var : r.count;
+        const Shape& s = values.shape();
+        const std::int64_t cols = s.empty() ? 1 : s.back();
+        Tensor grid = values.castTo(DType::Float64).reshaped({values.size() / cols, cols});
+        showHeatmap(map_, grid, nullptr, false);
+        map_->rescaleAxes();
+        plot()->xAxis->setLabel(tr("last axis of the statistics grid"));
+        plot()->yAxis->setLabel(tr("statistics grid row"));
+        plot()->yAxis->setRangeReversed(true);
+    }
     plot()->replot();
     setReadout(tr("%1 slices; statistics shape %2")
-                   .arg(keys.size())
+                   .arg(r.mean.size())
                    .arg(QString::fromStdString(shapeToString(r.mean.shape()))));
+}
+
+double StatisticsView::heatmapCell(int row, int column) const {
+    return map_->data()->cell(column, row);
 }
 
 Tensor StatisticsView::exportData() const {

@@ -5,7 +5,10 @@
 #include "plot_view.h"
 
 class QCPBars;
+class QCPColorMap;
+class QCPColorScale;
 class QCPGraph;
+class QComboBox;
 
 namespace normlab::ui {
 
@@ -17,11 +20,19 @@ class StatisticsView : public PlotView {
     Tensor exportData() const override;
     int plottedSlices() const;
     double plottedMean(int slice) const;
+    // Display: 0 bars, 1/2/3 heatmap of mean/variance/count over the statistics grid.
+    QComboBox* modeBox() const { return mode_; }
+    // The heatmap's cell (row, column) value, for tests.
+    double heatmapCell(int row, int column) const;
 
   private:
     void hover(QMouseEvent* event);
     QCPBars* mean_;
     QCPGraph* var_;
+    QComboBox* mode_;
+    QCPColorMap* map_;
+    QCPColorScale* scale_;
+    void redraw();
     std::shared_ptr<const ComputeOutcome> outcome_;
 };
 
