@@ -5,6 +5,7 @@
 #include "input_panel.h"
 #include "main_window.h"
 #include "normalization_panel.h"
+#include "output_view.h"
 #include "running_stats_view.h"
 #include "session_file.h"
 #include "statistics_view.h"
@@ -44,6 +45,7 @@ class WorkbenchTest : public QObject {
     void randomAffineParametersReachTheComputation();
     void customReduceAxesFollowTheCheckboxes();
     void theLastSessionIsRestored();
+    void outputViewModes();
     void screenshotWritesAPicture();
 
   private:
@@ -331,6 +333,20 @@ void WorkbenchTest::theLastSessionIsRestored() {
     waitIdle(fresh);
     QCOMPARE(fresh.controller().current()->state.spec.variant, Variant::BatchNorm);
     QSettings().remove("session/last"); // later tests start clean
+}
+
+void WorkbenchTest::outputViewModes() {
+    MainWindow w(false);
+    waitIdle(w);
+    QVERIFY(w.selectView("output"));
+    auto* view = w.findChild<OutputView*>();
+    QVERIFY(view);
+    view->modeBox()->setCurrentIndex(1); // one curve per channel of sample 0
+    QCOMPARE(view->curveCount(), int(w.controller().current()->inputs.input.shape()[1]));
+    view->modeBox()->setCurrentIndex(2);
+    QCOMPARE(view->curveCount(), 0);
+    view->modeBox()->setCurrentIndex(0);
+    QCOMPARE(view->curveCount(), 0);
 }
 
 void WorkbenchTest::screenshotWritesAPicture() {

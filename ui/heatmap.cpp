@@ -21,6 +21,18 @@ QCPColorMap* addHeatmap(QCustomPlot* plot, QCPColorGradient gradient, const QStr
     return map;
 }
 
+void showColorScale(QCustomPlot* plot, QCPColorScale* scale, bool shown) {
+    scale->setVisible(shown);
+    QCPLayoutGrid* layout = plot->plotLayout();
+    const bool inLayout = layout->hasElement(0, 1) && layout->element(0, 1) == scale;
+    if (!shown && inLayout) {
+        layout->take(scale);
+        layout->simplify();
+    } else if (shown && !inLayout) {
+        layout->addElement(0, 1, scale);
+    }
+}
+
 void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric) {
     const Grid grid = gridOf(values);
     map->data()->setSize(grid.cols, grid.rows);

@@ -1,9 +1,15 @@
 #include "output_view.h"
 
+#include "heatmap.h"
 #include "plot_series.h"
 #include "recompute_controller.h"
 
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <qcustomplot.h>
+
+#include <cmath>
 
 namespace normlab::ui {
 
@@ -22,28 +28,86 @@ OutputView::OutputView(QWidget* parent)
     plot()->xAxis->setLabel(tr("value"));
     plot()->yAxis->setLabel(tr("elements"));
     plot()->legend->setVisible(true);
+    map_ = addHeatmap(plot(), QCPColorGradient(QCPColorGradient::gpThermal), tr("n × C + c"));
+    scale_ = map_->colorScale();
+    auto* controls = new QWidget(this);
+    auto* row = new QHBoxLayout(controls);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(new QLabel(tr("Show"), controls));
+    mode_ = new QComboBox(controls);
+    mode_->addItems({tr("histograms of x and y"),
+                     tr("y per channel along the positions (sample 0)"), tr("heatmap of y")});
+    row->addWidget(mode_);
+    row->addStretch(1);
+    setControls(controls);
+    connect(mode_, &QComboBox::currentIndexChanged, this, &OutputView::redraw);
 }
 
 void OutputView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
-    const Tensor& x = outcome->inputs.input;
-    const Tensor& y = outcome->result.output;
-    const auto [low, high] = finiteRange(x, y);
-    constexpr int kBins = 60;
-    for (auto [graph, tensor] : {std::pair{input_, &x}, std::pair{output_, &y}}) {
-        const Histogram h = histogramOf(*tensor, low, high, kBins, &outcome->sliceMap);
-        QVector<double> keys, counts;
-        for (int b = 0; b < kBins; ++b) {
-            keys << h.low + b * h.width;
-            counts << h.counts[std::size_t(b)];
+    redraw();
+}
+
+int OutputView::curveCount() const {
+    return curves_.size();
+}
+
+void OutputView::redraw() {
+    if (!outcome_) return;
+    const int mode = mode_->currentIndex();
+    for (QCPGraph* g : curves_) plot()->removeGraph(g);
+    curves_.clear();
+    input_->setVisible(mode == 0);
+    output_->setVisible(mode == 0);
+    map_->setVisible(mode == 2);
+    showColorScale(plot(), scale_, mode == 2);
+    plot()->legend->setVisible(mode == 0);
+    plot()->yAxis->setRangeReversed(mode == 2);
+    const Tensor& x = outcome_->inputs.input;
+    const Tensor& y = outcome_->result.output;
+    if (mode == 0) {
+        const auto [low, high] = finiteRange(x, y);
+        constexpr int kBins = 60;
+        for (auto [graph, tensor] : {std::pair{input_, &x}, std::pair{output_, &y}}) {
+            const Histogram h = histogramOf(*tensor, low, high, kBins, &outcome_->sliceMap);
+            QVector<double> keys, counts;
+            for (int b = 0; b < kBins; ++b) {
+                keys << h.low + b * h.width;
+                counts << h.counts[std::size_t(b)];
+            }
+            graph->setData(keys, counts);
         }
-        graph->setData(keys, counts);
+        plot()->xAxis->setLabel(tr("value"));
+        plot()->yAxis->setLabel(tr("elements"));
+        plot()->rescaleAxes(true);
+        plot()->yAxis->setRangeUpper(plot()->yAxis->range().upper * 1.1);
+    } else if (mode == 1) {
+        // Rows of sample 0 in the heatmap layout: one curve per channel (at most 32 drawn).
+        const Grid grid = gridOf(y);
+        const int channels = y.rank() >= 3 ? int(y.shape()[1]) : 1;
+        for (int c = 0; c < std::min(channels, 32); ++c) {
+            QVector<double> keys, values;
+            for (int k = 0; k < grid.cols; ++k) {
+                keys << k;
+                values << (outcome_->sliceMap.at(flatIndex(y, c, k)) < 0 ? qQNaN() : grid.at(c, k));
+            }
+            QCPGraph* g = plot()->addGraph();
+            g->setPen(QPen(QColor::fromHsvF(std::fmod(c * 0.618033988749895, 1.0), 0.8, 0.8), 1.5));
+            g->setData(keys, values);
+            curves_ << g;
+        }
+        plot()->xAxis->setLabel(tr("position (spatial dims, flattened)"));
+        plot()->yAxis->setLabel(tr("y of sample 0, one line per channel"));
+        plot()->rescaleAxes(true);
+    } else {
+        showHeatmap(map_, y, &outcome_->sliceMap, false);
+        map_->rescaleAxes();
+        plot()->xAxis->setLabel(tr("position (spatial dims, flattened)"));
+        plot()->yAxis->setLabel(tr("n × C + c"));
     }
-    plot()->rescaleAxes();
-    plot()->yAxis->setRangeUpper(plot()->yAxis->range().upper * 1.1);
     plot()->replot();
     setReadout(tr("max |x − inverse(y)| = %1 (reconstruction error)")
-                   .arg(outcome->result.maxReconstructionError, 0, 'g', 3));
+                   .arg(outcome_->result.maxReconstructionError, 0, 'g', 3));
 }
 
 Tensor OutputView::exportData() const {

@@ -3,7 +3,10 @@
 
 #include "plot_view.h"
 
+class QCPColorMap;
+class QCPColorScale;
 class QCPGraph;
+class QComboBox;
 
 namespace normlab::ui {
 
@@ -13,10 +16,18 @@ class OutputView : public PlotView {
     explicit OutputView(QWidget* parent = nullptr);
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
     Tensor exportData() const override;
+    // 0 histograms, 1 per-channel curves of sample 0, 2 heatmap of y.
+    QComboBox* modeBox() const { return mode_; }
+    int curveCount() const;
 
   private:
     QCPGraph* input_;
     QCPGraph* output_;
+    QComboBox* mode_;
+    QCPColorMap* map_;
+    QCPColorScale* scale_;
+    QList<QCPGraph*> curves_;
+    void redraw();
     std::shared_ptr<const ComputeOutcome> outcome_;
 };
 

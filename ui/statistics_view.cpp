@@ -58,16 +58,7 @@ void StatisticsView::redraw() {
     plot()->legend->setVisible(bars);
     plot()->yAxis2->setVisible(bars);
     map_->setVisible(!bars);
-    scale_->setVisible(!bars);
-    // A hidden scale would still take its column: take it out of the layout for bars.
-    QCPLayoutGrid* layout = plot()->plotLayout();
-    const bool scaleShown = layout->hasElement(0, 1) && layout->element(0, 1) == scale_;
-    if (bars && scaleShown) {
-        layout->take(scale_);
-        layout->simplify();
-    } else if (!bars && !scaleShown) {
-        layout->addElement(0, 1, scale_);
-    }
+    showColorScale(plot(), scale_, !bars);
     if (bars) {
         QVector<double> keys, means, vars;
         for (std::int64_t k = 0; k < r.mean.size(); ++k) {
