@@ -30,16 +30,9 @@ OutputView::OutputView(QWidget* parent)
     plot()->legend->setVisible(true);
     map_ = addHeatmap(plot(), QCPColorGradient(QCPColorGradient::gpThermal), tr("n × C + c"));
     scale_ = map_->colorScale();
-    auto* controls = new QWidget(this);
-    auto* row = new QHBoxLayout(controls);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(new QLabel(tr("Show"), controls));
-    mode_ = new QComboBox(controls);
-    mode_->addItems({tr("histograms of x and y"),
-                     tr("y per channel along the positions (sample 0)"), tr("heatmap of y")});
-    row->addWidget(mode_);
-    row->addStretch(1);
-    setControls(controls);
+    mode_ =
+        addModeSelector({tr("histograms of x and y"),
+                         tr("y per channel along the positions (sample 0)"), tr("heatmap of y")});
     connect(mode_, &QComboBox::currentIndexChanged, this, &OutputView::redraw);
 }
 

@@ -2,8 +2,10 @@
 
 #include "normlab/npy.h"
 
+#include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -31,6 +33,19 @@ PlotView::PlotView(const QString& title, QWidget* parent)
 
 void PlotView::setReadout(const QString& text) {
     readout_->setText(text);
+}
+
+QComboBox* PlotView::addModeSelector(const QStringList& modes) {
+    auto* controls = new QWidget(this);
+    auto* row = new QHBoxLayout(controls);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(new QLabel(tr("Show"), controls));
+    auto* box = new QComboBox(controls);
+    box->addItems(modes);
+    row->addWidget(box);
+    row->addStretch(1);
+    setControls(controls);
+    return box;
 }
 
 void PlotView::setControls(QWidget* controls) {

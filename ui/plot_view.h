@@ -8,6 +8,7 @@
 
 #include <memory>
 
+class QComboBox;
 class QCustomPlot;
 class QLabel;
 
@@ -33,6 +34,8 @@ class PlotView : public QWidget {
     void setReadout(const QString& text);
     // A row of controls above the plot.
     void setControls(QWidget* controls);
+    // A "Show: [modes]" row above the plot; the combo box emits currentIndexChanged.
+    QComboBox* addModeSelector(const QStringList& modes);
 
   private:
     void showContextMenu(const QPoint& at);

@@ -29,16 +29,8 @@ StatisticsView::StatisticsView(QWidget* parent)
     map_ = addHeatmap(plot(), QCPColorGradient(QCPColorGradient::gpThermal),
                       tr("statistics grid row"));
     scale_ = map_->colorScale();
-    auto* controls = new QWidget(this);
-    auto* row = new QHBoxLayout(controls);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(new QLabel(tr("Show"), controls));
-    mode_ = new QComboBox(controls);
-    mode_->addItems({tr("bars: mean and variance per slice"), tr("heatmap: mean"),
-                     tr("heatmap: variance"), tr("heatmap: valid count")});
-    row->addWidget(mode_);
-    row->addStretch(1);
-    setControls(controls);
+    mode_ = addModeSelector({tr("bars: mean and variance per slice"), tr("heatmap: mean"),
+                             tr("heatmap: variance"), tr("heatmap: valid count")});
     connect(mode_, &QComboBox::currentIndexChanged, this, &StatisticsView::redraw);
     connect(plot(), &QCustomPlot::mouseMove, this, &StatisticsView::hover);
 }
