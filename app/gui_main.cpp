@@ -70,11 +70,11 @@ int measureLatency(QApplication& app, normlab::ui::MainWindow& window,
 } // namespace
 
 int main(int argc, char** argv) {
-    bool screenshot = false;
+    bool offscreen = false; // --screenshot and --measure-latency need no display
     for (int i = 1; i < argc; ++i)
-        screenshot |= std::strcmp(argv[i], "--screenshot") == 0 ||
-                      std::strcmp(argv[i], "--measure-latency") == 0;
-    if (screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        offscreen |= std::strcmp(argv[i], "--screenshot") == 0 ||
+                     std::strcmp(argv[i], "--measure-latency") == 0;
+    if (offscreen && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setOrganizationName("NormLab");
@@ -98,11 +98,11 @@ int main(int argc, char** argv) {
     parser.process(app);
 
     // Screenshots and measurements start from a clean state (or the given --session).
-    normlab::ui::MainWindow window(!screenshot);
+    normlab::ui::MainWindow window(!offscreen);
     if (parser.isSet("session")) {
         if (const QString error = window.openSession(parser.value("session")); !error.isEmpty()) {
             QTextStream(stderr) << "normlab: " << error << "\n";
-            if (screenshot) return 2;
+            if (offscreen) return 2;
         }
     }
     if (parser.isSet("view") && !window.selectView(parser.value("view"))) {

@@ -218,8 +218,9 @@ void NumericsTest::customMatchesBuiltIns() {
     inorm.affine = true;
     NormSpec gn = specOf(Variant::GroupNorm, DType::Float64);
     gn.numGroups = 2;
-    for (const Pair& p :
-         {Pair{bn, {0, 2, 3}, {}}, Pair{inorm, {2, 3}, {}}, Pair{gn, {1, 2, 3}, 2}}) {
+    // {0, 2, 3} with one group: one group is no grouping (the channel axis may stay kept).
+    for (const Pair& p : {Pair{bn, {0, 2, 3}, {}}, Pair{bn, {0, 2, 3}, 1}, Pair{inorm, {2, 3}, {}},
+                          Pair{gn, {1, 2, 3}, 2}}) {
         NormSpec custom = specOf(Variant::Custom, DType::Float64);
         custom.reduceAxes = p.axes;
         custom.numGroups = p.groups;

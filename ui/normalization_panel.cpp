@@ -243,9 +243,7 @@ void NormalizationPanel::writeTo(WorkbenchState& state) const {
     NormSpec& s = state.spec;
     s = NormSpec::defaultsFor(Variant(variant_->currentData().toInt()));
     s.numFeatures = numFeatures_->value();
-    // custom: one group is no grouping (and grouping needs the channel axis reduced).
-    if (numGroups_->isEnabled() && !(s.variant == Variant::Custom && numGroups_->value() == 1))
-        s.numGroups = numGroups_->value();
+    if (numGroups_->isEnabled()) s.numGroups = numGroups_->value();
     s.normalizedShape = parsedList<std::int64_t>(normalizedShape_->text());
     s.reduceAxes.clear();
     for (int a = 0; a < int(shape_.size()) && a < 5; ++a)

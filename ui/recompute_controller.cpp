@@ -56,13 +56,6 @@ void RecomputeController::jobFinished() {
         emit busyChanged(false);
 }
 
-namespace {
-bool sameRecipe(const InputRecipe& a, const InputRecipe& b) {
-    return a.shape == b.shape && a.generator == b.generator && a.mean == b.mean &&
-           a.spread == b.spread && a.seed == b.seed && a.dtype == b.dtype;
-}
-} // namespace
-
 std::shared_ptr<ComputeOutcome>
 RecomputeController::compute(const WorkbenchState& state, quint64 generation, InputCache* cache) {
     const auto start = std::chrono::steady_clock::now();
@@ -72,7 +65,7 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
     std::string error;
     if (state.loadedInput) {
         outcome->inputs.input = *state.loadedInput;
-    } else if (cache && !cache->input.isNull() && sameRecipe(cache->recipe, state.recipe)) {
+    } else if (cache && !cache->input.isNull() && cache->recipe == state.recipe) {
         outcome->inputs.input = cache->input;
     } else {
         outcome->inputs.input = generateInput(state.recipe, &error);
@@ -139,13 +132,13 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
     } else {
         const bool cached = cache && !state.loadedInput && cache->upstream == state.upstream &&
                             cache->upstreamChannel == state.upstreamChannel &&
-                            !cache->gradOutput.isNull() && sameRecipe(cache->recipe, state.recipe);
+                            !cache->gradOutput.isNull() && cache->recipe == state.recipe;
         if (cached) {
             in.gradOutput = cache->gradOutput;
         } else {
             in.gradOutput = upstreamGradient(state.upstream, in.input, {}, state.recipe.seed + 1,
                                              state.upstreamChannel);
-            if (cache && !state.loadedInput && sameRecipe(cache->recipe, state.recipe)) {
+            if (cache && !state.loadedInput && cache->recipe == state.recipe) {
                 cache->upstream = state.upstream;
                 cache->upstreamChannel = state.upstreamChannel;
                 cache->gradOutput = in.gradOutput;

@@ -148,15 +148,24 @@ struct StageState {
     }
 };
 
-template <class T>
-double maxAbsDifference(const T* a, const T* b, std::int64_t n, const std::uint8_t* valid) {
+// |a - b| per element into `perElement` (may be null) and its maximum over the elements
+// valid(i) accepts; a NaN difference sticks as the maximum.
+template <class T, class Valid>
+double absoluteErrors(const T* a, const T* b, std::int64_t n, Valid valid, double* perElement) {
     double worst = 0;
     for (std::int64_t i = 0; i < n; ++i) {
-        if (valid && !valid[i]) continue;
         const double e = std::fabs(double(a[i]) - double(b[i]));
-        if (!(e <= worst)) worst = e; // NaN sticks
+        if (perElement) perElement[i] = e;
+        if (valid(i) && !(e <= worst)) worst = e;
     }
     return worst;
+}
+
+template <class Valid>
+double absoluteErrors(const Tensor& a, const Tensor& b, Valid valid, double* perElement) {
+    return a.dtype() == DType::Float64
+               ? absoluteErrors(a.data<double>(), b.data<double>(), a.size(), valid, perElement)
+               : absoluteErrors(a.data<float>(), b.data<float>(), a.size(), valid, perElement);
 }
 
 void noteSliceCounts(const StageState& st, bool batchStats, const char* stageName,
@@ -344,12 +353,8 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
         result.logdet = tensorFrom(logdet, {shape[0]}, dtype);
         const Tensor valid = inputOrderMask(inputs);
         const std::uint8_t* v = valid.isNull() ? nullptr : valid.data<std::uint8_t>();
-        result.maxReconstructionError =
-            dtype == DType::Float64
-                ? maxAbsDifference(x.data<double>(), result.reconstruction.data<double>(), x.size(),
-                                   v)
-                : maxAbsDifference(x.data<float>(), result.reconstruction.data<float>(), x.size(),
-                                   v);
+        result.maxReconstructionError = absoluteErrors(
+            x, result.reconstruction, [v](std::int64_t i) { return !v || v[i]; }, nullptr);
     }
     result.elapsedMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -407,13 +412,16 @@ Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stageIn
 ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstruction,
                                         const Tensor* validMap) {
     ReconstructionError out;
-    if (x.shape() != reconstruction.shape()) return out;
+    if (x.shape() != reconstruction.shape() || !isFloating(reconstruction.dtype())) return out;
+    Tensor xStorage;
+    const Tensor& xs = asType(x, reconstruction.dtype(), xStorage);
     out.perElement = Tensor::uninitialized(x.shape(), DType::Float64);
-    double* e = out.perElement.data<double>();
-    for (std::int64_t i = 0; i < x.size(); ++i) {
-        e[i] = std::fabs(x.at(i) - reconstruction.at(i));
-        if ((!validMap || validMap->at(i) >= 0) && !(e[i] <= out.maxValid)) out.maxValid = e[i];
-    }
+    const std::int64_t* ids =
+        validMap && validMap->dtype() == DType::Int64 ? validMap->data<std::int64_t>() : nullptr;
+    out.maxValid = absoluteErrors(
+        xs, reconstruction,
+        [&](std::int64_t i) { return !validMap || (ids ? ids[i] : validMap->at(i)) >= 0; },
+        out.perElement.data<double>());
     return out;
 }
 

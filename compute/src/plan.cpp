@@ -51,14 +51,18 @@ struct Checker {
     std::int64_t spatial() const { return product(shape, 2, shape.size()); }
 
     void mismatchWarning(std::int64_t numFeatures, const char* module) {
+        // Only InstanceNorm gained a warning (PyTorch 2.1); the others stay silent.
+        const bool instanceNorm = std::string_view(module) == "InstanceNorm";
         warn("num_features_mismatch",
              std::string(module) + ": the input has " + num(channels()) +
                  " channels at dim=1 but num_features=" + num(numFeatures) +
                  ". Nothing uses num_features because affine=False and there are no running "
-                 "statistics, so PyTorch runs without complaint (before 2.1 silently; from 2.1 "
-                 "InstanceNorm warns \"input's size at dim=1 does not match num_features. You "
-                 "can silence this warning by not passing in num_features, which is not used "
-                 "because affine=False\").");
+                 "statistics, so PyTorch runs it " +
+                 (instanceNorm
+                      ? "(silently before 2.1; from 2.1 it warns \"input's size at dim=1 "
+                        "does not match num_features. You can silence this warning by not "
+                        "passing in num_features, which is not used because affine=False\")."
+                      : "without any warning."));
     }
 };
 
@@ -272,7 +276,8 @@ bool planCustom(Checker& c, StagePlan& sp) {
             return c.fail("reduce_axes: axis " + num(a) + " is repeated");
     }
     const std::int64_t C = c.channels();
-    const bool grouped = spec.numGroups.has_value();
+    // One group spans every channel: the same slices as no grouping, so it needs no rule.
+    const bool grouped = spec.numGroups.has_value() && *spec.numGroups != 1;
     std::int64_t G = 1;
     if (grouped) {
         G = *spec.numGroups;

@@ -28,6 +28,8 @@ struct InputRecipe {
     double spread = 1.0; // normal: std; uniform: half-width; ramp: half-range; sine: amplitude
     std::uint64_t seed = 1;
     DType dtype = DType::Float32;
+
+    bool operator==(const InputRecipe&) const = default;
 };
 
 // Element (n, c, ...) with flat index i:
