@@ -20,20 +20,7 @@ namespace normlab::app {
 namespace {
 
 bool parseShape(const QString& text, Shape& shape) {
-    shape.clear();
-    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const qlonglong v = part.trimmed().toLongLong(&ok);
-        if (!ok || v <= 0) {
-            printError("--shape must be positive integers separated by commas, got '" + text + "'");
-            return false;
-        }
-        shape.push_back(v);
-    }
-    if (shape.empty() || shape.size() > std::size_t(kMaxRank)) {
-        printError("--shape must have 1 to 5 dimensions, got '" + text + "'");
-        return false;
-    }
+    if (!parseShapeOption(text, "--shape", kMaxRank, shape)) return false;
     if (numElements(shape) > kMaxElements / 4) {
         printError("--shape " + text + " is too large to benchmark (more than 2^29 elements)");
         return false;

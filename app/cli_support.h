@@ -26,5 +26,7 @@ void printError(const QString& message);
 bool loadSpec(const QString& path, NormSpec& spec);
 bool loadNpy(const QString& path, const char* what, Tensor& out);
 Backend* chooseBackend(const QString& name);
+// "4096,1024" -> {4096, 1024}: positive integers, 1 to maxRank of them.
+bool parseShapeOption(const QString& text, const char* option, int maxRank, Shape& shape);
 
 } // namespace normlab::app

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -41,6 +42,8 @@ class CliTest : public QObject {
     void helpForEachCommand();
     void benchPrintsJson();
     void cudaBackendWithoutDeviceIsAClearError();
+    void diagnosePrintsLayersAndFindings();
+    void diagnoseRejectsUnreadableInput();
 
   private:
     QString write(const QString& name, const Tensor& t);
@@ -165,13 +168,15 @@ void CliTest::failedRunLeavesExistingDirectoryUntouched() {
 
 void CliTest::helpForEachCommand() {
     for (const QStringList& args :
-         {QStringList{"--help"}, QStringList{"run", "--help"}, QStringList{"bench", "--help"}}) {
+         {QStringList{"--help"}, QStringList{"run", "--help"}, QStringList{"bench", "--help"},
+          QStringList{"diagnose", "--help"}}) {
         const Run r = cli(args);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("--") || r.out.contains("usage"), qPrintable(r.out));
     }
     QVERIFY(cli({"run", "--help"}).out.contains("--grad-output"));
     QVERIFY(cli({"bench", "--help"}).out.contains("--backward"));
+    QVERIFY(cli({"diagnose", "--help"}).out.contains("--torch-version"));
     QCOMPARE(cli({}).exitCode, 2);
     QCOMPARE(cli({"transmogrify"}).exitCode, 2);
 }
@@ -207,6 +212,61 @@ void CliTest::cudaBackendWithoutDeviceIsAClearError() {
     QVERIFY(r.err.contains("no CUDA device") || r.err.contains("not compiled in") ||
             r.err.contains("not implemented"));
     QVERIFY(!QFileInfo::exists(dir_->filePath("out")));
+}
+
+void CliTest::diagnosePrintsLayersAndFindings() {
+    // The motivating case: Conv2d(256, 512) then InstanceNorm2d(1024), affine=False.
+    const QString model = writeText(
+        "model.txt", "Sequential(\n"
+                     "  (0): Conv2d(256, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+                     "  (1): InstanceNorm2d(1024, eps=1e-05, momentum=0.1, affine=False, "
+                     "track_running_stats=False)\n"
+                     ")\n");
+    for (const char* version : {"2.0", "2.1"}) {
+        const Run r = cli({"diagnose", "--model", model, "--input-shape", "1,256,64,64",
+                           "--torch-version", version});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY(!o.value("assumptions").toArray().isEmpty());
+        const QJsonArray layers = o.value("layers").toArray();
+        QCOMPARE(layers.size(), 2);
+        QCOMPARE(layers[1].toObject().value("input_shape").toArray(), QJsonArray({1, 512, 64, 64}));
+        QJsonObject mismatch;
+        for (const QJsonValue& f : o.value("findings").toArray())
+            if (f["code"] == "num_features_mismatch") mismatch = f.toObject();
+        QCOMPARE(mismatch.value("layer").toString(), QString("1"));
+        QCOMPARE(mismatch.value("severity").toString(), QString("warning"));
+        QCOMPARE(mismatch.value("action").toString(),
+                 QString(version == QString("2.0") ? "silent" : "warns"));
+        QVERIFY(mismatch.value("message").toString().contains("512"));
+        QVERIFY(mismatch.value("message").toString().contains("1024"));
+        QVERIFY(mismatch.value("fix").toString().startsWith("nn.InstanceNorm2d(512"));
+        QVERIFY(mismatch.value("pytorch").toString().startsWith("PyTorch " + QString(version)));
+    }
+}
+
+void CliTest::diagnoseRejectsUnreadableInput() {
+    const QString good = writeText("good.txt", "Sequential(\n  (0): ReLU()\n)\n");
+    const QString open = writeText("open.txt", "Sequential(\n  (0): ReLU()\n");
+    const QString binary = writeText("bin.txt", QByteArray("\x93NUMPY\0\0", 8));
+    struct Case {
+        QStringList args;
+        QString message;
+    };
+    const QList<Case> cases = {
+        {{"--model", open, "--input-shape", "2,3"}, "never closed"},
+        {{"--model", binary, "--input-shape", "2,3"}, "binary"},
+        {{"--model", dir_->filePath("missing.txt"), "--input-shape", "2,3"}, "cannot open"},
+        {{"--model", good, "--input-shape", "2,-3"}, "positive integers"},
+        {{"--model", good, "--input-shape", "2,3", "--torch-version", "latest"}, "2.1 or 1.13"},
+        {{"--model", good}, "input-shape"},
+    };
+    for (const Case& c : cases) {
+        const Run r = cli(QStringList{"diagnose"} + c.args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(c.message), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(CliTest)

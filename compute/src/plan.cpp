@@ -421,64 +421,35 @@ bool checkMask(Checker& c) {
     return true;
 }
 
-} // namespace
-
-Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
-    Plan plan;
-    const Tensor& x = inputs.input;
-    if (x.isNull()) {
-        plan.error = "no input tensor";
-        return plan;
-    }
-    const Shape& shape = x.shape();
-    Checker c{plan,  spec,     inputs,
-              shape, x.rank(), !inputs.lengths.isNull() || !inputs.mask.isNull()};
-    if (!isFloating(x.dtype())) {
-        c.fail("input must be float32 or float64, got " + std::string(dtypeName(x.dtype())));
-        return plan;
-    }
-    if (!isFloating(spec.dtype)) {
-        c.fail("dtype must be float32 or float64");
-        return plan;
-    }
-    if (x.rank() < 1) {
-        c.fail("input must have at least 1 dimension, got a scalar");
-        return plan;
-    }
-    if (x.size() == 0) {
-        c.fail("input has no elements (shape " + shapeToString(shape) + ")");
-        return plan;
-    }
+// The checks that need only the input's shape (and whether it is masked): everything up to
+// and including the stage layouts. False when the configuration is invalid.
+bool planForShape(Checker& c) {
+    Plan& plan = c.plan;
+    const NormSpec& spec = c.spec;
+    const Shape& shape = c.shape;
+    if (!isFloating(spec.dtype)) return c.fail("dtype must be float32 or float64");
+    if (c.rank < 1) return c.fail("input must have at least 1 dimension, got a scalar");
+    if (product(shape, 0, shape.size()) == 0)
+        return c.fail("input has no elements (shape " + shapeToString(shape) + ")");
     plan.dtype = spec.dtype;
     if (spec.eps) {
-        if (!(*spec.eps >= 0) || !std::isfinite(*spec.eps)) {
-            c.fail("eps must be a non-negative number, got " + formatDouble(*spec.eps));
-            return plan;
-        }
+        if (!(*spec.eps >= 0) || !std::isfinite(*spec.eps))
+            return c.fail("eps must be a non-negative number, got " + formatDouble(*spec.eps));
         plan.eps = *spec.eps;
     } else {
-        if (spec.variant != Variant::RmsNorm) {
-            c.fail("eps: null is only meaningful for rms_norm");
-            return plan;
-        }
+        if (spec.variant != Variant::RmsNorm)
+            return c.fail("eps: null is only meaningful for rms_norm");
         plan.eps = machineEpsilon(spec.dtype);
     }
-    if (spec.momentum && !std::isfinite(*spec.momentum)) {
-        c.fail("momentum must be a finite number or null");
-        return plan;
-    }
-    if (inputs.numBatchesTracked < 0) {
-        c.fail("num_batches_tracked must be non-negative");
-        return plan;
-    }
+    if (spec.momentum && !std::isfinite(*spec.momentum))
+        return c.fail("momentum must be a finite number or null");
 
     const bool hasRunning =
         spec.variant == Variant::BatchNorm || spec.variant == Variant::InstanceNorm ||
         spec.variant == Variant::BatchChannelNorm || spec.variant == Variant::Custom;
     if (!hasRunning && spec.trackRunningStats) {
-        c.fail(std::string(variantName(spec.variant)) +
-               " has no running statistics; track_running_stats must be false");
-        return plan;
+        return c.fail(std::string(variantName(spec.variant)) +
+                      " has no running statistics; track_running_stats must be false");
     }
 
     bool ok = false;
@@ -506,10 +477,34 @@ Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
         ok = planCustom(c, plan.stages[0]);
         break;
     }
-    if (!ok) return plan;
+    if (!ok) return false;
 
     plan.tracked = hasRunning && spec.trackRunningStats;
     plan.countsBatches = plan.tracked && spec.variant != Variant::InstanceNorm;
+    return true;
+}
+
+} // namespace
+
+Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
+    Plan plan;
+    const Tensor& x = inputs.input;
+    if (x.isNull()) {
+        plan.error = "no input tensor";
+        return plan;
+    }
+    const Shape& shape = x.shape();
+    Checker c{plan,  spec,     inputs,
+              shape, x.rank(), !inputs.lengths.isNull() || !inputs.mask.isNull()};
+    if (!isFloating(x.dtype())) {
+        c.fail("input must be float32 or float64, got " + std::string(dtypeName(x.dtype())));
+        return plan;
+    }
+    if (inputs.numBatchesTracked < 0) {
+        c.fail("num_batches_tracked must be non-negative");
+        return plan;
+    }
+    if (!planForShape(c)) return plan;
     const Stage& first = plan.stages[0].stage;
     const bool affine = spec.affine;
     if (affine) {
@@ -566,4 +561,23 @@ Plan makePlan(const NormSpec& spec, const NormInputs& inputs) {
     return plan;
 }
 
+Plan planShapeOnly(const NormSpec& spec, const Shape& inputShape) {
+    Plan plan;
+    static const NormInputs noTensors;
+    Checker c{plan, spec, noTensors, inputShape, int(inputShape.size()), false};
+    planForShape(c);
+    return plan;
+}
+
 } // namespace normlab::detail
+
+namespace normlab {
+
+ConfigurationCheck checkConfiguration(const NormSpec& spec, const Shape& inputShape) {
+    detail::Plan plan = detail::planShapeOnly(spec, inputShape);
+    ConfigurationCheck check{std::move(plan.error), std::move(plan.warnings)};
+    if (!check.error.empty()) check.warnings.clear();
+    return check;
+}
+
+} // namespace normlab

@@ -36,5 +36,8 @@ struct Plan {
 };
 
 Plan makePlan(const NormSpec& spec, const NormInputs& inputs);
+// The same checks on a shape alone (no tensors, unmasked): no data is allocated, so any
+// shape a model could have can be checked.
+Plan planShapeOnly(const NormSpec& spec, const Shape& inputShape);
 
 } // namespace normlab::detail

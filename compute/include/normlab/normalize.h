@@ -65,6 +65,15 @@ struct NormResult {
 NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& backend,
                      const RunOptions& options = {});
 
+// Validation alone, on a shape (no data, no mask): the PyTorch-equivalent error (empty when
+// the configuration runs) and the warnings a run would report before seeing any data, such
+// as num_features_mismatch. The same checks, in the same order, as normalize().
+struct ConfigurationCheck {
+    std::string error;
+    std::vector<Diagnostic> warnings;
+};
+ConfigurationCheck checkConfiguration(const NormSpec& spec, const Shape& inputShape);
+
 // Which slice (one mean/variance) each element belongs to: an int64 tensor of the input's
 // shape holding the slice's flat index in the stats grid (input order of the kept axes),
 // for stage `stage` (batch_channel_norm: 0 batch stage, 1 channel stage). Elements masked

@@ -1,0 +1,47 @@
+#include "diagnose_json.h"
+
+#include <QJsonArray>
+
+namespace normlab::app {
+
+namespace {
+
+QJsonValue shapeJson(const std::optional<Shape>& shape) {
+    if (!shape) return QJsonValue::Null;
+    QJsonArray dims;
+    for (std::int64_t d : *shape) dims.append(qint64(d));
+    return dims;
+}
+
+QString text(std::string_view s) {
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+} // namespace
+
+QJsonObject diagnoseReportToJson(const DiagnoseReport& report, TorchVersion version) {
+    QJsonArray assumptions, layers, findings;
+    for (const std::string& a : report.assumptions) assumptions.append(text(a));
+    for (const LayerReport& l : report.layers)
+        layers.append(QJsonObject{{"name", text(l.name)},
+                                  {"type", text(l.type)},
+                                  {"line", l.line},
+                                  {"input_shape", shapeJson(l.inputShape)},
+                                  {"output_shape", shapeJson(l.outputShape)}});
+    for (const Finding& f : report.findings)
+        findings.append(QJsonObject{{"severity", text(severityName(f.severity))},
+                                    {"code", text(f.code)},
+                                    {"layer", text(f.layer)},
+                                    {"message", text(f.message)},
+                                    {"pytorch", text(f.pytorch)},
+                                    {"action", text(torchActionName(f.action))},
+                                    {"exception", text(f.exception)},
+                                    {"torch_message", text(f.torchMessage)},
+                                    {"fix", text(f.fix)}});
+    return QJsonObject{{"torch_version", text(version.toString())},
+                       {"assumptions", assumptions},
+                       {"layers", layers},
+                       {"findings", findings}};
+}
+
+} // namespace normlab::app

@@ -1,0 +1,86 @@
+// The shape and affine debugger: reads what print(model) prints, propagates an input shape
+// through the modules in printed order (the nn.Sequential assumption, stated in the report)
+// and explains every normalization-layer mistake the way a given PyTorch version reports it
+// (raises which message, warns which text, or runs silently), with the corrected line.
+//
+// Mistake classes (finding codes):
+//   num_features_mismatch     channels at dim=1 differ from num_features / num_channels
+//                             (per variant and affine / tracking: raises, warns or silent)
+//   batch_norm_channels_last  BatchNorm1d fed [N, L, C] (features last, as Linear makes them)
+//   normalized_shape_mismatch LayerNorm / RMSNorm normalized_shape is not the trailing dims
+//   layer_norm_trailing_axis  LayerNorm(C) on a conv map: normalises along the width only
+//   group_norm_divisibility   channels not divisible by num_groups (constructor or input)
+//   group_norm_one_group      GroupNorm(1, C) vs LayerNorm: equal only without affine
+//   batch_of_one              BatchNorm training on one sample (raises at one value/channel)
+//   single_spatial_element    InstanceNorm training on one spatial element
+//   instance_norm_unbatched   InstanceNormNd given N+1 dims: read as one sample (C, L...)
+//   eval_uses_batch_stats     BatchNorm without running stats: eval still uses batch stats
+//   conv_bias_before_norm     a conv bias right before BatchNorm / InstanceNorm is cancelled
+//   eps_not_positive          eps = 0: a constant slice divides by zero
+//   wrong_rank                the module's expected input rank
+//   rms_norm_unavailable      nn.RMSNorm before PyTorch 2.4
+//   in_channels_mismatch, in_features_mismatch, invalid_output_size, unknown_module,
+//   unreadable_arguments      the layers around the norms, so shapes reach them right
+#pragma once
+
+#include "normlab/diagnostics.h"
+#include "normlab/model_text.h"
+#include "normlab/spec.h"
+#include "normlab/tensor.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace normlab {
+
+struct TorchVersion {
+    int major = 2;
+    int minor = 4;
+    bool atLeast(int ma, int mi) const { return major > ma || (major == ma && minor >= mi); }
+    std::string toString() const;
+    // "1.13", "2.1", "2.4.1", "v2.1": null when it is not a version.
+    static std::optional<TorchVersion> parse(std::string_view text);
+};
+
+enum class TorchAction { Silent, Warns, Raises };
+
+struct Finding {
+    Severity severity = Severity::Warning; // Error exactly when PyTorch raises
+    std::string code;
+    std::string layer;   // dotted path, as named_modules() names it ("encoder.6")
+    std::string message; // names both numbers that disagree
+    TorchAction action = TorchAction::Silent;
+    std::string exception;    // "RuntimeError", "ValueError", "UserWarning" when not silent
+    std::string torchMessage; // PyTorch's own words when it raises or warns
+    std::string pytorch;      // one sentence: what that PyTorch version does, and why
+    std::string fix;          // the corrected line, or what to change
+};
+
+struct LayerReport {
+    std::string name; // dotted path
+    std::string type;
+    std::optional<Shape> inputShape, outputShape; // null: unknown
+    int line = 0;                                 // line of the model text
+    // Normalization layers: the workbench configuration that reproduces the layer.
+    std::optional<NormSpec> normSpec;
+    std::optional<Shape> normInputShape; // what it normalises (unbatched input gains N = 1)
+};
+
+struct DiagnoseReport {
+    std::vector<std::string> assumptions;
+    std::vector<LayerReport> layers; // leaves in the order they run
+    std::vector<Finding> findings;   // in layer order
+    std::string error;               // the text could not be read (nothing else is set)
+    bool ok() const { return error.empty(); }
+};
+
+std::string_view torchActionName(TorchAction action); // "silent", "warns", "raises"
+
+DiagnoseReport diagnoseModel(std::string_view modelText, const Shape& inputShape,
+                             TorchVersion version = {});
+DiagnoseReport diagnoseModel(const ModuleNode& model, const Shape& inputShape,
+                             TorchVersion version = {});
+
+} // namespace normlab

@@ -1,0 +1,30 @@
+// Shape rules of the non-normalization modules print(model) shows, with PyTorch's formulas
+// (conv: floor((L + 2p - d(k-1) - 1) / s) + 1; transposed conv: (L-1)s - 2p + d(k-1) + op + 1;
+// pooling the same with ceil_mode's last-window rule) and PyTorch's messages when the input
+// does not fit.
+#pragma once
+
+#include "normlab/diagnose.h"
+#include "normlab/model_text.h"
+
+#include <optional>
+#include <string>
+
+namespace normlab::detail {
+
+struct LayerStep {
+    std::optional<Shape> output; // null: unknown from here on (unknownReason says why)
+    std::string unknownReason;
+    // Set when PyTorch raises on this input: code, message, exception, torchMessage, fix.
+    // output is then what the layer would give once fixed, so analysis goes on.
+    std::optional<Finding> raised;
+};
+
+// Known modules with children that do not run them in printed order: one shape-preserving
+// step (MultiheadAttention).
+bool isOpaqueModule(const std::string& type);
+
+// The step of a leaf (or opaque) module; a type without a rule here gives an unknown output.
+LayerStep layerShape(const ModuleNode& node, const Shape& input);
+
+} // namespace normlab::detail

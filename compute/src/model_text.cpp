@@ -1,0 +1,225 @@
+#include "normlab/model_text.h"
+
+#include <cctype>
+#include <charconv>
+
+namespace normlab {
+
+namespace {
+
+constexpr int kMaxNesting = 200;
+constexpr long kMaxModules = 200000; // after expanding repeats: no absurd trees
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+bool isIdentifierChar(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
+
+// Bracket nesting of printed Python values; quotes hide brackets and commas.
+struct BracketDepth {
+    int depth = 0;
+    char quote = 0;
+    bool atTopLevel() const { return depth == 0 && !quote; }
+    void feed(char c) {
+        if (quote) {
+            if (c == quote) quote = 0;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '(' || c == '[' || c == '{') {
+            ++depth;
+        } else if (c == ')' || c == ']' || c == '}') {
+            --depth;
+        }
+    }
+};
+
+// Index just past the bracket that closes the one opened before `from`, or npos when the
+// line ends first.
+std::size_t closingBracket(std::string_view s, std::size_t from) {
+    BracketDepth nesting{1};
+    for (std::size_t i = from; i < s.size(); ++i) {
+        nesting.feed(s[i]);
+        if (nesting.depth == 0) return i + 1;
+    }
+    return std::string_view::npos;
+}
+
+void appendArguments(std::string_view text, std::vector<ModuleArgument>& out) {
+    std::size_t start = 0;
+    auto flush = [&](std::size_t end) {
+        const std::string_view piece = trim(text.substr(start, end - start));
+        start = end + 1;
+        if (piece.empty()) return;
+        std::size_t k = 0;
+        while (k < piece.size() &&
+               (std::isalnum(static_cast<unsigned char>(piece[k])) || piece[k] == '_'))
+            ++k;
+        const bool keyword = k > 0 && k < piece.size() && piece[k] == '=' &&
+                             (k + 1 == piece.size() || piece[k + 1] != '=') &&
+                             !std::isdigit(static_cast<unsigned char>(piece[0]));
+        if (keyword)
+            out.push_back(
+                {std::string(piece.substr(0, k)), std::string(trim(piece.substr(k + 1)))});
+        else
+            out.push_back({std::string(), std::string(piece)});
+    };
+    BracketDepth nesting;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == ',' && nesting.atTopLevel()) flush(i);
+        nesting.feed(text[i]);
+    }
+    flush(text.size());
+}
+
+bool parseCount(std::string_view s, long& value) {
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    return ec == std::errc() && end == s.data() + s.size() && value >= 0;
+}
+
+class Parser {
+  public:
+    explicit Parser(std::string_view text) {
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            std::size_t end = text.find('\n', start);
+            if (end == std::string_view::npos) end = text.size();
+            std::string_view line = text.substr(start, end - start);
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            lines_.push_back(line);
+            start = end + 1;
+        }
+    }
+
+    ModelText parse() {
+        ModelText result;
+        std::size_t i = 0;
+        while (i < lines_.size() && trim(lines_[i]).empty()) ++i;
+        if (i == lines_.size()) {
+            result.error = "the model text is empty: paste what print(model) prints";
+            return result;
+        }
+        ModuleNode root;
+        if (!parseModule(i, lines_[i].find_first_not_of(" \t"), root, 0)) {
+            result.error = error_;
+            return result;
+        }
+        for (; i < lines_.size(); ++i)
+            if (!trim(lines_[i]).empty()) {
+                result.error = at(i) + "text after the end of the model: '" +
+                               std::string(trim(lines_[i])) + "'";
+                return result;
+            }
+        result.root = std::move(root);
+        return result;
+    }
+
+  private:
+    std::vector<std::string_view> lines_;
+    std::string error_;
+    long modules_ = 0;
+
+    static std::string at(std::size_t line) { return "line " + std::to_string(line + 1) + ": "; }
+
+    bool fail(std::size_t line, std::string message) {
+        if (error_.empty()) error_ = at(line) + std::move(message);
+        return false;
+    }
+
+    // Parses the module starting at lines_[line][column]; on return `line` is the index of the
+    // first line after it.
+    bool parseModule(std::size_t& line, std::size_t column, ModuleNode& node, int depth) {
+        if (depth > kMaxNesting)
+            return fail(line, "modules nested more than " + std::to_string(kMaxNesting) + " deep");
+        const std::string_view text = lines_[line];
+        std::size_t i = column;
+        while (i < text.size() && isIdentifierChar(text[i])) ++i;
+        node.type = std::string(text.substr(column, i - column));
+        node.line = int(line) + 1;
+        ++modules_;
+        const bool named =
+            !node.type.empty() && !std::isdigit(static_cast<unsigned char>(node.type[0]));
+        if (!named || i >= text.size() || text[i] != '(')
+            return fail(line, "expected a module such as 'Conv2d(...)', got '" +
+                                  std::string(trim(text.substr(column))) + "'");
+        const std::size_t open = i + 1;
+        const std::size_t close = closingBracket(text, open);
+        if (close != std::string_view::npos) {
+            if (!trim(text.substr(close)).empty())
+                return fail(line, "unexpected text after " + node.type + "(...): '" +
+                                      std::string(trim(text.substr(close))) + "'");
+            appendArguments(text.substr(open, close - 1 - open), node.arguments);
+            ++line;
+            return true;
+        }
+        appendArguments(text.substr(open), node.arguments);
+        const std::size_t opened = line;
+        for (++line; line < lines_.size();) {
+            const std::string_view body = trim(lines_[line]);
+            if (body == ")") {
+                ++line;
+                return true;
+            }
+            if (body.empty() || body.front() != '(' || body.find("): ") == std::string_view::npos) {
+                appendArguments(body, node.arguments); // extra_repr of a module with children
+                ++line;
+                continue;
+            }
+            if (!parseChild(line, node, depth)) return false;
+        }
+        return fail(opened, node.type + "( opened here is never closed by a ')' line");
+    }
+
+    bool parseChild(std::size_t& line, ModuleNode& parent, int depth) {
+        const std::string_view text = lines_[line];
+        const std::size_t open = text.find('(');
+        const std::size_t close = text.find("): ", open);
+        const std::string_view name = text.substr(open + 1, close - open - 1);
+        std::size_t column = close + 3;
+        long count = 1, first = 0, last = 0;
+        const std::size_t dash = name.find('-');
+        const bool repeated = dash != std::string_view::npos &&
+                              parseCount(name.substr(0, dash), first) &&
+                              parseCount(name.substr(dash + 1), last);
+        if (repeated) {
+            const std::size_t x = text.find(" x ", column);
+            if (x == std::string_view::npos || !parseCount(text.substr(column, x - column), count))
+                return fail(line, "expected '(" + std::string(name) +
+                                      "): " + std::to_string(last - first + 1) + " x Module(...)'");
+            if (count != last - first + 1)
+                return fail(line, "(" + std::string(name) + ") names " +
+                                      std::to_string(last - first + 1) + " entries but says " +
+                                      std::to_string(count) + " x");
+            column = x + 3;
+        }
+        ModuleNode child;
+        const long before = modules_;
+        if (!parseModule(line, column, child, depth + 1)) return false;
+        modules_ += (modules_ - before) * (count - 1);
+        if (modules_ > kMaxModules)
+            return fail(line, "the model has more than " + std::to_string(kMaxModules) +
+                                  " modules once repeated entries are expanded");
+        if (!repeated) {
+            child.name = std::string(name);
+            parent.children.push_back(std::move(child));
+            return true;
+        }
+        for (long k = first; k <= last; ++k) {
+            parent.children.push_back(child);
+            parent.children.back().name = std::to_string(k);
+        }
+        return true;
+    }
+};
+
+} // namespace
+
+ModelText parseModelText(std::string_view text) {
+    return Parser(text).parse();
+}
+
+} // namespace normlab

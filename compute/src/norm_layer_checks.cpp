@@ -1,0 +1,472 @@
+#include "norm_layer_checks.h"
+
+#include "module_arguments.h"
+#include "normlab/normalize.h"
+
+#include <string_view>
+
+namespace normlab::detail {
+
+namespace {
+
+std::string num(std::int64_t v) {
+    return std::to_string(v);
+}
+
+bool startsWith(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
+
+// "BatchNorm2d" -> 2 for a family name + digit + "d".
+int familyDims(const std::string& type, std::string_view family) {
+    if (type.size() != family.size() + 2 || !startsWith(type, family) || type.back() != 'd')
+        return -1;
+    const char d = type[family.size()];
+    return d >= '1' && d <= '3' ? d - '0' : -1;
+}
+
+Finding finding(Severity severity, std::string code, std::string message, TorchAction action,
+                std::string exception, std::string torchMessage, std::string fix) {
+    Finding f;
+    f.severity = severity;
+    f.code = std::move(code);
+    f.message = std::move(message);
+    f.action = action;
+    f.exception = std::move(exception);
+    f.torchMessage = std::move(torchMessage);
+    f.fix = std::move(fix);
+    return f;
+}
+
+Finding silent(Severity severity, std::string code, std::string message, std::string why,
+               std::string fix) {
+    Finding f = finding(severity, std::move(code), std::move(message), TorchAction::Silent, {}, {},
+                        std::move(fix));
+    f.pytorch = std::move(why); // completed by the caller with the version
+    return f;
+}
+
+// PyTorch writes shapes in these two messages as torch.Size([...]); the compute core (and
+// SPEC.md) as [...].
+std::string torchWording(const std::string& message) {
+    const std::string marker = "got input size ";
+    const std::size_t at = message.find(marker);
+    if (at == std::string::npos || !startsWith(message, "Expected more than 1")) return message;
+    return message.substr(0, at + marker.size()) + "torch.Size(" +
+           message.substr(at + marker.size()) + ")";
+}
+
+struct ErrorClass {
+    std::string_view prefix, code, exception;
+};
+
+// The compute core's validation messages (PyTorch's words), by the mistake they report.
+constexpr ErrorClass kErrorClasses[] = {
+    {"running_mean should contain", "num_features_mismatch", "RuntimeError"},
+    {"weight should contain", "num_features_mismatch", "RuntimeError"},
+    {"Expected weight to be a vector", "num_features_mismatch", "RuntimeError"},
+    {"expected input's size at dim", "num_features_mismatch", "ValueError"},
+    {"Expected more than 1 value per channel", "batch_of_one", "ValueError"},
+    {"Expected more than 1 spatial element", "single_spatial_element", "ValueError"},
+    {"Given normalized_shape", "normalized_shape_mismatch", "RuntimeError"},
+    {"Expected number of channels in input to be divisible", "group_norm_divisibility",
+     "RuntimeError"},
+    {"num_channels must be divisible", "group_norm_divisibility", "ValueError"},
+    {"expected ", "wrong_rank", "ValueError"},
+};
+
+ErrorClass classify(const std::string& message) {
+    for (const ErrorClass& c : kErrorClasses)
+        if (startsWith(message, c.prefix)) return c;
+    return {"", "invalid_configuration", "RuntimeError"};
+}
+
+std::int64_t largestDivisorAtMost(std::int64_t n, std::int64_t limit) {
+    for (std::int64_t g = std::min(n, limit); g > 1; --g)
+        if (n % g == 0) return g;
+    return 1;
+}
+
+std::string shapeArgument(const Shape& s) {
+    if (s.size() == 1) return num(s[0]);
+    std::string out = "(";
+    for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + num(s[i]);
+    return out + ")";
+}
+
+// The module class's own rank check (_check_input_dim), before any num_features logic.
+std::optional<std::string> rankError(const std::string& type, int dims, std::size_t rank) {
+    if (startsWith(type, "BatchNorm")) {
+        if (dims == 1 && rank != 2 && rank != 3)
+            return "expected 2D or 3D input (got " + num(std::int64_t(rank)) + "D input)";
+        if (dims > 1 && rank != std::size_t(dims + 2))
+            return "expected " + num(dims + 2) + "D input (got " + num(std::int64_t(rank)) +
+                   "D input)";
+    } else if (type == "SyncBatchNorm") {
+        if (rank < 2)
+            return "expected at least 2D input (got " + num(std::int64_t(rank)) + "D input)";
+    } else if (startsWith(type, "InstanceNorm")) {
+        if (rank != std::size_t(dims + 1) && rank != std::size_t(dims + 2))
+            return "expected " + num(dims + 1) + "D or " + num(dims + 2) + "D input (got " +
+                   num(std::int64_t(rank)) + "D input)";
+    }
+    return std::nullopt;
+}
+
+// The module of the same family that takes a `rank`-dimensional input.
+std::string moduleForRank(const std::string& type, std::size_t rank, std::int64_t channels) {
+    const bool instance = startsWith(type, "InstanceNorm");
+    int d = int(rank) - 2;
+    if (!instance && rank == 2) d = 1;
+    if (d < 1 || d > 3) return "an input of the rank this module expects";
+    return "nn." + std::string(instance ? "InstanceNorm" : "BatchNorm") + num(d) + "d(" +
+           num(channels) + ")";
+}
+
+bool isConv(const ModuleNode* node) {
+    return node &&
+           (familyDims(node->type, "Conv") > 0 || familyDims(node->type, "ConvTranspose") > 0);
+}
+
+bool makesFeaturesLast(const ModuleNode* node) {
+    return node && (node->type == "Linear" || node->type == "Embedding");
+}
+
+// InstanceNorm's handling of a num_features that differs from the input's channels, by
+// version: before 2.1 num_features reaches only the repeated weight / running buffers
+// (batch_norm over [1, N*C, ...] compares N*C with N*num_features); from 2.1 the module
+// compares it first, raising with affine and warning without.
+std::optional<Finding> instanceNormMismatch(const NormSpec& spec, const Shape& shape,
+                                            bool unbatched, const ModuleArguments& args,
+                                            TorchVersion version) {
+    const std::int64_t N = shape[0], C = shape[1], nf = *spec.numFeatures;
+    if (C == nf) return std::nullopt;
+    const int featureDim = unbatched ? 0 : 1;
+    const std::string what = "the input has " + num(C) + " channels at dim=" + num(featureDim) +
+                             " but num_features=" + num(nf);
+    const std::string fix = args.constructorWith("num_features", num(C), 0);
+    const std::string repeated = " (InstanceNorm runs batch_norm on the input viewed as [1, N*C, "
+                                 "...] = [1, " +
+                                 num(N * C) + ", ...] with parameters repeated N=" + num(N) +
+                                 " times: " + num(N * nf) + ")";
+    const std::string runningMessage =
+        "running_mean should contain " + num(N * C) + " elements not " + num(N * nf);
+    if (version.atLeast(2, 1)) {
+        if (spec.affine)
+            return finding(Severity::Error, "num_features_mismatch", what, TorchAction::Raises,
+                           "ValueError",
+                           "expected input's size at dim=" + num(featureDim) +
+                               " to match num_features (" + num(nf) + "), but got: " + num(C) + ".",
+                           fix);
+        const std::string warning =
+            "input's size at dim=" + num(featureDim) +
+            " does not match num_features. You can silence this warning by not passing in "
+            "num_features, which is not used because affine=False";
+        if (spec.trackRunningStats) {
+            Finding f = finding(Severity::Error, "num_features_mismatch", what + repeated,
+                                TorchAction::Raises, "RuntimeError", runningMessage, fix);
+            f.pytorch = "it first warns \"" + warning + "\"";
+            return f;
+        }
+        return finding(Severity::Warning, "num_features_mismatch",
+                       what + "; nothing uses num_features because affine=False and "
+                              "track_running_stats=False",
+                       TorchAction::Warns, "UserWarning", warning, fix);
+    }
+    if (spec.trackRunningStats)
+        return finding(Severity::Error, "num_features_mismatch", what + repeated,
+                       TorchAction::Raises, "RuntimeError", runningMessage, fix);
+    if (spec.affine)
+        return finding(Severity::Error, "num_features_mismatch", what + repeated,
+                       TorchAction::Raises, "RuntimeError",
+                       "weight should contain " + num(N * C) + " elements not " + num(N * nf), fix);
+    return silent(Severity::Warning, "num_features_mismatch",
+                  what + "; nothing uses num_features because affine=False and "
+                         "track_running_stats=False",
+                  "num_features is never read without affine weights or running statistics "
+                  "(PyTorch 2.1 added a warning)",
+                  fix);
+}
+
+} // namespace
+
+std::optional<NormLayer> readNormLayer(const ModuleNode& node) {
+    const std::string& t = node.type;
+    const ModuleArguments a(node);
+    NormLayer layer;
+    NormSpec& spec = layer.spec;
+    auto readCommon = [&](bool affineDefault, bool trackDefault) {
+        if (a.has("eps")) {
+            if (a.isNone("eps"))
+                spec.eps.reset();
+            else if (auto eps = a.number("eps"))
+                spec.eps = *eps;
+            else
+                layer.readError = "eps";
+        }
+        if (a.isNone("momentum"))
+            spec.momentum.reset();
+        else if (a.has("momentum"))
+            spec.momentum = a.number("momentum").value_or(0.1);
+        spec.affine =
+            a.boolean("affine").value_or(a.boolean("elementwise_affine").value_or(affineDefault));
+        spec.trackRunningStats = a.boolean("track_running_stats").value_or(trackDefault);
+    };
+    if (int d = familyDims(t, "BatchNorm"); d > 0 || t == "SyncBatchNorm") {
+        spec = NormSpec::defaultsFor(Variant::BatchNorm);
+        layer.dims = std::max(d, 0);
+        spec.numFeatures = a.integer("num_features", 0);
+        readCommon(true, true);
+        if (!spec.numFeatures) layer.readError = "num_features";
+    } else if (int d = familyDims(t, "InstanceNorm"); d > 0) {
+        spec = NormSpec::defaultsFor(Variant::InstanceNorm);
+        layer.dims = d;
+        spec.numFeatures = a.integer("num_features", 0);
+        readCommon(false, false);
+        if (!spec.numFeatures) layer.readError = "num_features";
+    } else if (t == "LayerNorm" || t == "RMSNorm") {
+        spec = NormSpec::defaultsFor(t == "LayerNorm" ? Variant::LayerNorm : Variant::RmsNorm);
+        readCommon(true, false);
+        if (auto ns = a.tuple("normalized_shape", 0))
+            spec.normalizedShape = *ns;
+        else
+            layer.readError = "normalized_shape";
+    } else if (t == "GroupNorm") {
+        spec = NormSpec::defaultsFor(Variant::GroupNorm);
+        spec.numGroups = a.integer("num_groups", 0);
+        spec.numFeatures = a.integer("num_channels", 1);
+        readCommon(true, false);
+        if (!spec.numGroups || !spec.numFeatures || *spec.numGroups <= 0)
+            layer.readError = "num_groups and num_channels";
+    } else {
+        return std::nullopt;
+    }
+    spec.training = true;
+    return layer;
+}
+
+NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
+                         const std::optional<Shape>& input, const ModuleNode* previous,
+                         TorchVersion version) {
+    NormCheck check;
+    std::vector<Finding>& out = check.findings;
+    const NormSpec& spec = layer.spec;
+    const std::string& type = node.type;
+    const ModuleArguments a(node);
+    const bool batchNorm = spec.variant == Variant::BatchNorm;
+
+    // Mistakes visible in the printed line alone.
+    if (spec.variant == Variant::RmsNorm && !version.atLeast(2, 4)) {
+        out.push_back(finding(Severity::Error, "rms_norm_unavailable",
+                              "nn.RMSNorm was added in PyTorch 2.4", TorchAction::Raises,
+                              "AttributeError", "module 'torch.nn' has no attribute 'RMSNorm'",
+                              "PyTorch >= 2.4, or x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) "
+                              "+ eps) * weight"));
+        return check;
+    }
+    if (spec.variant == Variant::GroupNorm && *spec.numFeatures % *spec.numGroups != 0) {
+        const std::int64_t g = largestDivisorAtMost(*spec.numFeatures, *spec.numGroups);
+        out.push_back(finding(Severity::Error, "group_norm_divisibility",
+                              "num_channels=" + num(*spec.numFeatures) +
+                                  " is not divisible by num_groups=" + num(*spec.numGroups),
+                              TorchAction::Raises, "ValueError",
+                              "num_channels must be divisible by num_groups",
+                              a.constructorWith("num_groups", num(g), 0)));
+        out.back().pytorch = "the constructor raises, before any input";
+        return check;
+    }
+    if (spec.eps && *spec.eps <= 0)
+        out.push_back(silent(Severity::Warning, "eps_not_positive",
+                             "eps=" + a.text("eps") +
+                                 ": a slice whose values are all equal has variance 0 and "
+                                 "divides by zero (inf or NaN outputs)",
+                             "eps is only added under the square root",
+                             a.constructorWith("eps", "1e-05")));
+    if (batchNorm && !spec.trackRunningStats)
+        out.push_back(silent(Severity::Info, "eval_uses_batch_stats",
+                             type + " has no running statistics (track_running_stats=False): in "
+                                    "eval mode too it normalises with the statistics of the batch "
+                                    "it is given, so outputs depend on the rest of the batch",
+                             "without buffers there is nothing else to use in eval",
+                             a.constructorWith("track_running_stats", "True")));
+    if (spec.variant == Variant::GroupNorm && *spec.numGroups == 1) {
+        std::string ln = "nn.LayerNorm(<the input's shape without N>)";
+        if (input && input->size() >= 2)
+            ln = "nn.LayerNorm(" + shapeArgument(Shape(input->begin() + 1, input->end())) + ")";
+        out.push_back(silent(
+            Severity::Info, "group_norm_one_group",
+            "GroupNorm(1, " + num(*spec.numFeatures) +
+                ") normalises each sample over all its elements, as LayerNorm over (C, ...) "
+                "does; the two agree only without affine: GroupNorm's weight and bias are per "
+                "channel [" +
+                num(*spec.numFeatures) + "], LayerNorm's per element",
+            "both are valid modules; they differ in their parameters",
+            spec.affine ? ln + " for per-element parameters, or keep GroupNorm for per-channel ones"
+                        : "none needed: without affine it equals " + ln));
+    }
+    if (isConv(previous) && a.boolean("bias").value_or(true) &&
+        (batchNorm || spec.variant == Variant::InstanceNorm) &&
+        ModuleArguments(*previous).boolean("bias").value_or(true)) {
+        out.push_back(silent(Severity::Info, "conv_bias_before_norm",
+                             previous->type + " has a bias, and " + type +
+                                 " subtracts each channel's mean right after it, which removes "
+                                 "any per-channel constant: the bias has no effect on the output",
+                             "the bias is a valid parameter; it is just cancelled",
+                             ModuleArguments(*previous).constructorWith("bias", "False")));
+    }
+    if (!input) return check;
+
+    // The module class's rank check comes first.
+    const Shape& shape = *input;
+    if (auto message = rankError(type, layer.dims, shape.size())) {
+        const std::int64_t channels = shape.size() >= 2 ? shape[1] : (shape.empty() ? 0 : shape[0]);
+        out.push_back(finding(Severity::Error, "wrong_rank",
+                              type + " takes " + message->substr(9, message->find(" input") - 9) +
+                                  " input, this one is " + num(std::int64_t(shape.size())) + "D " +
+                                  shapeToString(shape),
+                              TorchAction::Raises, "ValueError", *message,
+                              moduleForRank(type, shape.size(), channels)));
+        return check;
+    }
+
+    NormSpec effective = spec;
+    Shape normalized = shape;
+    const bool instance = spec.variant == Variant::InstanceNorm;
+    const bool unbatched = instance && shape.size() == std::size_t(layer.dims + 1);
+    if (unbatched) {
+        normalized.insert(normalized.begin(), 1);
+        out.push_back(silent(
+            Severity::Warning, "instance_norm_unbatched",
+            type + " got a " + num(std::int64_t(shape.size())) + "D input " + shapeToString(shape) +
+                ", which PyTorch reads as ONE unbatched sample: C=" + num(shape[0]) +
+                " channels (your batch) each normalised over " + num(shape.back()) +
+                " values, and num_features is compared with " + num(shape[0]),
+            "an input with one dim fewer than usual is taken as unbatched (C, L...)",
+            shape.size() == 2 ? "nn.LayerNorm(" + num(shape[1]) +
+                                    ") to normalise each sample's features, or x.unsqueeze(1) "
+                                    "for one channel"
+                              : "add the batch dim: x.unsqueeze(0)"));
+    }
+    check.normalizedShape = normalized;
+    if (instance) {
+        if (auto mismatch = instanceNormMismatch(spec, normalized, unbatched, a, version)) {
+            const bool raises = mismatch->action == TorchAction::Raises;
+            out.push_back(std::move(*mismatch));
+            if (raises) return check;
+        }
+        effective.numFeatures = normalized[1]; // reported above; the rest checks as usual
+    }
+
+    const ConfigurationCheck result = checkConfiguration(effective, normalized);
+    const std::int64_t channels = normalized.size() >= 2 ? normalized[1] : 0;
+    const bool channelsLast = type == "BatchNorm1d" && shape.size() == 3 &&
+                              shape[2] == *spec.numFeatures &&
+                              (shape[1] != *spec.numFeatures || makesFeaturesLast(previous));
+    const std::string channelsLastFix = "x.transpose(1, 2) before and after it (BatchNorm1d wants "
+                                        "[N, C, L]), or nn.LayerNorm(" +
+                                        num(*spec.numFeatures) +
+                                        ") to normalise each position's features";
+    if (!result.error.empty()) {
+        const ErrorClass c = classify(result.error);
+        std::string code(c.code), message = result.error, fix;
+        if (code == "num_features_mismatch") {
+            message = "the input has " + num(channels) + " channels at dim=1 but " +
+                      (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
+                      num(*spec.numFeatures);
+            fix = a.constructorWith(spec.variant == Variant::GroupNorm ? "num_channels"
+                                                                       : "num_features",
+                                    num(channels), spec.variant == Variant::GroupNorm ? 1 : 0);
+            if (channelsLast) {
+                code = "batch_norm_channels_last";
+                message = type + " reads dim 1 (" + num(shape[1]) +
+                          ") as channels, but the input " + shapeToString(shape) + " has its " +
+                          num(*spec.numFeatures) +
+                          " features last, as Linear and Embedding produce them";
+                fix = channelsLastFix;
+            }
+        } else if (code == "normalized_shape_mismatch") {
+            const std::size_t k = spec.normalizedShape.size();
+            Shape suggestion;
+            if (shape.size() >= 2 && k >= 1 && spec.normalizedShape[0] == shape[1])
+                suggestion.assign(shape.begin() + 1, shape.end());
+            else if (shape.size() >= k)
+                suggestion.assign(shape.end() - std::ptrdiff_t(k), shape.end());
+            message = "normalized_shape=" + shapeToString(spec.normalizedShape) +
+                      " must equal the trailing dims of the input " + shapeToString(shape);
+            fix = suggestion.empty()
+                      ? "normalized_shape = the input's trailing dims"
+                      : a.constructorWith("normalized_shape",
+                                          suggestion.size() == 1
+                                              ? "(" + shapeArgument(suggestion) + ",)"
+                                              : shapeArgument(suggestion),
+                                          0);
+        } else if (code == "group_norm_divisibility") {
+            message = "the input has " + num(channels) +
+                      " channels, not divisible by num_groups=" + num(*spec.numGroups);
+            fix = a.constructorWith("num_groups",
+                                    num(largestDivisorAtMost(channels, *spec.numGroups)), 0);
+        } else if (code == "batch_of_one") {
+            message = type + " in training needs more than one value per channel; the input " +
+                      shapeToString(shape) + " has exactly one";
+            fix = "a batch of 2 or more, model.eval() for inference, or nn.GroupNorm / "
+                  "nn.LayerNorm whose statistics do not depend on the batch";
+        } else if (code == "single_spatial_element") {
+            message = type +
+                      " in training normalises each (sample, channel) over its spatial "
+                      "elements, and the input " +
+                      shapeToString(shape) + " has one";
+            fix = "move the norm before the pooling, or use nn.BatchNorm" +
+                  num(std::max(layer.dims, 1)) + "d / nn.LayerNorm on the pooled features";
+        }
+        out.push_back(finding(Severity::Error, code, message, TorchAction::Raises,
+                              std::string(c.exception), torchWording(result.error), fix));
+        return check;
+    }
+    for (const Diagnostic& w : result.warnings) {
+        if (w.code != "num_features_mismatch") continue;
+        out.push_back(silent(
+            Severity::Warning, "num_features_mismatch",
+            "the input has " + num(channels) + " channels at dim=1 but " +
+                (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
+                num(*spec.numFeatures),
+            "num_features is never read without affine weights or running "
+            "statistics",
+            a.constructorWith(spec.variant == Variant::GroupNorm ? "num_channels" : "num_features",
+                              num(channels), spec.variant == Variant::GroupNorm ? 1 : 0)));
+    }
+    if (channelsLast)
+        out.push_back(silent(Severity::Warning, "batch_norm_channels_last",
+                             type + " reads dim 1 as channels; the input " + shapeToString(shape) +
+                                 " comes from " + previous->type +
+                                 " with its features last, and only because both dims are " +
+                                 num(*spec.numFeatures) +
+                                 " does it run: it normalises each sequence position, not each "
+                                 "feature",
+                             "the sizes match, so nothing can tell", channelsLastFix));
+    if (batchNorm && normalized[0] == 1 && normalized.size() > 2)
+        out.push_back(silent(Severity::Warning, "batch_of_one",
+                             type + " in training with a batch of 1 " + shapeToString(shape) +
+                                 ": each channel's statistics come from one sample, so it acts as "
+                                 "InstanceNorm and the running statistics learn that one "
+                                 "sample's spread",
+                             "more than one value per channel is all it needs",
+                             "a batch of 2 or more, or nn.GroupNorm for batch-independent "
+                             "statistics"));
+    if (spec.variant == Variant::LayerNorm && shape.size() >= 4 && spec.normalizedShape.size() == 1)
+        out.push_back(silent(
+            Severity::Warning, "layer_norm_trailing_axis",
+            "LayerNorm(" + num(spec.normalizedShape[0]) + ") on the feature map " +
+                shapeToString(shape) + " normalises each run of " + num(shape.back()) +
+                " values along the last axis (width) on its own" +
+                (shape[1] == spec.normalizedShape[0]
+                     ? ", not over the " + num(shape[1]) + " channels, although the numbers match"
+                     : ""),
+            "normalized_shape matches the last dim, so it is valid",
+            "nn.GroupNorm(1, " + num(shape[1]) +
+                ") to normalise over (C, H, W), or permute to channels-last "
+                "before nn.LayerNorm(" +
+                num(shape[1]) + ")"));
+    return check;
+}
+
+} // namespace normlab::detail

@@ -1,0 +1,326 @@
+// The shape/affine debugger against PyTorch itself: tests/diagnose/make_model_texts.py
+// printed each model with print(model) (PyTorch 1.13) and ran it on an input of the case's
+// shape, recording every leaf module's input/output shapes (forward hooks) and the exception
+// PyTorch raised, with its message and the module it was in. The engine, told "1.13", must
+// give the same shapes, raise where PyTorch raised with PyTorch's exact words, and nowhere
+// else. PyTorch >= 2.1 behaviour (not installable here) is checked against the texts in
+// shared/SPEC.md. Then the parser on hostile and malformed text.
+#include "normlab/diagnose.h"
+#include "normlab/model_text.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QtTest>
+
+using namespace normlab;
+
+namespace {
+
+const QString kDir = QStringLiteral(NORMLAB_DIAGNOSE_DIR);
+const TorchVersion kTorch113{1, 13};
+
+QJsonArray goldenCases() {
+    QFile f(kDir + "/cases.json");
+    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read tests/diagnose/cases.json");
+    return QJsonDocument::fromJson(f.readAll()).array();
+}
+
+QByteArray modelText(const QString& name) {
+    QFile f(kDir + "/models/" + name + ".txt");
+    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read a golden model text");
+    return f.readAll();
+}
+
+Shape shapeOf(const QJsonValue& v) {
+    Shape s;
+    for (const QJsonValue& d : v.toArray()) s.push_back(d.toInteger());
+    return s;
+}
+
+QString str(const std::optional<Shape>& s) {
+    return s ? QString::fromStdString(shapeToString(*s)) : QStringLiteral("unknown");
+}
+
+DiagnoseReport diagnose(const QByteArray& text, const Shape& shape, TorchVersion v = {}) {
+    return diagnoseModel(std::string_view(text.constData(), std::size_t(text.size())), shape, v);
+}
+
+const Finding* findCode(const DiagnoseReport& r, const std::string& code) {
+    for (const Finding& f : r.findings)
+        if (f.code == code) return &f;
+    return nullptr;
+}
+
+QString findingsText(const DiagnoseReport& r) {
+    QString out;
+    for (const Finding& f : r.findings)
+        out += QString::fromStdString(f.layer + " " + f.code + ": " + f.pytorch + "\n");
+    return out;
+}
+
+} // namespace
+
+class DiagnoseTest : public QObject {
+    Q_OBJECT
+  private slots:
+    void againstPyTorch_data();
+    void againstPyTorch();
+    void instanceNormFrom21();
+    void rmsNormNeeds24();
+    void findingsNameBothNumbersAndAFix();
+    void workbenchConfigurationOfANormLayer();
+    void parserExpandsRepeatsAndReadsArguments();
+    void malformedText_data();
+    void malformedText();
+    void corruptedGoldenTextsNeverCrash();
+    void versionParsing();
+};
+
+void DiagnoseTest::againstPyTorch_data() {
+    QTest::addColumn<QJsonObject>("golden");
+    for (const QJsonValue& c : goldenCases())
+        QTest::newRow(qPrintable(c["name"].toString())) << c.toObject();
+}
+
+void DiagnoseTest::againstPyTorch() {
+    QFETCH(QJsonObject, golden);
+    const DiagnoseReport r =
+        diagnose(modelText(golden["name"].toString()), shapeOf(golden["input_shape"]), kTorch113);
+    QVERIFY2(r.ok(), r.error.c_str());
+    const QString all = findingsText(r);
+
+    // Shapes: every module PyTorch ran, as PyTorch saw it.
+    int unknown = 0;
+    for (const QJsonValue& v : golden["layers"].toArray()) {
+        const QJsonObject g = v.toObject();
+        const std::string name = g["name"].toString().toStdString();
+        const auto it = std::find_if(r.layers.begin(), r.layers.end(),
+                                     [&](const LayerReport& l) { return l.name == name; });
+        QVERIFY2(it != r.layers.end(), name.c_str());
+        QCOMPARE(QString::fromStdString(it->type), g["type"].toString());
+        if (!it->inputShape || !it->outputShape) {
+            ++unknown;
+            continue;
+        }
+        QCOMPARE(str(it->inputShape), str(shapeOf(g["input_shape"])));
+        QCOMPARE(str(it->outputShape), str(shapeOf(g["output_shape"])));
+    }
+    if (golden["expect_unknown"].toBool()) {
+        QVERIFY(unknown > 0);
+        QVERIFY(findCode(r, "unknown_module"));
+    } else {
+        QCOMPARE(unknown, 0);
+    }
+
+    // Errors: where PyTorch raised, with its words; nowhere else.
+    std::vector<const Finding*> errors;
+    for (const Finding& f : r.findings)
+        if (f.severity == Severity::Error) errors.push_back(&f);
+    const QJsonValue raised = golden["error"];
+    if (raised.isNull()) {
+        QVERIFY2(errors.empty(), qPrintable(all));
+    } else {
+        QVERIFY2(!errors.empty(), qPrintable(all));
+        const Finding& first = *errors.front();
+        QCOMPARE(QString::fromStdString(first.layer), raised["layer"].toString());
+        QCOMPARE(QString::fromStdString(first.exception), raised["type"].toString());
+        QCOMPARE(QString::fromStdString(first.torchMessage), raised["message"].toString());
+        QCOMPARE(first.action, TorchAction::Raises);
+    }
+    // PyTorch 1.13 warned about none of these; the engine must not claim it does.
+    QCOMPARE(golden["warnings"].toArray().size(), 0);
+    for (const Finding& f : r.findings) QVERIFY(f.action != TorchAction::Warns);
+
+    for (const QJsonValue& code : golden["expect_codes"].toArray())
+        QVERIFY2(findCode(r, code.toString().toStdString()),
+                 qPrintable(code.toString() + " missing from:\n" + all));
+}
+
+void DiagnoseTest::instanceNormFrom21() {
+    // SPEC.md: from 2.1 InstanceNorm compares num_features with the input itself.
+    const QByteArray silent = modelText("instance_norm_mismatch_silent");
+    const DiagnoseReport r21 = diagnose(silent, {2, 256, 16, 16}, {2, 1});
+    const Finding* w = findCode(r21, "num_features_mismatch");
+    QVERIFY(w);
+    QCOMPARE(w->action, TorchAction::Warns);
+    QCOMPARE(w->severity, Severity::Warning);
+    QCOMPARE(w->torchMessage,
+             std::string("input's size at dim=1 does not match num_features. You can silence this "
+                         "warning by not passing in num_features, which is not used because "
+                         "affine=False"));
+    const DiagnoseReport r20 = diagnose(silent, {2, 256, 16, 16}, {2, 0});
+    QCOMPARE(findCode(r20, "num_features_mismatch")->action, TorchAction::Silent);
+
+    const DiagnoseReport affine =
+        diagnose(modelText("instance_norm_mismatch_affine"), {2, 256, 16, 16}, {2, 1});
+    const Finding* e = findCode(affine, "num_features_mismatch");
+    QCOMPARE(e->exception, std::string("ValueError"));
+    QCOMPARE(
+        e->torchMessage,
+        std::string("expected input's size at dim=1 to match num_features (1024), but got: 512."));
+    // An unbatched input's feature dim is 0.
+    const DiagnoseReport unbatched =
+        diagnose(modelText("instance_norm1d_2d_input_affine"), {4, 16}, {2, 1});
+    QCOMPARE(findCode(unbatched, "num_features_mismatch")->torchMessage,
+             std::string("expected input's size at dim=0 to match num_features (32), but got: 4."));
+}
+
+void DiagnoseTest::rmsNormNeeds24() {
+    const QByteArray text =
+        "Sequential(\n  (0): Linear(in_features=8, out_features=16, bias=True)\n"
+        "  (1): RMSNorm((16,), eps=None, elementwise_affine=True)\n)\n";
+    const DiagnoseReport old = diagnose(text, {4, 8}, {2, 3});
+    QVERIFY(findCode(old, "rms_norm_unavailable"));
+    QCOMPARE(findCode(old, "rms_norm_unavailable")->exception, std::string("AttributeError"));
+    const DiagnoseReport now = diagnose(text, {4, 8}, {2, 4});
+    QVERIFY2(now.findings.empty(), qPrintable(findingsText(now)));
+    QCOMPARE(str(now.layers.back().outputShape), QString("[4, 16]"));
+    const DiagnoseReport wrong = diagnose(text, {4, 8, 3}, {2, 4}); // 4 * 8 rows of 3
+    QCOMPARE(findCode(wrong, "in_features_mismatch")->torchMessage,
+             std::string("mat1 and mat2 shapes cannot be multiplied (32x3 and 8x16)"));
+}
+
+void DiagnoseTest::findingsNameBothNumbersAndAFix() {
+    // Every finding of every golden case: the message names the numbers that disagree where
+    // there are two, and a fix is proposed.
+    for (const QJsonValue& c : goldenCases()) {
+        const DiagnoseReport r =
+            diagnose(modelText(c["name"].toString()), shapeOf(c["input_shape"]), kTorch113);
+        for (const Finding& f : r.findings) {
+            QVERIFY2(!f.fix.empty(), f.code.c_str());
+            QVERIFY2(f.pytorch.rfind("PyTorch 1.13 ", 0) == 0, f.pytorch.c_str());
+            QVERIFY(!f.layer.empty());
+        }
+    }
+    const DiagnoseReport r =
+        diagnose(modelText("instance_norm_mismatch_silent"), {2, 256, 16, 16}, kTorch113);
+    const Finding* f = findCode(r, "num_features_mismatch");
+    QVERIFY(f->message.find("512") != std::string::npos);
+    QVERIFY(f->message.find("1024") != std::string::npos);
+    QVERIFY2(f->fix.rfind("nn.InstanceNorm2d(512,", 0) == 0, f->fix.c_str());
+    const DiagnoseReport bn =
+        diagnose(modelText("batch_norm_channel_mismatch"), {2, 3, 8, 8}, kTorch113);
+    QCOMPARE(findCode(bn, "num_features_mismatch")->fix,
+             std::string("nn.BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, "
+                         "track_running_stats=True)"));
+    const DiagnoseReport ln = diagnose(modelText("layer_norm_mismatch"), {2, 3, 8, 8}, kTorch113);
+    QCOMPARE(findCode(ln, "normalized_shape_mismatch")->fix,
+             std::string("nn.LayerNorm((64, 8, 8), eps=1e-05, elementwise_affine=True)"));
+    const DiagnoseReport gn =
+        diagnose(modelText("group_norm_constructor"), {2, 30, 8, 8}, kTorch113);
+    QCOMPARE(findCode(gn, "group_norm_divisibility")->fix,
+             std::string("nn.GroupNorm(3, 30, eps=1e-05, affine=True)"));
+}
+
+void DiagnoseTest::workbenchConfigurationOfANormLayer() {
+    const DiagnoseReport r =
+        diagnose(modelText("instance_norm_mismatch_silent"), {2, 256, 16, 16}, kTorch113);
+    const LayerReport& in = r.layers.at(1);
+    QVERIFY(in.normSpec);
+    QCOMPARE(in.normSpec->variant, Variant::InstanceNorm);
+    QCOMPARE(*in.normSpec->numFeatures, 1024);
+    QVERIFY(!in.normSpec->affine);
+    QVERIFY(!in.normSpec->trackRunningStats);
+    QCOMPARE(str(in.normInputShape), QString("[2, 512, 16, 16]"));
+    const DiagnoseReport u = diagnose(modelText("instance_norm1d_2d_input"), {4, 16}, kTorch113);
+    QCOMPARE(str(u.layers.at(1).normInputShape), QString("[1, 4, 32]"));
+    const DiagnoseReport m = diagnose(modelText("mlp_bn1d"), {8, 20}, kTorch113);
+    QVERIFY(!m.layers.at(5).normSpec->momentum); // momentum=None: cumulative average
+}
+
+void DiagnoseTest::parserExpandsRepeatsAndReadsArguments() {
+    const ModelText parsed = parseModelText(modelText("repeated_blocks_2x_print").constData());
+    QVERIFY2(parsed.root, parsed.error.c_str());
+    const ModuleNode& layers = parsed.root->children.at(0);
+    QCOMPARE(layers.children.size(), std::size_t(4));
+    QCOMPARE(layers.children[3].name, std::string("3"));
+    QCOMPARE(layers.children[3].children[1].type, std::string("LayerNorm"));
+
+    const ModelText args = parseModelText("Net(\n  scale=0.5, names=('a, b', \"c)\")\n  (up): "
+                                          "Upsample(size=(4, 4), mode='bilinear')\n)");
+    QVERIFY2(args.root, args.error.c_str());
+    QCOMPARE(args.root->arguments.size(), std::size_t(2));
+    QCOMPARE(args.root->arguments[1].value, std::string("('a, b', \"c)\")"));
+    QCOMPARE(args.root->children[0].arguments[1].value, std::string("'bilinear'"));
+    QCOMPARE(args.root->children[0].line, 3);
+}
+
+void DiagnoseTest::malformedText_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("empty") << QByteArray("  \n\n") << "empty";
+    QTest::newRow("prose") << QByteArray("hello world") << "line 1: expected a module";
+    QTest::newRow("unclosed") << QByteArray("Sequential(\n  (0): ReLU()\n")
+                              << "line 1: Sequential( opened here is never closed";
+    QTest::newRow("bad child") << QByteArray("Sequential(\n  (0): 12(\n)\n")
+                               << "line 2: expected a module";
+    QTest::newRow("trailing") << QByteArray("ReLU()\nReLU()\n") << "line 2: text after the end";
+    QTest::newRow("junk after leaf") << QByteArray("ReLU() extra") << "unexpected text";
+    QTest::newRow("repeat count wrong")
+        << QByteArray("ModuleList(\n  (0-3): 3 x ReLU()\n)") << "names 4 entries but says 3 x";
+    QTest::newRow("absurd repeat")
+        << QByteArray("ModuleList(\n  (0-999999999): 1000000000 x ReLU()\n)") << "more than";
+    QByteArray deep;
+    for (int i = 0; i < 300; ++i) deep += "  (0): Sequential(\n";
+    QTest::newRow("deep nesting") << QByteArray("Sequential(\n" + deep) << "nested more than";
+}
+
+void DiagnoseTest::malformedText() {
+    QFETCH(QByteArray, text);
+    QFETCH(QString, expected);
+    const DiagnoseReport r = diagnose(text, {1, 3, 8, 8});
+    QVERIFY(!r.ok());
+    QVERIFY2(QString::fromStdString(r.error).contains(expected), r.error.c_str());
+    QVERIFY(r.layers.empty() && r.findings.empty());
+}
+
+void DiagnoseTest::corruptedGoldenTextsNeverCrash() {
+    // Truncations, deleted characters and random bytes in every golden text: each gives a
+    // report or a line-numbered error, never a crash or a hang.
+    QRandomGenerator rng(7);
+    int reports = 0, errors = 0;
+    for (const QString& file : QDir(kDir + "/models").entryList({"*.txt"})) {
+        const QByteArray text = modelText(file.chopped(4));
+        for (int trial = 0; trial < 60; ++trial) {
+            QByteArray t = text;
+            const int at = int(rng.bounded(t.size()));
+            switch (trial % 3) {
+            case 0:
+                t.truncate(at);
+                break;
+            case 1:
+                t.remove(at, 1 + int(rng.bounded(8)));
+                break;
+            default:
+                t[at] = char(rng.bounded(256));
+                break;
+            }
+            const DiagnoseReport r = diagnose(t, {2, 3, 16, 16});
+            if (r.ok())
+                ++reports;
+            else if (r.error.rfind("line ", 0) == 0 || r.error.find("empty") != std::string::npos)
+                ++errors;
+            else
+                QFAIL(r.error.c_str());
+        }
+    }
+    QVERIFY(reports > 0 && errors > 0);
+}
+
+void DiagnoseTest::versionParsing() {
+    QCOMPARE(TorchVersion::parse("1.13")->minor, 13);
+    QCOMPARE(TorchVersion::parse("2.1.2+cu121")->minor, 1);
+    QCOMPARE(TorchVersion::parse("v2.4")->major, 2);
+    QVERIFY(!TorchVersion::parse("2"));
+    QVERIFY(!TorchVersion::parse("two.one"));
+    QVERIFY(!TorchVersion::parse("2.1x"));
+    QVERIFY((TorchVersion{2, 1}.atLeast(2, 1)));
+    QVERIFY((!TorchVersion{1, 13}.atLeast(2, 1)));
+}
+
+QTEST_GUILESS_MAIN(DiagnoseTest)
+#include "tst_diagnose.moc"
