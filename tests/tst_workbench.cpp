@@ -2,6 +2,7 @@
 // equal the compute result; lengths change the valid counts; an invalid configuration
 // keeps the last result; rapid edits never show a stale result; --screenshot writes a
 // real picture.
+#include "debugger_view.h"
 #include "input_panel.h"
 #include "main_window.h"
 #include "normalization_panel.h"
@@ -14,13 +15,16 @@
 #include <QComboBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
@@ -47,6 +51,7 @@ class WorkbenchTest : public QObject {
     void theLastSessionIsRestored();
     void outputViewModes();
     void screenshotWritesAPicture();
+    void debuggerOpensALayerInTheWorkbench();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -367,6 +372,58 @@ void WorkbenchTest::screenshotWritesAPicture() {
     bad.start(QStringLiteral(NORMLAB_GUI_PATH), {"--screenshot", png, "--view", "nonsense"});
     QVERIFY(bad.waitForFinished(30000));
     QCOMPARE(bad.exitCode(), 2);
+}
+
+void WorkbenchTest::debuggerOpensALayerInTheWorkbench() {
+    MainWindow w(false);
+    waitIdle(w);
+    DebuggerView* debugger = w.debugger();
+    QVERIFY(w.selectView("debugger"));
+    // The default text is the motivating case: Conv2d(256, 512) -> InstanceNorm2d(1024).
+    debugger->setInputShape("2,256,16,16");
+    debugger->setTorchVersion("2.0");
+    QVERIFY(debugger->analyse());
+    QTableWidget* table = debugger->layerTable();
+    QCOMPARE(table->rowCount(), 3);
+    QCOMPARE(table->item(1, 1)->text(), QString("InstanceNorm2d"));
+    QCOMPARE(table->item(1, 2)->text(), QString("[2, 512, 16, 16]"));
+    QVERIFY2(table->item(1, 4)->text().contains("warning"), qPrintable(table->item(1, 4)->text()));
+    QVERIFY(table->item(0, 4)->text().isEmpty());
+
+    // A broken text keeps the last analysis on screen and says where it broke.
+    debugger->setModelText("Sequential(\n  (0): ReLU()\n");
+    QVERIFY(!debugger->analyse());
+    QCOMPARE(table->rowCount(), 3);
+    QVERIFY(debugger->findChild<QLabel*>("debuggerStatus")->text().contains("line 1"));
+
+    // Open the InstanceNorm layer: the workbench runs it on the inferred input.
+    debugger->setModelText(
+        "Sequential(\n  (0): Conv2d(256, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+        "  (1): InstanceNorm2d(1024, eps=1e-05, momentum=0.1, affine=False, "
+        "track_running_stats=False)\n)\n");
+    QVERIFY(debugger->analyse());
+    QVERIFY(debugger->selectLayer("1"));
+    auto* open = debugger->findChild<QPushButton*>("openInWorkbench");
+    QVERIFY(open->isEnabled());
+    QVERIFY(debugger->selectLayer("0"));
+    QVERIFY(!open->isEnabled()); // a Conv2d is not a normalization layer
+    QVERIFY(debugger->selectLayer("1"));
+    open->click();
+    waitIdle(w);
+    const auto shown = w.controller().current();
+    QVERIFY(shown);
+    QCOMPARE(shown->state.spec.variant, Variant::InstanceNorm);
+    QCOMPARE(*shown->state.spec.numFeatures, 1024);
+    QVERIFY(!shown->state.spec.affine);
+    QCOMPARE(shown->state.recipe.shape, Shape({2, 512, 16, 16}));
+    QString listed;
+    for (int i = 0; i < w.diagnostics()->count(); ++i) listed += w.diagnostics()->item(i)->text();
+    QVERIFY2(listed.contains("1024") && listed.contains("512"), qPrintable(listed));
+    // An undoable edit like any other.
+    QVERIFY(w.undoStack()->canUndo());
+    w.undoStack()->undo();
+    waitIdle(w);
+    QCOMPARE(w.controller().current()->state.spec.variant, Variant::BatchNorm);
 }
 
 QTEST_MAIN(WorkbenchTest)

@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "debugger_view.h"
+
 #include "gradients_view.h"
 #include "input_panel.h"
 #include "invertibility_view.h"
@@ -66,6 +68,12 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
                   new OutputView,       new GradientsView,
                   new RunningStatsView, new InvertibilityView};
     for (PlotView* v : plotViews_) views_->addTab(v, v->title());
+    debugger_ = new DebuggerView;
+    views_->addTab(debugger_, debugger_->title());
+    connect(debugger_, &DebuggerView::openInWorkbench, this,
+            [this](const NormSpec& spec, const Shape& shape, const QString& layer) {
+                statusBar()->showMessage(openLayer(spec, shape, layer), 8000);
+            });
     setCentralWidget(views_);
     connect(views_, &QTabWidget::currentChanged, this, [this] {
         auto* visible = qobject_cast<PlotView*>(views_->currentWidget());
@@ -114,6 +122,9 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     for (int i = 0; i < plotViews_.size(); ++i)
         view->addAction(plotViews_[i]->title(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)),
                         this, [this, i] { views_->setCurrentIndex(i); });
+    view->addAction(debugger_->title(),
+                    QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + plotViews_.size())), this,
+                    [this] { views_->setCurrentWidget(debugger_); });
     view->addAction(tr("&Recompute"), QKeySequence::Refresh, this, &MainWindow::recompute);
     view->addSeparator();
     for (QDockWidget* d : {inputDock, normDock, diagDock}) view->addAction(d->toggleViewAction());
@@ -197,12 +208,48 @@ bool MainWindow::selectView(const QString& name) {
             views_->setCurrentIndex(i);
             return true;
         }
+    if (debugger_->title().compare(name, Qt::CaseInsensitive) == 0) {
+        views_->setCurrentWidget(debugger_);
+        return true;
+    }
     return false;
+}
+
+QString MainWindow::openLayer(const NormSpec& spec, const Shape& inputShape, const QString& layer) {
+    if (inputShape.size() < 2 || int(inputShape.size()) > kMaxRank)
+        return tr("%1: the workbench takes inputs of 2 to 5 dims, this one has %2")
+            .arg(layer)
+            .arg(inputShape.size());
+    WorkbenchState s = state();
+    Shape shape = inputShape;
+    // Interactive size: halve the batch (keeping at least 2 where there were 2) until the
+    // input has at most 4M elements; what the norm does per slice is unchanged.
+    constexpr std::int64_t kInteractiveElements = std::int64_t(1) << 22;
+    while (numElements(shape) > kInteractiveElements && shape[0] > 2) shape[0] = (shape[0] + 1) / 2;
+    if (numElements(shape) > kInteractiveElements)
+        return tr("%1: an input of %2 is too large for the workbench")
+            .arg(layer, QString::fromStdString(shapeToString(inputShape)));
+    s.recipe.shape = shape;
+    s.loadedInput.reset();
+    s.lengths.clear();
+    if (s.affineInit == AffineInit::Loaded) s.affineInit = AffineInit::Identity;
+    s.spec = spec;
+    s.spec.dtype = s.recipe.dtype;
+    applyState(s);
+    selectView(tr("Slices"));
+    const QString shown = QString::fromStdString(shapeToString(shape));
+    if (shape != inputShape)
+        return tr("%1 opened on an input of %2 (batch reduced from %3 to keep the workbench "
+                  "interactive)")
+            .arg(layer, shown)
+            .arg(inputShape[0]);
+    return tr("%1 opened on an input of %2").arg(layer, shown);
 }
 
 QStringList MainWindow::viewNames() const {
     QStringList names;
     for (PlotView* v : plotViews_) names << v->title().toLower();
+    names << debugger_->title().toLower();
     return names;
 }
 

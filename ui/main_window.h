@@ -17,6 +17,7 @@ class QTabWidget;
 
 namespace normlab::ui {
 
+class DebuggerView;
 class InputPanel;
 class NormalizationPanel;
 class PlotView;
@@ -35,12 +36,17 @@ class MainWindow : public QMainWindow {
     NormalizationPanel* normalizationPanel() const { return normalization_; }
     StatisticsView* statisticsView() const { return statistics_; }
     QListWidget* diagnostics() const { return diagnostics_; }
+    DebuggerView* debugger() const { return debugger_; }
     // Shows the view whose title is `name` (case-insensitive); false if there is none.
     bool selectView(const QString& name);
     QStringList viewNames() const;
 
     // Puts `state` into the panels and recomputes (an undoable edit).
     void applyState(const WorkbenchState& state);
+    // The Debugger's "open in the workbench": `spec` on a generated input of `inputShape`
+    // (batch reduced if it is too large to stay interactive), an undoable edit; the Slices
+    // view is shown. Returns what was done, or why not, as shown in the status bar.
+    QString openLayer(const NormSpec& spec, const Shape& inputShape, const QString& layer);
     QUndoStack* undoStack() { return &undo_; }
     // Session files; each returns an error message or empty. Loading a bad file leaves
     // the current work as it is.
@@ -73,6 +79,7 @@ class MainWindow : public QMainWindow {
     QListWidget* diagnostics_;
     QTabWidget* views_;
     QList<PlotView*> plotViews_;
+    DebuggerView* debugger_;
     StatisticsView* statistics_;
     QLabel* status_;
     QDockWidget* diagnosticsDock_ = nullptr;

@@ -1,0 +1,321 @@
+#include "debugger_view.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace normlab::ui {
+
+namespace {
+
+const char* kExample = R"(Sequential(
+  (0): Conv2d(256, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+  (1): InstanceNorm2d(1024, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)
+  (2): ReLU(inplace=True)
+)
+)";
+
+constexpr qint64 kMaxModelTextBytes = 16 << 20;
+
+QString shapeText(const std::optional<Shape>& s) {
+    return s ? QString::fromStdString(shapeToString(*s)) : QObject::tr("unknown");
+}
+
+QColor severityColour(Severity s) {
+    switch (s) {
+    case Severity::Error:
+        return QColor(250, 205, 205);
+    case Severity::Warning:
+        return QColor(252, 232, 190);
+    case Severity::Info:
+        break;
+    }
+    return QColor(214, 230, 250);
+}
+
+QString severityLabel(Severity s) {
+    switch (s) {
+    case Severity::Error:
+        return QObject::tr("error");
+    case Severity::Warning:
+        return QObject::tr("warning");
+    case Severity::Info:
+        break;
+    }
+    return QObject::tr("note");
+}
+
+} // namespace
+
+DebuggerView::DebuggerView(QWidget* parent)
+    : QWidget(parent) {
+    text_ = new QPlainTextEdit;
+    text_->setObjectName("modelText");
+    text_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    text_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    text_->setPlaceholderText(tr("Paste what print(model) prints"));
+    text_->setPlainText(kExample);
+    shape_ = new QLineEdit("1,256,64,64");
+    shape_->setObjectName("inputShape");
+    shape_->setToolTip(tr("Shape of the model's input, e.g. 1,256,64,64"));
+    version_ = new QComboBox;
+    version_->setObjectName("torchVersion");
+    version_->setEditable(true);
+    version_->addItems({"2.4", "2.1", "2.0", "1.13"});
+    version_->setToolTip(tr("The PyTorch version whose behaviour the findings describe: 2.1 "
+                            "changed InstanceNorm's num_features checks, 2.4 added nn.RMSNorm"));
+    auto* openFile = new QPushButton(tr("Open model text..."));
+    auto* analyseButton = new QPushButton(tr("Analyse"));
+    analyseButton->setToolTip(tr("Ctrl+Return"));
+    status_ = new QLabel;
+    status_->setObjectName("debuggerStatus");
+    status_->setWordWrap(true);
+
+    table_ = new QTableWidget(0, 5);
+    table_->setObjectName("layerTable");
+    table_->setHorizontalHeaderLabels(
+        {tr("Layer"), tr("Type"), tr("Input shape"), tr("Output shape"), tr("Findings")});
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setStretchLastSection(true);
+    details_ = new QTextBrowser;
+    details_->setObjectName("findingDetails");
+    open_ = new QPushButton(tr("Open this layer in the workbench"));
+    open_->setObjectName("openInWorkbench");
+    open_->setEnabled(false);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Input shape:")));
+    controls->addWidget(shape_);
+    controls->addWidget(new QLabel(tr("PyTorch:")));
+    controls->addWidget(version_);
+    controls->addWidget(openFile);
+    controls->addWidget(analyseButton);
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addLayout(controls);
+    leftLayout->addWidget(text_, 1);
+    leftLayout->addWidget(status_);
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(table_);
+    auto* detailBox = new QWidget;
+    auto* detailLayout = new QVBoxLayout(detailBox);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(details_, 1);
+    detailLayout->addWidget(open_);
+    right->addWidget(detailBox);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 2);
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    debounce_ = new QTimer(this);
+    debounce_->setSingleShot(true);
+    debounce_->setInterval(400);
+    connect(debounce_, &QTimer::timeout, this, &DebuggerView::analyse);
+    connect(text_, &QPlainTextEdit::textChanged, debounce_, qOverload<>(&QTimer::start));
+    connect(shape_, &QLineEdit::textChanged, debounce_, qOverload<>(&QTimer::start));
+    connect(version_, &QComboBox::currentTextChanged, debounce_, qOverload<>(&QTimer::start));
+    connect(analyseButton, &QPushButton::clicked, this, &DebuggerView::analyse);
+    auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    connect(shortcut, &QShortcut::activated, this, &DebuggerView::analyse);
+    connect(openFile, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open model text"), {},
+                                                          tr("Text (*.txt *.log);;All files (*)"));
+        if (!path.isEmpty()) loadModelFile(path);
+    });
+    connect(table_, &QTableWidget::itemSelectionChanged, this, &DebuggerView::showSelectedFindings);
+    connect(table_, &QTableWidget::cellDoubleClicked, this, &DebuggerView::requestOpen);
+    connect(open_, &QPushButton::clicked, this, &DebuggerView::requestOpen);
+    analyse();
+}
+
+void DebuggerView::setModelText(const QString& text) {
+    text_->setPlainText(text);
+}
+
+void DebuggerView::setInputShape(const QString& dims) {
+    shape_->setText(dims);
+}
+
+void DebuggerView::setTorchVersion(const QString& version) {
+    version_->setCurrentText(version);
+}
+
+bool DebuggerView::loadModelFile(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        status_->setText(tr("Cannot open %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    if (file.size() > kMaxModelTextBytes) {
+        status_->setText(tr("%1 is larger than 16 MiB: not what print(model) prints").arg(path));
+        return false;
+    }
+    const QByteArray bytes = file.readAll();
+    if (bytes.contains('\0')) {
+        status_->setText(tr("%1 is a binary file, not the text print(model) prints").arg(path));
+        return false;
+    }
+    text_->setPlainText(QString::fromUtf8(bytes));
+    return analyse();
+}
+
+bool DebuggerView::analyse() {
+    debounce_->stop();
+    Shape shape;
+    for (const QString& part : shape_->text().split(',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qlonglong d = part.trimmed().toLongLong(&ok);
+        if (!ok || d <= 0) {
+            status_->setText(tr("The input shape must be positive integers separated by "
+                                "commas, e.g. 1,256,64,64"));
+            return false;
+        }
+        shape.push_back(d);
+    }
+    const auto version = TorchVersion::parse(version_->currentText().trimmed().toStdString());
+    if (!version) {
+        status_->setText(tr("The PyTorch version must look like 2.1 or 1.13"));
+        return false;
+    }
+    const QByteArray text = text_->toPlainText().toUtf8();
+    DiagnoseReport report = diagnoseModel(
+        std::string_view(text.constData(), std::size_t(text.size())), shape, *version);
+    if (!report.ok()) {
+        status_->setText(tr("Cannot read the model text: %1 (the last analysis stays below)")
+                             .arg(QString::fromStdString(report.error)));
+        return false;
+    }
+    report_ = std::move(report);
+    reportVersion_ = *version;
+    int errors = 0, warnings = 0;
+    for (const Finding& f : report_.findings) {
+        errors += f.severity == Severity::Error;
+        warnings += f.severity == Severity::Warning;
+    }
+    status_->setText(tr("%1 layers; %2 errors, %3 warnings, %4 notes (PyTorch %5). %6")
+                         .arg(report_.layers.size())
+                         .arg(errors)
+                         .arg(warnings)
+                         .arg(int(report_.findings.size()) - errors - warnings)
+                         .arg(QString::fromStdString(version->toString()),
+                              QString::fromStdString(report_.assumptions.front())));
+    fillTable();
+    return true;
+}
+
+void DebuggerView::fillTable() {
+    table_->setRowCount(0);
+    table_->setRowCount(int(report_.layers.size()));
+    int firstFinding = -1;
+    for (int row = 0; row < int(report_.layers.size()); ++row) {
+        const LayerReport& l = report_.layers[std::size_t(row)];
+        int count = 0;
+        std::optional<Severity> worst;
+        for (const Finding& f : report_.findings)
+            if (f.layer == l.name) {
+                ++count;
+                if (!worst || int(f.severity) > int(*worst)) worst = f.severity;
+            }
+        const QStringList cells = {QString::fromStdString(l.name), QString::fromStdString(l.type),
+                                   shapeText(l.inputShape), shapeText(l.outputShape),
+                                   count ? tr("%1 · %2").arg(count).arg(severityLabel(*worst))
+                                         : QString()};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            if (worst) item->setBackground(severityColour(*worst));
+            table_->setItem(row, c, item);
+        }
+        if (count && firstFinding < 0) firstFinding = row;
+    }
+    table_->resizeColumnsToContents();
+    if (table_->rowCount() > 0) table_->selectRow(firstFinding >= 0 ? firstFinding : 0);
+    showSelectedFindings();
+}
+
+int DebuggerView::selectedLayer() const {
+    const QList<QTableWidgetItem*> items = table_->selectedItems();
+    if (items.isEmpty()) return -1;
+    const int row = items.first()->row();
+    return row < int(report_.layers.size()) ? row : -1;
+}
+
+bool DebuggerView::selectLayer(const QString& name) {
+    for (int row = 0; row < int(report_.layers.size()); ++row)
+        if (QString::fromStdString(report_.layers[std::size_t(row)].name) == name) {
+            table_->selectRow(row);
+            return true;
+        }
+    return false;
+}
+
+void DebuggerView::showSelectedFindings() {
+    const int row = selectedLayer();
+    if (row < 0) {
+        details_->clear();
+        open_->setEnabled(false);
+        return;
+    }
+    const LayerReport& l = report_.layers[std::size_t(row)];
+    QString html = "<h3>" + QString::fromStdString(l.name).toHtmlEscaped() + " &nbsp; " +
+                   QString::fromStdString(l.type).toHtmlEscaped() + "</h3><p>" +
+                   tr("line %1 of the text; input %2, output %3")
+                       .arg(l.line)
+                       .arg(shapeText(l.inputShape), shapeText(l.outputShape)) +
+                   "</p>";
+    std::vector<const Finding*> here; // the worst first
+    for (const Finding& f : report_.findings)
+        if (f.layer == l.name) here.push_back(&f);
+    std::stable_sort(here.begin(), here.end(), [](const Finding* a, const Finding* b) {
+        return int(a->severity) > int(b->severity);
+    });
+    for (const Finding* finding : here) {
+        const Finding& f = *finding;
+        html += "<p style='background:" + severityColour(f.severity).name() + "'><b>" +
+                severityLabel(f.severity) + " · " + QString::fromStdString(f.code) + "</b><br>" +
+                QString::fromStdString(f.message).toHtmlEscaped() + "<br><i>" +
+                QString::fromStdString(f.pytorch).toHtmlEscaped() + "</i><br>" + tr("Fix:") +
+                " <code>" + QString::fromStdString(f.fix).toHtmlEscaped() + "</code></p>";
+    }
+    if (here.empty()) html += "<p>" + tr("No findings on this layer.") + "</p>";
+    details_->setHtml(html);
+    const bool openable = l.normSpec && l.normInputShape;
+    open_->setEnabled(openable);
+    open_->setToolTip(openable ? tr("Set up the workbench with this layer and an input of shape %1")
+                                     .arg(shapeText(l.normInputShape))
+                               : tr("Only normalization layers with a known input shape"));
+}
+
+void DebuggerView::requestOpen() {
+    const int row = selectedLayer();
+    if (row < 0) return;
+    const LayerReport& l = report_.layers[std::size_t(row)];
+    if (!l.normSpec || !l.normInputShape) return;
+    emit openInWorkbench(*l.normSpec, *l.normInputShape, QString::fromStdString(l.name));
+}
+
+} // namespace normlab::ui

@@ -1,0 +1,63 @@
+// The Debugger view: a print(model) text (pasted or opened) and an input shape in; the
+// layers with their input/output shapes and the findings of normlab/diagnose.h out, marked
+// by severity. Selecting a normalization layer offers to open it in the workbench with an
+// input of the inferred shape, so the user sees what happens to their tensor.
+#pragma once
+
+#include "normlab/diagnose.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
+class QTextBrowser;
+class QTimer;
+
+namespace normlab::ui {
+
+class DebuggerView : public QWidget {
+    Q_OBJECT
+  public:
+    explicit DebuggerView(QWidget* parent = nullptr);
+
+    QString title() const { return tr("Debugger"); }
+    void setModelText(const QString& text);
+    void setInputShape(const QString& dims);
+    void setTorchVersion(const QString& version);
+    // Analyses now (edits analyse after a short pause). False when the text or shape cannot
+    // be read: the message is shown and the last analysis stays on screen.
+    bool analyse();
+    bool loadModelFile(const QString& path);
+    const DiagnoseReport& report() const { return report_; }
+    QTableWidget* layerTable() const { return table_; }
+    // Selects the table row of layer `name` (dotted path).
+    bool selectLayer(const QString& name);
+
+  signals:
+    // A normalization layer to show in the workbench: its configuration and its input.
+    void openInWorkbench(const normlab::NormSpec& spec, const normlab::Shape& inputShape,
+                         const QString& layer);
+
+  private:
+    void fillTable();
+    void showSelectedFindings();
+    void requestOpen();
+    int selectedLayer() const;
+
+    QPlainTextEdit* text_;
+    QLineEdit* shape_;
+    QComboBox* version_;
+    QLabel* status_;
+    QTableWidget* table_;
+    QTextBrowser* details_;
+    QPushButton* open_;
+    QTimer* debounce_;
+    DiagnoseReport report_;
+    TorchVersion reportVersion_;
+};
+
+} // namespace normlab::ui
