@@ -7,7 +7,6 @@
 
 #include "normlab/diagnose.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -15,26 +14,7 @@ namespace normlab::app {
 
 namespace {
 
-constexpr qint64 kMaxModelTextBytes = 16 << 20;
 constexpr int kMaxInputRank = 8;
-
-bool readModelText(const QString& path, QByteArray& text) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        printError("cannot open the model text " + path + ": " + file.errorString());
-        return false;
-    }
-    if (file.size() > kMaxModelTextBytes) {
-        printError(path + " is larger than 16 MiB: not what print(model) prints");
-        return false;
-    }
-    text = file.readAll();
-    if (text.contains('\0')) {
-        printError(path + " is a binary file, not the text print(model) prints");
-        return false;
-    }
-    return true;
-}
 
 } // namespace
 
@@ -60,10 +40,13 @@ int diagnoseCommand(const QStringList& arguments) {
                    parser.value("torch-version") + "'");
         return kExitInvalid;
     }
-    QByteArray text;
-    if (!readModelText(parser.value("model"), text)) return kExitInvalid;
-    const DiagnoseReport report = diagnoseModel(
-        std::string_view(text.constData(), std::size_t(text.size())), shape, *version);
+    std::string text;
+    if (const std::string error = readModelTextFile(parser.value("model").toStdString(), text);
+        !error.empty()) {
+        printError(QString::fromStdString(error));
+        return kExitInvalid;
+    }
+    const DiagnoseReport report = diagnoseModel(text, shape, *version);
     if (!report.ok()) {
         printError(parser.value("model") + ": " + QString::fromStdString(report.error));
         return kExitInvalid;

@@ -1,7 +1,6 @@
 #include "debugger_view.h"
 
 #include <QComboBox>
-#include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -29,8 +28,6 @@ const char* kExample = R"(Sequential(
   (2): ReLU(inplace=True)
 )
 )";
-
-constexpr qint64 kMaxModelTextBytes = 16 << 20;
 
 QString shapeText(const std::optional<Shape>& s) {
     return s ? QString::fromStdString(shapeToString(*s)) : QObject::tr("unknown");
@@ -166,21 +163,12 @@ void DebuggerView::setTorchVersion(const QString& version) {
 }
 
 bool DebuggerView::loadModelFile(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        status_->setText(tr("Cannot open %1: %2").arg(path, file.errorString()));
+    std::string text;
+    if (const std::string error = readModelTextFile(path.toStdString(), text); !error.empty()) {
+        status_->setText(QString::fromStdString(error));
         return false;
     }
-    if (file.size() > kMaxModelTextBytes) {
-        status_->setText(tr("%1 is larger than 16 MiB: not what print(model) prints").arg(path));
-        return false;
-    }
-    const QByteArray bytes = file.readAll();
-    if (bytes.contains('\0')) {
-        status_->setText(tr("%1 is a binary file, not the text print(model) prints").arg(path));
-        return false;
-    }
-    text_->setPlainText(QString::fromUtf8(bytes));
+    text_->setPlainText(QString::fromStdString(text));
     return analyse();
 }
 

@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 
 namespace normlab {
 
@@ -220,6 +222,19 @@ class Parser {
 
 ModelText parseModelText(std::string_view text) {
     return Parser(text).parse();
+}
+
+std::string readModelTextFile(const std::string& path, std::string& text) {
+    constexpr std::streamoff kMaxBytes = std::streamoff(16) << 20;
+    std::ifstream file(path, std::ios::binary | std::ios::ate);
+    if (!file) return "cannot open the model text " + path;
+    if (file.tellg() > kMaxBytes)
+        return path + " is larger than 16 MiB: not what print(model) prints";
+    file.seekg(0);
+    text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    if (text.find('\0') != std::string::npos)
+        return path + " is a binary file, not the text print(model) prints";
+    return {};
 }
 
 } // namespace normlab

@@ -39,4 +39,7 @@ struct ModelText {
 
 ModelText parseModelText(std::string_view text);
 
+// Reads a model text file: empty on success, else why not (cannot open, over 16 MiB, binary).
+std::string readModelTextFile(const std::string& path, std::string& text);
+
 } // namespace normlab
