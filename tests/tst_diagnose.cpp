@@ -77,6 +77,7 @@ class DiagnoseTest : public QObject {
     void malformedText_data();
     void malformedText();
     void corruptedGoldenTextsNeverCrash();
+    void absurdInputShapes();
     void versionParsing();
 };
 
@@ -309,6 +310,17 @@ void DiagnoseTest::corruptedGoldenTextsNeverCrash() {
         }
     }
     QVERIFY(reports > 0 && errors > 0);
+}
+
+void DiagnoseTest::absurdInputShapes() {
+    const QByteArray text = modelText("vgg_bn");
+    QVERIFY(!diagnose(text, {100000, 100000, 100000, 100000}).ok());
+    QVERIFY(!diagnose(text, {2, 0, 8, 8}).ok());
+    QVERIFY(!diagnose(text, {}).ok());
+    // A shape no layer fits is analysed, not refused: every layer says why.
+    const DiagnoseReport r = diagnose(text, {7});
+    QVERIFY(r.ok());
+    QVERIFY(!r.findings.empty());
 }
 
 void DiagnoseTest::versionParsing() {

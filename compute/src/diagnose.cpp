@@ -60,7 +60,9 @@ class Walker {
             LayerStep step = detail::layerShape(node, *input);
             layer.outputShape = step.output;
             if (step.raised) add(layer, std::move(*step.raised));
-            if (!step.output) {
+            if (!step.output && step.raised) {
+                noteUnknown(layer.name);
+            } else if (!step.output) {
                 Finding f;
                 f.severity = Severity::Info;
                 f.code = node.children.empty() &&
@@ -129,7 +131,8 @@ class Walker {
         std::string why = f.pytorch;
         switch (f.action) {
         case TorchAction::Raises:
-            f.pytorch = v + " raises " + f.exception + ": " + f.torchMessage;
+            f.pytorch = v + " raises " + f.exception +
+                        (f.torchMessage.empty() ? std::string() : ": " + f.torchMessage);
             if (!why.empty()) f.pytorch += " (" + why + ")";
             break;
         case TorchAction::Warns:
@@ -185,6 +188,14 @@ DiagnoseReport diagnoseModel(const ModuleNode& model, const Shape& inputShape,
                 "input shape " + shapeToString(inputShape) + " has a dim that is not positive";
             return report;
         }
+    // Shape rules multiply dims (and grow them: upsampling, Embedding): keep far from int64's end.
+    double elements = 1;
+    for (std::int64_t d : inputShape) elements *= double(d);
+    if (elements > 1e15) {
+        report.error = "input shape " + shapeToString(inputShape) +
+                       " has more than 10^15 elements; no model takes that";
+        return report;
+    }
     if (inputShape.empty()) {
         report.error = "give the input shape, e.g. 1,256,64,64";
         return report;
@@ -202,7 +213,7 @@ DiagnoseReport diagnoseModel(const ModuleNode& model, const Shape& inputShape,
             "(a residual branch), and the block's output is its main path's.");
     if (walker.sawUnknown())
         report.assumptions.push_back("Shapes are unknown after " + walker.firstUnknown() +
-                                     ", whose output NormLab cannot work out; layers after it "
+                                     " (its finding says why); layers after it "
                                      "are checked only for what their printed line shows.");
     return report;
 }

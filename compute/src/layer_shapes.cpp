@@ -98,6 +98,25 @@ LayerStep shape(Shape s) {
     return step;
 }
 
+std::string rankPhrase(int d);
+
+// PyTorch raises; the output is unknown (no rank to continue from). `torchMessage` empty
+// when PyTorch's wording is not modelled here.
+LayerStep wrongRank(const ModuleNode& node, const Shape& input, int d, std::string torchMessage) {
+    LayerStep step =
+        raises({}, "wrong_rank",
+               node.type + " takes a " + rankPhrase(d) + " input, this one is " +
+                   std::to_string(input.size()) + "D " + shapeToString(input),
+               "RuntimeError", std::move(torchMessage),
+               input.size() >= 3 && input.size() <= 5
+                   ? "the " + std::to_string(input.size() - 2) +
+                         "d variant of the module, or reshape the input"
+                   : "reshape the input to [N, C, " + std::to_string(d) + " spatial dims]");
+    step.output.reset();
+    step.unknownReason = node.type + " raises on this input";
+    return step;
+}
+
 // Batched (rank d+2) or unbatched (rank d+1) input of a d-dimensional conv or pool: the
 // index of the channel axis, or -1 when the rank fits neither.
 int channelAxis(const Shape& input, int d) {
@@ -135,10 +154,9 @@ LayerStep convShape(const ModuleNode& node, const Shape& input, int d, bool tran
     const std::string op_name = transposed ? "conv_transpose" : "conv";
     const int axis = channelAxis(input, d);
     if (axis < 0)
-        return unknown(node.type + " cannot take a " + std::to_string(input.size()) +
-                       "D input: PyTorch raises \"Expected " + rankPhrase(d) + " input to " +
-                       op_name + std::to_string(d) +
-                       "d, but got input of size: " + shapeToString(input) + "\"");
+        return wrongRank(node, input, d,
+                         "Expected " + rankPhrase(d) + " input to " + op_name + std::to_string(d) +
+                             "d, but got input of size: " + shapeToString(input));
     Shape batched = input;
     if (axis == 0) batched.insert(batched.begin(), 1);
     Shape result = input;
@@ -213,9 +231,7 @@ LayerStep poolShape(const ModuleNode& node, const Shape& input, int d, bool max)
     if (p.size() != std::size_t(d) || dil.size() != std::size_t(d))
         return unreadable(node, "padding or dilation");
     const int axis = channelAxis(input, d);
-    if (axis < 0)
-        return unknown(node.type + " cannot take a " + std::to_string(input.size()) +
-                       "D input (it expects " + rankPhrase(d) + ")");
+    if (axis < 0) return wrongRank(node, input, d, "");
     Shape result = input;
     bool tooSmall = false;
     for (int i = 0; i < d; ++i) {
@@ -248,9 +264,7 @@ LayerStep adaptivePoolShape(const ModuleNode& node, const Shape& input, int d) {
     const auto size = a.integers("output_size", 0, std::size_t(d));
     if (!size) return unreadable(node, "output_size");
     const int axis = channelAxis(input, d);
-    if (axis < 0)
-        return unknown(node.type + " cannot take a " + std::to_string(input.size()) +
-                       "D input (it expects " + rankPhrase(d) + ")");
+    if (axis < 0) return wrongRank(node, input, d, "");
     Shape result = input;
     for (int i = 0; i < d; ++i)
         if (size->at(std::size_t(i)) != kNoneEntry)
