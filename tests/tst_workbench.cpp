@@ -6,6 +6,7 @@
 #include "input_panel.h"
 #include "main_window.h"
 #include "normalization_panel.h"
+#include "normlab/npy.h"
 #include "output_view.h"
 #include "running_stats_view.h"
 #include "session_file.h"
@@ -18,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -26,6 +28,7 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -52,6 +55,7 @@ class WorkbenchTest : public QObject {
     void outputViewModes();
     void screenshotWritesAPicture();
     void debuggerOpensALayerInTheWorkbench();
+    void recentActivationsLoadAgain();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -424,6 +428,41 @@ void WorkbenchTest::debuggerOpensALayerInTheWorkbench() {
     w.undoStack()->undo();
     waitIdle(w);
     QCOMPARE(w.controller().current()->state.spec.variant, Variant::BatchNorm);
+}
+
+void WorkbenchTest::recentActivationsLoadAgain() {
+    QSettings().remove("recentNpy");
+    MainWindow w(false);
+    waitIdle(w);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("act.npy");
+    QVERIFY(writeNpy(path.toStdString(),
+                     Tensor::fromValues({2, 3, 5}, DType::Float32, std::vector<double>(30, 0.5)))
+                .empty());
+    QCOMPARE(w.inputPanel()->loadNpyFile(path), QString());
+    waitIdle(w);
+    QCOMPARE(w.controller().current()->state.loadedInput->shape(), Shape({2, 3, 5}));
+
+    // A corrupt file is refused with the reason; the loaded input stays.
+    const QString bad = dir.filePath("bad.npy");
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("\x93NUMPY garbage");
+    f.close();
+    QVERIFY(!w.inputPanel()->loadNpyFile(bad).isEmpty());
+    QCOMPARE(w.state().loadedInput->shape(), Shape({2, 3, 5}));
+
+    auto* recent = w.inputPanel()->findChild<QToolButton*>("recentNpy");
+    const QList<QAction*> actions = recent->menu()->actions();
+    QCOMPARE(actions.size(), 1); // the corrupt file is not remembered
+    QCOMPARE(actions[0]->text(), QString("act.npy"));
+    w.undoStack()->undo(); // back to the generated input
+    waitIdle(w);
+    QVERIFY(!w.state().loadedInput);
+    actions[0]->trigger();
+    waitIdle(w);
+    QVERIFY(w.state().loadedInput);
+    QCOMPARE(w.controller().current()->state.loadedInput->shape(), Shape({2, 3, 5}));
 }
 
 QTEST_MAIN(WorkbenchTest)

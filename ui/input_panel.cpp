@@ -7,13 +7,16 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSlider>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace normlab::ui {
@@ -70,9 +73,23 @@ InputPanel::InputPanel(QWidget* parent)
     sliderBox_->layout()->setContentsMargins(0, 0, 0, 0);
     form->addRow(QString(), sliderBox_);
     auto* load = new QPushButton(tr("Load .npy..."), this);
+    auto* recent = new QToolButton(this);
+    recent->setObjectName("recentNpy");
+    recent->setText(tr("Recent"));
+    recent->setToolTip(tr("Activations loaded before"));
+    recent->setPopupMode(QToolButton::InstantPopup);
+    recentMenu_ = new QMenu(recent);
+    recent->setMenu(recentMenu_);
+    recentNpy_.fillMenu(recentMenu_, [this](const QString& p) {
+        if (const QString error = loadNpyFile(p); !error.isEmpty()) showNpyError(p, error);
+    });
+    auto* loadRow = new QHBoxLayout;
+    loadRow->addWidget(load);
+    loadRow->addWidget(recent);
     loaded_ = new QLabel(this);
     loaded_->setWordWrap(true);
-    form->addRow(load, loaded_);
+    form->addRow(loadRow);
+    form->addRow(loaded_);
 
     connect(rank_, &QSpinBox::valueChanged, this, [this] {
         updateSizeEditors();
@@ -200,17 +217,21 @@ void InputPanel::loadNpy() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Load an activation"), {},
                                                       tr("NumPy arrays (*.npy)"));
     if (path.isEmpty()) return;
+    if (const QString error = loadNpyFile(path); !error.isEmpty()) showNpyError(path, error);
+}
+
+void InputPanel::showNpyError(const QString& path, const QString& error) {
+    QMessageBox::warning(this, tr("Cannot load %1").arg(path), error);
+}
+
+QString InputPanel::loadNpyFile(const QString& path) {
     NpyReadResult r = readNpy(path.toStdString());
     if (r.ok() && !isFloating(r.tensor.dtype()))
         r.error = "the array holds " + std::string(dtypeName(r.tensor.dtype())) +
                   " values; an input must be float32 or float64";
     if (r.ok() && r.tensor.rank() < 1)
         r.error = "the array is a scalar; an input needs at least one dimension";
-    if (!r.ok()) {
-        // The current work stays as it is.
-        QMessageBox::warning(this, tr("Cannot load %1").arg(path), QString::fromStdString(r.error));
-        return;
-    }
+    if (!r.ok()) return QString::fromStdString(r.error); // the current work stays as it is
     loadedInput_ = std::make_shared<const Tensor>(std::move(r.tensor));
     loaded_->setText(tr("%1 %2").arg(QFileInfo(path).fileName(),
                                      QString::fromStdString(shapeToString(loadedInput_->shape()))));
@@ -220,8 +241,13 @@ void InputPanel::loadNpy() {
         sizes_[i]->setValue(int(loadedInput_->shape()[std::size_t(i)]));
     updating_ = false;
     updateSizeEditors();
+    recentNpy_.remember(path);
+    recentNpy_.fillMenu(recentMenu_, [this](const QString& p) {
+        if (const QString error = loadNpyFile(p); !error.isEmpty()) showNpyError(p, error);
+    });
     emit shapeChanged(shape());
     emit changed();
+    return {};
 }
 
 } // namespace normlab::ui

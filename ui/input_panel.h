@@ -1,6 +1,8 @@
 // The Input dock: shape, generator, seed, dtype, per-sample lengths, or a .npy file.
 #pragma once
 
+#include "recent_files.h"
+
 #include "workbench_state.h"
 
 #include <QWidget>
@@ -8,6 +10,7 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QSlider;
 class QSpinBox;
@@ -25,6 +28,9 @@ class InputPanel : public QWidget {
     void readFrom(const WorkbenchState& state);
     // Parse problems of the lengths field; empty when fine.
     QString lengthsError() const { return lengthsError_; }
+    // Loads a .npy activation as the input (its shape fills the editors) and remembers it
+    // among the recent files. Returns why not (the current input then stays as it is).
+    QString loadNpyFile(const QString& path);
 
   signals:
     void changed();
@@ -32,7 +38,8 @@ class InputPanel : public QWidget {
     void shapeChanged(const normlab::Shape& shape);
 
   private:
-    void loadNpy();
+    void loadNpy(); // asks for a file
+    void showNpyError(const QString& path, const QString& error);
     // One slider per sample (up to kMaxSliders) mirroring the lengths field.
     void rebuildSliders();
     QStringList lengthTokens() const;
@@ -51,6 +58,8 @@ class InputPanel : public QWidget {
     QComboBox* dtype_;
     QLineEdit* lengths_;
     QLabel* loaded_;
+    QMenu* recentMenu_;
+    RecentFiles recentNpy_{"recentNpy"};
     QWidget* sliderBox_;
     QList<QSlider*> sliders_;
     bool syncing_ = false;

@@ -321,23 +321,15 @@ QString MainWindow::saveSessionTo(const QString& path) {
 }
 
 void MainWindow::rememberRecent(const QString& path) {
-    QSettings settings;
-    QStringList recent = settings.value("recentSessions").toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    settings.setValue("recentSessions", recent.mid(0, 8));
+    recentSessions_.remember(path);
     rebuildRecentMenu();
 }
 
 void MainWindow::rebuildRecentMenu() {
-    recentMenu_->clear();
-    const QStringList recent = QSettings().value("recentSessions").toStringList();
-    for (const QString& path : recent)
-        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
-            if (const QString error = openSession(path); !error.isEmpty())
-                QMessageBox::warning(this, tr("Cannot open session"), error);
-        });
-    recentMenu_->setEnabled(!recent.isEmpty());
+    recentSessions_.fillMenu(recentMenu_, [this](const QString& path) {
+        if (const QString error = openSession(path); !error.isEmpty())
+            QMessageBox::warning(this, tr("Cannot open session"), error);
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

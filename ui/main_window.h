@@ -3,6 +3,7 @@
 // configuration shows PyTorch's message and leaves the last good result on screen.
 #pragma once
 
+#include "recent_files.h"
 #include "recompute_controller.h"
 
 #include <QElapsedTimer>
@@ -80,6 +81,7 @@ class MainWindow : public QMainWindow {
     QTabWidget* views_;
     QList<PlotView*> plotViews_;
     DebuggerView* debugger_;
+    RecentFiles recentSessions_{"recentSessions"};
     StatisticsView* statistics_;
     QLabel* status_;
     QDockWidget* diagnosticsDock_ = nullptr;
