@@ -78,24 +78,25 @@ Backend* chooseBackend(const QString& name) {
     return backend;
 }
 
-bool parseShapeOption(const QString& text, const char* option, int maxRank, Shape& shape) {
+QString shapeFromText(const QString& text, const QString& what, int maxRank, Shape& shape) {
     shape.clear();
     for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
         bool ok = false;
         const qlonglong v = part.trimmed().toLongLong(&ok);
-        if (!ok || v <= 0) {
-            printError(QString(option) + " must be positive integers separated by commas, got '" +
-                       text + "'");
-            return false;
-        }
+        if (!ok || v <= 0)
+            return what + " must be positive integers separated by commas, got '" + text + "'";
         shape.push_back(v);
     }
-    if (shape.empty() || shape.size() > std::size_t(maxRank)) {
-        printError(QString(option) + " must have 1 to " + QString::number(maxRank) +
-                   " dimensions, got '" + text + "'");
-        return false;
-    }
-    return true;
+    if (shape.empty() || shape.size() > std::size_t(maxRank))
+        return what + " must have 1 to " + QString::number(maxRank) + " dimensions, got '" + text +
+               "'";
+    return {};
+}
+
+bool parseShapeOption(const QString& text, const char* option, int maxRank, Shape& shape) {
+    const QString error = shapeFromText(text, option, maxRank, shape);
+    if (!error.isEmpty()) printError(error);
+    return error.isEmpty();
 }
 
 } // namespace normlab::app

@@ -26,7 +26,10 @@ void printError(const QString& message);
 bool loadSpec(const QString& path, NormSpec& spec);
 bool loadNpy(const QString& path, const char* what, Tensor& out);
 Backend* chooseBackend(const QString& name);
-// "4096,1024" -> {4096, 1024}: positive integers, 1 to maxRank of them.
+// "4096,1024" -> {4096, 1024}: positive integers, 1 to maxRank of them. Returns why not,
+// naming the value `what` ("--shape", "The input shape"); empty when it parsed.
+QString shapeFromText(const QString& text, const QString& what, int maxRank, Shape& shape);
+// The same for a command-line option, printing the reason.
 bool parseShapeOption(const QString& text, const char* option, int maxRank, Shape& shape);
 
 } // namespace normlab::app

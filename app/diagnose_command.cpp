@@ -12,12 +12,6 @@
 
 namespace normlab::app {
 
-namespace {
-
-constexpr int kMaxInputRank = 8;
-
-} // namespace
-
 int diagnoseCommand(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.addOption({"model", "What print(model) printed, as a text file.", "MODEL.txt"});
@@ -32,7 +26,7 @@ int diagnoseCommand(const QStringList& arguments) {
                                      arguments, {"model", "input-shape"}))
         return *code;
     Shape shape;
-    if (!parseShapeOption(parser.value("input-shape"), "--input-shape", kMaxInputRank, shape))
+    if (!parseShapeOption(parser.value("input-shape"), "--input-shape", kMaxModelInputRank, shape))
         return kExitInvalid;
     const auto version = TorchVersion::parse(parser.value("torch-version").toStdString());
     if (!version) {

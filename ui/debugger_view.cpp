@@ -1,5 +1,7 @@
 #include "debugger_view.h"
 
+#include "cli_support.h"
+
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -175,15 +177,11 @@ bool DebuggerView::loadModelFile(const QString& path) {
 bool DebuggerView::analyse() {
     debounce_->stop();
     Shape shape;
-    for (const QString& part : shape_->text().split(',', Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const qlonglong d = part.trimmed().toLongLong(&ok);
-        if (!ok || d <= 0) {
-            status_->setText(tr("The input shape must be positive integers separated by "
-                                "commas, e.g. 1,256,64,64"));
-            return false;
-        }
-        shape.push_back(d);
+    if (const QString error =
+            app::shapeFromText(shape_->text(), tr("The input shape"), kMaxModelInputRank, shape);
+        !error.isEmpty()) {
+        status_->setText(error);
+        return false;
     }
     const auto version = TorchVersion::parse(version_->currentText().trimmed().toStdString());
     if (!version) {

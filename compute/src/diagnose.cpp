@@ -44,7 +44,6 @@ class Walker {
         layer.type = node.type;
         layer.inputShape = input;
         layer.line = node.line;
-        const std::size_t firstFinding = report_.findings.size();
         if (auto norm = detail::readNormLayer(node)) {
             if (!norm->readError.empty()) {
                 add(layer, unreadable(node, norm->readError));
@@ -70,14 +69,13 @@ class Walker {
                              ? "unknown_module"
                              : "unreadable_arguments";
                 f.message = step.unknownReason + "; shapes after it are unknown";
-                f.pytorch = "not a mistake in itself";
+                f.why = "not a mistake in itself";
                 f.fix = "give the shape this module outputs as the input of the next part, "
                         "and diagnose that part separately";
                 add(layer, std::move(f));
                 noteUnknown(layer.name);
             }
         }
-        (void)firstFinding;
         previous_ = &node;
         std::optional<Shape> output = layer.outputShape;
         report_.layers.push_back(std::move(layer));
@@ -116,7 +114,7 @@ class Walker {
         f.severity = Severity::Info;
         f.code = "unreadable_arguments";
         f.message = node.type + ": could not read " + what + " from the printed arguments";
-        f.pytorch = "not checked";
+        f.why = "not checked";
         f.fix = "paste the line exactly as print(model) prints it";
         return f;
     }
@@ -128,7 +126,7 @@ class Walker {
     void add(const LayerReport& layer, Finding f) {
         f.layer = layer.name;
         const std::string v = "PyTorch " + version_.toString();
-        std::string why = f.pytorch;
+        const std::string& why = f.why;
         switch (f.action) {
         case TorchAction::Raises:
             f.pytorch = v + " raises " + f.exception +
@@ -194,6 +192,11 @@ DiagnoseReport diagnoseModel(const ModuleNode& model, const Shape& inputShape,
     if (elements > 1e15) {
         report.error = "input shape " + shapeToString(inputShape) +
                        " has more than 10^15 elements; no model takes that";
+        return report;
+    }
+    if (inputShape.size() > std::size_t(kMaxModelInputRank)) {
+        report.error = "input shape " + shapeToString(inputShape) + " has more than " +
+                       std::to_string(kMaxModelInputRank) + " dims";
         return report;
     }
     if (inputShape.empty()) {

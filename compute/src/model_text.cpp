@@ -1,5 +1,7 @@
 #include "normlab/model_text.h"
 
+#include "module_arguments.h"
+
 #include <cctype>
 #include <charconv>
 #include <fstream>
@@ -7,16 +9,12 @@
 
 namespace normlab {
 
+using detail::trimmed;
+
 namespace {
 
 constexpr int kMaxNesting = 200;
 constexpr long kMaxModules = 200000; // after expanding repeats: no absurd trees
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
 
 bool isIdentifierChar(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
@@ -54,7 +52,7 @@ std::size_t closingBracket(std::string_view s, std::size_t from) {
 void appendArguments(std::string_view text, std::vector<ModuleArgument>& out) {
     std::size_t start = 0;
     auto flush = [&](std::size_t end) {
-        const std::string_view piece = trim(text.substr(start, end - start));
+        const std::string_view piece = trimmed(text.substr(start, end - start));
         start = end + 1;
         if (piece.empty()) return;
         std::size_t k = 0;
@@ -66,7 +64,7 @@ void appendArguments(std::string_view text, std::vector<ModuleArgument>& out) {
                              !std::isdigit(static_cast<unsigned char>(piece[0]));
         if (keyword)
             out.push_back(
-                {std::string(piece.substr(0, k)), std::string(trim(piece.substr(k + 1)))});
+                {std::string(piece.substr(0, k)), std::string(trimmed(piece.substr(k + 1)))});
         else
             out.push_back({std::string(), std::string(piece)});
     };
@@ -100,7 +98,7 @@ class Parser {
     ModelText parse() {
         ModelText result;
         std::size_t i = 0;
-        while (i < lines_.size() && trim(lines_[i]).empty()) ++i;
+        while (i < lines_.size() && trimmed(lines_[i]).empty()) ++i;
         if (i == lines_.size()) {
             result.error = "the model text is empty: paste what print(model) prints";
             return result;
@@ -111,9 +109,9 @@ class Parser {
             return result;
         }
         for (; i < lines_.size(); ++i)
-            if (!trim(lines_[i]).empty()) {
+            if (!trimmed(lines_[i]).empty()) {
                 result.error = at(i) + "text after the end of the model: '" +
-                               std::string(trim(lines_[i])) + "'";
+                               std::string(trimmed(lines_[i])) + "'";
                 return result;
             }
         result.root = std::move(root);
@@ -147,13 +145,13 @@ class Parser {
             !node.type.empty() && !std::isdigit(static_cast<unsigned char>(node.type[0]));
         if (!named || i >= text.size() || text[i] != '(')
             return fail(line, "expected a module such as 'Conv2d(...)', got '" +
-                                  std::string(trim(text.substr(column))) + "'");
+                                  std::string(trimmed(text.substr(column))) + "'");
         const std::size_t open = i + 1;
         const std::size_t close = closingBracket(text, open);
         if (close != std::string_view::npos) {
-            if (!trim(text.substr(close)).empty())
+            if (!trimmed(text.substr(close)).empty())
                 return fail(line, "unexpected text after " + node.type + "(...): '" +
-                                      std::string(trim(text.substr(close))) + "'");
+                                      std::string(trimmed(text.substr(close))) + "'");
             appendArguments(text.substr(open, close - 1 - open), node.arguments);
             ++line;
             return true;
@@ -161,7 +159,7 @@ class Parser {
         appendArguments(text.substr(open), node.arguments);
         const std::size_t opened = line;
         for (++line; line < lines_.size();) {
-            const std::string_view body = trim(lines_[line]);
+            const std::string_view body = trimmed(lines_[line]);
             if (body == ")") {
                 ++line;
                 return true;

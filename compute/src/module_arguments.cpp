@@ -6,16 +6,16 @@
 
 namespace normlab::detail {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
+std::string_view trimmed(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
     return s;
 }
 
+namespace {
+
 std::optional<std::int64_t> parseInt(std::string_view s) {
-    s = trim(s);
+    s = trimmed(s);
     std::int64_t v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
@@ -38,7 +38,7 @@ const std::string* ModuleArguments::find(std::string_view key, int position) con
 
 bool ModuleArguments::isNone(std::string_view key, int position) const {
     const std::string* v = find(key, position);
-    return v && trim(*v) == "None";
+    return v && trimmed(*v) == "None";
 }
 
 std::optional<std::int64_t> ModuleArguments::integer(std::string_view key, int position) const {
@@ -49,16 +49,16 @@ std::optional<std::int64_t> ModuleArguments::integer(std::string_view key, int p
 std::optional<Shape> ModuleArguments::tuple(std::string_view key, int position) const {
     const std::string* v = find(key, position);
     if (!v) return std::nullopt;
-    std::string_view s = trim(*v);
+    std::string_view s = trimmed(*v);
     if (s.size() >= 2 && (s.front() == '(' || s.front() == '[')) {
         s = s.substr(1, s.size() - 2);
     } else if (auto one = parseInt(s)) {
         return Shape{*one};
     }
     Shape out;
-    while (!trim(s).empty()) {
+    while (!trimmed(s).empty()) {
         const std::size_t comma = s.find(',');
-        const std::string_view piece = trim(s.substr(0, comma));
+        const std::string_view piece = trimmed(s.substr(0, comma));
         if (piece == "None") {
             out.push_back(kNoneEntry);
         } else if (auto value = parseInt(piece)) {
@@ -84,7 +84,7 @@ std::optional<Shape> ModuleArguments::integers(std::string_view key, int positio
 std::optional<double> ModuleArguments::number(std::string_view key, int position) const {
     const std::string* v = find(key, position);
     if (!v) return std::nullopt;
-    const std::string s(trim(*v));
+    const std::string s(trimmed(*v));
     char* end = nullptr;
     const double d = std::strtod(s.c_str(), &end);
     if (s.empty() || end != s.c_str() + s.size()) return std::nullopt;
@@ -94,7 +94,7 @@ std::optional<double> ModuleArguments::number(std::string_view key, int position
 std::optional<bool> ModuleArguments::boolean(std::string_view key, int position) const {
     const std::string* v = find(key, position);
     if (!v) return std::nullopt;
-    const std::string_view s = trim(*v);
+    const std::string_view s = trimmed(*v);
     if (s == "True") return true;
     if (s == "False") return false;
     return std::nullopt;
@@ -103,7 +103,7 @@ std::optional<bool> ModuleArguments::boolean(std::string_view key, int position)
 std::string ModuleArguments::text(std::string_view key, int position) const {
     const std::string* v = find(key, position);
     if (!v) return {};
-    std::string_view s = trim(*v);
+    std::string_view s = trimmed(*v);
     if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front())
         s = s.substr(1, s.size() - 2);
     return std::string(s);

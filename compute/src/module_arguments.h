@@ -12,6 +12,9 @@
 
 namespace normlab::detail {
 
+// `s` without leading and trailing whitespace.
+std::string_view trimmed(std::string_view s);
+
 // Marks a None inside an int tuple, e.g. AdaptiveAvgPool2d(output_size=(None, 7)).
 inline constexpr std::int64_t kNoneEntry = -1;
 

@@ -42,7 +42,7 @@ Finding silent(Severity severity, std::string code, std::string message, std::st
                std::string fix) {
     Finding f = finding(severity, std::move(code), std::move(message), TorchAction::Silent, {}, {},
                         std::move(fix));
-    f.pytorch = std::move(why); // completed by the caller with the version
+    f.why = std::move(why);
     return f;
 }
 
@@ -165,7 +165,7 @@ std::optional<Finding> instanceNormMismatch(const NormSpec& spec, const Shape& s
         if (spec.trackRunningStats) {
             Finding f = finding(Severity::Error, "num_features_mismatch", what + repeated,
                                 TorchAction::Raises, "RuntimeError", runningMessage, fix);
-            f.pytorch = "it first warns \"" + warning + "\"";
+            f.why = "it first warns \"" + warning + "\"";
             return f;
         }
         return finding(Severity::Warning, "num_features_mismatch",
@@ -272,7 +272,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                               TorchAction::Raises, "ValueError",
                               "num_channels must be divisible by num_groups",
                               a.constructorWith("num_groups", num(g), 0)));
-        out.back().pytorch = "the constructor raises, before any input";
+        out.back().why = "the constructor raises, before any input";
         return check;
     }
     if (spec.eps && *spec.eps <= 0)
@@ -304,8 +304,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
             spec.affine ? ln + " for per-element parameters, or keep GroupNorm for per-channel ones"
                         : "none needed: without affine it equals " + ln));
     }
-    if (isConv(previous) && a.boolean("bias").value_or(true) &&
-        (batchNorm || spec.variant == Variant::InstanceNorm) &&
+    if (isConv(previous) && (batchNorm || spec.variant == Variant::InstanceNorm) &&
         ModuleArguments(*previous).boolean("bias").value_or(true)) {
         out.push_back(silent(Severity::Info, "conv_bias_before_norm",
                              previous->type + " has a bias, and " + type +

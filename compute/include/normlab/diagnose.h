@@ -54,6 +54,7 @@ struct Finding {
     TorchAction action = TorchAction::Silent;
     std::string exception;    // "RuntimeError", "ValueError", "UserWarning" when not silent
     std::string torchMessage; // PyTorch's own words when it raises or warns
+    std::string why;          // why PyTorch does that (may be empty)
     std::string pytorch;      // one sentence: what that PyTorch version does, and why
     std::string fix;          // the corrected line, or what to change
 };
@@ -75,6 +76,9 @@ struct DiagnoseReport {
     std::string error;               // the text could not be read (nothing else is set)
     bool ok() const { return error.empty(); }
 };
+
+// Input shapes of more dims than this are refused.
+inline constexpr int kMaxModelInputRank = 8;
 
 std::string_view torchActionName(TorchAction action); // "silent", "warns", "raises"
 
