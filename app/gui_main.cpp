@@ -14,6 +14,8 @@
 #include <algorithm>
 
 #include <cstring>
+#include <string_view>
+#include <vector>
 
 namespace {
 
@@ -67,6 +69,31 @@ int measureLatency(QApplication& app, normlab::ui::MainWindow& window,
     return 0;
 }
 
+// QGuiApplication takes "-session ID" / "--session ID" for X11 session management and
+// removes it from argv, so NormLab's --session FILE is taken out before Qt sees it.
+// Returns the file (empty if none); `args` keeps everything else.
+QString takeSessionOption(std::vector<char*>& args, bool& missingValue) {
+    QString file;
+    for (std::size_t i = 1; i < args.size();) {
+        const std::string_view a = args[i];
+        if (a == "--session" || a == "-session") {
+            if (i + 1 >= args.size()) {
+                missingValue = true;
+                args.erase(args.begin() + std::ptrdiff_t(i));
+                continue;
+            }
+            file = QString::fromLocal8Bit(args[i + 1]);
+            args.erase(args.begin() + std::ptrdiff_t(i), args.begin() + std::ptrdiff_t(i) + 2);
+        } else if (a.starts_with("--session=")) {
+            file = QString::fromLocal8Bit(args[i] + std::strlen("--session="));
+            args.erase(args.begin() + std::ptrdiff_t(i));
+        } else {
+            ++i;
+        }
+    }
+    return file;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -76,7 +103,12 @@ int main(int argc, char** argv) {
                      std::strcmp(argv[i], "--measure-latency") == 0;
     if (offscreen && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    std::vector<char*> args(argv, argv + argc);
+    bool sessionWithoutFile = false;
+    const QString sessionFile = takeSessionOption(args, sessionWithoutFile);
+    args.push_back(nullptr);
+    int qtArgc = int(args.size()) - 1;
+    QApplication app(qtArgc, args.data());
     QApplication::setOrganizationName("NormLab");
     QApplication::setApplicationName("NormLab");
 
@@ -96,11 +128,15 @@ int main(int argc, char** argv) {
     parser.addOption(
         {"shape", "Input shape for --measure-latency (default 16,64,1024).", "DIMS", "16,64,1024"});
     parser.process(app);
+    if (sessionWithoutFile) {
+        QTextStream(stderr) << "normlab: --session needs a FILE\n";
+        return 2;
+    }
 
     // Screenshots and measurements start from a clean state (or the given --session).
     normlab::ui::MainWindow window(!offscreen);
-    if (parser.isSet("session")) {
-        if (const QString error = window.openSession(parser.value("session")); !error.isEmpty()) {
+    if (!sessionFile.isEmpty()) {
+        if (const QString error = window.openSession(sessionFile); !error.isEmpty()) {
             QTextStream(stderr) << "normlab: " << error << "\n";
             if (offscreen) return 2;
         }

@@ -3,6 +3,7 @@
 // keeps the last result; rapid edits never show a stale result; --screenshot writes a
 // real picture.
 #include "debugger_view.h"
+#include "gradients_view.h"
 #include "input_panel.h"
 #include "main_window.h"
 #include "normalization_panel.h"
@@ -10,6 +11,7 @@
 #include "output_view.h"
 #include "running_stats_view.h"
 #include "session_file.h"
+#include "slices_view.h"
 #include "statistics_view.h"
 
 #include <QCheckBox>
@@ -31,6 +33,7 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QtTest>
+#include <qcustomplot.h>
 
 using namespace normlab;
 using namespace normlab::ui;
@@ -54,8 +57,12 @@ class WorkbenchTest : public QObject {
     void theLastSessionIsRestored();
     void outputViewModes();
     void screenshotWritesAPicture();
+    void screenshotOpensTheGivenSession();
     void debuggerOpensALayerInTheWorkbench();
     void recentActivationsLoadAgain();
+    void paintingAMaskChangesTheValidCounts();
+    void theUpstreamGradientIsChosenInTheGradientsView();
+    void anAbsurdShapeIsRefusedAndTheResultKept();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -378,6 +385,37 @@ void WorkbenchTest::screenshotWritesAPicture() {
     QCOMPARE(bad.exitCode(), 2);
 }
 
+void WorkbenchTest::screenshotOpensTheGivenSession() {
+    // Qt itself claims "--session" (X11 session management); NormLab's must still arrive.
+    QTemporaryDir dir;
+    const QString session = dir.filePath("masked.json");
+    QFile file(session);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"normlab_session": 1,
+        "input": {"shape": [4, 6, 24], "generator": "normal", "seed": 1, "dtype": "float32"},
+        "lengths": [24, 15, 7, 0], "spec": {"variant": "instance_norm", "num_features": 6}})");
+    file.close();
+    auto shoot = [&](const QStringList& extra, const QString& name) {
+        QProcess p;
+        p.start(QStringLiteral(NORMLAB_GUI_PATH),
+                QStringList{"--screenshot", dir.filePath(name), "--size", "900x600"} + extra);
+        p.waitForFinished(30000);
+        return p.exitCode();
+    };
+    QCOMPARE(shoot({}, "default.png"), 0);
+    QCOMPARE(shoot({"--session", session}, "session.png"), 0);
+    QCOMPARE(shoot({"--session=" + session}, "session2.png"), 0);
+    // The window above the status bar (whose timings differ from run to run).
+    auto window = [&](const QString& name) {
+        return QImage(dir.filePath(name)).copy(0, 0, 900, 560);
+    };
+    QVERIFY(window("default.png") != window("session.png"));
+    QCOMPARE(window("session.png"), window("session2.png"));
+    QCOMPARE(shoot({"--session", dir.filePath("missing.json")}, "missing.png"), 2);
+    QVERIFY(!QFile::exists(dir.filePath("missing.png")));
+    QCOMPARE(shoot({"--session"}, "nofile.png"), 2);
+}
+
 void WorkbenchTest::debuggerOpensALayerInTheWorkbench() {
     MainWindow w(false);
     waitIdle(w);
@@ -463,6 +501,125 @@ void WorkbenchTest::recentActivationsLoadAgain() {
     waitIdle(w);
     QVERIFY(w.state().loadedInput);
     QCOMPARE(w.controller().current()->state.loadedInput->shape(), Shape({2, 3, 5}));
+}
+
+void WorkbenchTest::paintingAMaskChangesTheValidCounts() {
+    MainWindow w(false);
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    waitIdle(w);
+    QVERIFY(w.selectView("slices"));
+    QCoreApplication::processEvents();
+    const auto before = w.controller().current();
+    const Shape shape = before->inputs.input.shape(); // [4, 8, 16], BatchNorm
+    const double full = double(shape[0] * shape[2]);
+    QCOMPARE(before->result.count.at(0), full);
+    SlicesView* view = w.slicesView();
+    QCustomPlot* plot = view->plot();
+    auto pixel = [&](int row, int col) {
+        return QPoint(int(plot->xAxis->coordToPixel(col)), int(plot->yAxis->coordToPixel(row)));
+    };
+    // Inspecting does not paint.
+    QTest::mouseClick(plot, Qt::LeftButton, {}, pixel(0, 0));
+    waitIdle(w);
+    QCOMPARE(w.controller().current(), before);
+    // A stroke along row 0 (n = 0, c = 0) from position 2 to 7 masks out 6 elements of
+    // channel 0 and nothing else.
+    view->setBrush(SlicesView::Brush::MaskOut);
+    QTest::mousePress(plot, Qt::LeftButton, {}, pixel(0, 2));
+    QTest::mouseMove(plot, pixel(0, 4));
+    QTest::mouseMove(plot, pixel(0, 7));
+    QTest::mouseRelease(plot, Qt::LeftButton, {}, pixel(0, 7));
+    waitIdle(w);
+    auto painted = w.controller().current();
+    QVERIFY(painted->state.mask);
+    QVERIFY(painted->state.lengths.empty());
+    QCOMPARE(painted->result.count.at(0), full - 6);
+    for (std::int64_t c = 1; c < shape[1]; ++c) QCOMPARE(painted->result.count.at(c), full);
+    for (int col = 0; col < int(shape[2]); ++col)
+        QCOMPARE(painted->sliceMap.at(col) < 0, col >= 2 && col <= 7);
+    QCOMPARE(w.inputPanel()->findChild<QLabel*>("maskStatus")->text(),
+             QString("6 of 512 masked out"));
+    // Restoring one of them: one stroke, one undo step each.
+    view->setBrush(SlicesView::Brush::Restore);
+    QTest::mousePress(plot, Qt::LeftButton, {}, pixel(0, 7));
+    QTest::mouseRelease(plot, Qt::LeftButton, {}, pixel(0, 7));
+    waitIdle(w);
+    QCOMPARE(w.controller().current()->result.count.at(0), full - 5);
+    w.undoStack()->undo();
+    waitIdle(w);
+    QCOMPARE(w.controller().current()->result.count.at(0), full - 6);
+    // The mask survives a session round trip.
+    const QByteArray json =
+        sessionToJson(Session{w.controller().current()->state, QStringLiteral("Slices")});
+    Session back;
+    QCOMPARE(sessionFromJson(json, back), QString());
+    QVERIFY(back.state.mask);
+    QCOMPARE(back.state.mask->toVector(), painted->state.mask->toVector());
+    // Typing lengths replaces the painted mask.
+    w.inputPanel()->findChild<QLineEdit*>("lengths")->setText("16, 16, 16, 10");
+    waitIdle(w);
+    QVERIFY(!w.controller().current()->state.mask);
+    QCOMPARE(w.controller().current()->result.count.at(0), 3 * 16.0 + 10);
+    w.undoStack()->undo();
+    waitIdle(w);
+    QVERIFY(w.controller().current()->state.mask);
+    QCOMPARE(w.controller().current()->result.count.at(0), full - 6);
+    // Clear mask: every element valid again.
+    view->findChild<QPushButton*>("clearPaintedMask")->click();
+    waitIdle(w);
+    QVERIFY(!w.controller().current()->state.mask);
+    QCOMPARE(w.controller().current()->result.count.at(0), full);
+    // A new shape drops the mask.
+    w.undoStack()->undo();
+    waitIdle(w);
+    QVERIFY(w.controller().current()->state.mask);
+    w.inputPanel()->findChild<QSpinBox*>("size2")->setValue(12);
+    waitIdle(w);
+    QVERIFY(!w.controller().current()->state.mask);
+    QCOMPARE(w.controller().current()->result.count.at(0), 4 * 12.0);
+}
+
+void WorkbenchTest::theUpstreamGradientIsChosenInTheGradientsView() {
+    MainWindow w(false);
+    waitIdle(w);
+    QVERIFY(w.selectView("gradients"));
+    auto* upstream = w.gradientsView()->findChild<QComboBox*>("upstream");
+    QVERIFY(upstream);
+    QCOMPARE(Upstream(upstream->currentData().toInt()), Upstream::Random);
+    upstream->setCurrentIndex(upstream->findData(int(Upstream::Channel)));
+    w.gradientsView()->findChild<QSpinBox*>("upstreamChannel")->setValue(3);
+    waitIdle(w);
+    auto outcome = w.controller().current();
+    QCOMPARE(outcome->state.upstream, Upstream::Channel);
+    QCOMPARE(outcome->state.upstreamChannel, std::int64_t(3));
+    // L = Σ y[:, 3] under BatchNorm: dβ is the count of elements in channel 3, 0 elsewhere.
+    const Shape shape = outcome->inputs.input.shape();
+    for (std::int64_t c = 0; c < shape[1]; ++c)
+        QCOMPARE(outcome->result.gradBias.at(c), c == 3 ? double(shape[0] * shape[2]) : 0.0);
+    w.undoStack()->undo();
+    w.undoStack()->undo();
+    waitIdle(w);
+    QCOMPARE(Upstream(upstream->currentData().toInt()), Upstream::Random);
+    QCOMPARE(w.controller().current()->state.upstream, Upstream::Random);
+}
+
+void WorkbenchTest::anAbsurdShapeIsRefusedAndTheResultKept() {
+    MainWindow w(false);
+    waitIdle(w);
+    const auto good = w.controller().current();
+    // 100000 x 100000 x 16 = 1.6e11 elements: refused before anything is allocated.
+    w.inputPanel()->findChild<QSpinBox*>("size0")->setValue(100000);
+    w.inputPanel()->findChild<QSpinBox*>("size1")->setValue(100000);
+    waitIdle(w);
+    QCOMPARE(w.controller().current(), good);
+    const QString shown = w.diagnostics()->item(0)->text();
+    QVERIFY2(shown.startsWith("error:") && shown.contains("160000000000"), qPrintable(shown));
+    w.undoStack()->undo();
+    w.undoStack()->undo();
+    waitIdle(w);
+    QCOMPARE(w.controller().current()->inputs.input.shape(), good->inputs.input.shape());
 }
 
 QTEST_MAIN(WorkbenchTest)

@@ -5,6 +5,11 @@
 
 #include <qcustomplot.h>
 
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSpinBox>
+
 #include <cmath>
 
 namespace normlab::ui {
@@ -19,6 +24,27 @@ GradientsView::GradientsView(QWidget* parent)
     diverging.setColorStopAt(1.0, QColor(190, 30, 30));
     dx_ = addHeatmap(plot(), diverging, tr("dx: n × C + c"));
 
+    upstream_ = new QComboBox(this);
+    upstream_->setObjectName("upstream");
+    upstream_->addItem(tr("ones: L = Σ y"), int(Upstream::Ones));
+    upstream_->addItem(tr("random: L = Σ r·y"), int(Upstream::Random));
+    upstream_->addItem(tr("one channel: L = Σ y[:, c]"), int(Upstream::Channel));
+    upstream_->addItem(tr("MSE to 0: L = mean(y²)"), int(Upstream::Mse));
+    upstreamChannel_ = new QSpinBox(this);
+    upstreamChannel_->setObjectName("upstreamChannel");
+    upstreamChannel_->setRange(0, 1 << 20);
+    addControlRow(tr("Upstream gradient dy = ∂L/∂y for"),
+                  {upstream_, new QLabel(tr("channel c"), this), upstreamChannel_});
+    connect(upstream_, &QComboBox::currentIndexChanged, this, [this] {
+        upstreamChannel_->setEnabled(Upstream(upstream_->currentData().toInt()) ==
+                                     Upstream::Channel);
+        if (!updating_) emit changed();
+    });
+    connect(upstreamChannel_, &QSpinBox::valueChanged, this, [this] {
+        if (!updating_) emit changed();
+    });
+    readFrom(WorkbenchState{});
+
     auto* bottom = new QCPAxisRect(plot());
     plot()->plotLayout()->addElement(1, 0, bottom);
     dgamma_ = new QCPBars(bottom->axis(QCPAxis::atBottom), bottom->axis(QCPAxis::atLeft));
@@ -27,14 +53,14 @@ GradientsView::GradientsView(QWidget* parent)
     dbeta_ = new QCPBars(bottom->axis(QCPAxis::atBottom), bottom->axis(QCPAxis::atLeft));
     dbeta_->setName(tr("dβ"));
     dbeta_->setBrush(QColor(220, 120, 40, 170));
+    // Two bars per parameter, side by side around its tick, with a gap to the next pair.
+    dgamma_->setWidth(0.38);
+    dbeta_->setWidth(0.38);
     auto* group = new QCPBarsGroup(plot());
     dgamma_->setBarsGroup(group);
     dbeta_->setBarsGroup(group);
     bottom->axis(QCPAxis::atBottom)->setLabel(tr("parameter"));
-    QSharedPointer<QCPAxisTickerFixed> integers(new QCPAxisTickerFixed);
-    integers->setTickStep(1.0);
-    integers->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    bottom->axis(QCPAxis::atBottom)->setTicker(integers);
+    useIntegerTicks(bottom->axis(QCPAxis::atBottom));
     bottom->axis(QCPAxis::atLeft)->setLabel(tr("dγ, dβ"));
     auto* legend = new QCPLegend;
     bottom->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
@@ -59,6 +85,7 @@ void GradientsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& out
     dgamma_->rescaleAxes();
     dbeta_->rescaleAxes(true);
     dgamma_->valueAxis()->scaleRange(1.2);
+    dgamma_->keyAxis()->setRange(-0.6, double(keys.size()) - 0.4); // both bars of each pair
     plot()->replot();
     QString check =
         tr("finite-difference check skipped (more than %1 elements)").arg(kGradientCheckLimit);
@@ -78,6 +105,19 @@ void GradientsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& out
                    .arg(QString::fromStdString(std::string(upstreamName(outcome->state.upstream))),
                         check, r.gradWeight.isNull() ? tr("; no affine parameters") : QString(),
                         zero));
+}
+
+void GradientsView::writeTo(WorkbenchState& state) const {
+    state.upstream = Upstream(upstream_->currentData().toInt());
+    state.upstreamChannel = upstreamChannel_->value();
+}
+
+void GradientsView::readFrom(const WorkbenchState& state) {
+    updating_ = true;
+    upstream_->setCurrentIndex(upstream_->findData(int(state.upstream)));
+    upstreamChannel_->setValue(int(state.upstreamChannel));
+    upstreamChannel_->setEnabled(state.upstream == Upstream::Channel);
+    updating_ = false;
 }
 
 Tensor GradientsView::exportData() const {

@@ -6,18 +6,48 @@
 
 namespace normlab::ui {
 
+namespace {
+
+class HatchedColorMap : public QCPColorMap {
+  public:
+    using QCPColorMap::QCPColorMap;
+
+  protected:
+    void draw(QCPPainter* painter) override {
+        const QCPColorMapData* cells = data();
+        if (cells->keySize() > 0 && cells->valueSize() > 0) {
+            const QCPRange keys = cells->keyRange(), values = cells->valueRange();
+            const QRectF area = QRectF(coordsToPixels(keys.lower - 0.5, values.lower - 0.5),
+                                       coordsToPixels(keys.upper + 0.5, values.upper + 0.5))
+                                    .normalized();
+            painter->fillRect(area, QColor(238, 238, 238));
+            painter->fillRect(area, QBrush(QColor(120, 120, 120), Qt::BDiagPattern));
+        }
+        QCPColorMap::draw(painter);
+    }
+};
+
+} // namespace
+
+QCPColorMap* addHatchedColorMap(QCPAxis* keyAxis, QCPAxis* valueAxis, QCPColorGradient gradient) {
+    auto* map = new HatchedColorMap(keyAxis, valueAxis);
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    map->setGradient(gradient);
+    map->setInterpolate(false);
+    return map;
+}
+
 QCPColorMap* addHeatmap(QCustomPlot* plot, QCPColorGradient gradient, const QString& rowLabel) {
     QCPAxisRect* rect = plot->axisRect();
-    auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-    gradient.setNanHandling(QCPColorGradient::nhNanColor);
-    gradient.setNanColor(QColor(90, 90, 90));
-    map->setInterpolate(false);
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    QCPColorMap* map =
+        addHatchedColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft), gradient);
     rect->axis(QCPAxis::atLeft)->setRangeReversed(true);
     rect->axis(QCPAxis::atLeft)->setLabel(rowLabel);
     auto* scale = new QCPColorScale(plot);
     plot->plotLayout()->addElement(0, 1, scale);
     map->setColorScale(scale);
-    scale->setGradient(gradient);
+    scale->setGradient(gradient); // the map follows its scale's gradient
     return map;
 }
 

@@ -1,9 +1,10 @@
 // Fills a QCPColorMap with a tensor in the Grid layout (rows n*C + c, columns positions).
-// NaN cells (masked out) take the gradient's NaN colour.
+// NaN cells (masked out) are hatched.
 #pragma once
 
 #include "plot_series.h"
 
+class QCPAxis;
 class QCPColorGradient;
 class QCPColorMap;
 class QCPColorScale;
@@ -12,8 +13,13 @@ class QString;
 
 namespace normlab::ui {
 
+// A colour map whose NaN cells (masked-out elements, empty slices) show a grey hatching:
+// the map is drawn over a hatched rectangle covering its cells and its gradient's NaN colour
+// is made transparent. Cells are assumed one key/value unit wide (ranges 0..size-1).
+QCPColorMap* addHatchedColorMap(QCPAxis* keyAxis, QCPAxis* valueAxis, QCPColorGradient gradient);
+
 // A colour map in `plot`'s main axis rect (rows downwards, labelled `rowLabel`) with a
-// colour scale beside it at layout cell (0, 1). Masked-out (NaN) cells are grey. The
+// colour scale beside it at layout cell (0, 1). Masked-out (NaN) cells are hatched. The
 // gradient is set on the scale, which the map follows.
 QCPColorMap* addHeatmap(QCustomPlot* plot, QCPColorGradient gradient, const QString& rowLabel);
 

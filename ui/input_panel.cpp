@@ -14,6 +14,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QToolButton>
@@ -68,6 +69,20 @@ InputPanel::InputPanel(QWidget* parent)
     lengths_->setObjectName("lengths");
     lengths_->setPlaceholderText(tr("e.g. 16, 9, 1, 0 (one per sample; empty: no mask)"));
     form->addRow(tr("Lengths"), lengths_);
+    auto* maskRow = new QHBoxLayout;
+    maskStatus_ = new QLabel(this);
+    maskStatus_->setObjectName("maskStatus");
+    maskStatus_->setWordWrap(true);
+    maskStatus_->setToolTip(tr("Paint a mask on the Slices view: choose a brush above its plot "
+                               "and drag over the cells."));
+    clearMask_ = new QToolButton(this);
+    clearMask_->setObjectName("clearMask");
+    clearMask_->setText(tr("Clear"));
+    clearMask_->setToolTip(tr("Remove the painted mask (every element valid)"));
+    maskRow->addWidget(maskStatus_, 1);
+    maskRow->addWidget(clearMask_);
+    form->addRow(tr("Mask"), maskRow);
+    connect(clearMask_, &QToolButton::clicked, this, [this] { setPaintedMask(nullptr); });
     sliderBox_ = new QWidget(this);
     new QVBoxLayout(sliderBox_);
     sliderBox_->layout()->setContentsMargins(0, 0, 0, 0);
@@ -103,12 +118,46 @@ InputPanel::InputPanel(QWidget* parent)
     for (QDoubleSpinBox* w : {mean_, spread_})
         connect(w, &QDoubleSpinBox::valueChanged, this, &InputPanel::changed);
     connect(seed_, &QSpinBox::valueChanged, this, &InputPanel::changed);
+    // Typing lengths replaces a painted mask; a new shape or input drops it. (Connected
+    // before `changed` so that the state written for that edit has no mask.)
+    connect(lengths_, &QLineEdit::textChanged, this, [this] {
+        if (updating_) return;
+        paintedMask_.reset();
+        updateMaskStatus();
+    });
+    connect(this, &InputPanel::shapeChanged, this, [this] {
+        paintedMask_.reset();
+        updateMaskStatus();
+    });
     connect(lengths_, &QLineEdit::textChanged, this, &InputPanel::changed);
     connect(load, &QPushButton::clicked, this, &InputPanel::loadNpy);
     connect(this, &InputPanel::shapeChanged, this, &InputPanel::rebuildSliders);
     connect(lengths_, &QLineEdit::textChanged, this, &InputPanel::slidersFromText);
     updateSizeEditors();
+    updateMaskStatus();
     rebuildSliders();
+}
+
+void InputPanel::setPaintedMask(std::shared_ptr<const Tensor> mask) {
+    paintedMask_ = std::move(mask);
+    if (paintedMask_) {
+        const QSignalBlocker quiet(lengths_); // one edit, not two
+        lengths_->setText({});
+        slidersFromText();
+    }
+    updateMaskStatus();
+    emit changed();
+}
+
+void InputPanel::updateMaskStatus() {
+    clearMask_->setEnabled(bool(paintedMask_));
+    if (!paintedMask_) {
+        maskStatus_->setText(tr("none painted"));
+        return;
+    }
+    std::int64_t masked = 0;
+    for (std::int64_t i = 0; i < paintedMask_->size(); ++i) masked += paintedMask_->at(i) == 0;
+    maskStatus_->setText(tr("%1 of %2 masked out").arg(masked).arg(paintedMask_->size()));
 }
 
 Shape InputPanel::shape() const {
@@ -135,6 +184,8 @@ void InputPanel::writeTo(WorkbenchState& state) const {
     state.recipe.seed = std::uint64_t(seed_->value());
     state.recipe.dtype = DType(dtype_->currentData().toInt());
     state.loadedInput = loadedInput_;
+    state.mask =
+        paintedMask_ && paintedMask_->shape() == state.recipe.shape ? paintedMask_ : nullptr;
     state.lengths.clear();
     lengthsError_.clear();
     for (const QString& part : lengthTokens()) {
@@ -163,8 +214,10 @@ void InputPanel::readFrom(const WorkbenchState& state) {
     for (auto l : state.lengths) lengths << QString::number(l);
     lengths_->setText(lengths.join(", "));
     loadedInput_ = state.loadedInput;
+    paintedMask_ = state.mask;
     updating_ = false;
     updateSizeEditors();
+    updateMaskStatus();
 }
 
 QStringList InputPanel::lengthTokens() const {

@@ -14,6 +14,7 @@ class QMenu;
 class QLineEdit;
 class QSlider;
 class QSpinBox;
+class QToolButton;
 
 namespace normlab::ui {
 
@@ -28,6 +29,8 @@ class InputPanel : public QWidget {
     void readFrom(const WorkbenchState& state);
     // Parse problems of the lengths field; empty when fine.
     QString lengthsError() const { return lengthsError_; }
+    // A mask painted on the Slices view (null clears it); clears the lengths. An edit.
+    void setPaintedMask(std::shared_ptr<const Tensor> mask);
     // Loads a .npy activation as the input (its shape fills the editors) and remembers it
     // among the recent files. Returns why not (the current input then stays as it is).
     QString loadNpyFile(const QString& path);
@@ -46,6 +49,7 @@ class InputPanel : public QWidget {
     void slidersFromText();
     void textFromSliders();
     void updateSizeEditors();
+    void updateMaskStatus();
     Shape shape() const;
 
     QSpinBox* rank_;
@@ -64,6 +68,9 @@ class InputPanel : public QWidget {
     QList<QSlider*> sliders_;
     bool syncing_ = false;
     std::shared_ptr<const Tensor> loadedInput_;
+    std::shared_ptr<const Tensor> paintedMask_;
+    QLabel* maskStatus_;
+    QToolButton* clearMask_;
     mutable QString lengthsError_;
     bool updating_ = false;
 };

@@ -16,10 +16,7 @@ InvertibilityView::InvertibilityView(QWidget* parent)
     logdet_ = new QCPBars(right->axis(QCPAxis::atBottom), right->axis(QCPAxis::atLeft));
     logdet_->setBrush(QColor(120, 90, 170, 170));
     right->axis(QCPAxis::atBottom)->setLabel(tr("sample n"));
-    QSharedPointer<QCPAxisTickerFixed> integers(new QCPAxisTickerFixed);
-    integers->setTickStep(1.0);
-    integers->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    right->axis(QCPAxis::atBottom)->setTicker(integers);
+    useIntegerTicks(right->axis(QCPAxis::atBottom));
     right->axis(QCPAxis::atLeft)->setLabel(tr("log|det J|"));
     plot()->plotLayout()->setColumnStretchFactor(2, 0.4);
 }

@@ -64,9 +64,9 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     inputDock->raise();
 
     views_ = new QTabWidget(this);
-    plotViews_ = {new SlicesView,       statistics_ = new StatisticsView,
-                  new OutputView,       new GradientsView,
-                  new RunningStatsView, new InvertibilityView};
+    plotViews_ = {slices_ = new SlicesView, statistics_ = new StatisticsView,
+                  new OutputView,           gradients_ = new GradientsView,
+                  new RunningStatsView,     new InvertibilityView};
     for (PlotView* v : plotViews_) views_->addTab(v, v->title());
     debugger_ = new DebuggerView;
     views_->addTab(debugger_, debugger_->title());
@@ -131,7 +131,16 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
 
     connect(input_, &InputPanel::shapeChanged, normalization_, &NormalizationPanel::fitShape);
     connect(input_, &InputPanel::changed, this, &MainWindow::edited);
+    connect(slices_, &SlicesView::maskPainted, this, [this](std::shared_ptr<const Tensor> mask) {
+        if (mask && mask->shape() != state().recipe.shape) {
+            statusBar()->showMessage(
+                tr("The stroke was painted on a result of another shape; it was dropped."), 5000);
+            return;
+        }
+        input_->setPaintedMask(std::move(mask));
+    });
     connect(normalization_, &NormalizationPanel::changed, this, &MainWindow::edited);
+    connect(gradients_, &GradientsView::changed, this, &MainWindow::edited);
     connect(&controller_, &RecomputeController::resultReady, this, &MainWindow::showOutcome);
     connect(&controller_, &RecomputeController::failed, this,
             [this](const QString& m) { showError(m); });
@@ -144,8 +153,10 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
 
     resize(1400, 900);
     QSettings settings;
-    restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoredLayout_ = restoreState(settings.value("window/state").toByteArray());
+    if (restoreLastSession) { // screenshots and measurements use the default layout
+        restoreGeometry(settings.value("window/geometry").toByteArray());
+        restoredLayout_ = restoreState(settings.value("window/state").toByteArray());
+    }
     diagnosticsDock_ = diagDock;
     inputDock_ = inputDock;
     normalization_->fitShape(state().recipe.shape);
@@ -174,6 +185,7 @@ void MainWindow::putIntoPanels(const WorkbenchState& s) {
     input_->readFrom(s);
     normalization_->fitShape(s.recipe.shape);
     normalization_->readFrom(s);
+    gradients_->readFrom(s);
     applying_ = false;
     recorded_ = s;
     recompute();
@@ -183,6 +195,7 @@ WorkbenchState MainWindow::state() const {
     WorkbenchState s;
     input_->writeTo(s);
     normalization_->writeTo(s);
+    gradients_->writeTo(s);
     return s;
 }
 

@@ -19,16 +19,19 @@ class QTabWidget;
 namespace normlab::ui {
 
 class DebuggerView;
+class GradientsView;
 class InputPanel;
 class NormalizationPanel;
 class PlotView;
+class SlicesView;
 class StatisticsView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
   public:
-    // restoreLastSession: start from the session open when the window was last closed
-    // (kept in QSettings); off for reproducible screenshots and measurements.
+    // restoreLastSession: start from the session and window layout as they were when the
+    // window was last closed (kept in QSettings); off for reproducible screenshots and
+    // measurements.
     explicit MainWindow(bool restoreLastSession = true, QWidget* parent = nullptr);
 
     WorkbenchState state() const;
@@ -36,6 +39,8 @@ class MainWindow : public QMainWindow {
     InputPanel* inputPanel() const { return input_; }
     NormalizationPanel* normalizationPanel() const { return normalization_; }
     StatisticsView* statisticsView() const { return statistics_; }
+    SlicesView* slicesView() const { return slices_; }
+    GradientsView* gradientsView() const { return gradients_; }
     QListWidget* diagnostics() const { return diagnostics_; }
     DebuggerView* debugger() const { return debugger_; }
     // Shows the view whose title is `name` (case-insensitive); false if there is none.
@@ -83,6 +88,8 @@ class MainWindow : public QMainWindow {
     DebuggerView* debugger_;
     RecentFiles recentSessions_{"recentSessions"};
     StatisticsView* statistics_;
+    SlicesView* slices_;
+    GradientsView* gradients_;
     QLabel* status_;
     QDockWidget* diagnosticsDock_ = nullptr;
     QDockWidget* inputDock_ = nullptr;

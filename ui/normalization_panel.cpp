@@ -112,16 +112,6 @@ NormalizationPanel::NormalizationPanel(QWidget* parent)
         backend_->setToolTip(QString::fromStdString(why));
     }
     form->addRow(tr("Backend"), backend_);
-    upstream_ = new QComboBox(this);
-    upstream_->setObjectName("upstream");
-    upstream_->addItem(tr("ones: L = Σ y"), int(Upstream::Ones));
-    upstream_->addItem(tr("random: L = Σ r·y"), int(Upstream::Random));
-    upstream_->addItem(tr("one channel: L = Σ y[:, c]"), int(Upstream::Channel));
-    upstream_->addItem(tr("MSE to 0: L = mean(y²)"), int(Upstream::Mse));
-    form->addRow(tr("Upstream gradient"), upstream_);
-    upstreamChannel_ = new QSpinBox(this);
-    upstreamChannel_->setRange(0, 1 << 20);
-    form->addRow(tr("  channel c"), upstreamChannel_);
     reestimate_ = new QCheckBox(tr("invert with statistics re-estimated from y (flow bug)"), this);
     reestimate_->setObjectName("reestimate");
     form->addRow(QString(), reestimate_);
@@ -149,14 +139,11 @@ NormalizationPanel::NormalizationPanel(QWidget* parent)
     connect(affineSeed_, &QSpinBox::valueChanged, this, [this] {
         if (!updating_) emit changed();
     });
-    for (QComboBox* box : {backend_, upstream_, affineInit_})
+    for (QComboBox* box : {backend_, affineInit_})
         connect(box, &QComboBox::currentIndexChanged, this, [this] {
             updateEnabled();
             if (!updating_) emit changed();
         });
-    connect(upstreamChannel_, &QSpinBox::valueChanged, this, [this] {
-        if (!updating_) emit changed();
-    });
     connect(reestimate_, &QCheckBox::toggled, this, [this] {
         if (!updating_) emit changed();
     });
@@ -232,11 +219,9 @@ void NormalizationPanel::updateEnabled() {
     momentum_->setEnabled(hasRunning && !cumulative_->isChecked());
     cumulative_->setEnabled(hasRunning);
     estimate_->setEnabled(v == Variant::BatchChannelNorm);
-    upstreamChannel_->setEnabled(Upstream(upstream_->currentData().toInt()) == Upstream::Channel);
     affineInit_->setEnabled(affine_->isChecked());
     affineSeed_->setEnabled(affine_->isChecked() &&
                             AffineInit(affineInit_->currentData().toInt()) == AffineInit::Random);
-    upstreamChannel_->setEnabled(Upstream(upstream_->currentData().toInt()) == Upstream::Channel);
 }
 
 void NormalizationPanel::writeTo(WorkbenchState& state) const {
@@ -259,16 +244,11 @@ void NormalizationPanel::writeTo(WorkbenchState& state) const {
     s.estimate = estimate_->isChecked();
     s.dtype = state.recipe.dtype;
     state.backend = BackendKind(backend_->currentData().toInt());
-    state.upstream = Upstream(upstream_->currentData().toInt());
-    state.upstreamChannel = upstreamChannel_->value();
     state.reestimateInverse = reestimate_->isChecked();
     state.affineInit = AffineInit(affineInit_->currentData().toInt());
     state.affineSeed = std::uint64_t(affineSeed_->value());
     state.loadedWeight = loadedWeight_;
     state.loadedBias = loadedBias_;
-    state.upstream = Upstream(upstream_->currentData().toInt());
-    state.upstreamChannel = upstreamChannel_->value();
-    state.reestimateInverse = reestimate_->isChecked();
 }
 
 void NormalizationPanel::readFrom(const WorkbenchState& state) {
@@ -292,16 +272,11 @@ void NormalizationPanel::readFrom(const WorkbenchState& state) {
     training_->setChecked(s.training);
     estimate_->setChecked(s.estimate);
     backend_->setCurrentIndex(backend_->findData(int(state.backend)));
-    upstream_->setCurrentIndex(upstream_->findData(int(state.upstream)));
-    upstreamChannel_->setValue(int(state.upstreamChannel));
     reestimate_->setChecked(state.reestimateInverse);
     loadedWeight_ = state.loadedWeight;
     loadedBias_ = state.loadedBias;
     affineInit_->setCurrentIndex(affineInit_->findData(int(state.affineInit)));
     affineSeed_->setValue(int(state.affineSeed));
-    upstream_->setCurrentIndex(upstream_->findData(int(state.upstream)));
-    upstreamChannel_->setValue(int(state.upstreamChannel));
-    reestimate_->setChecked(state.reestimateInverse);
     updating_ = false;
     updateEnabled();
 }

@@ -45,8 +45,6 @@ class NormalizationPanel : public QWidget {
     QCheckBox* training_;
     QCheckBox* estimate_;
     QComboBox* backend_;
-    QComboBox* upstream_;
-    QSpinBox* upstreamChannel_;
     QCheckBox* reestimate_;
     QComboBox* affineInit_;
     QSpinBox* affineSeed_;

@@ -35,20 +35,27 @@ void PlotView::setReadout(const QString& text) {
     readout_->setText(text);
 }
 
+void useIntegerTicks(QCPAxis* axis) {
+    QSharedPointer<QCPAxisTickerFixed> integers(new QCPAxisTickerFixed);
+    integers->setTickStep(1.0);
+    integers->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    axis->setTicker(integers);
+}
+
 QComboBox* PlotView::addModeSelector(const QStringList& modes) {
-    auto* controls = new QWidget(this);
-    auto* row = new QHBoxLayout(controls);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(new QLabel(tr("Show"), controls));
-    auto* box = new QComboBox(controls);
+    auto* box = new QComboBox(this);
     box->addItems(modes);
-    row->addWidget(box);
-    row->addStretch(1);
-    setControls(controls);
+    addControlRow(tr("Show"), {box});
     return box;
 }
 
-void PlotView::setControls(QWidget* controls) {
+void PlotView::addControlRow(const QString& label, const QList<QWidget*>& widgets) {
+    auto* controls = new QWidget(this);
+    auto* row = new QHBoxLayout(controls);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(new QLabel(label, controls));
+    for (QWidget* w : widgets) row->addWidget(w);
+    row->addStretch(1);
     static_cast<QVBoxLayout*>(layout())->insertWidget(0, controls);
 }
 

@@ -9,12 +9,16 @@
 #include <memory>
 
 class QComboBox;
+class QCPAxis;
 class QCustomPlot;
 class QLabel;
 
 namespace normlab::ui {
 
 struct ComputeOutcome;
+
+// Ticks at whole numbers only (indices of samples, parameters, positions).
+void useIntegerTicks(QCPAxis* axis);
 
 class PlotView : public QWidget {
     Q_OBJECT
@@ -32,8 +36,8 @@ class PlotView : public QWidget {
 
   protected:
     void setReadout(const QString& text);
-    // A row of controls above the plot.
-    void setControls(QWidget* controls);
+    // A row above the plot: `label`, then `widgets`, left-aligned.
+    void addControlRow(const QString& label, const QList<QWidget*>& widgets);
     // A "Show: [modes]" row above the plot; the combo box emits currentIndexChanged.
     QComboBox* addModeSelector(const QStringList& modes);
 

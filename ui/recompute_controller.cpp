@@ -87,6 +87,16 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
         for (std::size_t n = 0; n < state.lengths.size(); ++n)
             outcome->inputs.lengths.data<std::int64_t>()[n] = state.lengths[n];
     }
+    if (state.mask) {
+        if (state.mask->shape() != shape) {
+            outcome->inputError =
+                QStringLiteral("the painted mask is for an input of %1, this one is %2")
+                    .arg(QString::fromStdString(shapeToString(state.mask->shape())),
+                         QString::fromStdString(shapeToString(shape)));
+            return outcome;
+        }
+        outcome->inputs.mask = *state.mask;
+    }
     std::string why;
     Backend* backend = backendFor(state.backend, &why);
     if (!backend) {

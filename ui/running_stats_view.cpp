@@ -14,22 +14,15 @@ namespace normlab::ui {
 
 RunningStatsView::RunningStatsView(QWidget* parent)
     : PlotView(tr("Running statistics"), parent) {
-    auto* controls = new QWidget(this);
-    auto* row = new QHBoxLayout(controls);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(new QLabel(tr("Training steps"), controls));
-    steps_ = new QSpinBox(controls);
+    steps_ = new QSpinBox(this);
     steps_->setRange(1, 10000);
     steps_->setValue(200);
-    row->addWidget(steps_);
-    start_ = new QPushButton(tr("Simulate"), controls);
-    stop_ = new QPushButton(tr("Cancel"), controls);
+    start_ = new QPushButton(tr("Simulate"), this);
+    stop_ = new QPushButton(tr("Cancel"), this);
     stop_->setEnabled(false);
-    progress_ = new QProgressBar(controls);
-    row->addWidget(start_);
-    row->addWidget(stop_);
-    row->addWidget(progress_, 1);
-    setControls(controls);
+    progress_ = new QProgressBar(this);
+    progress_->setMinimumWidth(240);
+    addControlRow(tr("Training steps"), {steps_, start_, stop_, progress_});
     connect(start_, &QPushButton::clicked, this, &RunningStatsView::simulate);
     connect(stop_, &QPushButton::clicked, this, &RunningStatsView::cancel);
     connect(&watcher_, &QFutureWatcher<RunningSimulation>::finished, this,

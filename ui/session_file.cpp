@@ -17,6 +17,20 @@ constexpr int kFormat = 1;
 constexpr qint64 kMaxSessionBytes = qint64(1) << 31;
 } // namespace
 
+namespace {
+
+QString embeddedNpy(const Tensor& t) {
+    const std::string npy = encodeNpy(t);
+    return QString::fromLatin1(QByteArray(npy.data(), qsizetype(npy.size())).toBase64());
+}
+
+NpyReadResult npyFromEmbedded(const QJsonValue& value) {
+    const QByteArray bytes = QByteArray::fromBase64(value.toString().toLatin1());
+    return parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+}
+
+} // namespace
+
 QByteArray sessionToJson(const Session& session) {
     const WorkbenchState& s = session.state;
     QJsonObject input;
@@ -28,21 +42,14 @@ QByteArray sessionToJson(const Session& session) {
     input["spread"] = s.recipe.spread;
     input["seed"] = double(s.recipe.seed);
     input["dtype"] = QString::fromStdString(std::string(dtypeName(s.recipe.dtype)));
-    if (s.loadedInput) {
-        const std::string npy = encodeNpy(*s.loadedInput);
-        input["npy_base64"] =
-            QString::fromLatin1(QByteArray(npy.data(), qsizetype(npy.size())).toBase64());
-    }
+    if (s.loadedInput) input["npy_base64"] = embeddedNpy(*s.loadedInput);
+    if (s.mask) input["mask_npy_base64"] = embeddedNpy(*s.mask);
     QJsonArray lengths;
     for (auto l : s.lengths) lengths.append(double(l));
     const char* affineNames[] = {"identity", "random", "loaded"};
     QJsonObject affine{{"init", affineNames[int(s.affineInit)]}, {"seed", double(s.affineSeed)}};
-    auto embed = [](const Tensor& t) {
-        const std::string npy = encodeNpy(t);
-        return QString::fromLatin1(QByteArray(npy.data(), qsizetype(npy.size())).toBase64());
-    };
-    if (s.loadedWeight) affine["weight_npy_base64"] = embed(*s.loadedWeight);
-    if (s.loadedBias) affine["bias_npy_base64"] = embed(*s.loadedBias);
+    if (s.loadedWeight) affine["weight_npy_base64"] = embeddedNpy(*s.loadedWeight);
+    if (s.loadedBias) affine["bias_npy_base64"] = embeddedNpy(*s.loadedBias);
     QJsonObject o{{"normlab_session", kFormat},
                   {"input", input},
                   {"lengths", lengths},
@@ -87,9 +94,7 @@ QString sessionFromJson(const QByteArray& json, Session& out) {
         return QObject::tr("the session's dtype must be float32 or float64");
     s.state.recipe.dtype = *dtype;
     if (input.contains("npy_base64")) {
-        const QByteArray bytes =
-            QByteArray::fromBase64(input.value("npy_base64").toString().toLatin1());
-        NpyReadResult r = parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+        NpyReadResult r = npyFromEmbedded(input.value("npy_base64"));
         if (!r.ok())
             return QObject::tr("the embedded input: %1").arg(QString::fromStdString(r.error));
         if (!isFloating(r.tensor.dtype()) || r.tensor.rank() < 1)
@@ -97,11 +102,25 @@ QString sessionFromJson(const QByteArray& json, Session& out) {
         s.state.recipe.shape = r.tensor.shape();
         s.state.loadedInput = std::make_shared<const Tensor>(std::move(r.tensor));
     }
+    if (input.contains("mask_npy_base64")) {
+        NpyReadResult r = npyFromEmbedded(input.value("mask_npy_base64"));
+        if (!r.ok())
+            return QObject::tr("the embedded mask: %1").arg(QString::fromStdString(r.error));
+        if (r.tensor.dtype() != DType::UInt8 && r.tensor.dtype() != DType::Bool)
+            return QObject::tr("the embedded mask must be a bool or uint8 array");
+        if (r.tensor.shape() != s.state.recipe.shape)
+            return QObject::tr("the embedded mask has shape %1, the input %2")
+                .arg(QString::fromStdString(shapeToString(r.tensor.shape())),
+                     QString::fromStdString(shapeToString(s.state.recipe.shape)));
+        s.state.mask = std::make_shared<const Tensor>(std::move(r.tensor));
+    }
     for (const QJsonValue& l : o.value("lengths").toArray()) {
         if (l.toInteger(-1) < 0)
             return QObject::tr("the session's lengths must be non-negative integers");
         s.state.lengths.push_back(l.toInteger());
     }
+    if (s.state.mask && !s.state.lengths.empty())
+        return QObject::tr("the session has both lengths and a painted mask; keep one");
     const app::SpecParseResult spec = app::specFromJsonObject(o.value("spec").toObject());
     if (!spec.error.isEmpty()) return spec.error;
     s.state.spec = spec.spec;
@@ -133,8 +152,7 @@ QString sessionFromJson(const QByteArray& json, Session& out) {
     for (auto [key, into] : {std::pair{"weight_npy_base64", &s.state.loadedWeight},
                              std::pair{"bias_npy_base64", &s.state.loadedBias}}) {
         if (!affine.contains(key)) continue;
-        const QByteArray bytes = QByteArray::fromBase64(affine.value(key).toString().toLatin1());
-        NpyReadResult r = parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+        NpyReadResult r = npyFromEmbedded(affine.value(key));
         if (!r.ok())
             return QObject::tr("the embedded γ/β: %1").arg(QString::fromStdString(r.error));
         *into = std::make_shared<const Tensor>(std::move(r.tensor));

@@ -1,9 +1,15 @@
 #include "slices_view.h"
 
+#include "heatmap.h"
 #include "plot_series.h"
 #include "recompute_controller.h"
 
 #include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
 
 #include <cmath>
 
@@ -11,22 +17,92 @@ namespace normlab::ui {
 
 SlicesView::SlicesView(QWidget* parent)
     : PlotView(tr("Slices"), parent) {
-    map_ = new QCPColorMap(plot()->xAxis, plot()->yAxis);
     QCPColorGradient gradient(QCPColorGradient::gpHues);
     gradient.setPeriodic(true);
-    gradient.setNanHandling(QCPColorGradient::nhNanColor);
-    gradient.setNanColor(QColor(90, 90, 90));
-    map_->setGradient(gradient);
-    map_->setInterpolate(false);
+    map_ = addHatchedColorMap(plot()->xAxis, plot()->yAxis, gradient);
     plot()->xAxis->setLabel(tr("position (spatial dims, flattened)"));
     plot()->yAxis->setLabel(tr("n × C + c"));
     plot()->yAxis->setRangeReversed(true);
+    useIntegerTicks(plot()->xAxis);
+    useIntegerTicks(plot()->yAxis);
     plot()->setMouseTracking(true);
     connect(plot(), &QCustomPlot::mouseMove, this, &SlicesView::hover);
+    connect(plot(), &QCustomPlot::mousePress, this, &SlicesView::press);
+    connect(plot(), &QCustomPlot::mouseRelease, this, &SlicesView::release);
+
+    brushBox_ = new QComboBox(this);
+    brushBox_->setObjectName("brush");
+    brushBox_->addItem(tr("inspect (hover read-out)"), int(Brush::Inspect));
+    brushBox_->addItem(tr("paint mask: mask out"), int(Brush::MaskOut));
+    brushBox_->addItem(tr("paint mask: restore"), int(Brush::Restore));
+    brushBox_->setToolTip(tr("Drag over cells to mask elements out (padding) or bring them "
+                             "back; each stroke is one undoable edit."));
+    auto* clear = new QPushButton(tr("Clear mask"), this);
+    clear->setObjectName("clearPaintedMask");
+    addControlRow(tr("Mouse"), {brushBox_, clear});
+    connect(brushBox_, &QComboBox::currentIndexChanged, this,
+            [this] { brush_ = Brush(brushBox_->currentData().toInt()); });
+    connect(clear, &QPushButton::clicked, this, [this] { emit maskPainted(nullptr); });
+}
+
+void SlicesView::setBrush(Brush brush) {
+    brushBox_->setCurrentIndex(brushBox_->findData(int(brush)));
+}
+
+bool SlicesView::cellAt(const QPointF& pixel, int& row, int& col) const {
+    if (!outcome_) return false;
+    double key = 0, value = 0;
+    map_->pixelsToCoords(pixel, key, value);
+    col = int(std::lround(key));
+    row = int(std::lround(value));
+    const Shape& shape = outcome_->sliceMap.shape();
+    const int rows = gridRows(shape);
+    const int cols = rows ? int(outcome_->sliceMap.size() / rows) : 0;
+    return col >= 0 && row >= 0 && col < cols && row < rows;
+}
+
+void SlicesView::press(QMouseEvent* event) {
+    int row = 0, col = 0;
+    if (brush_ == Brush::Inspect || event->button() != Qt::LeftButton ||
+        !cellAt(event->pos(), row, col))
+        return;
+    // The stroke starts from what is valid now (a painted mask, or the lengths' validity).
+    const Tensor& ids = outcome_->sliceMap;
+    stroke_ = Tensor::uninitialized(ids.shape(), DType::UInt8);
+    for (std::int64_t i = 0; i < ids.size(); ++i) stroke_.data<std::uint8_t>()[i] = ids.at(i) >= 0;
+    lastRow_ = row;
+    lastCol_ = col;
+    paintTo(row, col);
+}
+
+void SlicesView::paintTo(int row, int col) {
+    const int steps = std::max(std::abs(row - lastRow_), std::abs(col - lastCol_));
+    const std::uint8_t valid = brush_ == Brush::Restore;
+    for (int s = 0; s <= steps; ++s) {
+        const double t = steps ? double(s) / steps : 0.0;
+        const int r = int(std::lround(lastRow_ + t * (row - lastRow_)));
+        const int c = int(std::lround(lastCol_ + t * (col - lastCol_)));
+        stroke_.data<std::uint8_t>()[flatIndex(stroke_, r, c)] = valid;
+        // Masked cells show the hatching at once; restored ones a neutral colour until the
+        // recompute gives them their slice's.
+        map_->data()->setCell(c, r, valid ? 0.0 : qQNaN());
+    }
+    lastRow_ = row;
+    lastCol_ = col;
+    map_->setDataRange(QCPRange(0, 1));
+    plot()->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SlicesView::release(QMouseEvent* event) {
+    if (stroke_.isNull() || event->button() != Qt::LeftButton) return;
+    auto mask = std::make_shared<const Tensor>(std::move(stroke_));
+    stroke_ = Tensor();
+    emit maskPainted(mask);
 }
 
 void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
+    if (!stroke_.isNull() && stroke_.shape() != outcome->sliceMap.shape()) stroke_ = Tensor();
     const Grid grid = gridOf(outcome->sliceMap);
     map_->data()->setSize(grid.cols, grid.rows);
     map_->data()->setRange(QCPRange(0, grid.cols - 1), QCPRange(0, grid.rows - 1));
@@ -63,14 +139,13 @@ Tensor SlicesView::exportData() const {
 }
 
 void SlicesView::hover(QMouseEvent* event) {
-    if (!outcome_) return;
-    double key = 0, value = 0;
-    map_->pixelsToCoords(event->pos(), key, value);
-    const int col = int(std::lround(key)), row = int(std::lround(value));
+    int row = 0, col = 0;
+    if (!cellAt(event->pos(), row, col)) return;
+    if (!stroke_.isNull()) {
+        paintTo(row, col);
+        return;
+    }
     const Tensor& ids = outcome_->sliceMap;
-    const int rows = gridRows(ids.shape());
-    const int cols = rows ? int(ids.size() / rows) : 0;
-    if (col < 0 || row < 0 || col >= cols || row >= rows) return;
     const std::int64_t i = flatIndex(ids, row, col);
     const std::int64_t slice = std::int64_t(ids.at(i));
     const double x = outcome_->inputs.input.at(i);

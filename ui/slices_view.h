@@ -1,10 +1,13 @@
 // The input as an (N*C) x (spatial) grid of cells, coloured by the slice that shares one
-// mean/variance; masked-out cells grey. Hovering a cell shows its arithmetic.
+// mean/variance; masked-out cells hatched. Hovering a cell shows its arithmetic. With a
+// brush chosen above the plot, dragging over cells paints a mask (masks out or restores
+// elements); the stroke is handed on as one edit when the button is released.
 #pragma once
 
 #include "plot_view.h"
 
 class QCPColorMap;
+class QComboBox;
 class QCPItemStraightLine;
 
 namespace normlab::ui {
@@ -12,15 +15,35 @@ namespace normlab::ui {
 class SlicesView : public PlotView {
     Q_OBJECT
   public:
+    enum class Brush { Inspect, MaskOut, Restore };
+
     explicit SlicesView(QWidget* parent = nullptr);
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
     Tensor exportData() const override;
+    void setBrush(Brush brush);
+    Brush brush() const { return brush_; }
+
+  signals:
+    // A finished stroke: the whole mask (uint8 of the input's shape, 1 = valid), or null
+    // for "clear the mask".
+    void maskPainted(std::shared_ptr<const normlab::Tensor> mask);
 
   private:
     void hover(QMouseEvent* event);
+    void press(QMouseEvent* event);
+    void release(QMouseEvent* event);
+    // Grid cell under a pixel; false outside the grid.
+    bool cellAt(const QPointF& pixel, int& row, int& col) const;
+    // Paints the cells on the straight line from the last painted cell to (row, col).
+    void paintTo(int row, int col);
+
     QCPColorMap* map_;
     QList<QCPItemStraightLine*> sampleLines_;
     std::shared_ptr<const ComputeOutcome> outcome_;
+    Brush brush_ = Brush::Inspect;
+    QComboBox* brushBox_;
+    Tensor stroke_; // the mask being painted (null when no stroke is under way)
+    int lastRow_ = -1, lastCol_ = -1;
 };
 
 } // namespace normlab::ui

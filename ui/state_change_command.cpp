@@ -19,7 +19,10 @@ void StateChangeCommand::redo() {
 
 bool StateChangeCommand::mergeWith(const QUndoCommand* other) {
     if (other->id() != id() || age_.elapsed() > 500) return false;
-    after_ = static_cast<const StateChangeCommand*>(other)->after_;
+    const auto* next = static_cast<const StateChangeCommand*>(other);
+    // A mask stroke is a deliberate act: it is a step of its own.
+    if (before_.mask != after_.mask || next->before_.mask != next->after_.mask) return false;
+    after_ = next->after_;
     age_.restart();
     return true;
 }

@@ -1,6 +1,6 @@
 // One undoable edit of the workbench: the state before and after. Edits arriving within
 // half a second of each other merge into one step, so typing "1e-3" into eps, or holding a
-// spin box arrow, undoes in one go.
+// spin box arrow, undoes in one go; strokes painting the mask never merge.
 #pragma once
 
 #include "workbench_state.h"

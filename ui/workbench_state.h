@@ -23,6 +23,9 @@ struct WorkbenchState {
     std::shared_ptr<const Tensor> loadedInput;
     // Per-sample valid lengths along the last axis; empty: no mask.
     std::vector<std::int64_t> lengths;
+    // A mask painted on the Slices view (uint8 of the input's shape, 1 = valid); null: none.
+    // Lengths and a painted mask exclude each other (setting one clears the other).
+    std::shared_ptr<const Tensor> mask;
     NormSpec spec = NormSpec::defaultsFor(Variant::BatchNorm);
     BackendKind backend = BackendKind::Cpu;
     // The loss whose gradient the Gradients view shows.
