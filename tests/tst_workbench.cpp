@@ -63,6 +63,7 @@ class WorkbenchTest : public QObject {
     void paintingAMaskChangesTheValidCounts();
     void theUpstreamGradientIsChosenInTheGradientsView();
     void anAbsurdShapeIsRefusedAndTheResultKept();
+    void everyViewDrawsEveryVariantMaskedOrNot();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -620,6 +621,34 @@ void WorkbenchTest::anAbsurdShapeIsRefusedAndTheResultKept() {
     w.undoStack()->undo();
     waitIdle(w);
     QCOMPARE(w.controller().current()->inputs.input.shape(), good->inputs.input.shape());
+}
+
+void WorkbenchTest::everyViewDrawsEveryVariantMaskedOrNot() {
+    MainWindow w(false);
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    waitIdle(w);
+    auto* lengths = w.inputPanel()->findChild<QLineEdit*>("lengths");
+    for (Variant v : kAllVariants)
+        for (const QString& masked : {QString(), QString("16, 9, 1, 0")}) {
+            setVariant(w, v);
+            lengths->setText(masked);
+            waitIdle(w);
+            const auto outcome = w.controller().current();
+            QVERIFY2(outcome->state.spec.variant == v &&
+                         outcome->state.lengths.empty() == masked.isEmpty(),
+                     qPrintable(w.diagnostics()->item(0)->text()));
+            QVERIFY(outcome->result.error.empty());
+            for (const QString& view : w.viewNames()) {
+                QVERIFY(w.selectView(view));
+                QCoreApplication::processEvents();
+            }
+            QVERIFY(w.selectView("statistics"));
+            QCOMPARE(w.statisticsView()->plottedSlices(), int(outcome->result.mean.size()));
+            if (!masked.isEmpty()) // sample 3 has length 0: all its elements are masked out
+                QCOMPARE(outcome->sliceMap.at(3 * 8 * 16), -1.0);
+        }
 }
 
 QTEST_MAIN(WorkbenchTest)
