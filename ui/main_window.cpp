@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "code_view.h"
 #include "debugger_view.h"
 
 #include "gradients_view.h"
@@ -70,6 +71,8 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     for (PlotView* v : plotViews_) views_->addTab(v, v->title());
     debugger_ = new DebuggerView;
     views_->addTab(debugger_, debugger_->title());
+    code_ = new CodeView;
+    views_->addTab(code_, code_->title());
     connect(debugger_, &DebuggerView::openInWorkbench, this,
             [this](const NormSpec& spec, const Shape& shape, const QString& layer) {
                 statusBar()->showMessage(openLayer(spec, shape, layer), 8000);
@@ -119,12 +122,10 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     edit->addAction(undo);
     edit->addAction(redo);
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < plotViews_.size(); ++i)
-        view->addAction(plotViews_[i]->title(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)),
+    for (int i = 0; i < views_->count(); ++i)
+        view->addAction(views_->tabText(i),
+                        i < 9 ? QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)) : QKeySequence(),
                         this, [this, i] { views_->setCurrentIndex(i); });
-    view->addAction(debugger_->title(),
-                    QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + plotViews_.size())), this,
-                    [this] { views_->setCurrentWidget(debugger_); });
     view->addAction(tr("&Recompute"), QKeySequence::Refresh, this, &MainWindow::recompute);
     view->addSeparator();
     for (QDockWidget* d : {inputDock, normDock, diagDock}) view->addAction(d->toggleViewAction());
@@ -208,6 +209,7 @@ void MainWindow::applyState(const WorkbenchState& s) {
 void MainWindow::recompute() {
     sinceEdit_.start();
     const WorkbenchState s = state();
+    code_->showState(s);
     if (!input_->lengthsError().isEmpty()) {
         showError(input_->lengthsError());
         return;
@@ -216,15 +218,11 @@ void MainWindow::recompute() {
 }
 
 bool MainWindow::selectView(const QString& name) {
-    for (int i = 0; i < plotViews_.size(); ++i)
-        if (plotViews_[i]->title().compare(name, Qt::CaseInsensitive) == 0) {
+    for (int i = 0; i < views_->count(); ++i)
+        if (views_->tabText(i).compare(name, Qt::CaseInsensitive) == 0) {
             views_->setCurrentIndex(i);
             return true;
         }
-    if (debugger_->title().compare(name, Qt::CaseInsensitive) == 0) {
-        views_->setCurrentWidget(debugger_);
-        return true;
-    }
     return false;
 }
 
@@ -261,8 +259,7 @@ QString MainWindow::openLayer(const NormSpec& spec, const Shape& inputShape, con
 
 QStringList MainWindow::viewNames() const {
     QStringList names;
-    for (PlotView* v : plotViews_) names << v->title().toLower();
-    names << debugger_->title().toLower();
+    for (int i = 0; i < views_->count(); ++i) names << views_->tabText(i).toLower();
     return names;
 }
 
@@ -271,6 +268,7 @@ void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     redraw.start();
     // Only the visible view redraws now; the others when they are shown.
     shown_ = outcome;
+    code_->setOutcome(outcome);
     for (PlotView* v : plotViews_) v->setProperty("stale", true);
     if (auto* visible = qobject_cast<PlotView*>(views_->currentWidget())) {
         visible->showOutcome(outcome);

@@ -18,6 +18,7 @@ class QTabWidget;
 
 namespace normlab::ui {
 
+class CodeView;
 class DebuggerView;
 class GradientsView;
 class InputPanel;
@@ -43,6 +44,7 @@ class MainWindow : public QMainWindow {
     GradientsView* gradientsView() const { return gradients_; }
     QListWidget* diagnostics() const { return diagnostics_; }
     DebuggerView* debugger() const { return debugger_; }
+    CodeView* codeView() const { return code_; }
     // Shows the view whose title is `name` (case-insensitive); false if there is none.
     bool selectView(const QString& name);
     QStringList viewNames() const;
@@ -86,6 +88,7 @@ class MainWindow : public QMainWindow {
     QTabWidget* views_;
     QList<PlotView*> plotViews_;
     DebuggerView* debugger_;
+    CodeView* code_;
     RecentFiles recentSessions_{"recentSessions"};
     StatisticsView* statistics_;
     SlicesView* slices_;

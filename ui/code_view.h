@@ -1,0 +1,37 @@
+// The PyTorch code view: the snippet that reproduces the current setup, kept in sync with
+// every edit (even an invalid one: running it shows PyTorch's own error), with Copy and
+// "Save snippet and files..." (the exact input, mask and parameters of the last result).
+#pragma once
+
+#include "recompute_controller.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QPlainTextEdit;
+
+namespace normlab::ui {
+
+class CodeView : public QWidget {
+    Q_OBJECT
+  public:
+    explicit CodeView(QWidget* parent = nullptr);
+    QString title() const { return tr("PyTorch code"); }
+    void showState(const WorkbenchState& state);
+    // The last computed result, whose data "Save" writes.
+    void setOutcome(std::shared_ptr<const ComputeOutcome> outcome) {
+        outcome_ = std::move(outcome);
+    }
+    QString code() const;
+    // Writes the snippet and its files into `folder`; returns why not, or empty.
+    QString saveTo(const QString& folder);
+
+  private:
+    QPlainTextEdit* text_;
+    QLabel* note_;
+    std::shared_ptr<const ComputeOutcome> outcome_;
+};
+
+} // namespace normlab::ui
