@@ -2,6 +2,7 @@
 // equal the compute result; lengths change the valid counts; an invalid configuration
 // keeps the last result; rapid edits never show a stale result; --screenshot writes a
 // real picture.
+#include "cube_view.h"
 #include "debugger_view.h"
 #include "gradients_view.h"
 #include "input_panel.h"
@@ -33,6 +34,7 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QtTest>
+#include <functional>
 #include <qcustomplot.h>
 
 using namespace normlab;
@@ -64,6 +66,7 @@ class WorkbenchTest : public QObject {
     void theUpstreamGradientIsChosenInTheGradientsView();
     void anAbsurdShapeIsRefusedAndTheResultKept();
     void everyViewDrawsEveryVariantMaskedOrNot();
+    void theCubeHighlightsTheSlicesOfEachVariant();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -649,6 +652,99 @@ void WorkbenchTest::everyViewDrawsEveryVariantMaskedOrNot() {
             if (!masked.isEmpty()) // sample 3 has length 0: all its elements are masked out
                 QCOMPARE(outcome->sliceMap.at(3 * 8 * 16), -1.0);
         }
+}
+
+void WorkbenchTest::theCubeHighlightsTheSlicesOfEachVariant() {
+    // Which visible cells share the statistics of element (0, 0, 0), in closed form per
+    // variant, on a [4, 6, 10] input: front face (n, position) at c = 0, top face (n, c) at
+    // position 0, side face (c, position) at n = 3.
+    using Face = CubeView::Face;
+    using Rule = std::function<bool(Face, std::int64_t n, std::int64_t c, std::int64_t s)>;
+    struct Expectation {
+        const char* name;
+        std::function<void(NormSpec&)> setup;
+        Rule shares;
+    };
+    const Shape shape{4, 6, 10};
+    const std::vector<Expectation> expectations{
+        {"batch_norm",
+         [](NormSpec& s) {
+             s = specFittingShape(Variant::BatchNorm, {4, 6, 10});
+         },
+         [](Face, auto, auto c, auto) { return c == 0; }},
+        {"instance_norm",
+         [](NormSpec& s) {
+             s = specFittingShape(Variant::InstanceNorm, {4, 6, 10});
+         },
+         [](Face, auto n, auto c, auto) { return n == 0 && c == 0; }},
+        {"layer_norm over (C, L)",
+         [](NormSpec& s) {
+             s = specFittingShape(Variant::LayerNorm, {4, 6, 10});
+             s.normalizedShape = {6, 10};
+         },
+         [](Face, auto n, auto, auto) { return n == 0; }},
+        {"group_norm(3)",
+         [](NormSpec& s) {
+             s = specFittingShape(Variant::GroupNorm, {4, 6, 10});
+             s.numGroups = 3;
+         },
+         [](Face, auto n, auto c, auto) { return n == 0 && c < 2; }},
+        {"custom over (N, L) = batch norm",
+         [](NormSpec& s) {
+             s = specFittingShape(Variant::Custom, {4, 6, 10});
+             s.reduceAxes = {0, 2};
+         },
+         [](Face, auto, auto c, auto) { return c == 0; }},
+    };
+    MainWindow w(false);
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.inputPanel()->findChild<QSpinBox*>("size1")->setValue(6);
+    w.inputPanel()->findChild<QSpinBox*>("size2")->setValue(10);
+    waitIdle(w);
+    QVERIFY(w.selectView("cube"));
+    CubeView* cube = w.cubeView();
+    for (const Expectation& e : expectations) {
+        WorkbenchState s = w.state();
+        e.setup(s.spec);
+        w.applyState(s);
+        waitIdle(w);
+        QCOMPARE(w.controller().current()->state.spec.variant, s.spec.variant);
+        QCoreApplication::processEvents();
+        cube->highlightSlice(std::int64_t(w.controller().current()->sliceMap.at(0)));
+        for (Face face : {Face::Front, Face::Top, Face::Side})
+            for (int i = 0; i < cube->cellsAcross(face); ++i)
+                for (int j = 0; j < cube->cellsDown(face); ++j) {
+                    const std::int64_t n = face == Face::Side ? 3 : i;
+                    const std::int64_t c = face == Face::Top ? j : face == Face::Side ? i : 0;
+                    const std::int64_t p = face == Face::Top ? 0 : j;
+                    QCOMPARE(cube->cellElement(face, i, j), (n * 6 + c) * 10 + p);
+                    QVERIFY2(cube->cellHighlighted(face, i, j) == e.shares(face, n, c, p),
+                             qPrintable(QStringLiteral("%1: face %2 cell (%3, %4)")
+                                            .arg(e.name)
+                                            .arg(int(face))
+                                            .arg(i)
+                                            .arg(j)));
+                }
+    }
+    // Hovering a cell highlights its slice: GroupNorm(3), element (n=2, c=0, position 7) is
+    // in slice n * 3 + 0 = 6 (now the custom spec is on; back to group norm first).
+    WorkbenchState s = w.state();
+    expectations[3].setup(s.spec);
+    w.applyState(s);
+    waitIdle(w);
+    QCoreApplication::processEvents();
+    QTest::mouseMove(cube, cube->cellCentre(Face::Front, 2, 7).toPoint());
+    QCOMPARE(cube->highlightedSlice(), std::int64_t(6));
+    // Masked elements are never highlighted.
+    w.inputPanel()->findChild<QLineEdit*>("lengths")->setText("10, 10, 4, 10");
+    waitIdle(w);
+    QCoreApplication::processEvents();
+    cube->highlightSlice(6);
+    QVERIFY(cube->cellHighlighted(Face::Front, 2, 3));
+    QVERIFY(!cube->cellHighlighted(Face::Front, 2, 4));
+    QCOMPARE(cube->cellSlice(Face::Front, 2, 4), std::int64_t(-1));
 }
 
 QTEST_MAIN(WorkbenchTest)

@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "code_view.h"
+#include "cube_view.h"
 #include "debugger_view.h"
 
 #include "gradients_view.h"
@@ -65,10 +66,11 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     inputDock->raise();
 
     views_ = new QTabWidget(this);
-    plotViews_ = {slices_ = new SlicesView, statistics_ = new StatisticsView,
-                  new OutputView,           gradients_ = new GradientsView,
-                  new RunningStatsView,     new InvertibilityView};
-    for (PlotView* v : plotViews_) views_->addTab(v, v->title());
+    outcomeViews_ = {
+        slices_ = new SlicesView, cube_ = new CubeView,           statistics_ = new StatisticsView,
+        new OutputView,           gradients_ = new GradientsView, new RunningStatsView,
+        new InvertibilityView};
+    for (OutcomeView* v : outcomeViews_) views_->addTab(v, v->windowTitle());
     debugger_ = new DebuggerView;
     views_->addTab(debugger_, debugger_->title());
     code_ = new CodeView;
@@ -79,7 +81,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
             });
     setCentralWidget(views_);
     connect(views_, &QTabWidget::currentChanged, this, [this] {
-        auto* visible = qobject_cast<PlotView*>(views_->currentWidget());
+        auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget());
         if (visible && shown_ && visible->property("stale").toBool()) {
             visible->showOutcome(shown_);
             visible->setProperty("stale", false);
@@ -132,6 +134,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
 
     connect(input_, &InputPanel::shapeChanged, normalization_, &NormalizationPanel::fitShape);
     connect(input_, &InputPanel::changed, this, &MainWindow::edited);
+    connect(slices_, &SlicesView::sliceHovered, cube_, &CubeView::highlightSlice);
     connect(slices_, &SlicesView::maskPainted, this, [this](std::shared_ptr<const Tensor> mask) {
         if (mask && mask->shape() != state().recipe.shape) {
             statusBar()->showMessage(
@@ -269,8 +272,8 @@ void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     // Only the visible view redraws now; the others when they are shown.
     shown_ = outcome;
     code_->setOutcome(outcome);
-    for (PlotView* v : plotViews_) v->setProperty("stale", true);
-    if (auto* visible = qobject_cast<PlotView*>(views_->currentWidget())) {
+    for (OutcomeView* v : outcomeViews_) v->setProperty("stale", true);
+    if (auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget())) {
         visible->showOutcome(outcome);
         visible->setProperty("stale", false);
     }
@@ -321,9 +324,8 @@ QString MainWindow::openSession(const QString& path) {
 }
 
 QString MainWindow::saveSessionTo(const QString& path) {
-    auto* visible = qobject_cast<PlotView*>(views_->currentWidget());
     const QString error =
-        saveSession(path, Session{state(), visible ? visible->title() : QString()});
+        saveSession(path, Session{state(), views_->tabText(views_->currentIndex())});
     if (!error.isEmpty()) return error;
     sessionPath_ = path;
     setWindowTitle(tr("NormLab — %1").arg(QFileInfo(path).fileName()));
@@ -347,9 +349,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
-    auto* visible = qobject_cast<PlotView*>(views_->currentWidget());
     settings.setValue("session/last",
-                      sessionToJson(Session{state(), visible ? visible->title() : QString()}));
+                      sessionToJson(Session{state(), views_->tabText(views_->currentIndex())}));
     event->accept();
 }
 

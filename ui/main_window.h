@@ -23,7 +23,8 @@ class DebuggerView;
 class GradientsView;
 class InputPanel;
 class NormalizationPanel;
-class PlotView;
+class OutcomeView;
+class CubeView;
 class SlicesView;
 class StatisticsView;
 
@@ -41,6 +42,7 @@ class MainWindow : public QMainWindow {
     NormalizationPanel* normalizationPanel() const { return normalization_; }
     StatisticsView* statisticsView() const { return statistics_; }
     SlicesView* slicesView() const { return slices_; }
+    CubeView* cubeView() const { return cube_; }
     GradientsView* gradientsView() const { return gradients_; }
     QListWidget* diagnostics() const { return diagnostics_; }
     DebuggerView* debugger() const { return debugger_; }
@@ -86,12 +88,13 @@ class MainWindow : public QMainWindow {
     NormalizationPanel* normalization_;
     QListWidget* diagnostics_;
     QTabWidget* views_;
-    QList<PlotView*> plotViews_;
+    QList<OutcomeView*> outcomeViews_;
     DebuggerView* debugger_;
     CodeView* code_;
     RecentFiles recentSessions_{"recentSessions"};
     StatisticsView* statistics_;
     SlicesView* slices_;
+    CubeView* cube_;
     GradientsView* gradients_;
     QLabel* status_;
     QDockWidget* diagnosticsDock_ = nullptr;

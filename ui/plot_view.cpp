@@ -16,10 +16,11 @@
 namespace normlab::ui {
 
 PlotView::PlotView(const QString& title, QWidget* parent)
-    : QWidget(parent)
+    : OutcomeView(parent)
     , title_(title)
     , plot_(new QCustomPlot(this))
     , readout_(new QLabel(this)) {
+    setWindowTitle(title);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     layout->addWidget(plot_, 1);

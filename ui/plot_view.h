@@ -2,9 +2,9 @@
 // PDF) and of the data behind it (.npy, .csv) from a context menu, and hover read-outs.
 #pragma once
 
-#include "normlab/tensor.h"
+#include "outcome_view.h"
 
-#include <QWidget>
+#include "normlab/tensor.h"
 
 #include <memory>
 
@@ -15,18 +15,14 @@ class QLabel;
 
 namespace normlab::ui {
 
-struct ComputeOutcome;
-
 // Ticks at whole numbers only (indices of samples, parameters, positions).
 void useIntegerTicks(QCPAxis* axis);
 
-class PlotView : public QWidget {
+class PlotView : public OutcomeView {
     Q_OBJECT
   public:
     explicit PlotView(const QString& title, QWidget* parent = nullptr);
     QCustomPlot* plot() const { return plot_; }
-    // Redraws from an outcome (never null).
-    virtual void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) = 0;
     // The tensor behind the picture, for data export.
     virtual Tensor exportData() const = 0;
     QString title() const { return title_; }

@@ -149,6 +149,7 @@ void SlicesView::hover(QMouseEvent* event) {
     const std::int64_t i = flatIndex(ids, row, col);
     const std::int64_t slice = std::int64_t(ids.at(i));
     const double x = outcome_->inputs.input.at(i);
+    if (slice >= 0) emit sliceHovered(slice);
     if (slice < 0) {
         setReadout(
             tr("element %1: x = %2, masked out (padding): it takes no part in any statistic; y = 0")

@@ -27,6 +27,8 @@ class SlicesView : public PlotView {
     // A finished stroke: the whole mask (uint8 of the input's shape, 1 = valid), or null
     // for "clear the mask".
     void maskPainted(std::shared_ptr<const normlab::Tensor> mask);
+    // The mouse is over an element of this slice (the cube highlights it).
+    void sliceHovered(std::int64_t slice);
 
   private:
     void hover(QMouseEvent* event);
