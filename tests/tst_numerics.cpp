@@ -2,6 +2,7 @@
 // running-statistics rules, RMSNorm's eps, the inverse and its re-estimating twin,
 // empty/degenerate slices, and cross-variant identities.
 #include "normlab/normalize.h"
+#include "normlab/precision_lab.h"
 #include "normlab/running_simulation.h"
 
 #include <QtTest>
@@ -47,6 +48,7 @@ class NumericsTest : public QObject {
     void customMatchesBuiltIns();
     void resultsDoNotDependOnThreadSplit();
     void simulatedRunningStatsConvergeAndCancel();
+    void precisionLabSeparatesTheAlgorithms();
 };
 
 void NumericsTest::varianceIsStableAtLargeMean_data() {
@@ -284,6 +286,45 @@ void NumericsTest::simulatedRunningStatsConvergeAndCancel() {
     NormSpec ln = specOf(Variant::LayerNorm);
     ln.normalizedShape = {8};
     QVERIFY(!simulateRunningStats(ln, recipe, 5).error.empty());
+}
+
+void NumericsTest::precisionLabSeparatesTheAlgorithms() {
+    // The data of varianceIsStableAtLargeMean: 16 instance slices of 8 elements, mean 1e4,
+    // variance exactly 1.25.
+    NormSpec spec = specOf(Variant::InstanceNorm);
+    NormInputs in;
+    const double pattern[4] = {-1.5, -0.5, 0.5, 1.5};
+    in.input =
+        values({4, 4, 8}, DType::Float32, [&](std::int64_t i) { return 1e4 + pattern[i % 4]; });
+    PrecisionReport r = precisionReport(spec, in);
+    QVERIFY2(r.error.empty(), r.error.c_str());
+    QCOMPARE(r.reference.size(), std::int64_t(16));
+    double worstNaive32 = 0;
+    for (std::int64_t s = 0; s < 16; ++s) {
+        QCOMPARE(r.reference.at(s), 1.25);
+        QCOMPARE(r.normlab32.at(s), 1.25);
+        QVERIFY(std::fabs(r.welford32.at(s) - 1.25) < 1e-2);
+        QVERIFY(std::fabs(r.naive64.at(s) - 1.25) < 1e-6); // double copes at 1e4
+        worstNaive32 = std::max(worstNaive32, std::fabs(r.naive32.at(s) - 1.25));
+        QVERIFY(r.outputGap.at(s) < 1e-5);
+    }
+    QVERIFY2(worstNaive32 > 0.5, qPrintable(QString::number(worstNaive32)));
+    // At mean 1e8 even double sums cancel: x² ≈ 1e16, where doubles are 2 apart.
+    spec.dtype = DType::Float64;
+    in.input =
+        values({4, 4, 8}, DType::Float64, [&](std::int64_t i) { return 1e8 + pattern[i % 4]; });
+    r = precisionReport(spec, in);
+    QVERIFY2(r.error.empty(), r.error.c_str());
+    double worstNaive64 = 0;
+    for (std::int64_t s = 0; s < 16; ++s) {
+        QCOMPARE(r.reference.at(s), 1.25);
+        worstNaive64 = std::max(worstNaive64, std::fabs(r.naive64.at(s) - 1.25));
+    }
+    QVERIFY2(worstNaive64 > 0.1, qPrintable(QString::number(worstNaive64)));
+    // An invalid configuration reports PyTorch's message.
+    spec = specOf(Variant::GroupNorm);
+    spec.numGroups = 3; // 4 channels
+    QVERIFY(QString::fromStdString(precisionReport(spec, in).error).contains("divisible"));
 }
 
 QTEST_GUILESS_MAIN(NumericsTest)

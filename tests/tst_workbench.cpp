@@ -10,6 +10,7 @@
 #include "normalization_panel.h"
 #include "normlab/npy.h"
 #include "output_view.h"
+#include "precision_view.h"
 #include "running_stats_view.h"
 #include "session_file.h"
 #include "slices_view.h"
@@ -67,6 +68,7 @@ class WorkbenchTest : public QObject {
     void anAbsurdShapeIsRefusedAndTheResultKept();
     void everyViewDrawsEveryVariantMaskedOrNot();
     void theCubeHighlightsTheSlicesOfEachVariant();
+    void thePrecisionLabPlotsItsReport();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -745,6 +747,35 @@ void WorkbenchTest::theCubeHighlightsTheSlicesOfEachVariant() {
     QVERIFY(cube->cellHighlighted(Face::Front, 2, 3));
     QVERIFY(!cube->cellHighlighted(Face::Front, 2, 4));
     QCOMPARE(cube->cellSlice(Face::Front, 2, 4), std::int64_t(-1));
+}
+
+void WorkbenchTest::thePrecisionLabPlotsItsReport() {
+    MainWindow w(false);
+    waitIdle(w);
+    WorkbenchState s = w.state();
+    s.recipe.mean = 1e4; // where the naive float32 variance breaks down
+    s.spec = specFittingShape(Variant::InstanceNorm, s.recipe.shape);
+    w.applyState(s);
+    waitIdle(w);
+    PrecisionView* view = w.precisionView();
+    QSignalSpy shown(view, &PrecisionView::reportShown);
+    QVERIFY(w.selectView("precision"));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && !view->busy(), 10000);
+    const auto outcome = w.controller().current();
+    const PrecisionReport direct = precisionReport(outcome->state.spec, outcome->inputs);
+    QCOMPARE(view->report().reference.toVector(), direct.reference.toVector());
+    QCOMPARE(view->report().naive32.toVector(), direct.naive32.toVector());
+    const int slices = int(outcome->result.mean.size());
+    for (int k = 0; k < 5; ++k) QCOMPARE(view->plottedPoints(k), slices);
+    // The lesson is visible: naive float32 is off by more than 10% somewhere, NormLab is not.
+    double naive = 0, normlab = 0;
+    for (int i = 0; i < slices; ++i) {
+        const double ref = direct.reference.at(i);
+        naive = std::max(naive, std::fabs(direct.naive32.at(i) - ref) / ref);
+        normlab = std::max(normlab, std::fabs(direct.normlab32.at(i) - ref) / ref);
+    }
+    QVERIFY2(naive > 0.1 && normlab < 1e-6,
+             qPrintable(QStringLiteral("%1 %2").arg(naive).arg(normlab)));
 }
 
 QTEST_MAIN(WorkbenchTest)

@@ -9,6 +9,7 @@
 #include "invertibility_view.h"
 #include "normalization_panel.h"
 #include "output_view.h"
+#include "precision_view.h"
 #include "running_stats_view.h"
 #include "session_file.h"
 #include "slices_view.h"
@@ -69,7 +70,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     outcomeViews_ = {
         slices_ = new SlicesView, cube_ = new CubeView,           statistics_ = new StatisticsView,
         new OutputView,           gradients_ = new GradientsView, new RunningStatsView,
-        new InvertibilityView};
+        new InvertibilityView,    precision_ = new PrecisionView};
     for (OutcomeView* v : outcomeViews_) views_->addTab(v, v->windowTitle());
     debugger_ = new DebuggerView;
     views_->addTab(debugger_, debugger_->title());

@@ -25,6 +25,7 @@ class InputPanel;
 class NormalizationPanel;
 class OutcomeView;
 class CubeView;
+class PrecisionView;
 class SlicesView;
 class StatisticsView;
 
@@ -43,6 +44,7 @@ class MainWindow : public QMainWindow {
     StatisticsView* statisticsView() const { return statistics_; }
     SlicesView* slicesView() const { return slices_; }
     CubeView* cubeView() const { return cube_; }
+    PrecisionView* precisionView() const { return precision_; }
     GradientsView* gradientsView() const { return gradients_; }
     QListWidget* diagnostics() const { return diagnostics_; }
     DebuggerView* debugger() const { return debugger_; }
@@ -95,6 +97,7 @@ class MainWindow : public QMainWindow {
     StatisticsView* statistics_;
     SlicesView* slices_;
     CubeView* cube_;
+    PrecisionView* precision_;
     GradientsView* gradients_;
     QLabel* status_;
     QDockWidget* diagnosticsDock_ = nullptr;

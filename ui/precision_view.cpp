@@ -1,0 +1,143 @@
+#include "precision_view.h"
+
+#include "recompute_controller.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+#include <qcustomplot.h>
+
+#include <cmath>
+
+namespace normlab::ui {
+
+namespace {
+
+// Errors of exactly 0 are drawn at this floor of the log axis.
+constexpr double kFloor = 1e-17;
+
+struct SeriesStyle {
+    const char* name;
+    QColor colour;
+    QCPScatterStyle::ScatterShape shape;
+};
+
+} // namespace
+
+PrecisionView::PrecisionView(QWidget* parent)
+    : PlotView(tr("Precision"), parent) {
+    const SeriesStyle styles[] = {
+        {QT_TR_NOOP("naive E[x²] − E[x]², float32"), QColor(200, 40, 40), QCPScatterStyle::ssDisc},
+        {QT_TR_NOOP("naive E[x²] − E[x]², float64"), QColor(230, 140, 20),
+         QCPScatterStyle::ssSquare},
+        {QT_TR_NOOP("Welford, float32"), QColor(40, 150, 60), QCPScatterStyle::ssTriangle},
+        {QT_TR_NOOP("NormLab at float32 (two-pass, float64 sums)"), QColor(50, 100, 200),
+         QCPScatterStyle::ssDiamond},
+        {QT_TR_NOOP("output: max |y(float32) − y(float64)|"), QColor(110, 110, 110),
+         QCPScatterStyle::ssCross},
+    };
+    for (const SeriesStyle& s : styles) {
+        QCPGraph* g = plot()->addGraph();
+        g->setName(tr(s.name));
+        g->setPen(QPen(s.colour, 1.5));
+        g->setScatterStyle(QCPScatterStyle(s.shape, s.colour, 8));
+        series_ << g;
+    }
+    series_.back()->setPen(QPen(QColor(110, 110, 110), 1.5, Qt::DashLine));
+    plot()->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    plot()->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    plot()->yAxis->setNumberFormat("eb");
+    plot()->yAxis->setNumberPrecision(0);
+    plot()->yAxis->setLabel(tr("relative error of the variance (output: absolute)"));
+    plot()->xAxis->setLabel(tr("slice"));
+    useIntegerTicks(plot()->xAxis);
+    plot()->legend->setVisible(true);
+    plot()->legend->setBrush(QColor(255, 255, 255, 220));
+    plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    connect(&watcher_, &QFutureWatcher<PrecisionReport>::finished, this, &PrecisionView::finished);
+    setReadout(
+        tr("Set a large input mean (e.g. 10000, spread 1) to watch the naive formula fail."));
+}
+
+PrecisionView::~PrecisionView() {
+    watcher_.waitForFinished();
+}
+
+void PrecisionView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
+    if (watcher_.isRunning()) {
+        pending_ = outcome; // the newest wins; started when the running job ends
+        return;
+    }
+    start(outcome);
+}
+
+void PrecisionView::start(std::shared_ptr<const ComputeOutcome> outcome) {
+    pending_.reset();
+    setReadout(tr("computing the variances four ways..."));
+    watcher_.setFuture(QtConcurrent::run(
+        [outcome] { return precisionReport(outcome->state.spec, outcome->inputs); }));
+}
+
+void PrecisionView::finished() {
+    if (pending_) return start(pending_); // stale: compute the newest instead
+    report_ = watcher_.result();
+    if (!report_.error.empty()) {
+        setReadout(QString::fromStdString(report_.error));
+        for (QCPGraph* g : series_) g->data()->clear();
+        plot()->replot();
+        emit reportShown();
+        return;
+    }
+    const Tensor& ref = report_.reference;
+    const Tensor* methods[] = {&report_.naive32, &report_.naive64, &report_.welford32,
+                               &report_.normlab32};
+    double worst[5] = {0, 0, 0, 0, 0};
+    for (int k = 0; k < 5; ++k) {
+        QVector<double> keys, errors;
+        for (std::int64_t s = 0; s < ref.size(); ++s) {
+            double e = 0;
+            if (k < 4) {
+                const double v = methods[k]->at(s), r = ref.at(s);
+                if (!std::isfinite(v) || !std::isfinite(r)) continue; // empty slice, or n/a
+                e = std::fabs(v - r) / (r > 0 ? r : 1.0);
+            } else {
+                e = report_.outputGap.at(s);
+            }
+            worst[k] = std::max(worst[k], e);
+            keys << double(s);
+            errors << std::max(e, kFloor);
+        }
+        series_[k]->setData(keys, errors);
+    }
+    plot()->xAxis->setRange(-0.5, double(std::max<std::int64_t>(ref.size(), 1)) - 0.5);
+    plot()->yAxis->setRange(kFloor / 3, 1e6); // room above the lines for the legend
+    plot()->replot();
+    auto percent = [](double e) { return QString::number(e, 'g', 2); };
+    setReadout(
+        tr("Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 "
+           "(%4 negative), Welford float32 %5, NormLab float32 %6; float32 vs float64 output: "
+           "max |Δy| = %7. Zero errors are drawn at 1e-17.")
+            .arg(percent(worst[0]))
+            .arg(report_.negativeNaive32)
+            .arg(percent(worst[1]))
+            .arg(report_.negativeNaive64)
+            .arg(percent(worst[2]), percent(worst[3]), percent(worst[4])));
+    emit reportShown();
+}
+
+int PrecisionView::plottedPoints(int series) const {
+    return series_[series]->dataCount();
+}
+
+Tensor PrecisionView::exportData() const {
+    // Rows: reference, naive f32, naive f64, Welford f32, NormLab f32, output gap.
+    const Tensor* rows[] = {&report_.reference, &report_.naive32,   &report_.naive64,
+                            &report_.welford32, &report_.normlab32, &report_.outputGap};
+    if (report_.reference.isNull()) return {};
+    const std::int64_t n = report_.reference.size();
+    Tensor out = Tensor::uninitialized({6, n}, DType::Float64);
+    for (int r = 0; r < 6; ++r)
+        for (std::int64_t s = 0; s < n; ++s)
+            out.data<double>()[r * n + s] = rows[r]->isNull() ? NAN : rows[r]->at(s);
+    return out;
+}
+
+} // namespace normlab::ui
