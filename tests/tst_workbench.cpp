@@ -2,6 +2,7 @@
 // equal the compute result; lengths change the valid counts; an invalid configuration
 // keeps the last result; rapid edits never show a stale result; --screenshot writes a
 // real picture.
+#include "compare_view.h"
 #include "cube_view.h"
 #include "debugger_view.h"
 #include "gradients_view.h"
@@ -69,6 +70,7 @@ class WorkbenchTest : public QObject {
     void everyViewDrawsEveryVariantMaskedOrNot();
     void theCubeHighlightsTheSlicesOfEachVariant();
     void thePrecisionLabPlotsItsReport();
+    void compareRunsConfigurationBOnTheSameInput();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -776,6 +778,41 @@ void WorkbenchTest::thePrecisionLabPlotsItsReport() {
     }
     QVERIFY2(naive > 0.1 && normlab < 1e-6,
              qPrintable(QStringLiteral("%1 %2").arg(naive).arg(normlab)));
+}
+
+void WorkbenchTest::compareRunsConfigurationBOnTheSameInput() {
+    MainWindow w(false);
+    w.inputPanel()->findChild<QSpinBox*>("size0")->setValue(2); // BatchNorm at batch 2
+    waitIdle(w);
+    CompareView* view = w.compareView();
+    QSignalSpy shown(view, &CompareView::comparisonShown);
+    QVERIFY(w.selectView("compare"));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && !view->busy(), 10000);
+    const auto a = w.controller().current();
+    auto b = view->outcomeB();
+    QCOMPARE(view->outcomeA(), a);
+    QCOMPARE(b->state.spec.variant, Variant::GroupNorm);
+    QCOMPARE(b->inputs.input.toVector(), a->inputs.input.toVector()); // the same input
+    NormInputs direct;
+    direct.input = a->inputs.input;
+    const NormResult gn = normalize(b->state.spec, direct, cpuBackend());
+    QCOMPARE(b->result.output.toVector(), gn.output.toVector());
+    QCOMPARE(gn.mean.size(), std::int64_t(2 * 4)); // [N, G]
+    // B set to A's BatchNorm: the same output.
+    shown.clear();
+    QComboBox* variantB = view->panelB()->variantBox();
+    variantB->setCurrentIndex(variantB->findData(int(Variant::BatchNorm)));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && !view->busy(), 10000);
+    b = view->outcomeB();
+    QCOMPARE(b->state.spec.variant, Variant::BatchNorm);
+    QCOMPARE(b->result.output.toVector(), a->result.output.toVector());
+    // An edit of A (the seed) recomputes B on the new input.
+    shown.clear();
+    w.inputPanel()->findChild<QSpinBox*>("seed")->setValue(5);
+    waitIdle(w);
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && !view->busy(), 10000);
+    QCOMPARE(view->outcomeB()->inputs.input.toVector(),
+             w.controller().current()->inputs.input.toVector());
 }
 
 QTEST_MAIN(WorkbenchTest)

@@ -60,6 +60,7 @@ InputPanel::InputPanel(QWidget* parent)
     seed_ = new QSpinBox(this);
     seed_->setRange(0, 1 << 30);
     seed_->setValue(1);
+    seed_->setObjectName("seed");
     form->addRow(tr("Seed"), seed_);
     dtype_ = new QComboBox(this);
     dtype_->addItem("float32", int(DType::Float32));

@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "code_view.h"
+#include "compare_view.h"
 #include "cube_view.h"
 #include "debugger_view.h"
 
@@ -70,7 +71,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     outcomeViews_ = {
         slices_ = new SlicesView, cube_ = new CubeView,           statistics_ = new StatisticsView,
         new OutputView,           gradients_ = new GradientsView, new RunningStatsView,
-        new InvertibilityView,    precision_ = new PrecisionView};
+        new InvertibilityView,    precision_ = new PrecisionView, compare_ = new CompareView};
     for (OutcomeView* v : outcomeViews_) views_->addTab(v, v->windowTitle());
     debugger_ = new DebuggerView;
     views_->addTab(debugger_, debugger_->title());

@@ -25,6 +25,7 @@ class InputPanel;
 class NormalizationPanel;
 class OutcomeView;
 class CubeView;
+class CompareView;
 class PrecisionView;
 class SlicesView;
 class StatisticsView;
@@ -45,6 +46,7 @@ class MainWindow : public QMainWindow {
     SlicesView* slicesView() const { return slices_; }
     CubeView* cubeView() const { return cube_; }
     PrecisionView* precisionView() const { return precision_; }
+    CompareView* compareView() const { return compare_; }
     GradientsView* gradientsView() const { return gradients_; }
     QListWidget* diagnostics() const { return diagnostics_; }
     DebuggerView* debugger() const { return debugger_; }
@@ -98,6 +100,7 @@ class MainWindow : public QMainWindow {
     SlicesView* slices_;
     CubeView* cube_;
     PrecisionView* precision_;
+    CompareView* compare_;
     GradientsView* gradients_;
     QLabel* status_;
     QDockWidget* diagnosticsDock_ = nullptr;

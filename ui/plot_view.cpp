@@ -50,6 +50,19 @@ QComboBox* PlotView::addModeSelector(const QStringList& modes) {
     return box;
 }
 
+void PlotView::setSidePanel(QWidget* side, const QString& title) {
+    auto* column = new QVBoxLayout;
+    column->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(title), this));
+    column->addWidget(side, 1);
+    auto* row = new QHBoxLayout;
+    row->addLayout(column);
+    auto* layout = static_cast<QVBoxLayout*>(this->layout());
+    const int at = layout->indexOf(plot_);
+    layout->removeWidget(plot_);
+    row->addWidget(plot_, 1);
+    layout->insertLayout(at, row, 1);
+}
+
 void PlotView::addControlRow(const QString& label, const QList<QWidget*>& widgets) {
     auto* controls = new QWidget(this);
     auto* row = new QHBoxLayout(controls);

@@ -34,6 +34,8 @@ class PlotView : public OutcomeView {
     void setReadout(const QString& text);
     // A row above the plot: `label`, then `widgets`, left-aligned.
     void addControlRow(const QString& label, const QList<QWidget*>& widgets);
+    // Puts `side` (titled) at the left of the plot.
+    void setSidePanel(QWidget* side, const QString& title);
     // A "Show: [modes]" row above the plot; the combo box emits currentIndexChanged.
     QComboBox* addModeSelector(const QStringList& modes);
 

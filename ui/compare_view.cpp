@@ -1,0 +1,143 @@
+#include "compare_view.h"
+
+#include "heatmap.h"
+#include "normalization_panel.h"
+
+#include <QComboBox>
+#include <QScrollArea>
+#include <QtConcurrent/QtConcurrentRun>
+#include <qcustomplot.h>
+
+#include <cmath>
+
+namespace normlab::ui {
+
+CompareView::CompareView(QWidget* parent)
+    : PlotView(tr("Compare"), parent) {
+    panelB_ = new NormalizationPanel;
+    panelB_->setObjectName("compareB");
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(panelB_);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(panelB_->sizeHint().width() + 24);
+    setSidePanel(scroll, tr("Configuration B"));
+    // B starts as GroupNorm: "BatchNorm vs GroupNorm at a small batch" is the classic.
+    panelB_->variantBox()->setCurrentIndex(
+        panelB_->variantBox()->findData(int(Variant::GroupNorm)));
+    connect(panelB_, &NormalizationPanel::changed, this, &CompareView::requestB);
+
+    QCPColorGradient gradient(QCPColorGradient::gpThermal);
+    QCPAxisRect* left = plot()->axisRect();
+    mapA_ =
+        addHatchedColorMap(left->axis(QCPAxis::atBottom), left->axis(QCPAxis::atLeft), gradient);
+    auto* right = new QCPAxisRect(plot());
+    plot()->plotLayout()->addElement(0, 1, right);
+    mapB_ =
+        addHatchedColorMap(right->axis(QCPAxis::atBottom), right->axis(QCPAxis::atLeft), gradient);
+    for (QCPAxisRect* rect : {left, right}) {
+        rect->axis(QCPAxis::atLeft)->setRangeReversed(true);
+        rect->axis(QCPAxis::atLeft)->setLabel(tr("n × C + c"));
+        rect->axis(QCPAxis::atBottom)->setLabel(tr("position"));
+        useIntegerTicks(rect->axis(QCPAxis::atLeft));
+        useIntegerTicks(rect->axis(QCPAxis::atBottom));
+    }
+    scale_ = new QCPColorScale(plot());
+    plot()->plotLayout()->addElement(0, 2, scale_);
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    scale_->setGradient(gradient);
+    scale_->setLabel(tr("y"));
+    mapA_->setColorScale(scale_);
+    mapB_->setColorScale(scale_);
+    plot()->plotLayout()->insertRow(0);
+    plot()->plotLayout()->addElement(0, 0, new QCPTextElement(plot(), tr("A: the workbench")));
+    plot()->plotLayout()->addElement(0, 1,
+                                     new QCPTextElement(plot(), tr("B: the panel at the left")));
+    connect(&watcher_, &QFutureWatcher<std::shared_ptr<ComputeOutcome>>::finished, this,
+            &CompareView::finishedB);
+}
+
+CompareView::~CompareView() {
+    watcher_.waitForFinished();
+}
+
+void CompareView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
+    a_ = outcome;
+    const Shape& shape = outcome->inputs.input.shape();
+    if (shape != fittedShape_) {
+        fittedShape_ = shape;
+        panelB_->fitShape(shape);
+    }
+    requestB();
+}
+
+void CompareView::requestB() {
+    if (!a_) return;
+    // A's input, mask, γ/β recipe and upstream gradient; B's normalization.
+    WorkbenchState state = a_->state;
+    panelB_->writeTo(state);
+    if (watcher_.isRunning()) {
+        pendingB_ = state;
+        return;
+    }
+    startB(state);
+}
+
+void CompareView::startB(const WorkbenchState& state) {
+    pendingB_.reset();
+    setReadout(tr("computing B..."));
+    watcher_.setFuture(
+        QtConcurrent::run([state] { return RecomputeController::compute(state, 0); }));
+}
+
+void CompareView::finishedB() {
+    if (pendingB_) return startB(*pendingB_);
+    b_ = watcher_.result();
+    redraw();
+    emit comparisonShown();
+}
+
+void CompareView::redraw() {
+    if (!a_ || !b_) return;
+    showHeatmap(mapA_, a_->result.output, &a_->sliceMap, false);
+    const NormResult& rb = b_->result;
+    const QString name = QString::fromStdString(std::string(variantName(b_->state.spec.variant)));
+    if (!b_->inputError.isEmpty() || !rb.ok()) {
+        mapB_->data()->clear();
+        setReadout(tr("B (%1) does not run on this input: %2")
+                       .arg(name, b_->inputError.isEmpty() ? QString::fromStdString(rb.error)
+                                                           : b_->inputError));
+        plot()->rescaleAxes();
+        plot()->replot();
+        return;
+    }
+    showHeatmap(mapB_, rb.output, &b_->sliceMap, false);
+    // One colour scale for both: the union of their ranges.
+    const QCPRange ra = mapA_->dataRange(), rbRange = mapB_->dataRange();
+    scale_->setDataRange(
+        QCPRange(std::min(ra.lower, rbRange.lower), std::max(ra.upper, rbRange.upper)));
+    for (QCPColorMap* map : {mapA_, mapB_}) {
+        map->rescaleAxes();
+        map->keyAxis()->setRange(-0.5, map->data()->keySize() - 0.5);
+        map->valueAxis()->setRange(-0.5, map->data()->valueSize() - 0.5);
+    }
+    plot()->replot();
+    double largest = 0;
+    const Tensor& ya = a_->result.output;
+    for (std::int64_t i = 0; i < ya.size() && i < rb.output.size(); ++i)
+        if (a_->sliceMap.at(i) >= 0)
+            largest = std::max(largest, std::fabs(ya.at(i) - rb.output.at(i)));
+    setReadout(tr("A: %1, %2 slices sharing statistics · B: %3, %4 slices · largest |y_A − y_B| "
+                  "= %5 over the valid elements")
+                   .arg(QString::fromStdString(std::string(variantName(a_->state.spec.variant))))
+                   .arg(a_->result.mean.size())
+                   .arg(name)
+                   .arg(rb.mean.size())
+                   .arg(largest, 0, 'g', 4));
+}
+
+Tensor CompareView::exportData() const {
+    return b_ ? b_->result.output : Tensor();
+}
+
+} // namespace normlab::ui

@@ -1,0 +1,50 @@
+// Compare: the workbench's configuration (A) and a second one (B, set in the panel at the
+// left) on the very same input, mask and parameters' recipe, side by side: y as two
+// heatmaps on one colour scale, and the difference in words (slices, largest |y_A − y_B|).
+// B is computed on a worker thread from A's latest state; the newest request wins.
+#pragma once
+
+#include "plot_view.h"
+#include "recompute_controller.h"
+
+#include <QFutureWatcher>
+
+class QCPColorMap;
+class QCPColorScale;
+
+namespace normlab::ui {
+
+class NormalizationPanel;
+
+class CompareView : public PlotView {
+    Q_OBJECT
+  public:
+    explicit CompareView(QWidget* parent = nullptr);
+    ~CompareView() override;
+    void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
+    Tensor exportData() const override;
+    NormalizationPanel* panelB() const { return panelB_; }
+    bool busy() const { return watcher_.isRunning() || pendingB_.has_value(); }
+    std::shared_ptr<const ComputeOutcome> outcomeA() const { return a_; }
+    std::shared_ptr<const ComputeOutcome> outcomeB() const { return b_; }
+
+  signals:
+    void comparisonShown();
+
+  private:
+    void requestB();
+    void startB(const WorkbenchState& state);
+    void finishedB();
+    void redraw();
+
+    NormalizationPanel* panelB_;
+    QCPColorMap* mapA_;
+    QCPColorMap* mapB_;
+    QCPColorScale* scale_;
+    QFutureWatcher<std::shared_ptr<ComputeOutcome>> watcher_;
+    std::optional<WorkbenchState> pendingB_;
+    std::shared_ptr<const ComputeOutcome> a_, b_;
+    Shape fittedShape_;
+};
+
+} // namespace normlab::ui
