@@ -4,6 +4,7 @@
 // and exits (0 written, 2 otherwise).
 #include "main_window.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QJsonDocument>
@@ -120,6 +121,7 @@ int main(int argc, char** argv) {
         {"size", "Window size for --screenshot (default 1400x900).", "WxH", "1400x900"});
     parser.addOption({"view", "View to show first.", "NAME"});
     parser.addOption({"session", "Open a session file (JSON).", "FILE"});
+    parser.addOption({"presentation", "Start in presentation mode (large, high contrast)."});
     parser.addOption(
         {"measure-latency",
          "Benchmark: make N edits (eps changes) on a SHAPE input (--shape) and print the "
@@ -146,6 +148,7 @@ int main(int argc, char** argv) {
                             << window.viewNames().join(", ") << ")\n";
         return 2;
     }
+    if (parser.isSet("presentation")) window.presentationAction()->setChecked(true);
     if (parser.isSet("measure-latency")) return measureLatency(app, window, parser);
     if (!parser.isSet("screenshot")) {
         window.show();

@@ -12,11 +12,13 @@
 #include "normlab/npy.h"
 #include "output_view.h"
 #include "precision_view.h"
+#include "presentation.h"
 #include "running_stats_view.h"
 #include "session_file.h"
 #include "slices_view.h"
 #include "statistics_view.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -71,6 +73,7 @@ class WorkbenchTest : public QObject {
     void theCubeHighlightsTheSlicesOfEachVariant();
     void thePrecisionLabPlotsItsReport();
     void compareRunsConfigurationBOnTheSameInput();
+    void presentationModeEnlargesAndRestores();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -813,6 +816,26 @@ void WorkbenchTest::compareRunsConfigurationBOnTheSameInput() {
     QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && !view->busy(), 10000);
     QCOMPARE(view->outcomeB()->inputs.input.toVector(),
              w.controller().current()->inputs.input.toVector());
+}
+
+void WorkbenchTest::presentationModeEnlargesAndRestores() {
+    MainWindow w(false);
+    waitIdle(w);
+    const double appPoints = QApplication::font().pointSizeF();
+    QCustomPlot* plot = w.statisticsView()->plot();
+    const double tickPoints = plot->xAxis->tickLabelFont().pointSizeF();
+    const double axisPen = plot->xAxis->basePen().widthF();
+    w.presentationAction()->trigger();
+    QVERIFY(w.presentationAction()->isChecked());
+    QCOMPARE(QApplication::font().pointSizeF(), appPoints * kPresentationScale);
+    QCOMPARE(plot->xAxis->tickLabelFont().pointSizeF(), appPoints * kPresentationScale);
+    QVERIFY(plot->xAxis->basePen().widthF() > axisPen);
+    QCOMPARE(QApplication::palette().color(QPalette::Base), QColor(Qt::white));
+    w.presentationAction()->trigger();
+    QCOMPARE(QApplication::font().pointSizeF(), appPoints);
+    QCOMPARE(plot->xAxis->tickLabelFont().pointSizeF(), tickPoints);
+    QCOMPARE(plot->xAxis->basePen().widthF(), std::max(1.0, axisPen));
+    QSettings().remove("view/presentation"); // later tests start as a user would
 }
 
 QTEST_MAIN(WorkbenchTest)

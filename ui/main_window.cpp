@@ -11,6 +11,7 @@
 #include "normalization_panel.h"
 #include "output_view.h"
 #include "precision_view.h"
+#include "presentation.h"
 #include "running_stats_view.h"
 #include "session_file.h"
 #include "slices_view.h"
@@ -131,6 +132,16 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
                         i < 9 ? QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)) : QKeySequence(),
                         this, [this, i] { views_->setCurrentIndex(i); });
     view->addAction(tr("&Recompute"), QKeySequence::Refresh, this, &MainWindow::recompute);
+    QAction* presenting = view->addAction(tr("&Presentation mode"));
+    presenting->setObjectName("presentationMode");
+    presenting->setCheckable(true);
+    presenting->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    presenting->setToolTip(tr("Larger text and lines, high contrast: for a projector"));
+    connect(presenting, &QAction::toggled, this, [this](bool on) {
+        setPresentationMode(this, on);
+        QSettings().setValue("view/presentation", on);
+    });
+    presentationAction_ = presenting;
     view->addSeparator();
     for (QDockWidget* d : {inputDock, normDock, diagDock}) view->addAction(d->toggleViewAction());
 
@@ -162,6 +173,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     if (restoreLastSession) { // screenshots and measurements use the default layout
         restoreGeometry(settings.value("window/geometry").toByteArray());
         restoredLayout_ = restoreState(settings.value("window/state").toByteArray());
+        presentationAction_->setChecked(settings.value("view/presentation").toBool());
     }
     diagnosticsDock_ = diagDock;
     inputDock_ = inputDock;

@@ -10,6 +10,7 @@
 #include <QMainWindow>
 #include <QUndoStack>
 
+class QAction;
 class QDockWidget;
 class QMenu;
 class QLabel;
@@ -62,6 +63,8 @@ class MainWindow : public QMainWindow {
     // view is shown. Returns what was done, or why not, as shown in the status bar.
     QString openLayer(const NormSpec& spec, const Shape& inputShape, const QString& layer);
     QUndoStack* undoStack() { return &undo_; }
+    // View > Presentation mode (checkable; Ctrl+Shift+P).
+    QAction* presentationAction() const { return presentationAction_; }
     // Session files; each returns an error message or empty. Loading a bad file leaves
     // the current work as it is.
     QString openSession(const QString& path);
@@ -113,6 +116,7 @@ class MainWindow : public QMainWindow {
     bool applying_ = false;   // panels are being set from a state: not an edit
     QString sessionPath_;
     QMenu* recentMenu_ = nullptr;
+    QAction* presentationAction_ = nullptr;
     std::shared_ptr<const ComputeOutcome> shown_; // drawn by the visible view
 };
 
