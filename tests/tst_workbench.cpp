@@ -248,7 +248,7 @@ void WorkbenchTest::sessionsRoundTripAndBadFilesChangeNothing() {
         loadSession(path, s);
         return s;
     }();
-    QCOMPARE(reread.view, QString("Gradients"));
+    QCOMPARE(reread.view, QString("gradients"));
     // The same session computes the same numbers.
     const std::vector<double> again =
         RecomputeController::compute(reread.state, 1)->result.mean.toVector();

@@ -29,7 +29,8 @@ InputPanel::InputPanel(QWidget* parent)
     rank_->setRange(1, 5);
     rank_->setValue(3);
     form->addRow(tr("Rank"), rank_);
-    const char* names[5] = {"N (batch)", "C (channels)", "D1", "D2", "D3"};
+    const char* names[5] = {QT_TR_NOOP("N (batch)"), QT_TR_NOOP("C (channels)"), QT_TR_NOOP("D1"),
+                            QT_TR_NOOP("D2"), QT_TR_NOOP("D3")};
     const int defaults[5] = {4, 8, 16, 8, 8};
     for (int i = 0; i < 5; ++i) {
         sizes_[i] = new QSpinBox(this);

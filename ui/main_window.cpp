@@ -78,6 +78,12 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     views_->addTab(debugger_, debugger_->title());
     code_ = new CodeView;
     views_->addTab(code_, code_->title());
+    // Language-independent names for --view, sessions and selectView(), in tab order.
+    const char* ids[] = {"slices",        "cube",      "statistics", "output",
+                         "gradients",     "running statistics", "invertibility", "precision",
+                         "compare",       "debugger",  "pytorch code"};
+    Q_ASSERT(std::size(ids) == std::size_t(views_->count()));
+    for (int i = 0; i < views_->count(); ++i) views_->widget(i)->setObjectName(ids[i]);
     connect(debugger_, &DebuggerView::openInWorkbench, this,
             [this](const NormSpec& spec, const Shape& shape, const QString& layer) {
                 statusBar()->showMessage(openLayer(spec, shape, layer), 8000);
@@ -236,7 +242,8 @@ void MainWindow::recompute() {
 
 bool MainWindow::selectView(const QString& name) {
     for (int i = 0; i < views_->count(); ++i)
-        if (views_->tabText(i).compare(name, Qt::CaseInsensitive) == 0) {
+        if (views_->widget(i)->objectName().compare(name, Qt::CaseInsensitive) == 0 ||
+            views_->tabText(i).compare(name, Qt::CaseInsensitive) == 0) {
             views_->setCurrentIndex(i);
             return true;
         }
@@ -264,7 +271,7 @@ QString MainWindow::openLayer(const NormSpec& spec, const Shape& inputShape, con
     s.spec = spec;
     s.spec.dtype = s.recipe.dtype;
     applyState(s);
-    selectView(tr("Slices"));
+    selectView("slices");
     const QString shown = QString::fromStdString(shapeToString(shape));
     if (shape != inputShape)
         return tr("%1 opened on an input of %2 (batch reduced from %3 to keep the workbench "
@@ -276,7 +283,7 @@ QString MainWindow::openLayer(const NormSpec& spec, const Shape& inputShape, con
 
 QStringList MainWindow::viewNames() const {
     QStringList names;
-    for (int i = 0; i < views_->count(); ++i) names << views_->tabText(i).toLower();
+    for (int i = 0; i < views_->count(); ++i) names << views_->widget(i)->objectName();
     return names;
 }
 
@@ -339,7 +346,7 @@ QString MainWindow::openSession(const QString& path) {
 
 QString MainWindow::saveSessionTo(const QString& path) {
     const QString error =
-        saveSession(path, Session{state(), views_->tabText(views_->currentIndex())});
+        saveSession(path, Session{state(), views_->currentWidget()->objectName()});
     if (!error.isEmpty()) return error;
     sessionPath_ = path;
     setWindowTitle(tr("NormLab — %1").arg(QFileInfo(path).fileName()));
@@ -364,7 +371,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
     settings.setValue("session/last",
-                      sessionToJson(Session{state(), views_->tabText(views_->currentIndex())}));
+                      sessionToJson(Session{state(), views_->currentWidget()->objectName()}));
     event->accept();
 }
 
