@@ -2,6 +2,7 @@
 //   normlab [--screenshot FILE.png [--size WxH] [--view NAME]]
 // --screenshot renders the window offscreen once the first result is drawn, writes the PNG
 // and exits (0 written, 2 otherwise).
+#include "language.h"
 #include "main_window.h"
 
 #include <QAction>
@@ -9,8 +10,10 @@
 #include <QCommandLineParser>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLibraryInfo>
 #include <QTextStream>
 #include <QTimer>
+#include <QTranslator>
 
 #include <algorithm>
 
@@ -122,6 +125,10 @@ int main(int argc, char** argv) {
     parser.addOption({"view", "View to show first.", "NAME"});
     parser.addOption({"session", "Open a session file (JSON).", "FILE"});
     parser.addOption({"presentation", "Start in presentation mode (large, high contrast)."});
+    parser.addOption({"lang",
+                      "Language of the interface: en, zh_CN or ja (default: as chosen "
+                      "in View > Language, else the system's).",
+                      "CODE"});
     parser.addOption(
         {"measure-latency",
          "Benchmark: make N edits (eps changes) on a SHAPE input (--shape) and print the "
@@ -133,6 +140,25 @@ int main(int argc, char** argv) {
     if (sessionWithoutFile) {
         QTextStream(stderr) << "normlab: --session needs a FILE\n";
         return 2;
+    }
+
+    QTranslator translator, qtTranslator;
+    const QString language = normlab::ui::interfaceLanguage(parser.value("lang"), !offscreen);
+    if (!normlab::ui::kLanguages.contains(language)) {
+        QTextStream(stderr) << "normlab: no interface language '" << language << "' ("
+                            << normlab::ui::kLanguages.join(", ") << ")\n";
+        return 2;
+    }
+    if (language != "en") {
+        if (!translator.load(":/i18n/normlab_" + language)) {
+            QTextStream(stderr) << "normlab: the " << language << " translation is missing\n";
+            return 2;
+        }
+        QApplication::installTranslator(&translator);
+        // Qt's own dialogs and buttons, where Debian's qt6-translations-l10n is installed.
+        if (qtTranslator.load("qtbase_" + language,
+                              QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+            QApplication::installTranslator(&qtTranslator);
     }
 
     // Screenshots and measurements start from a clean state (or the given --session).

@@ -425,6 +425,12 @@ void WorkbenchTest::screenshotOpensTheGivenSession() {
     QCOMPARE(shoot({"--session", dir.filePath("missing.json")}, "missing.png"), 2);
     QVERIFY(!QFile::exists(dir.filePath("missing.png")));
     QCOMPARE(shoot({"--session"}, "nofile.png"), 2);
+    // Interface languages: the translated window differs from the English one.
+    QCOMPARE(shoot({"--lang", "ja"}, "ja.png"), 0);
+    QCOMPARE(shoot({"--lang", "zh_CN"}, "zh.png"), 0);
+    QVERIFY(window("ja.png") != window("default.png"));
+    QVERIFY(window("zh.png") != window("ja.png"));
+    QCOMPARE(shoot({"--lang", "xx"}, "xx.png"), 2);
 }
 
 void WorkbenchTest::debuggerOpensALayerInTheWorkbench() {

@@ -8,6 +8,7 @@
 #include "gradients_view.h"
 #include "input_panel.h"
 #include "invertibility_view.h"
+#include "language.h"
 #include "normalization_panel.h"
 #include "output_view.h"
 #include "precision_view.h"
@@ -19,6 +20,7 @@
 #include "statistics_view.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -79,9 +81,9 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     code_ = new CodeView;
     views_->addTab(code_, code_->title());
     // Language-independent names for --view, sessions and selectView(), in tab order.
-    const char* ids[] = {"slices",        "cube",      "statistics", "output",
-                         "gradients",     "running statistics", "invertibility", "precision",
-                         "compare",       "debugger",  "pytorch code"};
+    const char* ids[] = {
+        "slices",        "cube",      "statistics", "output",   "gradients",   "running statistics",
+        "invertibility", "precision", "compare",    "debugger", "pytorch code"};
     Q_ASSERT(std::size(ids) == std::size_t(views_->count()));
     for (int i = 0; i < views_->count(); ++i) views_->widget(i)->setObjectName(ids[i]);
     connect(debugger_, &DebuggerView::openInWorkbench, this,
@@ -148,6 +150,21 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
         QSettings().setValue("view/presentation", on);
     });
     presentationAction_ = presenting;
+    QMenu* languages = view->addMenu(tr("&Language"));
+    auto* languageGroup = new QActionGroup(this);
+    const QString current = interfaceLanguage({}, true);
+    for (const QString& code : kLanguages) {
+        QAction* choice = languages->addAction(languageName(code));
+        choice->setCheckable(true);
+        choice->setChecked(code == current);
+        languageGroup->addAction(choice);
+        connect(choice, &QAction::triggered, this, [this, code] {
+            saveInterfaceLanguage(code);
+            QMessageBox::information(
+                this, tr("Language"),
+                tr("NormLab will use %1 from its next start.").arg(languageName(code)));
+        });
+    }
     view->addSeparator();
     for (QDockWidget* d : {inputDock, normDock, diagDock}) view->addAction(d->toggleViewAction());
 
