@@ -3,6 +3,7 @@
 // --screenshot renders the window offscreen once the first result is drawn, writes the PNG
 // and exits (0 written, 2 otherwise).
 #include "language.h"
+#include "lesson_panel.h"
 #include "main_window.h"
 
 #include <QAction>
@@ -124,6 +125,7 @@ int main(int argc, char** argv) {
         {"size", "Window size for --screenshot (default 1400x900).", "WxH", "1400x900"});
     parser.addOption({"view", "View to show first.", "NAME"});
     parser.addOption({"session", "Open a session file (JSON).", "FILE"});
+    parser.addOption({"lesson", "Open built-in lesson N (1 to 8) at its first step.", "N"});
     parser.addOption({"presentation", "Start in presentation mode (large, high contrast)."});
     parser.addOption({"lang",
                       "Language of the interface: en, zh_CN or ja (default: as chosen "
@@ -149,6 +151,7 @@ int main(int argc, char** argv) {
                             << normlab::ui::kLanguages.join(", ") << ")\n";
         return 2;
     }
+    normlab::ui::setActiveLanguage(language);
     if (language != "en") {
         if (!translator.load(":/i18n/normlab_" + language)) {
             QTextStream(stderr) << "normlab: the " << language << " translation is missing\n";
@@ -175,6 +178,11 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (parser.isSet("presentation")) window.presentationAction()->setChecked(true);
+    if (parser.isSet("lesson") && !window.openLesson(parser.value("lesson").toInt() - 1)) {
+        QTextStream(stderr) << "normlab: no lesson '" << parser.value("lesson") << "' (1 to "
+                            << window.lessonPanel()->lessons().size() << ")\n";
+        return 2;
+    }
     if (parser.isSet("measure-latency")) return measureLatency(app, window, parser);
     if (!parser.isSet("screenshot")) {
         window.show();

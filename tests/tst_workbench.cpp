@@ -7,6 +7,7 @@
 #include "debugger_view.h"
 #include "gradients_view.h"
 #include "input_panel.h"
+#include "lesson_panel.h"
 #include "main_window.h"
 #include "normalization_panel.h"
 #include "normlab/npy.h"
@@ -74,6 +75,7 @@ class WorkbenchTest : public QObject {
     void thePrecisionLabPlotsItsReport();
     void compareRunsConfigurationBOnTheSameInput();
     void presentationModeEnlargesAndRestores();
+    void everyLessonCanBeFollowed();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -842,6 +844,55 @@ void WorkbenchTest::presentationModeEnlargesAndRestores() {
     QCOMPARE(plot->xAxis->tickLabelFont().pointSizeF(), tickPoints);
     QCOMPARE(plot->xAxis->basePen().widthF(), std::max(1.0, axisPen));
     QSettings().remove("view/presentation"); // later tests start as a user would
+}
+
+void WorkbenchTest::everyLessonCanBeFollowed() {
+    for (const QString language : {"en", "zh_CN", "ja"}) {
+        const std::vector<Lesson> lessons = loadLessons(language);
+        QCOMPARE(int(lessons.size()), 8);
+        for (const Lesson& l : lessons)
+            for (const LessonStep& step : l.steps) QVERIFY2(!step.text.isEmpty(), qPrintable(l.id));
+    }
+    MainWindow w(false);
+    waitIdle(w);
+    LessonPanel* panel = w.lessonPanel();
+    for (int l = 0; l < int(panel->lessons().size()); ++l) {
+        const Lesson& lesson = panel->lessons()[std::size_t(l)];
+        panel->openLesson(l);
+        for (int k = 0; k < int(lesson.steps.size()); ++k) {
+            panel->goToStep(k);
+            waitIdle(w);
+            const LessonStep& step = lesson.steps[std::size_t(k)];
+            const QString where = QStringLiteral("%1 step %2").arg(lesson.id).arg(k + 1);
+            if (step.setup) {
+                QCOMPARE(w.state().recipe.shape, step.setup->state.recipe.shape);
+                QCOMPARE(w.currentViewId(), step.setup->view);
+                QVERIFY2(w.controller().current()->state.spec.variant ==
+                             step.setup->state.spec.variant,
+                         qPrintable(where));
+            }
+            if (step.expect.isEmpty()) continue;
+            panel->updateCheck(w.state(), w.currentViewId());
+            QVERIFY2(!panel->stepDone(), qPrintable(where + ": done before the learner acts"));
+            w.findChild<QPushButton*>("lessonShowMe")->click();
+            waitIdle(w);
+            panel->updateCheck(w.state(), w.currentViewId());
+            QVERIFY2(panel->stepDone(), qPrintable(where + ": not done after Show me"));
+        }
+        // Lesson 2 teaches that padding pulls the statistics: check the numbers say so.
+        if (lesson.id == "masked_instance_norm") {
+            panel->goToStep(0); // back to the padded input without lengths
+            panel->goToStep(1);
+            WorkbenchState unmasked = w.state();
+            unmasked.lengths.clear();
+            const auto padded = RecomputeController::compute(unmasked, 0);
+            const auto masked =
+                RecomputeController::compute(applyExpectation(lesson.steps[1].expect, unmasked), 0);
+            const std::int64_t lastSample = 3 * 8; // sample 3 (length 6), channel 0
+            QVERIFY(padded->result.mean.at(lastSample) < 1.0);
+            QVERIFY(std::fabs(masked->result.mean.at(lastSample) - 2.0) < 1.0);
+        }
+    }
 }
 
 QTEST_MAIN(WorkbenchTest)

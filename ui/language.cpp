@@ -23,6 +23,18 @@ void saveInterfaceLanguage(const QString& code) {
     QSettings().setValue("view/language", code);
 }
 
+namespace {
+QString active = QStringLiteral("en");
+}
+
+void setActiveLanguage(const QString& code) {
+    active = code;
+}
+
+QString activeLanguage() {
+    return active;
+}
+
 QString languageName(const QString& code) {
     if (code == "zh_CN") return QStringLiteral("简体中文");
     if (code == "ja") return QStringLiteral("日本語");

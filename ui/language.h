@@ -14,6 +14,9 @@ inline const QStringList kLanguages{"en", "zh_CN", "ja"};
 // system's language if it is one of kLanguages; else "en".
 QString interfaceLanguage(const QString& requested, bool useSystem);
 void saveInterfaceLanguage(const QString& code);
+// The language the interface runs in (set once at start; "en" unless set).
+void setActiveLanguage(const QString& code);
+QString activeLanguage();
 // The language's own name: "English", "简体中文", "日本語".
 QString languageName(const QString& code);
 

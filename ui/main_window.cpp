@@ -9,6 +9,7 @@
 #include "input_panel.h"
 #include "invertibility_view.h"
 #include "language.h"
+#include "lesson_panel.h"
 #include "normalization_panel.h"
 #include "output_view.h"
 #include "precision_view.h"
@@ -67,8 +68,23 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     diagDock->setObjectName("Diagnostics");
     diagDock->setWidget(diagnostics_);
     addDockWidget(Qt::BottomDockWidgetArea, diagDock);
+    lesson_ = new LessonPanel(activeLanguage());
+    QDockWidget* lessonDock = dock(this, tr("Lesson"), lesson_, Qt::LeftDockWidgetArea);
     tabifyDockWidget(inputDock, normDock);
+    tabifyDockWidget(normDock, lessonDock);
     inputDock->raise();
+    connect(lesson_, &LessonPanel::setupRequested, this, [this](const Session& session) {
+        applyState(session.state);
+        if (!session.view.isEmpty()) selectView(session.view);
+    });
+    connect(lesson_, &LessonPanel::showMeRequested, this, [this](const QJsonObject& expect) {
+        applyState(applyExpectation(expect, state()));
+        if (expect.contains("view")) selectView(expect.value("view").toString());
+    });
+    lessonDock_ = lessonDock;
+    connect(lessonDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && lesson_->stepIndex() < 0) lesson_->openLesson(0);
+    });
 
     views_ = new QTabWidget(this);
     outcomeViews_ = {
@@ -97,6 +113,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
             visible->showOutcome(shown_);
             visible->setProperty("stale", false);
         }
+        lesson_->updateCheck(state(), currentViewId());
     });
     status_ = new QLabel(this);
     statusBar()->addPermanentWidget(status_, 1);
@@ -166,7 +183,8 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
         });
     }
     view->addSeparator();
-    for (QDockWidget* d : {inputDock, normDock, diagDock}) view->addAction(d->toggleViewAction());
+    for (QDockWidget* d : {inputDock, normDock, lessonDock, diagDock})
+        view->addAction(d->toggleViewAction());
 
     connect(input_, &InputPanel::shapeChanged, normalization_, &NormalizationPanel::fitShape);
     connect(input_, &InputPanel::changed, this, &MainWindow::edited);
@@ -250,11 +268,24 @@ void MainWindow::recompute() {
     sinceEdit_.start();
     const WorkbenchState s = state();
     code_->showState(s);
+    lesson_->updateCheck(s, currentViewId());
     if (!input_->lengthsError().isEmpty()) {
         showError(input_->lengthsError());
         return;
     }
     controller_.request(s);
+}
+
+bool MainWindow::openLesson(int index) {
+    if (index < 0 || index >= int(lesson_->lessons().size())) return false;
+    lessonDock_->show();
+    lessonDock_->raise();
+    lesson_->openLesson(index);
+    return true;
+}
+
+QString MainWindow::currentViewId() const {
+    return views_->currentWidget() ? views_->currentWidget()->objectName() : QString();
 }
 
 bool MainWindow::selectView(const QString& name) {

@@ -23,6 +23,7 @@ class CodeView;
 class DebuggerView;
 class GradientsView;
 class InputPanel;
+class LessonPanel;
 class NormalizationPanel;
 class OutcomeView;
 class CubeView;
@@ -51,6 +52,11 @@ class MainWindow : public QMainWindow {
     GradientsView* gradientsView() const { return gradients_; }
     QListWidget* diagnostics() const { return diagnostics_; }
     DebuggerView* debugger() const { return debugger_; }
+    LessonPanel* lessonPanel() const { return lesson_; }
+    // Shows the Lesson dock on lesson `index` (0-based), at its first step; false if none.
+    bool openLesson(int index);
+    // The id of the visible view ("slices", "gradients", ...).
+    QString currentViewId() const;
     CodeView* codeView() const { return code_; }
     // Shows the view whose title is `name` (case-insensitive); false if there is none.
     bool selectView(const QString& name);
@@ -97,6 +103,7 @@ class MainWindow : public QMainWindow {
     QTabWidget* views_;
     QList<OutcomeView*> outcomeViews_;
     DebuggerView* debugger_;
+    LessonPanel* lesson_;
     CodeView* code_;
     RecentFiles recentSessions_{"recentSessions"};
     StatisticsView* statistics_;
@@ -108,6 +115,7 @@ class MainWindow : public QMainWindow {
     QLabel* status_;
     QDockWidget* diagnosticsDock_ = nullptr;
     QDockWidget* inputDock_ = nullptr;
+    QDockWidget* lessonDock_ = nullptr;
     bool restoredLayout_ = false;
     bool laidOut_ = false;
     QElapsedTimer sinceEdit_;

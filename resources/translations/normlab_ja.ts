@@ -41,7 +41,7 @@
         </message>
         <message>
             <source>the session's input shape must have 1 to 5 dimensions</source>
-            <translation>セッションの入力形状は 1〜5 次元でなければなりません</translation>
+            <translation>セッションの入力形状は 1～5 次元でなければなりません</translation>
         </message>
         <message>
             <source>the session's input shape has a size below 1</source>
@@ -61,7 +61,7 @@
         </message>
         <message>
             <source>the embedded input must be a float32/float64 array of rank 1 to 5</source>
-            <translation>埋め込まれた入力は 1〜5 次元の float32/float64 配列でなければなりません</translation>
+            <translation>埋め込まれた入力は 1～5 次元の float32/float64 配列でなければなりません</translation>
         </message>
         <message>
             <source>the embedded mask: %1</source>
@@ -114,6 +114,10 @@
         <message>
             <source>edit</source>
             <translation>編集</translation>
+        </message>
+        <message>
+            <source>the built-in lessons are missing</source>
+            <translation>組み込みのレッスンが見つかりません</translation>
         </message>
     </context>
     <context>
@@ -632,6 +636,53 @@
         </message>
     </context>
     <context>
+        <name>normlab::ui::LessonPanel</name>
+        <message>
+            <source>◀ Previous</source>
+            <translation>◀ 前へ</translation>
+        </message>
+        <message>
+            <source>Previous step (Alt+Left)</source>
+            <translation>前のステップ（Alt+←）</translation>
+        </message>
+        <message>
+            <source>Show me</source>
+            <translation>やってみせて</translation>
+        </message>
+        <message>
+            <source>Do this step's task in the workbench</source>
+            <translation>このステップの課題をワークベンチで実行します</translation>
+        </message>
+        <message>
+            <source>Next ▶</source>
+            <translation>次へ ▶</translation>
+        </message>
+        <message>
+            <source>Next step (Alt+Right)</source>
+            <translation>次のステップ（Alt+→）</translation>
+        </message>
+        <message>
+            <source>%1 steps</source>
+            <translation>全 %1 ステップ</translation>
+        </message>
+        <message>
+            <source>Step %1 of %2</source>
+            <translation>ステップ %1 / %2</translation>
+        </message>
+        <message>
+            <source>Read, look, then go on.</source>
+            <translation>読んで、見て、先へ進みましょう。</translation>
+        </message>
+        <message>
+            <source>✓ Done.</source>
+            <translation>✓ できました。</translation>
+        </message>
+        <message>
+            <source>To do: %1</source>
+            <translation>やること：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>normlab::ui::MainWindow</name>
         <message>
             <source>NormLab</source>
@@ -731,7 +782,7 @@
         </message>
         <message>
             <source>%1: the workbench takes inputs of 2 to 5 dims, this one has %2</source>
-            <translation>%1：ワークベンチの入力は 2〜5 次元ですが、この入力は %2 次元です</translation>
+            <translation>%1：ワークベンチの入力は 2～5 次元ですが、この入力は %2 次元です</translation>
         </message>
         <message>
             <source>%1: an input of %2 is too large for the workbench</source>
@@ -774,6 +825,10 @@
         <message>
             <source>NormLab will use %1 from its next start.</source>
             <translation>NormLab は次回の起動から%1を使います。</translation>
+        </message>
+        <message>
+            <source>Lesson</source>
+            <translation>レッスン</translation>
         </message>
     </context>
     <context>

@@ -115,6 +115,10 @@
             <source>edit</source>
             <translation>编辑</translation>
         </message>
+        <message>
+            <source>the built-in lessons are missing</source>
+            <translation>内置课程缺失</translation>
+        </message>
     </context>
     <context>
         <name>normlab::ui::CodeView</name>
@@ -632,6 +636,53 @@
         </message>
     </context>
     <context>
+        <name>normlab::ui::LessonPanel</name>
+        <message>
+            <source>◀ Previous</source>
+            <translation>◀ 上一步</translation>
+        </message>
+        <message>
+            <source>Previous step (Alt+Left)</source>
+            <translation>上一步（Alt+左方向键）</translation>
+        </message>
+        <message>
+            <source>Show me</source>
+            <translation>演示给我看</translation>
+        </message>
+        <message>
+            <source>Do this step's task in the workbench</source>
+            <translation>在工作台中替你完成这一步的任务</translation>
+        </message>
+        <message>
+            <source>Next ▶</source>
+            <translation>下一步 ▶</translation>
+        </message>
+        <message>
+            <source>Next step (Alt+Right)</source>
+            <translation>下一步（Alt+右方向键）</translation>
+        </message>
+        <message>
+            <source>%1 steps</source>
+            <translation>共 %1 步</translation>
+        </message>
+        <message>
+            <source>Step %1 of %2</source>
+            <translation>第 %1 步，共 %2 步</translation>
+        </message>
+        <message>
+            <source>Read, look, then go on.</source>
+            <translation>阅读、观察，然后继续。</translation>
+        </message>
+        <message>
+            <source>✓ Done.</source>
+            <translation>✓ 完成。</translation>
+        </message>
+        <message>
+            <source>To do: %1</source>
+            <translation>待完成：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>normlab::ui::MainWindow</name>
         <message>
             <source>NormLab</source>
@@ -774,6 +825,10 @@
         <message>
             <source>NormLab will use %1 from its next start.</source>
             <translation>NormLab 将在下次启动时使用%1。</translation>
+        </message>
+        <message>
+            <source>Lesson</source>
+            <translation>课程</translation>
         </message>
     </context>
     <context>
