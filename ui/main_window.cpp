@@ -4,6 +4,7 @@
 #include "compare_view.h"
 #include "cube_view.h"
 #include "debugger_view.h"
+#include "diagnostic_text.h"
 
 #include "gradients_view.h"
 #include "input_panel.h"
@@ -348,12 +349,11 @@ void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     }
     diagnostics_->clear();
     for (const Diagnostic& d : outcome->result.diagnostics) {
-        auto* item =
-            new QListWidgetItem(QStringLiteral("%1: %2").arg(QString::fromStdString(d.code),
-                                                             QString::fromStdString(d.message)),
-                                diagnostics_);
-        item->setForeground(d.severity == Severity::Warning ? QColor(170, 110, 0)
-                                                            : palette().text().color());
+        for (const QString& line : diagnosticLines(d)) {
+            auto* item = new QListWidgetItem(line, diagnostics_);
+            item->setForeground(d.severity == Severity::Warning ? QColor(170, 110, 0)
+                                                                : palette().text().color());
+        }
     }
     if (outcome->result.diagnostics.empty())
         diagnostics_->addItem(tr("No warnings: PyTorch would run this silently and correctly."));

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja">
     <context>
+        <name>Diagnostics</name>
+        <message>
+            <source>num_features differs from the input's channels; nothing reads it because the module has no affine parameters or running statistics.</source>
+            <translation>num_features が入力のチャネル数と違います。このモジュールにはアフィンパラメータも移動統計量もないので、num_features は使われません。</translation>
+        </message>
+        <message>
+            <source>Some slices have no valid element: their mean and variance are NaN and their outputs 0.</source>
+            <translation>有効な要素を 1 つも持たないスライスがあります。その平均と分散は NaN、出力は 0 です。</translation>
+        </message>
+        <message>
+            <source>Some slices have exactly one valid element: x − mean = 0 there, so the output is the bias and the variance 0.</source>
+            <translation>有効な要素がちょうど 1 つのスライスがあります。そこでは x − 平均 = 0 なので、出力はバイアスそのもので、分散は 0 です。</translation>
+        </message>
+        <message>
+            <source>Some slices hold NaN or infinite values: their statistics and outputs are not finite.</source>
+            <translation>NaN や無限大を含むスライスがあります。その統計量と出力は有限の値になりません。</translation>
+        </message>
+        <message>
+            <source>Slices with too few valid elements were left out of the running-statistics update.</source>
+            <translation>有効な要素が少なすぎるスライスは、移動統計量の更新から外しました。</translation>
+        </message>
+    </context>
+    <context>
         <name>QObject</name>
         <message>
             <source>the folder %1 does not exist</source>

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>Diagnostics</name>
+        <message>
+            <source>num_features differs from the input's channels; nothing reads it because the module has no affine parameters or running statistics.</source>
+            <translation>num_features 与输入的通道数不同；由于该模块没有仿射参数或运行统计量，num_features 从未被使用。</translation>
+        </message>
+        <message>
+            <source>Some slices have no valid element: their mean and variance are NaN and their outputs 0.</source>
+            <translation>有些切片没有任何有效元素：它们的均值和方差为 NaN，输出为 0。</translation>
+        </message>
+        <message>
+            <source>Some slices have exactly one valid element: x − mean = 0 there, so the output is the bias and the variance 0.</source>
+            <translation>有些切片恰好只有一个有效元素：那里 x − 均值 = 0，所以输出就是偏置，方差为 0。</translation>
+        </message>
+        <message>
+            <source>Some slices hold NaN or infinite values: their statistics and outputs are not finite.</source>
+            <translation>有些切片含有 NaN 或无穷大：它们的统计量和输出都不是有限值。</translation>
+        </message>
+        <message>
+            <source>Slices with too few valid elements were left out of the running-statistics update.</source>
+            <translation>有效元素太少的切片没有参与运行统计量的更新。</translation>
+        </message>
+    </context>
+    <context>
         <name>QObject</name>
         <message>
             <source>the folder %1 does not exist</source>

@@ -1,0 +1,19 @@
+// The compute core's diagnostics in the interface language: a translated sentence saying
+// what a diagnostic code means, shown above the core's own (English) message, which keeps
+// the numbers. PyTorch's error messages stay in PyTorch's words.
+#pragma once
+
+#include "normlab/diagnostics.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace normlab::ui {
+
+// What `code` means, translated; empty for a code without an explanation.
+QString explainDiagnosticCode(const std::string& code);
+// The Diagnostics dock's lines for `d`: "code: message", preceded by the translated
+// explanation when the interface is not in English.
+QStringList diagnosticLines(const Diagnostic& d);
+
+} // namespace normlab::ui
