@@ -1,1272 +1,1272 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ja">
-    <context>
-        <name>Diagnostics</name>
-        <message>
-            <source>num_features differs from the input's channels; nothing reads it because the module has no affine parameters or running statistics.</source>
-            <translation>num_features が入力のチャネル数と違います。このモジュールにはアフィンパラメータも移動統計量もないので、num_features は使われません。</translation>
-        </message>
-        <message>
-            <source>Some slices have no valid element: their mean and variance are NaN and their outputs 0.</source>
-            <translation>有効な要素を 1 つも持たないスライスがあります。その平均と分散は NaN、出力は 0 です。</translation>
-        </message>
-        <message>
-            <source>Some slices have exactly one valid element: x − mean = 0 there, so the output is the bias and the variance 0.</source>
-            <translation>有効な要素がちょうど 1 つのスライスがあります。そこでは x − 平均 = 0 なので、出力はバイアスそのもので、分散は 0 です。</translation>
-        </message>
-        <message>
-            <source>Some slices hold NaN or infinite values: their statistics and outputs are not finite.</source>
-            <translation>NaN や無限大を含むスライスがあります。その統計量と出力は有限の値になりません。</translation>
-        </message>
-        <message>
-            <source>Slices with too few valid elements were left out of the running-statistics update.</source>
-            <translation>有効な要素が少なすぎるスライスは、移動統計量の更新から外しました。</translation>
-        </message>
-    </context>
-    <context>
-        <name>QObject</name>
-        <message>
-            <source>the folder %1 does not exist</source>
-            <translation>フォルダ %1 が存在しません</translation>
-        </message>
-        <message>
-            <source>the configuration is invalid</source>
-            <translation>設定が無効です</translation>
-        </message>
-        <message>
-            <source>cannot write %1</source>
-            <translation>%1 に書き込めません</translation>
-        </message>
-        <message>
-            <source>unknown</source>
-            <translation>不明</translation>
-        </message>
-        <message>
-            <source>error</source>
-            <translation>エラー</translation>
-        </message>
-        <message>
-            <source>warning</source>
-            <translation>警告</translation>
-        </message>
-        <message>
-            <source>note</source>
-            <translation>注記</translation>
-        </message>
-        <message>
-            <source>not a session file: %1 at offset %2</source>
-            <translation>セッションファイルではありません：%1（オフセット %2）</translation>
-        </message>
-        <message>
-            <source>not a NormLab session file (format %1 expected)</source>
-            <translation>NormLab のセッションファイルではありません（形式 %1 が必要）</translation>
-        </message>
-        <message>
-            <source>the session's input shape must have 1 to 5 dimensions</source>
-            <translation>セッションの入力形状は 1～5 次元でなければなりません</translation>
-        </message>
-        <message>
-            <source>the session's input shape has a size below 1</source>
-            <translation>セッションの入力形状に 1 未満のサイズがあります</translation>
-        </message>
-        <message>
-            <source>unknown generator '%1'</source>
-            <translation>不明な生成方法「%1」</translation>
-        </message>
-        <message>
-            <source>the session's dtype must be float32 or float64</source>
-            <translation>セッションの dtype は float32 か float64 でなければなりません</translation>
-        </message>
-        <message>
-            <source>the embedded input: %1</source>
-            <translation>埋め込まれた入力：%1</translation>
-        </message>
-        <message>
-            <source>the embedded input must be a float32/float64 array of rank 1 to 5</source>
-            <translation>埋め込まれた入力は 1～5 次元の float32/float64 配列でなければなりません</translation>
-        </message>
-        <message>
-            <source>the embedded mask: %1</source>
-            <translation>埋め込まれたマスク：%1</translation>
-        </message>
-        <message>
-            <source>the embedded mask must be a bool or uint8 array</source>
-            <translation>埋め込まれたマスクは bool か uint8 の配列でなければなりません</translation>
-        </message>
-        <message>
-            <source>the embedded mask has shape %1, the input %2</source>
-            <translation>埋め込まれたマスクの形状は %1、入力は %2 です</translation>
-        </message>
-        <message>
-            <source>the session's lengths must be non-negative integers</source>
-            <translation>セッションの長さは 0 以上の整数でなければなりません</translation>
-        </message>
-        <message>
-            <source>the session has both lengths and a painted mask; keep one</source>
-            <translation>セッションに長さと描いたマスクの両方があります。どちらか一方にしてください</translation>
-        </message>
-        <message>
-            <source>unknown backend '%1'</source>
-            <translation>不明なバックエンド「%1」</translation>
-        </message>
-        <message>
-            <source>unknown upstream gradient '%1'</source>
-            <translation>不明な上流勾配「%1」</translation>
-        </message>
-        <message>
-            <source>unknown γ, β setting '%1'</source>
-            <translation>不明な γ, β の設定「%1」</translation>
-        </message>
-        <message>
-            <source>the embedded γ/β: %1</source>
-            <translation>埋め込まれた γ/β：%1</translation>
-        </message>
-        <message>
-            <source>cannot open %1</source>
-            <translation>%1 を開けません</translation>
-        </message>
-        <message>
-            <source>%1 is too large to be a session</source>
-            <translation>%1 はセッションにしては大きすぎます</translation>
-        </message>
-        <message>
-            <source>%1: %2</source>
-            <translation>%1：%2</translation>
-        </message>
-        <message>
-            <source>edit</source>
-            <translation>編集</translation>
-        </message>
-        <message>
-            <source>the built-in lessons are missing</source>
-            <translation>組み込みのレッスンが見つかりません</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::CodeView</name>
-        <message>
-            <source>&amp;Copy</source>
-            <translation>コピー(&amp;C)</translation>
-        </message>
-        <message>
-            <source>&amp;Save snippet and files...</source>
-            <translation>コードとファイルを保存(&amp;S)...</translation>
-        </message>
-        <message>
-            <source>Writes %1 with input.npy (the exact input), mask.npy and the affine parameters into a folder: run it there with python3.</source>
-            <translation>%1 を input.npy（正確な入力）、mask.npy、アフィンパラメータと一緒にフォルダへ書き出します。そこで python3 で実行してください。</translation>
-        </message>
-        <message>
-            <source>Copied to the clipboard.</source>
-            <translation>クリップボードにコピーしました。</translation>
-        </message>
-        <message>
-            <source>Save the snippet and its files into</source>
-            <translation>コードとファイルの保存先</translation>
-        </message>
-        <message>
-            <source>Cannot save the snippet</source>
-            <translation>コードを保存できません</translation>
-        </message>
-        <message>
-            <source>Python 3 with PyTorch and NumPy. Save writes the exact input next to the snippet; without it the snippet draws a look-alike input.</source>
-            <translation>PyTorch と NumPy の入った Python 3 が必要です。「保存」は正確な入力をコードの隣に書き出します。それがないと、コードは似た入力を生成します。</translation>
-        </message>
-        <message>
-            <source>nothing has been computed yet</source>
-            <translation>まだ何も計算されていません</translation>
-        </message>
-        <message>
-            <source>Saved into %1.</source>
-            <translation>%1 に保存しました。</translation>
-        </message>
-        <message>
-            <source>PyTorch code</source>
-            <translation>PyTorch コード</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::CompareView</name>
-        <message>
-            <source>Compare</source>
-            <translation>比較</translation>
-        </message>
-        <message>
-            <source>Configuration B</source>
-            <translation>設定 B</translation>
-        </message>
-        <message>
-            <source>n × C + c</source>
-            <translation>n × C + c</translation>
-        </message>
-        <message>
-            <source>position</source>
-            <translation>位置</translation>
-        </message>
-        <message>
-            <source>y</source>
-            <translation>y</translation>
-        </message>
-        <message>
-            <source>A: the workbench</source>
-            <translation>A：ワークベンチ</translation>
-        </message>
-        <message>
-            <source>B: the panel at the left</source>
-            <translation>B：左のパネル</translation>
-        </message>
-        <message>
-            <source>computing B...</source>
-            <translation>B を計算中…</translation>
-        </message>
-        <message>
-            <source>B (%1) does not run on this input: %2</source>
-            <translation>B（%1）はこの入力では実行できません：%2</translation>
-        </message>
-        <message>
-            <source>A: %1, %2 slices sharing statistics · B: %3, %4 slices · largest |y_A − y_B| = %5 over the valid elements</source>
-            <translation>A：%1、統計量を共有するスライス %2 個 · B：%3、スライス %4 個 · 有効な要素での |y_A − y_B| の最大値 = %5</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::CubeView</name>
-        <message>
-            <source>BatchNorm: one mean/variance per channel, over N and the positions</source>
-            <translation>BatchNorm：チャネルごとに平均と分散が 1 組、N とすべての位置にわたって計算</translation>
-        </message>
-        <message>
-            <source>InstanceNorm: one per sample and channel, over the positions</source>
-            <translation>InstanceNorm：サンプルとチャネルごとに 1 組、すべての位置にわたって計算</translation>
-        </message>
-        <message>
-            <source>LayerNorm: one per leading index, over normalized_shape</source>
-            <translation>LayerNorm：先頭側のインデックスごとに 1 組、normalized_shape にわたって計算</translation>
-        </message>
-        <message>
-            <source>GroupNorm: one per sample and group of channels, over the group and the positions</source>
-            <translation>GroupNorm：サンプルとチャネルグループごとに 1 組、グループとすべての位置にわたって計算</translation>
-        </message>
-        <message>
-            <source>RMSNorm: one root mean square per leading index</source>
-            <translation>RMSNorm：先頭側のインデックスごとに二乗平均平方根が 1 つ</translation>
-        </message>
-        <message>
-            <source>Batch-Channel Norm, batch stage: one per channel (as BatchNorm)</source>
-            <translation>Batch-Channel Norm のバッチ段：チャネルごとに 1 組（BatchNorm と同じ）</translation>
-        </message>
-        <message>
-            <source>Custom: one per index of the kept axes</source>
-            <translation>カスタム：残す軸のインデックスごとに 1 組</translation>
-        </message>
-        <message>
-            <source>Cube</source>
-            <translation>立方体</translation>
-        </message>
-        <message>
-            <source>Colour</source>
-            <translation>色分け</translation>
-        </message>
-        <message>
-            <source>the highlighted slice (as in the Group Norm paper)</source>
-            <translation>強調したスライス（Group Norm 論文の図のように）</translation>
-        </message>
-        <message>
-            <source>every slice in its own colour</source>
-            <translation>スライスごとに別の色</translation>
-        </message>
-        <message>
-            <source>L</source>
-            <translation>L</translation>
-        </message>
-        <message>
-            <source>H·W</source>
-            <translation>H·W</translation>
-        </message>
-        <message>
-            <source>D·H·W</source>
-            <translation>D·H·W</translation>
-        </message>
-        <message>
-            <source>(none)</source>
-            <translation>（なし）</translation>
-        </message>
-        <message>
-            <source>%1 = %2
+<context>
+    <name>Diagnostics</name>
+    <message>
+        <source>num_features differs from the input&apos;s channels; nothing reads it because the module has no affine parameters or running statistics.</source>
+        <translation>num_features が入力のチャネル数と違います。このモジュールにはアフィンパラメータも移動統計量もないので、num_features は使われません。</translation>
+    </message>
+    <message>
+        <source>Some slices have no valid element: their mean and variance are NaN and their outputs 0.</source>
+        <translation>有効な要素を 1 つも持たないスライスがあります。その平均と分散は NaN、出力は 0 です。</translation>
+    </message>
+    <message>
+        <source>Some slices have exactly one valid element: x − mean = 0 there, so the output is the bias and the variance 0.</source>
+        <translation>有効な要素がちょうど 1 つのスライスがあります。そこでは x − 平均 = 0 なので、出力はバイアスそのもので、分散は 0 です。</translation>
+    </message>
+    <message>
+        <source>Some slices hold NaN or infinite values: their statistics and outputs are not finite.</source>
+        <translation>NaN や無限大を含むスライスがあります。その統計量と出力は有限の値になりません。</translation>
+    </message>
+    <message>
+        <source>Slices with too few valid elements were left out of the running-statistics update.</source>
+        <translation>有効な要素が少なすぎるスライスは、移動統計量の更新から外しました。</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>the folder %1 does not exist</source>
+        <translation>フォルダ %1 が存在しません</translation>
+    </message>
+    <message>
+        <source>the configuration is invalid</source>
+        <translation>設定が無効です</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>%1 に書き込めません</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>注記</translation>
+    </message>
+    <message>
+        <source>not a session file: %1 at offset %2</source>
+        <translation>セッションファイルではありません：%1（オフセット %2）</translation>
+    </message>
+    <message>
+        <source>not a NormLab session file (format %1 expected)</source>
+        <translation>NormLab のセッションファイルではありません（形式 %1 が必要）</translation>
+    </message>
+    <message>
+        <source>the session&apos;s input shape must have 1 to 5 dimensions</source>
+        <translation>セッションの入力形状は 1～5 次元でなければなりません</translation>
+    </message>
+    <message>
+        <source>the session&apos;s input shape has a size below 1</source>
+        <translation>セッションの入力形状に 1 未満のサイズがあります</translation>
+    </message>
+    <message>
+        <source>unknown generator &apos;%1&apos;</source>
+        <translation>不明な生成方法「%1」</translation>
+    </message>
+    <message>
+        <source>the session&apos;s dtype must be float32 or float64</source>
+        <translation>セッションの dtype は float32 か float64 でなければなりません</translation>
+    </message>
+    <message>
+        <source>the embedded input: %1</source>
+        <translation>埋め込まれた入力：%1</translation>
+    </message>
+    <message>
+        <source>the embedded input must be a float32/float64 array of rank 1 to 5</source>
+        <translation>埋め込まれた入力は 1～5 次元の float32/float64 配列でなければなりません</translation>
+    </message>
+    <message>
+        <source>the embedded mask: %1</source>
+        <translation>埋め込まれたマスク：%1</translation>
+    </message>
+    <message>
+        <source>the embedded mask must be a bool or uint8 array</source>
+        <translation>埋め込まれたマスクは bool か uint8 の配列でなければなりません</translation>
+    </message>
+    <message>
+        <source>the embedded mask has shape %1, the input %2</source>
+        <translation>埋め込まれたマスクの形状は %1、入力は %2 です</translation>
+    </message>
+    <message>
+        <source>the session&apos;s lengths must be non-negative integers</source>
+        <translation>セッションの長さは 0 以上の整数でなければなりません</translation>
+    </message>
+    <message>
+        <source>the session has both lengths and a painted mask; keep one</source>
+        <translation>セッションに長さと描いたマスクの両方があります。どちらか一方にしてください</translation>
+    </message>
+    <message>
+        <source>unknown backend &apos;%1&apos;</source>
+        <translation>不明なバックエンド「%1」</translation>
+    </message>
+    <message>
+        <source>unknown upstream gradient &apos;%1&apos;</source>
+        <translation>不明な上流勾配「%1」</translation>
+    </message>
+    <message>
+        <source>unknown γ, β setting &apos;%1&apos;</source>
+        <translation>不明な γ, β の設定「%1」</translation>
+    </message>
+    <message>
+        <source>the embedded γ/β: %1</source>
+        <translation>埋め込まれた γ/β：%1</translation>
+    </message>
+    <message>
+        <source>cannot open %1</source>
+        <translation>%1 を開けません</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a session</source>
+        <translation>%1 はセッションにしては大きすぎます</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>edit</source>
+        <translation>編集</translation>
+    </message>
+    <message>
+        <source>the built-in lessons are missing</source>
+        <translation>組み込みのレッスンが見つかりません</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::CodeView</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>コピー(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Save snippet and files...</source>
+        <translation>コードとファイルを保存(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>Writes %1 with input.npy (the exact input), mask.npy and the affine parameters into a folder: run it there with python3.</source>
+        <translation>%1 を input.npy（正確な入力）、mask.npy、アフィンパラメータと一緒にフォルダへ書き出します。そこで python3 で実行してください。</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>クリップボードにコピーしました。</translation>
+    </message>
+    <message>
+        <source>Save the snippet and its files into</source>
+        <translation>コードとファイルの保存先</translation>
+    </message>
+    <message>
+        <source>Cannot save the snippet</source>
+        <translation>コードを保存できません</translation>
+    </message>
+    <message>
+        <source>Python 3 with PyTorch and NumPy. Save writes the exact input next to the snippet; without it the snippet draws a look-alike input.</source>
+        <translation>PyTorch と NumPy の入った Python 3 が必要です。「保存」は正確な入力をコードの隣に書き出します。それがないと、コードは似た入力を生成します。</translation>
+    </message>
+    <message>
+        <source>nothing has been computed yet</source>
+        <translation>まだ何も計算されていません</translation>
+    </message>
+    <message>
+        <source>Saved into %1.</source>
+        <translation>%1 に保存しました。</translation>
+    </message>
+    <message>
+        <source>PyTorch code</source>
+        <translation>PyTorch コード</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::CompareView</name>
+    <message>
+        <source>Compare</source>
+        <translation>比較</translation>
+    </message>
+    <message>
+        <source>Configuration B</source>
+        <translation>設定 B</translation>
+    </message>
+    <message>
+        <source>n × C + c</source>
+        <translation>n × C + c</translation>
+    </message>
+    <message>
+        <source>position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <translation>y</translation>
+    </message>
+    <message>
+        <source>A: the workbench</source>
+        <translation>A：ワークベンチ</translation>
+    </message>
+    <message>
+        <source>B: the panel at the left</source>
+        <translation>B：左のパネル</translation>
+    </message>
+    <message>
+        <source>computing B...</source>
+        <translation>B を計算中…</translation>
+    </message>
+    <message>
+        <source>B (%1) does not run on this input: %2</source>
+        <translation>B（%1）はこの入力では実行できません：%2</translation>
+    </message>
+    <message>
+        <source>A: %1, %2 slices sharing statistics · B: %3, %4 slices · largest |y_A − y_B| = %5 over the valid elements</source>
+        <translation>A：%1、統計量を共有するスライス %2 個 · B：%3、スライス %4 個 · 有効な要素での |y_A − y_B| の最大値 = %5</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::CubeView</name>
+    <message>
+        <source>BatchNorm: one mean/variance per channel, over N and the positions</source>
+        <translation>BatchNorm：チャネルごとに平均と分散が 1 組、N とすべての位置にわたって計算</translation>
+    </message>
+    <message>
+        <source>InstanceNorm: one per sample and channel, over the positions</source>
+        <translation>InstanceNorm：サンプルとチャネルごとに 1 組、すべての位置にわたって計算</translation>
+    </message>
+    <message>
+        <source>LayerNorm: one per leading index, over normalized_shape</source>
+        <translation>LayerNorm：先頭側のインデックスごとに 1 組、normalized_shape にわたって計算</translation>
+    </message>
+    <message>
+        <source>GroupNorm: one per sample and group of channels, over the group and the positions</source>
+        <translation>GroupNorm：サンプルとチャネルグループごとに 1 組、グループとすべての位置にわたって計算</translation>
+    </message>
+    <message>
+        <source>RMSNorm: one root mean square per leading index</source>
+        <translation>RMSNorm：先頭側のインデックスごとに二乗平均平方根が 1 つ</translation>
+    </message>
+    <message>
+        <source>Batch-Channel Norm, batch stage: one per channel (as BatchNorm)</source>
+        <translation>Batch-Channel Norm のバッチ段：チャネルごとに 1 組（BatchNorm と同じ）</translation>
+    </message>
+    <message>
+        <source>Custom: one per index of the kept axes</source>
+        <translation>カスタム：残す軸のインデックスごとに 1 組</translation>
+    </message>
+    <message>
+        <source>Cube</source>
+        <translation>立方体</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>色分け</translation>
+    </message>
+    <message>
+        <source>the highlighted slice (as in the Group Norm paper)</source>
+        <translation>強調したスライス（Group Norm 論文の図のように）</translation>
+    </message>
+    <message>
+        <source>every slice in its own colour</source>
+        <translation>スライスごとに別の色</translation>
+    </message>
+    <message>
+        <source>L</source>
+        <translation>L</translation>
+    </message>
+    <message>
+        <source>H·W</source>
+        <translation>H·W</translation>
+    </message>
+    <message>
+        <source>D·H·W</source>
+        <translation>D·H·W</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>%1 = %2
 (%3 drawn)</source>
-            <translation>%1 = %2
+        <translation>%1 = %2
 （%3 個を描画）</translation>
-        </message>
-        <message>
-            <source>%1 = %2</source>
-            <translation>%1 = %2</translation>
-        </message>
-        <message>
-            <source>Hover a cell to highlight the elements that share its statistics.</source>
-            <translation>セルにマウスを合わせると、その統計量を共有する要素が強調されます。</translation>
-        </message>
-        <message>
-            <source>slice %1: %2 valid elements share μ = %3, σ² = %4 (hover a cell here or in the Slices view)</source>
-            <translation>スライス %1：有効な要素 %2 個が μ = %3、σ² = %4 を共有（ここか「スライス」ビューでセルにマウスを合わせてください）</translation>
-        </message>
-        <message>
-            <source>Export picture (PNG, PDF)...</source>
-            <translation>画像をエクスポート（PNG、PDF）...</translation>
-        </message>
-        <message>
-            <source>Export the cube</source>
-            <translation>立方体をエクスポート</translation>
-        </message>
-        <message>
-            <source>Images (*.png *.pdf)</source>
-            <translation>画像 (*.png *.pdf)</translation>
-        </message>
-        <message>
-            <source>Export failed</source>
-            <translation>エクスポートに失敗しました</translation>
-        </message>
-        <message>
-            <source>Could not write %1.</source>
-            <translation>%1 に書き込めませんでした。</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::DebuggerView</name>
-        <message>
-            <source>Paste what print(model) prints</source>
-            <translation>print(model) の出力を貼り付けてください</translation>
-        </message>
-        <message>
-            <source>Shape of the model's input, e.g. 1,256,64,64</source>
-            <translation>モデルの入力形状。例：1,256,64,64</translation>
-        </message>
-        <message>
-            <source>The PyTorch version whose behaviour the findings describe: 2.1 changed InstanceNorm's num_features checks, 2.4 added nn.RMSNorm</source>
-            <translation>診断結果が前提とする PyTorch のバージョン：2.1 で InstanceNorm の num_features の検査が変わり、2.4 で nn.RMSNorm が加わりました</translation>
-        </message>
-        <message>
-            <source>Open model text...</source>
-            <translation>モデルのテキストを開く...</translation>
-        </message>
-        <message>
-            <source>Analyse</source>
-            <translation>解析</translation>
-        </message>
-        <message>
-            <source>Ctrl+Return</source>
-            <translation>Ctrl+Return</translation>
-        </message>
-        <message>
-            <source>Layer</source>
-            <translation>層</translation>
-        </message>
-        <message>
-            <source>Type</source>
-            <translation>種類</translation>
-        </message>
-        <message>
-            <source>Input shape</source>
-            <translation>入力形状</translation>
-        </message>
-        <message>
-            <source>Output shape</source>
-            <translation>出力形状</translation>
-        </message>
-        <message>
-            <source>Findings</source>
-            <translation>診断結果</translation>
-        </message>
-        <message>
-            <source>Open this layer in the workbench</source>
-            <translation>この層をワークベンチで開く</translation>
-        </message>
-        <message>
-            <source>Input shape:</source>
-            <translation>入力形状：</translation>
-        </message>
-        <message>
-            <source>PyTorch:</source>
-            <translation>PyTorch：</translation>
-        </message>
-        <message>
-            <source>Open model text</source>
-            <translation>モデルのテキストを開く</translation>
-        </message>
-        <message>
-            <source>Text (*.txt *.log);;All files (*)</source>
-            <translation>テキスト (*.txt *.log);;すべてのファイル (*)</translation>
-        </message>
-        <message>
-            <source>The input shape</source>
-            <translation>入力形状</translation>
-        </message>
-        <message>
-            <source>The PyTorch version must look like 2.1 or 1.13</source>
-            <translation>PyTorch のバージョンは 2.1 や 1.13 のように書いてください</translation>
-        </message>
-        <message>
-            <source>Cannot read the model text: %1 (the last analysis stays below)</source>
-            <translation>モデルのテキストを読めません：%1（前回の解析結果は下に残ります）</translation>
-        </message>
-        <message>
-            <source>%1 layers; %2 errors, %3 warnings, %4 notes (PyTorch %5). %6</source>
-            <translation>%1 層、エラー %2 件、警告 %3 件、注記 %4 件（PyTorch %5）。%6</translation>
-        </message>
-        <message>
-            <source>%1 · %2</source>
-            <translation>%1 · %2</translation>
-        </message>
-        <message>
-            <source>line %1 of the text; input %2, output %3</source>
-            <translation>テキストの %1 行目、入力 %2、出力 %3</translation>
-        </message>
-        <message>
-            <source>Fix:</source>
-            <translation>修正案：</translation>
-        </message>
-        <message>
-            <source>No findings on this layer.</source>
-            <translation>この層には診断結果がありません。</translation>
-        </message>
-        <message>
-            <source>Set up the workbench with this layer and an input of shape %1</source>
-            <translation>この層と形状 %1 の入力でワークベンチを設定します</translation>
-        </message>
-        <message>
-            <source>Only normalization layers with a known input shape</source>
-            <translation>入力形状が分かっている正規化層のみ</translation>
-        </message>
-        <message>
-            <source>Debugger</source>
-            <translation>デバッガ</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::GradientsView</name>
-        <message>
-            <source>Gradients</source>
-            <translation>勾配</translation>
-        </message>
-        <message>
-            <source>dx: n × C + c</source>
-            <translation>dx：n × C + c</translation>
-        </message>
-        <message>
-            <source>ones: L = Σ y</source>
-            <translation>すべて 1：L = Σ y</translation>
-        </message>
-        <message>
-            <source>random: L = Σ r·y</source>
-            <translation>ランダム：L = Σ r·y</translation>
-        </message>
-        <message>
-            <source>one channel: L = Σ y[:, c]</source>
-            <translation>1 チャネル：L = Σ y[:, c]</translation>
-        </message>
-        <message>
-            <source>MSE to 0: L = mean(y²)</source>
-            <translation>0 への平均二乗誤差：L = mean(y²)</translation>
-        </message>
-        <message>
-            <source>Upstream gradient dy = ∂L/∂y for</source>
-            <translation>上流勾配 dy = ∂L/∂y、損失は</translation>
-        </message>
-        <message>
-            <source>channel c</source>
-            <translation>チャネル c</translation>
-        </message>
-        <message>
-            <source>dγ</source>
-            <translation>dγ</translation>
-        </message>
-        <message>
-            <source>dβ</source>
-            <translation>dβ</translation>
-        </message>
-        <message>
-            <source>parameter</source>
-            <translation>パラメータ</translation>
-        </message>
-        <message>
-            <source>dγ, dβ</source>
-            <translation>dγ, dβ</translation>
-        </message>
-        <message>
-            <source>finite-difference check skipped (more than %1 elements)</source>
-            <translation>有限差分チェックは省略しました（要素が %1 個を超えています）</translation>
-        </message>
-        <message>
-            <source>finite-difference check on %1 elements of x (float64, h = 1e-6): max |analytic − numeric| = %2</source>
-            <translation>x の %1 個の要素で有限差分チェック（float64、h = 1e-6）：max |解析解 − 数値解| = %2</translation>
-        </message>
-        <message>
-            <source> dx = 0: every slice's statistics absorb this gradient (a uniform dy moves only the mean, which normalisation removes).</source>
-            <translation> dx = 0：各スライスの統計量がこの勾配を吸収します（一様な dy は平均を動かすだけで、正規化がその平均を取り除きます）。</translation>
-        </message>
-        <message>
-            <source>upstream: %1.%4 %2%3</source>
-            <translation>上流：%1。%4 %2%3</translation>
-        </message>
-        <message>
-            <source>; no affine parameters</source>
-            <translation>。アフィンパラメータなし</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::InputPanel</name>
-        <message>
-            <source>Rank</source>
-            <translation>次元数</translation>
-        </message>
-        <message>
-            <source>Generator</source>
-            <translation>生成方法</translation>
-        </message>
-        <message>
-            <source>Mean / value</source>
-            <translation>平均 / 値</translation>
-        </message>
-        <message>
-            <source>Spread (std)</source>
-            <translation>広がり（標準偏差）</translation>
-        </message>
-        <message>
-            <source>Seed</source>
-            <translation>シード</translation>
-        </message>
-        <message>
-            <source>dtype</source>
-            <translation>dtype</translation>
-        </message>
-        <message>
-            <source>e.g. 16, 9, 1, 0 (one per sample; empty: no mask)</source>
-            <translation>例：16, 9, 1, 0（サンプルごとに 1 つ。空欄ならマスクなし）</translation>
-        </message>
-        <message>
-            <source>Lengths</source>
-            <translation>長さ</translation>
-        </message>
-        <message>
-            <source>Paint a mask on the Slices view: choose a brush above its plot and drag over the cells.</source>
-            <translation>「スライス」ビューでマスクを描きます。図の上でブラシを選び、セルの上をドラッグしてください。</translation>
-        </message>
-        <message>
-            <source>Clear</source>
-            <translation>消去</translation>
-        </message>
-        <message>
-            <source>Remove the painted mask (every element valid)</source>
-            <translation>描いたマスクを削除（すべての要素が有効）</translation>
-        </message>
-        <message>
-            <source>Mask</source>
-            <translation>マスク</translation>
-        </message>
-        <message>
-            <source>Load .npy...</source>
-            <translation>.npy を読み込む...</translation>
-        </message>
-        <message>
-            <source>Recent</source>
-            <translation>最近</translation>
-        </message>
-        <message>
-            <source>Activations loaded before</source>
-            <translation>以前に読み込んだ活性化</translation>
-        </message>
-        <message>
-            <source>none painted</source>
-            <translation>描かれていません</translation>
-        </message>
-        <message>
-            <source>%1 of %2 masked out</source>
-            <translation>%2 個中 %1 個をマスク</translation>
-        </message>
-        <message>
-            <source>'%1' is not a length (a non-negative integer)</source>
-            <translation>「%1」は長さではありません（0 以上の整数）</translation>
-        </message>
-        <message>
-            <source>sliders are shown for batches of up to %1 samples</source>
-            <translation>スライダーはサンプル数 %1 以下のバッチで表示されます</translation>
-        </message>
-        <message>
-            <source>valid length of sample %1</source>
-            <translation>サンプル %1 の有効長</translation>
-        </message>
-        <message>
-            <source>Load an activation</source>
-            <translation>活性化を読み込む</translation>
-        </message>
-        <message>
-            <source>NumPy arrays (*.npy)</source>
-            <translation>NumPy 配列 (*.npy)</translation>
-        </message>
-        <message>
-            <source>Cannot load %1</source>
-            <translation>%1 を読み込めません</translation>
-        </message>
-        <message>
-            <source>%1 %2</source>
-            <translation>%1 %2</translation>
-        </message>
-        <message>
-            <source>N (batch)</source>
-            <translation>N（バッチ）</translation>
-        </message>
-        <message>
-            <source>C (channels)</source>
-            <translation>C（チャネル）</translation>
-        </message>
-        <message>
-            <source>D1</source>
-            <translation>D1</translation>
-        </message>
-        <message>
-            <source>D2</source>
-            <translation>D2</translation>
-        </message>
-        <message>
-            <source>D3</source>
-            <translation>D3</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::InvertibilityView</name>
-        <message>
-            <source>Invertibility</source>
-            <translation>可逆性</translation>
-        </message>
-        <message>
-            <source>|x − x′|: n × C + c</source>
-            <translation>|x − x′|：n × C + c</translation>
-        </message>
-        <message>
-            <source>sample n</source>
-            <translation>サンプル n</translation>
-        </message>
-        <message>
-            <source>log|det J|</source>
-            <translation>log|det J|</translation>
-        </message>
-        <message>
-            <source>Inverse with statistics re-estimated from y (the flow bug): max error %1. The stored statistics give %2.</source>
-            <translation>y から推定し直した統計量による逆変換（フローでよくあるバグ）：最大誤差 %1。保存した統計量なら %2。</translation>
-        </message>
-        <message>
-            <source>Inverse with the stored statistics: max |x − x′| = %1 (rounding only).</source>
-            <translation>保存した統計量による逆変換：max |x − x′| = %1（丸め誤差のみ）。</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::LessonPanel</name>
-        <message>
-            <source>◀ Previous</source>
-            <translation>◀ 前へ</translation>
-        </message>
-        <message>
-            <source>Previous step (Alt+Left)</source>
-            <translation>前のステップ（Alt+←）</translation>
-        </message>
-        <message>
-            <source>Show me</source>
-            <translation>やってみせて</translation>
-        </message>
-        <message>
-            <source>Do this step's task in the workbench</source>
-            <translation>このステップの課題をワークベンチで実行します</translation>
-        </message>
-        <message>
-            <source>Next ▶</source>
-            <translation>次へ ▶</translation>
-        </message>
-        <message>
-            <source>Next step (Alt+Right)</source>
-            <translation>次のステップ（Alt+→）</translation>
-        </message>
-        <message>
-            <source>%1 steps</source>
-            <translation>全 %1 ステップ</translation>
-        </message>
-        <message>
-            <source>Step %1 of %2</source>
-            <translation>ステップ %1 / %2</translation>
-        </message>
-        <message>
-            <source>Read, look, then go on.</source>
-            <translation>読んで、見て、先へ進みましょう。</translation>
-        </message>
-        <message>
-            <source>✓ Done.</source>
-            <translation>✓ できました。</translation>
-        </message>
-        <message>
-            <source>To do: %1</source>
-            <translation>やること：%1</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::MainWindow</name>
-        <message>
-            <source>NormLab</source>
-            <translation>NormLab</translation>
-        </message>
-        <message>
-            <source>Input</source>
-            <translation>入力</translation>
-        </message>
-        <message>
-            <source>Normalization</source>
-            <translation>正規化</translation>
-        </message>
-        <message>
-            <source>Diagnostics</source>
-            <translation>診断</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>ファイル(&amp;F)</translation>
-        </message>
-        <message>
-            <source>&amp;Open session...</source>
-            <translation>セッションを開く(&amp;O)...</translation>
-        </message>
-        <message>
-            <source>Open session</source>
-            <translation>セッションを開く</translation>
-        </message>
-        <message>
-            <source>NormLab sessions (*.json)</source>
-            <translation>NormLab セッション (*.json)</translation>
-        </message>
-        <message>
-            <source>Cannot open session</source>
-            <translation>セッションを開けません</translation>
-        </message>
-        <message>
-            <source>Save session</source>
-            <translation>セッションを保存</translation>
-        </message>
-        <message>
-            <source>Cannot save session</source>
-            <translation>セッションを保存できません</translation>
-        </message>
-        <message>
-            <source>&amp;Save session</source>
-            <translation>セッションを保存(&amp;S)</translation>
-        </message>
-        <message>
-            <source>Save session &amp;as...</source>
-            <translation>名前を付けてセッションを保存(&amp;A)...</translation>
-        </message>
-        <message>
-            <source>&amp;Recent sessions</source>
-            <translation>最近のセッション(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>終了(&amp;Q)</translation>
-        </message>
-        <message>
-            <source>&amp;Edit</source>
-            <translation>編集(&amp;E)</translation>
-        </message>
-        <message>
-            <source>&amp;Undo</source>
-            <translation>元に戻す(&amp;U)</translation>
-        </message>
-        <message>
-            <source>&amp;Redo</source>
-            <translation>やり直す(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;View</source>
-            <translation>表示(&amp;V)</translation>
-        </message>
-        <message>
-            <source>&amp;Recompute</source>
-            <translation>再計算(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;Presentation mode</source>
-            <translation>プレゼンテーションモード(&amp;P)</translation>
-        </message>
-        <message>
-            <source>Larger text and lines, high contrast: for a projector</source>
-            <translation>大きな文字と線、高コントラスト：プロジェクター向け</translation>
-        </message>
-        <message>
-            <source>The stroke was painted on a result of another shape; it was dropped.</source>
-            <translation>このストロークは形状の異なる結果の上に描かれたため、破棄しました。</translation>
-        </message>
-        <message>
-            <source>computing...</source>
-            <translation>計算中…</translation>
-        </message>
-        <message>
-            <source>%1: the workbench takes inputs of 2 to 5 dims, this one has %2</source>
-            <translation>%1：ワークベンチの入力は 2～5 次元ですが、この入力は %2 次元です</translation>
-        </message>
-        <message>
-            <source>%1: an input of %2 is too large for the workbench</source>
-            <translation>%1：形状 %2 の入力はワークベンチには大きすぎます</translation>
-        </message>
-        <message>
-            <source>%1 opened on an input of %2 (batch reduced from %3 to keep the workbench interactive)</source>
-            <translation>%1 を形状 %2 の入力で開きました（ワークベンチの応答性を保つため、バッチを %3 から減らしました）</translation>
-        </message>
-        <message>
-            <source>%1 opened on an input of %2</source>
-            <translation>%1 を形状 %2 の入力で開きました</translation>
-        </message>
-        <message>
-            <source>No warnings: PyTorch would run this silently and correctly.</source>
-            <translation>警告なし：PyTorch はこれを黙って正しく実行します。</translation>
-        </message>
-        <message>
-            <source>backend %1 · %2 elements · compute %3 ms · redraw %4 ms</source>
-            <translation>バックエンド %1 · 要素 %2 個 · 計算 %3 ms · 再描画 %4 ms</translation>
-        </message>
-        <message>
-            <source>error: %1
+    </message>
+    <message>
+        <source>%1 = %2</source>
+        <translation>%1 = %2</translation>
+    </message>
+    <message>
+        <source>Hover a cell to highlight the elements that share its statistics.</source>
+        <translation>セルにマウスを合わせると、その統計量を共有する要素が強調されます。</translation>
+    </message>
+    <message>
+        <source>slice %1: %2 valid elements share μ = %3, σ² = %4 (hover a cell here or in the Slices view)</source>
+        <translation>スライス %1：有効な要素 %2 個が μ = %3、σ² = %4 を共有（ここか「スライス」ビューでセルにマウスを合わせてください）</translation>
+    </message>
+    <message>
+        <source>Export picture (PNG, PDF)...</source>
+        <translation>画像をエクスポート（PNG、PDF）...</translation>
+    </message>
+    <message>
+        <source>Export the cube</source>
+        <translation>立方体をエクスポート</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.pdf)</source>
+        <translation>画像 (*.png *.pdf)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>エクスポートに失敗しました</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 に書き込めませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::DebuggerView</name>
+    <message>
+        <source>Paste what print(model) prints</source>
+        <translation>print(model) の出力を貼り付けてください</translation>
+    </message>
+    <message>
+        <source>Shape of the model&apos;s input, e.g. 1,256,64,64</source>
+        <translation>モデルの入力形状。例：1,256,64,64</translation>
+    </message>
+    <message>
+        <source>The PyTorch version whose behaviour the findings describe: 2.1 changed InstanceNorm&apos;s num_features checks, 2.4 added nn.RMSNorm</source>
+        <translation>診断結果が前提とする PyTorch のバージョン：2.1 で InstanceNorm の num_features の検査が変わり、2.4 で nn.RMSNorm が加わりました</translation>
+    </message>
+    <message>
+        <source>Open model text...</source>
+        <translation>モデルのテキストを開く...</translation>
+    </message>
+    <message>
+        <source>Analyse</source>
+        <translation>解析</translation>
+    </message>
+    <message>
+        <source>Ctrl+Return</source>
+        <translation>Ctrl+Return</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>層</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Input shape</source>
+        <translation>入力形状</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>出力形状</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>診断結果</translation>
+    </message>
+    <message>
+        <source>Open this layer in the workbench</source>
+        <translation>この層をワークベンチで開く</translation>
+    </message>
+    <message>
+        <source>Input shape:</source>
+        <translation>入力形状：</translation>
+    </message>
+    <message>
+        <source>PyTorch:</source>
+        <translation>PyTorch：</translation>
+    </message>
+    <message>
+        <source>Open model text</source>
+        <translation>モデルのテキストを開く</translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.log);;All files (*)</source>
+        <translation>テキスト (*.txt *.log);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>The input shape</source>
+        <translation>入力形状</translation>
+    </message>
+    <message>
+        <source>The PyTorch version must look like 2.1 or 1.13</source>
+        <translation>PyTorch のバージョンは 2.1 や 1.13 のように書いてください</translation>
+    </message>
+    <message>
+        <source>Cannot read the model text: %1 (the last analysis stays below)</source>
+        <translation>モデルのテキストを読めません：%1（前回の解析結果は下に残ります）</translation>
+    </message>
+    <message>
+        <source>%1 layers; %2 errors, %3 warnings, %4 notes (PyTorch %5). %6</source>
+        <translation>%1 層、エラー %2 件、警告 %3 件、注記 %4 件（PyTorch %5）。%6</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>line %1 of the text; input %2, output %3</source>
+        <translation>テキストの %1 行目、入力 %2、出力 %3</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>修正案：</translation>
+    </message>
+    <message>
+        <source>No findings on this layer.</source>
+        <translation>この層には診断結果がありません。</translation>
+    </message>
+    <message>
+        <source>Set up the workbench with this layer and an input of shape %1</source>
+        <translation>この層と形状 %1 の入力でワークベンチを設定します</translation>
+    </message>
+    <message>
+        <source>Only normalization layers with a known input shape</source>
+        <translation>入力形状が分かっている正規化層のみ</translation>
+    </message>
+    <message>
+        <source>Debugger</source>
+        <translation>デバッガ</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::GradientsView</name>
+    <message>
+        <source>Gradients</source>
+        <translation>勾配</translation>
+    </message>
+    <message>
+        <source>dx: n × C + c</source>
+        <translation>dx：n × C + c</translation>
+    </message>
+    <message>
+        <source>ones: L = Σ y</source>
+        <translation>すべて 1：L = Σ y</translation>
+    </message>
+    <message>
+        <source>random: L = Σ r·y</source>
+        <translation>ランダム：L = Σ r·y</translation>
+    </message>
+    <message>
+        <source>one channel: L = Σ y[:, c]</source>
+        <translation>1 チャネル：L = Σ y[:, c]</translation>
+    </message>
+    <message>
+        <source>MSE to 0: L = mean(y²)</source>
+        <translation>0 への平均二乗誤差：L = mean(y²)</translation>
+    </message>
+    <message>
+        <source>Upstream gradient dy = ∂L/∂y for</source>
+        <translation>上流勾配 dy = ∂L/∂y、損失は</translation>
+    </message>
+    <message>
+        <source>channel c</source>
+        <translation>チャネル c</translation>
+    </message>
+    <message>
+        <source>dγ</source>
+        <translation>dγ</translation>
+    </message>
+    <message>
+        <source>dβ</source>
+        <translation>dβ</translation>
+    </message>
+    <message>
+        <source>parameter</source>
+        <translation>パラメータ</translation>
+    </message>
+    <message>
+        <source>dγ, dβ</source>
+        <translation>dγ, dβ</translation>
+    </message>
+    <message>
+        <source>finite-difference check skipped (more than %1 elements)</source>
+        <translation>有限差分チェックは省略しました（要素が %1 個を超えています）</translation>
+    </message>
+    <message>
+        <source>finite-difference check on %1 elements of x (float64, h = 1e-6): max |analytic − numeric| = %2</source>
+        <translation>x の %1 個の要素で有限差分チェック（float64、h = 1e-6）：max |解析解 − 数値解| = %2</translation>
+    </message>
+    <message>
+        <source> dx = 0: every slice&apos;s statistics absorb this gradient (a uniform dy moves only the mean, which normalisation removes).</source>
+        <translation> dx = 0：各スライスの統計量がこの勾配を吸収します（一様な dy は平均を動かすだけで、正規化がその平均を取り除きます）。</translation>
+    </message>
+    <message>
+        <source>upstream: %1.%4 %2%3</source>
+        <translation>上流：%1。%4 %2%3</translation>
+    </message>
+    <message>
+        <source>; no affine parameters</source>
+        <translation>。アフィンパラメータなし</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::InputPanel</name>
+    <message>
+        <source>Rank</source>
+        <translation>次元数</translation>
+    </message>
+    <message>
+        <source>Generator</source>
+        <translation>生成方法</translation>
+    </message>
+    <message>
+        <source>Mean / value</source>
+        <translation>平均 / 値</translation>
+    </message>
+    <message>
+        <source>Spread (std)</source>
+        <translation>広がり（標準偏差）</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <source>dtype</source>
+        <translation>dtype</translation>
+    </message>
+    <message>
+        <source>e.g. 16, 9, 1, 0 (one per sample; empty: no mask)</source>
+        <translation>例：16, 9, 1, 0（サンプルごとに 1 つ。空欄ならマスクなし）</translation>
+    </message>
+    <message>
+        <source>Lengths</source>
+        <translation>長さ</translation>
+    </message>
+    <message>
+        <source>Paint a mask on the Slices view: choose a brush above its plot and drag over the cells.</source>
+        <translation>「スライス」ビューでマスクを描きます。図の上でブラシを選び、セルの上をドラッグしてください。</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>消去</translation>
+    </message>
+    <message>
+        <source>Remove the painted mask (every element valid)</source>
+        <translation>描いたマスクを削除（すべての要素が有効）</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>マスク</translation>
+    </message>
+    <message>
+        <source>Load .npy...</source>
+        <translation>.npy を読み込む...</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <source>Activations loaded before</source>
+        <translation>以前に読み込んだ活性化</translation>
+    </message>
+    <message>
+        <source>none painted</source>
+        <translation>描かれていません</translation>
+    </message>
+    <message>
+        <source>%1 of %2 masked out</source>
+        <translation>%2 個中 %1 個をマスク</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a length (a non-negative integer)</source>
+        <translation>「%1」は長さではありません（0 以上の整数）</translation>
+    </message>
+    <message>
+        <source>sliders are shown for batches of up to %1 samples</source>
+        <translation>スライダーはサンプル数 %1 以下のバッチで表示されます</translation>
+    </message>
+    <message>
+        <source>valid length of sample %1</source>
+        <translation>サンプル %1 の有効長</translation>
+    </message>
+    <message>
+        <source>Load an activation</source>
+        <translation>活性化を読み込む</translation>
+    </message>
+    <message>
+        <source>NumPy arrays (*.npy)</source>
+        <translation>NumPy 配列 (*.npy)</translation>
+    </message>
+    <message>
+        <source>Cannot load %1</source>
+        <translation>%1 を読み込めません</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>N (batch)</source>
+        <translation>N（バッチ）</translation>
+    </message>
+    <message>
+        <source>C (channels)</source>
+        <translation>C（チャネル）</translation>
+    </message>
+    <message>
+        <source>D1</source>
+        <translation>D1</translation>
+    </message>
+    <message>
+        <source>D2</source>
+        <translation>D2</translation>
+    </message>
+    <message>
+        <source>D3</source>
+        <translation>D3</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::InvertibilityView</name>
+    <message>
+        <source>Invertibility</source>
+        <translation>可逆性</translation>
+    </message>
+    <message>
+        <source>|x − x′|: n × C + c</source>
+        <translation>|x − x′|：n × C + c</translation>
+    </message>
+    <message>
+        <source>sample n</source>
+        <translation>サンプル n</translation>
+    </message>
+    <message>
+        <source>log|det J|</source>
+        <translation>log|det J|</translation>
+    </message>
+    <message>
+        <source>Inverse with statistics re-estimated from y (the flow bug): max error %1. The stored statistics give %2.</source>
+        <translation>y から推定し直した統計量による逆変換（フローでよくあるバグ）：最大誤差 %1。保存した統計量なら %2。</translation>
+    </message>
+    <message>
+        <source>Inverse with the stored statistics: max |x − x′| = %1 (rounding only).</source>
+        <translation>保存した統計量による逆変換：max |x − x′| = %1（丸め誤差のみ）。</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::LessonPanel</name>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 前へ</translation>
+    </message>
+    <message>
+        <source>Previous step (Alt+Left)</source>
+        <translation>前のステップ（Alt+←）</translation>
+    </message>
+    <message>
+        <source>Show me</source>
+        <translation>やってみせて</translation>
+    </message>
+    <message>
+        <source>Do this step&apos;s task in the workbench</source>
+        <translation>このステップの課題をワークベンチで実行します</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>次へ ▶</translation>
+    </message>
+    <message>
+        <source>Next step (Alt+Right)</source>
+        <translation>次のステップ（Alt+→）</translation>
+    </message>
+    <message>
+        <source>%1 steps</source>
+        <translation>全 %1 ステップ</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>ステップ %1 / %2</translation>
+    </message>
+    <message>
+        <source>Read, look, then go on.</source>
+        <translation>読んで、見て、先へ進みましょう。</translation>
+    </message>
+    <message>
+        <source>✓ Done.</source>
+        <translation>✓ できました。</translation>
+    </message>
+    <message>
+        <source>To do: %1</source>
+        <translation>やること：%1</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::MainWindow</name>
+    <message>
+        <source>NormLab</source>
+        <translation>NormLab</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>入力</translation>
+    </message>
+    <message>
+        <source>Normalization</source>
+        <translation>正規化</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>診断</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open session...</source>
+        <translation>セッションを開く(&amp;O)...</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>セッションを開く</translation>
+    </message>
+    <message>
+        <source>NormLab sessions (*.json)</source>
+        <translation>NormLab セッション (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot open session</source>
+        <translation>セッションを開けません</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>セッションを保存</translation>
+    </message>
+    <message>
+        <source>Cannot save session</source>
+        <translation>セッションを保存できません</translation>
+    </message>
+    <message>
+        <source>&amp;Save session</source>
+        <translation>セッションを保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save session &amp;as...</source>
+        <translation>名前を付けてセッションを保存(&amp;A)...</translation>
+    </message>
+    <message>
+        <source>&amp;Recent sessions</source>
+        <translation>最近のセッション(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>元に戻す(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>やり直す(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>表示(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Recompute</source>
+        <translation>再計算(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation mode</source>
+        <translation>プレゼンテーションモード(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Larger text and lines, high contrast: for a projector</source>
+        <translation>大きな文字と線、高コントラスト：プロジェクター向け</translation>
+    </message>
+    <message>
+        <source>The stroke was painted on a result of another shape; it was dropped.</source>
+        <translation>このストロークは形状の異なる結果の上に描かれたため、破棄しました。</translation>
+    </message>
+    <message>
+        <source>computing...</source>
+        <translation>計算中…</translation>
+    </message>
+    <message>
+        <source>%1: the workbench takes inputs of 2 to 5 dims, this one has %2</source>
+        <translation>%1：ワークベンチの入力は 2～5 次元ですが、この入力は %2 次元です</translation>
+    </message>
+    <message>
+        <source>%1: an input of %2 is too large for the workbench</source>
+        <translation>%1：形状 %2 の入力はワークベンチには大きすぎます</translation>
+    </message>
+    <message>
+        <source>%1 opened on an input of %2 (batch reduced from %3 to keep the workbench interactive)</source>
+        <translation>%1 を形状 %2 の入力で開きました（ワークベンチの応答性を保つため、バッチを %3 から減らしました）</translation>
+    </message>
+    <message>
+        <source>%1 opened on an input of %2</source>
+        <translation>%1 を形状 %2 の入力で開きました</translation>
+    </message>
+    <message>
+        <source>No warnings: PyTorch would run this silently and correctly.</source>
+        <translation>警告なし：PyTorch はこれを黙って正しく実行します。</translation>
+    </message>
+    <message>
+        <source>backend %1 · %2 elements · compute %3 ms · redraw %4 ms</source>
+        <translation>バックエンド %1 · 要素 %2 個 · 計算 %3 ms · 再描画 %4 ms</translation>
+    </message>
+    <message>
+        <source>error: %1
 (The last valid result stays on screen.)</source>
-            <translation>エラー：%1
+        <translation>エラー：%1
 （最後の有効な結果が表示されたままです。）</translation>
-        </message>
-        <message>
-            <source>NormLab — %1</source>
-            <translation>NormLab — %1</translation>
-        </message>
-        <message>
-            <source>&amp;Language</source>
-            <translation>言語(&amp;L)</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>言語</translation>
-        </message>
-        <message>
-            <source>NormLab will use %1 from its next start.</source>
-            <translation>NormLab は次回の起動から%1を使います。</translation>
-        </message>
-        <message>
-            <source>Lesson</source>
-            <translation>レッスン</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::NormalizationPanel</name>
-        <message>
-            <source>Variant</source>
-            <translation>種類</translation>
-        </message>
-        <message>
-            <source>The module's num_features; make it differ from C to see what PyTorch does.</source>
-            <translation>モジュールの num_features。C と違う値にすると PyTorch の挙動が分かります。</translation>
-        </message>
-        <message>
-            <source>num_features</source>
-            <translation>num_features</translation>
-        </message>
-        <message>
-            <source>num_groups</source>
-            <translation>num_groups</translation>
-        </message>
-        <message>
-            <source>normalized_shape</source>
-            <translation>normalized_shape</translation>
-        </message>
-        <message>
-            <source>custom: reduce over axis %1 (one mean/variance across it)</source>
-            <translation>カスタム：軸 %1 で縮約（この軸にわたって平均と分散を 1 組）</translation>
-        </message>
-        <message>
-            <source>reduce axes</source>
-            <translation>縮約する軸</translation>
-        </message>
-        <message>
-            <source>A number; empty means None (machine epsilon; rms_norm only).</source>
-            <translation>数値。空欄は None（マシンイプシロン。rms_norm のみ）。</translation>
-        </message>
-        <message>
-            <source>eps</source>
-            <translation>eps</translation>
-        </message>
-        <message>
-            <source>none (cumulative average)</source>
-            <translation>None（累積平均）</translation>
-        </message>
-        <message>
-            <source>momentum</source>
-            <translation>momentum</translation>
-        </message>
-        <message>
-            <source>affine (γ, β)</source>
-            <translation>affine（γ, β）</translation>
-        </message>
-        <message>
-            <source>track_running_stats</source>
-            <translation>track_running_stats</translation>
-        </message>
-        <message>
-            <source>training mode</source>
-            <translation>学習モード</translation>
-        </message>
-        <message>
-            <source>estimate (BCN)</source>
-            <translation>estimate（BCN）</translation>
-        </message>
-        <message>
-            <source>γ = 1, β = 0 (PyTorch's start)</source>
-            <translation>γ = 1、β = 0（PyTorch の初期値）</translation>
-        </message>
-        <message>
-            <source>random: γ ~ N(1, 0.5²), β ~ N(0, 0.5²)</source>
-            <translation>ランダム：γ ~ N(1, 0.5²)、β ~ N(0, 0.5²)</translation>
-        </message>
-        <message>
-            <source>from .npy files...</source>
-            <translation>.npy ファイルから...</translation>
-        </message>
-        <message>
-            <source>γ, β</source>
-            <translation>γ, β</translation>
-        </message>
-        <message>
-            <source>  seed</source>
-            <translation>  シード</translation>
-        </message>
-        <message>
-            <source>CUDA (unavailable)</source>
-            <translation>CUDA（利用不可）</translation>
-        </message>
-        <message>
-            <source>Backend</source>
-            <translation>バックエンド</translation>
-        </message>
-        <message>
-            <source>invert with statistics re-estimated from y (flow bug)</source>
-            <translation>y から推定し直した統計量で逆変換（フローのバグ）</translation>
-        </message>
-        <message>
-            <source>Load %1</source>
-            <translation>%1 を読み込む</translation>
-        </message>
-        <message>
-            <source>NumPy arrays (*.npy)</source>
-            <translation>NumPy 配列 (*.npy)</translation>
-        </message>
-        <message>
-            <source>Cannot load %1</source>
-            <translation>%1 を読み込めません</translation>
-        </message>
-        <message>
-            <source>γ (weight)</source>
-            <translation>γ（weight）</translation>
-        </message>
-        <message>
-            <source>β (bias; cancel for none)</source>
-            <translation>β（bias。キャンセルでなし）</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::OutputView</name>
-        <message>
-            <source>Output</source>
-            <translation>出力</translation>
-        </message>
-        <message>
-            <source>input x</source>
-            <translation>入力 x</translation>
-        </message>
-        <message>
-            <source>output y</source>
-            <translation>出力 y</translation>
-        </message>
-        <message>
-            <source>value</source>
-            <translation>値</translation>
-        </message>
-        <message>
-            <source>elements</source>
-            <translation>要素数</translation>
-        </message>
-        <message>
-            <source>n × C + c</source>
-            <translation>n × C + c</translation>
-        </message>
-        <message>
-            <source>histograms of x and y</source>
-            <translation>x と y のヒストグラム</translation>
-        </message>
-        <message>
-            <source>y per channel along the positions (sample 0)</source>
-            <translation>位置に沿ったチャネルごとの y（サンプル 0）</translation>
-        </message>
-        <message>
-            <source>heatmap of y</source>
-            <translation>y のヒートマップ</translation>
-        </message>
-        <message>
-            <source>position (spatial dims, flattened)</source>
-            <translation>位置（空間次元を平坦化）</translation>
-        </message>
-        <message>
-            <source>y of sample 0, one line per channel</source>
-            <translation>サンプル 0 の y（チャネルごとに 1 本の線）</translation>
-        </message>
-        <message>
-            <source>max |x − inverse(y)| = %1 (reconstruction error)</source>
-            <translation>max |x − inverse(y)| = %1（再構成誤差）</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::PlotView</name>
-        <message>
-            <source>Show</source>
-            <translation>表示</translation>
-        </message>
-        <message>
-            <source>Export picture (PNG, PDF)...</source>
-            <translation>画像をエクスポート（PNG、PDF）...</translation>
-        </message>
-        <message>
-            <source>Export %1</source>
-            <translation>%1 をエクスポート</translation>
-        </message>
-        <message>
-            <source>Images (*.png *.pdf)</source>
-            <translation>画像 (*.png *.pdf)</translation>
-        </message>
-        <message>
-            <source>Export failed</source>
-            <translation>エクスポートに失敗しました</translation>
-        </message>
-        <message>
-            <source>Could not write %1.</source>
-            <translation>%1 に書き込めませんでした。</translation>
-        </message>
-        <message>
-            <source>Export data (.npy, .csv)...</source>
-            <translation>データをエクスポート（.npy、.csv）...</translation>
-        </message>
-        <message>
-            <source>Export %1 data</source>
-            <translation>%1 のデータをエクスポート</translation>
-        </message>
-        <message>
-            <source>Data (*.npy *.csv)</source>
-            <translation>データ (*.npy *.csv)</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::PrecisionView</name>
-        <message>
-            <source>Precision</source>
-            <translation>精度</translation>
-        </message>
-        <message>
-            <source>naive E[x²] − E[x]², float32</source>
-            <translation>素朴な式 E[x²] − E[x]²、float32</translation>
-        </message>
-        <message>
-            <source>naive E[x²] − E[x]², float64</source>
-            <translation>素朴な式 E[x²] − E[x]²、float64</translation>
-        </message>
-        <message>
-            <source>Welford, float32</source>
-            <translation>Welford 法、float32</translation>
-        </message>
-        <message>
-            <source>NormLab at float32 (two-pass, float64 sums)</source>
-            <translation>NormLab の float32（2 パス法、float64 で累積）</translation>
-        </message>
-        <message>
-            <source>output: max |y(float32) − y(float64)|</source>
-            <translation>出力：max |y(float32) − y(float64)|</translation>
-        </message>
-        <message>
-            <source>relative error of the variance (output: absolute)</source>
-            <translation>分散の相対誤差（出力は絶対誤差）</translation>
-        </message>
-        <message>
-            <source>slice</source>
-            <translation>スライス</translation>
-        </message>
-        <message>
-            <source>Set a large input mean (e.g. 10000, spread 1) to watch the naive formula fail.</source>
-            <translation>入力の平均を大きく（例：10000、広がり 1）すると、素朴な式が破綻する様子が見られます。</translation>
-        </message>
-        <message>
-            <source>computing the variances four ways...</source>
-            <translation>4 通りの方法で分散を計算中…</translation>
-        </message>
-        <message>
-            <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), Welford float32 %5, NormLab float32 %6; float32 vs float64 output: max |Δy| = %7. Zero errors are drawn at 1e-17.</source>
-            <translation>相対誤差の最大値：素朴な float32 %1（負の分散 %2 個）、素朴な float64 %3（負 %4 個）、Welford float32 %5、NormLab float32 %6。float32 と float64 の出力の差：max |Δy| = %7。誤差 0 は 1e-17 の位置に描いています。</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::RunningStatsView</name>
-        <message>
-            <source>Running statistics</source>
-            <translation>移動統計量</translation>
-        </message>
-        <message>
-            <source>Simulate</source>
-            <translation>シミュレーション</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>キャンセル</translation>
-        </message>
-        <message>
-            <source>Training steps</source>
-            <translation>学習ステップ数</translation>
-        </message>
-        <message>
-            <source>training step</source>
-            <translation>学習ステップ</translation>
-        </message>
-        <message>
-            <source>running mean</source>
-            <translation>running mean（移動平均）</translation>
-        </message>
-        <message>
-            <source>running variance</source>
-            <translation>running var（移動分散）</translation>
-        </message>
-        <message>
-            <source>Press Simulate to run %1 training steps on fresh batches of this input.</source>
-            <translation>「シミュレーション」を押すと、この入力の新しいバッチで %1 ステップ学習します。</translation>
-        </message>
-        <message>
-            <source>This configuration keeps no running statistics (track_running_stats is off).</source>
-            <translation>この設定では移動統計量を保持しません（track_running_stats がオフ）。</translation>
-        </message>
-        <message>
-            <source>simulating %1 steps...</source>
-            <translation>%1 ステップをシミュレーション中…</translation>
-        </message>
-        <message>
-            <source>%1%2 steps; population mean/variance dashed%3. After the last step, the same fresh batch normalised in train vs eval mode differs by up to %4.</source>
-            <translation>%1%2 ステップ。母集団の平均と分散は破線%3。最後のステップの後、同じ新しいバッチを学習モードと評価モードで正規化した結果の差は最大 %4 です。</translation>
-        </message>
-        <message>
-            <source>cancelled after </source>
-            <translation>キャンセル：完了 </translation>
-        </message>
-        <message>
-            <source> (not defined for this generator)</source>
-            <translation>（この生成方法では定義されません）</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::SlicesView</name>
-        <message>
-            <source>Slices</source>
-            <translation>スライス</translation>
-        </message>
-        <message>
-            <source>position (spatial dims, flattened)</source>
-            <translation>位置（空間次元を平坦化）</translation>
-        </message>
-        <message>
-            <source>n × C + c</source>
-            <translation>n × C + c</translation>
-        </message>
-        <message>
-            <source>inspect (hover read-out)</source>
-            <translation>確認（マウスで値を表示）</translation>
-        </message>
-        <message>
-            <source>paint mask: mask out</source>
-            <translation>マスクを描く：マスクする</translation>
-        </message>
-        <message>
-            <source>paint mask: restore</source>
-            <translation>マスクを描く：戻す</translation>
-        </message>
-        <message>
-            <source>Drag over cells to mask elements out (padding) or bring them back; each stroke is one undoable edit.</source>
-            <translation>セルの上をドラッグして要素をマスク（パディング）したり戻したりします。1 回のストロークが 1 回の取り消せる編集です。</translation>
-        </message>
-        <message>
-            <source>Clear mask</source>
-            <translation>マスクを消去</translation>
-        </message>
-        <message>
-            <source>Mouse</source>
-            <translation>マウス</translation>
-        </message>
-        <message>
-            <source>%1 slices share statistics; hover a cell to see its arithmetic.</source>
-            <translation>%1 個のスライスがそれぞれ統計量を共有します。セルにマウスを合わせると計算式が表示されます。</translation>
-        </message>
-        <message>
-            <source>element %1: x = %2, masked out (padding): it takes no part in any statistic; y = 0</source>
-            <translation>要素 %1：x = %2、マスク済み（パディング）：どの統計量にも加わりません。y = 0</translation>
-        </message>
-        <message>
-            <source>element %1 in slice %2 (%3 valid elements): x = %4, μ = %5, σ² = %6, ε = %7
+    </message>
+    <message>
+        <source>NormLab — %1</source>
+        <translation>NormLab — %1</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>言語(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <source>NormLab will use %1 from its next start.</source>
+        <translation>NormLab は次回の起動から%1を使います。</translation>
+    </message>
+    <message>
+        <source>Lesson</source>
+        <translation>レッスン</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::NormalizationPanel</name>
+    <message>
+        <source>Variant</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>The module&apos;s num_features; make it differ from C to see what PyTorch does.</source>
+        <translation>モジュールの num_features。C と違う値にすると PyTorch の挙動が分かります。</translation>
+    </message>
+    <message>
+        <source>num_features</source>
+        <translation>num_features</translation>
+    </message>
+    <message>
+        <source>num_groups</source>
+        <translation>num_groups</translation>
+    </message>
+    <message>
+        <source>normalized_shape</source>
+        <translation>normalized_shape</translation>
+    </message>
+    <message>
+        <source>custom: reduce over axis %1 (one mean/variance across it)</source>
+        <translation>カスタム：軸 %1 で縮約（この軸にわたって平均と分散を 1 組）</translation>
+    </message>
+    <message>
+        <source>reduce axes</source>
+        <translation>縮約する軸</translation>
+    </message>
+    <message>
+        <source>A number; empty means None (machine epsilon; rms_norm only).</source>
+        <translation>数値。空欄は None（マシンイプシロン。rms_norm のみ）。</translation>
+    </message>
+    <message>
+        <source>eps</source>
+        <translation>eps</translation>
+    </message>
+    <message>
+        <source>none (cumulative average)</source>
+        <translation>None（累積平均）</translation>
+    </message>
+    <message>
+        <source>momentum</source>
+        <translation>momentum</translation>
+    </message>
+    <message>
+        <source>affine (γ, β)</source>
+        <translation>affine（γ, β）</translation>
+    </message>
+    <message>
+        <source>track_running_stats</source>
+        <translation>track_running_stats</translation>
+    </message>
+    <message>
+        <source>training mode</source>
+        <translation>学習モード</translation>
+    </message>
+    <message>
+        <source>estimate (BCN)</source>
+        <translation>estimate（BCN）</translation>
+    </message>
+    <message>
+        <source>γ = 1, β = 0 (PyTorch&apos;s start)</source>
+        <translation>γ = 1、β = 0（PyTorch の初期値）</translation>
+    </message>
+    <message>
+        <source>random: γ ~ N(1, 0.5²), β ~ N(0, 0.5²)</source>
+        <translation>ランダム：γ ~ N(1, 0.5²)、β ~ N(0, 0.5²)</translation>
+    </message>
+    <message>
+        <source>from .npy files...</source>
+        <translation>.npy ファイルから...</translation>
+    </message>
+    <message>
+        <source>γ, β</source>
+        <translation>γ, β</translation>
+    </message>
+    <message>
+        <source>  seed</source>
+        <translation>  シード</translation>
+    </message>
+    <message>
+        <source>CUDA (unavailable)</source>
+        <translation>CUDA（利用不可）</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>バックエンド</translation>
+    </message>
+    <message>
+        <source>invert with statistics re-estimated from y (flow bug)</source>
+        <translation>y から推定し直した統計量で逆変換（フローのバグ）</translation>
+    </message>
+    <message>
+        <source>Load %1</source>
+        <translation>%1 を読み込む</translation>
+    </message>
+    <message>
+        <source>NumPy arrays (*.npy)</source>
+        <translation>NumPy 配列 (*.npy)</translation>
+    </message>
+    <message>
+        <source>Cannot load %1</source>
+        <translation>%1 を読み込めません</translation>
+    </message>
+    <message>
+        <source>γ (weight)</source>
+        <translation>γ（weight）</translation>
+    </message>
+    <message>
+        <source>β (bias; cancel for none)</source>
+        <translation>β（bias。キャンセルでなし）</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::OutputView</name>
+    <message>
+        <source>Output</source>
+        <translation>出力</translation>
+    </message>
+    <message>
+        <source>input x</source>
+        <translation>入力 x</translation>
+    </message>
+    <message>
+        <source>output y</source>
+        <translation>出力 y</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>elements</source>
+        <translation>要素数</translation>
+    </message>
+    <message>
+        <source>n × C + c</source>
+        <translation>n × C + c</translation>
+    </message>
+    <message>
+        <source>histograms of x and y</source>
+        <translation>x と y のヒストグラム</translation>
+    </message>
+    <message>
+        <source>y per channel along the positions (sample 0)</source>
+        <translation>位置に沿ったチャネルごとの y（サンプル 0）</translation>
+    </message>
+    <message>
+        <source>heatmap of y</source>
+        <translation>y のヒートマップ</translation>
+    </message>
+    <message>
+        <source>position (spatial dims, flattened)</source>
+        <translation>位置（空間次元を平坦化）</translation>
+    </message>
+    <message>
+        <source>y of sample 0, one line per channel</source>
+        <translation>サンプル 0 の y（チャネルごとに 1 本の線）</translation>
+    </message>
+    <message>
+        <source>max |x − inverse(y)| = %1 (reconstruction error)</source>
+        <translation>max |x − inverse(y)| = %1（再構成誤差）</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::PlotView</name>
+    <message>
+        <source>Show</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>Export picture (PNG, PDF)...</source>
+        <translation>画像をエクスポート（PNG、PDF）...</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>%1 をエクスポート</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.pdf)</source>
+        <translation>画像 (*.png *.pdf)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>エクスポートに失敗しました</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 に書き込めませんでした。</translation>
+    </message>
+    <message>
+        <source>Export data (.npy, .csv)...</source>
+        <translation>データをエクスポート（.npy、.csv）...</translation>
+    </message>
+    <message>
+        <source>Export %1 data</source>
+        <translation>%1 のデータをエクスポート</translation>
+    </message>
+    <message>
+        <source>Data (*.npy *.csv)</source>
+        <translation>データ (*.npy *.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::PrecisionView</name>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>naive E[x²] − E[x]², float32</source>
+        <translation>素朴な式 E[x²] − E[x]²、float32</translation>
+    </message>
+    <message>
+        <source>naive E[x²] − E[x]², float64</source>
+        <translation>素朴な式 E[x²] − E[x]²、float64</translation>
+    </message>
+    <message>
+        <source>Welford, float32</source>
+        <translation>Welford 法、float32</translation>
+    </message>
+    <message>
+        <source>NormLab at float32 (two-pass, float64 sums)</source>
+        <translation>NormLab の float32（2 パス法、float64 で累積）</translation>
+    </message>
+    <message>
+        <source>output: max |y(float32) − y(float64)|</source>
+        <translation>出力：max |y(float32) − y(float64)|</translation>
+    </message>
+    <message>
+        <source>relative error of the variance (output: absolute)</source>
+        <translation>分散の相対誤差（出力は絶対誤差）</translation>
+    </message>
+    <message>
+        <source>slice</source>
+        <translation>スライス</translation>
+    </message>
+    <message>
+        <source>Set a large input mean (e.g. 10000, spread 1) to watch the naive formula fail.</source>
+        <translation>入力の平均を大きく（例：10000、広がり 1）すると、素朴な式が破綻する様子が見られます。</translation>
+    </message>
+    <message>
+        <source>computing the variances four ways...</source>
+        <translation>4 通りの方法で分散を計算中…</translation>
+    </message>
+    <message>
+        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), Welford float32 %5, NormLab float32 %6; float32 vs float64 output: max |Δy| = %7. Zero errors are drawn at 1e-17.</source>
+        <translation>相対誤差の最大値：素朴な float32 %1（負の分散 %2 個）、素朴な float64 %3（負 %4 個）、Welford float32 %5、NormLab float32 %6。float32 と float64 の出力の差：max |Δy| = %7。誤差 0 は 1e-17 の位置に描いています。</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::RunningStatsView</name>
+    <message>
+        <source>Running statistics</source>
+        <translation>移動統計量</translation>
+    </message>
+    <message>
+        <source>Simulate</source>
+        <translation>シミュレーション</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Training steps</source>
+        <translation>学習ステップ数</translation>
+    </message>
+    <message>
+        <source>training step</source>
+        <translation>学習ステップ</translation>
+    </message>
+    <message>
+        <source>running mean</source>
+        <translation>running mean（移動平均）</translation>
+    </message>
+    <message>
+        <source>running variance</source>
+        <translation>running var（移動分散）</translation>
+    </message>
+    <message>
+        <source>Press Simulate to run %1 training steps on fresh batches of this input.</source>
+        <translation>「シミュレーション」を押すと、この入力の新しいバッチで %1 ステップ学習します。</translation>
+    </message>
+    <message>
+        <source>This configuration keeps no running statistics (track_running_stats is off).</source>
+        <translation>この設定では移動統計量を保持しません（track_running_stats がオフ）。</translation>
+    </message>
+    <message>
+        <source>simulating %1 steps...</source>
+        <translation>%1 ステップをシミュレーション中…</translation>
+    </message>
+    <message>
+        <source>%1%2 steps; population mean/variance dashed%3. After the last step, the same fresh batch normalised in train vs eval mode differs by up to %4.</source>
+        <translation>%1%2 ステップ。母集団の平均と分散は破線%3。最後のステップの後、同じ新しいバッチを学習モードと評価モードで正規化した結果の差は最大 %4 です。</translation>
+    </message>
+    <message>
+        <source>cancelled after </source>
+        <translation>キャンセル：完了 </translation>
+    </message>
+    <message>
+        <source> (not defined for this generator)</source>
+        <translation>（この生成方法では定義されません）</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::SlicesView</name>
+    <message>
+        <source>Slices</source>
+        <translation>スライス</translation>
+    </message>
+    <message>
+        <source>position (spatial dims, flattened)</source>
+        <translation>位置（空間次元を平坦化）</translation>
+    </message>
+    <message>
+        <source>n × C + c</source>
+        <translation>n × C + c</translation>
+    </message>
+    <message>
+        <source>inspect (hover read-out)</source>
+        <translation>確認（マウスで値を表示）</translation>
+    </message>
+    <message>
+        <source>paint mask: mask out</source>
+        <translation>マスクを描く：マスクする</translation>
+    </message>
+    <message>
+        <source>paint mask: restore</source>
+        <translation>マスクを描く：戻す</translation>
+    </message>
+    <message>
+        <source>Drag over cells to mask elements out (padding) or bring them back; each stroke is one undoable edit.</source>
+        <translation>セルの上をドラッグして要素をマスク（パディング）したり戻したりします。1 回のストロークが 1 回の取り消せる編集です。</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>マスクを消去</translation>
+    </message>
+    <message>
+        <source>Mouse</source>
+        <translation>マウス</translation>
+    </message>
+    <message>
+        <source>%1 slices share statistics; hover a cell to see its arithmetic.</source>
+        <translation>%1 個のスライスがそれぞれ統計量を共有します。セルにマウスを合わせると計算式が表示されます。</translation>
+    </message>
+    <message>
+        <source>element %1: x = %2, masked out (padding): it takes no part in any statistic; y = 0</source>
+        <translation>要素 %1：x = %2、マスク済み（パディング）：どの統計量にも加わりません。y = 0</translation>
+    </message>
+    <message>
+        <source>element %1 in slice %2 (%3 valid elements): x = %4, μ = %5, σ² = %6, ε = %7
 (x − μ)/√(σ² + ε)·γ + β = %8</source>
-            <translation>要素 %1 はスライス %2（有効な要素 %3 個）：x = %4、μ = %5、σ² = %6、ε = %7
+        <translation>要素 %1 はスライス %2（有効な要素 %3 個）：x = %4、μ = %5、σ² = %6、ε = %7
 (x − μ)/√(σ² + ε)·γ + β = %8</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::StatisticsView</name>
-        <message>
-            <source>Statistics</source>
-            <translation>統計量</translation>
-        </message>
-        <message>
-            <source>mean</source>
-            <translation>平均</translation>
-        </message>
-        <message>
-            <source>variance (biased)</source>
-            <translation>分散（偏りあり）</translation>
-        </message>
-        <message>
-            <source>slice</source>
-            <translation>スライス</translation>
-        </message>
-        <message>
-            <source>variance</source>
-            <translation>分散</translation>
-        </message>
-        <message>
-            <source>statistics grid row</source>
-            <translation>統計量グリッドの行</translation>
-        </message>
-        <message>
-            <source>bars: mean and variance per slice</source>
-            <translation>棒グラフ：スライスごとの平均と分散</translation>
-        </message>
-        <message>
-            <source>heatmap: mean</source>
-            <translation>ヒートマップ：平均</translation>
-        </message>
-        <message>
-            <source>heatmap: variance</source>
-            <translation>ヒートマップ：分散</translation>
-        </message>
-        <message>
-            <source>heatmap: valid count</source>
-            <translation>ヒートマップ：有効な要素数</translation>
-        </message>
-        <message>
-            <source>last axis of the statistics grid</source>
-            <translation>統計量グリッドの最後の軸</translation>
-        </message>
-        <message>
-            <source>%1 slices; statistics shape %2</source>
-            <translation>スライス %1 個、統計量の形状 %2</translation>
-        </message>
-        <message>
-            <source>slice %1: mean %2, variance %3, %4 valid elements</source>
-            <translation>スライス %1：平均 %2、分散 %3、有効な要素 %4 個</translation>
-        </message>
-    </context>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::StatisticsView</name>
+    <message>
+        <source>Statistics</source>
+        <translation>統計量</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>variance (biased)</source>
+        <translation>分散（偏りあり）</translation>
+    </message>
+    <message>
+        <source>slice</source>
+        <translation>スライス</translation>
+    </message>
+    <message>
+        <source>variance</source>
+        <translation>分散</translation>
+    </message>
+    <message>
+        <source>statistics grid row</source>
+        <translation>統計量グリッドの行</translation>
+    </message>
+    <message>
+        <source>bars: mean and variance per slice</source>
+        <translation>棒グラフ：スライスごとの平均と分散</translation>
+    </message>
+    <message>
+        <source>heatmap: mean</source>
+        <translation>ヒートマップ：平均</translation>
+    </message>
+    <message>
+        <source>heatmap: variance</source>
+        <translation>ヒートマップ：分散</translation>
+    </message>
+    <message>
+        <source>heatmap: valid count</source>
+        <translation>ヒートマップ：有効な要素数</translation>
+    </message>
+    <message>
+        <source>last axis of the statistics grid</source>
+        <translation>統計量グリッドの最後の軸</translation>
+    </message>
+    <message>
+        <source>%1 slices; statistics shape %2</source>
+        <translation>スライス %1 個、統計量の形状 %2</translation>
+    </message>
+    <message>
+        <source>slice %1: mean %2, variance %3, %4 valid elements</source>
+        <translation>スライス %1：平均 %2、分散 %3、有効な要素 %4 個</translation>
+    </message>
+</context>
 </TS>

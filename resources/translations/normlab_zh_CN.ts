@@ -1,1272 +1,1272 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-    <context>
-        <name>Diagnostics</name>
-        <message>
-            <source>num_features differs from the input's channels; nothing reads it because the module has no affine parameters or running statistics.</source>
-            <translation>num_features 与输入的通道数不同；由于该模块没有仿射参数或运行统计量，num_features 从未被使用。</translation>
-        </message>
-        <message>
-            <source>Some slices have no valid element: their mean and variance are NaN and their outputs 0.</source>
-            <translation>有些切片没有任何有效元素：它们的均值和方差为 NaN，输出为 0。</translation>
-        </message>
-        <message>
-            <source>Some slices have exactly one valid element: x − mean = 0 there, so the output is the bias and the variance 0.</source>
-            <translation>有些切片恰好只有一个有效元素：那里 x − 均值 = 0，所以输出就是偏置，方差为 0。</translation>
-        </message>
-        <message>
-            <source>Some slices hold NaN or infinite values: their statistics and outputs are not finite.</source>
-            <translation>有些切片含有 NaN 或无穷大：它们的统计量和输出都不是有限值。</translation>
-        </message>
-        <message>
-            <source>Slices with too few valid elements were left out of the running-statistics update.</source>
-            <translation>有效元素太少的切片没有参与运行统计量的更新。</translation>
-        </message>
-    </context>
-    <context>
-        <name>QObject</name>
-        <message>
-            <source>the folder %1 does not exist</source>
-            <translation>文件夹 %1 不存在</translation>
-        </message>
-        <message>
-            <source>the configuration is invalid</source>
-            <translation>配置无效</translation>
-        </message>
-        <message>
-            <source>cannot write %1</source>
-            <translation>无法写入 %1</translation>
-        </message>
-        <message>
-            <source>unknown</source>
-            <translation>未知</translation>
-        </message>
-        <message>
-            <source>error</source>
-            <translation>错误</translation>
-        </message>
-        <message>
-            <source>warning</source>
-            <translation>警告</translation>
-        </message>
-        <message>
-            <source>note</source>
-            <translation>提示</translation>
-        </message>
-        <message>
-            <source>not a session file: %1 at offset %2</source>
-            <translation>不是会话文件：%1（偏移 %2）</translation>
-        </message>
-        <message>
-            <source>not a NormLab session file (format %1 expected)</source>
-            <translation>不是 NormLab 会话文件（应为格式 %1）</translation>
-        </message>
-        <message>
-            <source>the session's input shape must have 1 to 5 dimensions</source>
-            <translation>会话中输入的形状必须有 1 到 5 个维度</translation>
-        </message>
-        <message>
-            <source>the session's input shape has a size below 1</source>
-            <translation>会话中输入的形状有小于 1 的尺寸</translation>
-        </message>
-        <message>
-            <source>unknown generator '%1'</source>
-            <translation>未知的生成方式“%1”</translation>
-        </message>
-        <message>
-            <source>the session's dtype must be float32 or float64</source>
-            <translation>会话的 dtype 必须是 float32 或 float64</translation>
-        </message>
-        <message>
-            <source>the embedded input: %1</source>
-            <translation>内嵌的输入：%1</translation>
-        </message>
-        <message>
-            <source>the embedded input must be a float32/float64 array of rank 1 to 5</source>
-            <translation>内嵌的输入必须是 1 到 5 维的 float32/float64 数组</translation>
-        </message>
-        <message>
-            <source>the embedded mask: %1</source>
-            <translation>内嵌的掩码：%1</translation>
-        </message>
-        <message>
-            <source>the embedded mask must be a bool or uint8 array</source>
-            <translation>内嵌的掩码必须是 bool 或 uint8 数组</translation>
-        </message>
-        <message>
-            <source>the embedded mask has shape %1, the input %2</source>
-            <translation>内嵌掩码的形状为 %1，而输入为 %2</translation>
-        </message>
-        <message>
-            <source>the session's lengths must be non-negative integers</source>
-            <translation>会话中的长度必须是非负整数</translation>
-        </message>
-        <message>
-            <source>the session has both lengths and a painted mask; keep one</source>
-            <translation>会话同时含有长度和绘制的掩码；只能保留其一</translation>
-        </message>
-        <message>
-            <source>unknown backend '%1'</source>
-            <translation>未知的后端“%1”</translation>
-        </message>
-        <message>
-            <source>unknown upstream gradient '%1'</source>
-            <translation>未知的上游梯度“%1”</translation>
-        </message>
-        <message>
-            <source>unknown γ, β setting '%1'</source>
-            <translation>未知的 γ、β 设置“%1”</translation>
-        </message>
-        <message>
-            <source>the embedded γ/β: %1</source>
-            <translation>内嵌的 γ/β：%1</translation>
-        </message>
-        <message>
-            <source>cannot open %1</source>
-            <translation>无法打开 %1</translation>
-        </message>
-        <message>
-            <source>%1 is too large to be a session</source>
-            <translation>%1 太大，不可能是会话文件</translation>
-        </message>
-        <message>
-            <source>%1: %2</source>
-            <translation>%1：%2</translation>
-        </message>
-        <message>
-            <source>edit</source>
-            <translation>编辑</translation>
-        </message>
-        <message>
-            <source>the built-in lessons are missing</source>
-            <translation>内置课程缺失</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::CodeView</name>
-        <message>
-            <source>&amp;Copy</source>
-            <translation>复制(&amp;C)</translation>
-        </message>
-        <message>
-            <source>&amp;Save snippet and files...</source>
-            <translation>保存代码和文件(&amp;S)...</translation>
-        </message>
-        <message>
-            <source>Writes %1 with input.npy (the exact input), mask.npy and the affine parameters into a folder: run it there with python3.</source>
-            <translation>把 %1 连同 input.npy（精确的输入）、mask.npy 和仿射参数写入一个文件夹：在那里用 python3 运行它。</translation>
-        </message>
-        <message>
-            <source>Copied to the clipboard.</source>
-            <translation>已复制到剪贴板。</translation>
-        </message>
-        <message>
-            <source>Save the snippet and its files into</source>
-            <translation>将代码及其文件保存到</translation>
-        </message>
-        <message>
-            <source>Cannot save the snippet</source>
-            <translation>无法保存代码</translation>
-        </message>
-        <message>
-            <source>Python 3 with PyTorch and NumPy. Save writes the exact input next to the snippet; without it the snippet draws a look-alike input.</source>
-            <translation>需要装有 PyTorch 和 NumPy 的 Python 3。“保存”会把精确的输入写在代码旁；没有它时，代码会生成一个相似的输入。</translation>
-        </message>
-        <message>
-            <source>nothing has been computed yet</source>
-            <translation>还没有计算结果</translation>
-        </message>
-        <message>
-            <source>Saved into %1.</source>
-            <translation>已保存到 %1。</translation>
-        </message>
-        <message>
-            <source>PyTorch code</source>
-            <translation>PyTorch 代码</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::CompareView</name>
-        <message>
-            <source>Compare</source>
-            <translation>对比</translation>
-        </message>
-        <message>
-            <source>Configuration B</source>
-            <translation>配置 B</translation>
-        </message>
-        <message>
-            <source>n × C + c</source>
-            <translation>n × C + c</translation>
-        </message>
-        <message>
-            <source>position</source>
-            <translation>位置</translation>
-        </message>
-        <message>
-            <source>y</source>
-            <translation>y</translation>
-        </message>
-        <message>
-            <source>A: the workbench</source>
-            <translation>A：工作台</translation>
-        </message>
-        <message>
-            <source>B: the panel at the left</source>
-            <translation>B：左侧面板</translation>
-        </message>
-        <message>
-            <source>computing B...</source>
-            <translation>正在计算 B……</translation>
-        </message>
-        <message>
-            <source>B (%1) does not run on this input: %2</source>
-            <translation>B（%1）无法在此输入上运行：%2</translation>
-        </message>
-        <message>
-            <source>A: %1, %2 slices sharing statistics · B: %3, %4 slices · largest |y_A − y_B| = %5 over the valid elements</source>
-            <translation>A：%1，%2 个共享统计量的切片 · B：%3，%4 个切片 · 有效元素上最大的 |y_A − y_B| = %5</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::CubeView</name>
-        <message>
-            <source>BatchNorm: one mean/variance per channel, over N and the positions</source>
-            <translation>BatchNorm：每个通道一组均值/方差，在 N 和所有位置上计算</translation>
-        </message>
-        <message>
-            <source>InstanceNorm: one per sample and channel, over the positions</source>
-            <translation>InstanceNorm：每个样本的每个通道一组，在所有位置上计算</translation>
-        </message>
-        <message>
-            <source>LayerNorm: one per leading index, over normalized_shape</source>
-            <translation>LayerNorm：每个前导索引一组，在 normalized_shape 上计算</translation>
-        </message>
-        <message>
-            <source>GroupNorm: one per sample and group of channels, over the group and the positions</source>
-            <translation>GroupNorm：每个样本的每个通道组一组，在组内通道和所有位置上计算</translation>
-        </message>
-        <message>
-            <source>RMSNorm: one root mean square per leading index</source>
-            <translation>RMSNorm：每个前导索引一个均方根</translation>
-        </message>
-        <message>
-            <source>Batch-Channel Norm, batch stage: one per channel (as BatchNorm)</source>
-            <translation>Batch-Channel Norm 的批次阶段：每个通道一组（同 BatchNorm）</translation>
-        </message>
-        <message>
-            <source>Custom: one per index of the kept axes</source>
-            <translation>自定义：保留轴的每个索引一组</translation>
-        </message>
-        <message>
-            <source>Cube</source>
-            <translation>立方体</translation>
-        </message>
-        <message>
-            <source>Colour</source>
-            <translation>着色</translation>
-        </message>
-        <message>
-            <source>the highlighted slice (as in the Group Norm paper)</source>
-            <translation>高亮的切片（如 Group Norm 论文中的图）</translation>
-        </message>
-        <message>
-            <source>every slice in its own colour</source>
-            <translation>每个切片用各自的颜色</translation>
-        </message>
-        <message>
-            <source>L</source>
-            <translation>L</translation>
-        </message>
-        <message>
-            <source>H·W</source>
-            <translation>H·W</translation>
-        </message>
-        <message>
-            <source>D·H·W</source>
-            <translation>D·H·W</translation>
-        </message>
-        <message>
-            <source>(none)</source>
-            <translation>（无）</translation>
-        </message>
-        <message>
-            <source>%1 = %2
+<context>
+    <name>Diagnostics</name>
+    <message>
+        <source>num_features differs from the input&apos;s channels; nothing reads it because the module has no affine parameters or running statistics.</source>
+        <translation>num_features 与输入的通道数不同；由于该模块没有仿射参数或运行统计量，num_features 从未被使用。</translation>
+    </message>
+    <message>
+        <source>Some slices have no valid element: their mean and variance are NaN and their outputs 0.</source>
+        <translation>有些切片没有任何有效元素：它们的均值和方差为 NaN，输出为 0。</translation>
+    </message>
+    <message>
+        <source>Some slices have exactly one valid element: x − mean = 0 there, so the output is the bias and the variance 0.</source>
+        <translation>有些切片恰好只有一个有效元素：那里 x − 均值 = 0，所以输出就是偏置，方差为 0。</translation>
+    </message>
+    <message>
+        <source>Some slices hold NaN or infinite values: their statistics and outputs are not finite.</source>
+        <translation>有些切片含有 NaN 或无穷大：它们的统计量和输出都不是有限值。</translation>
+    </message>
+    <message>
+        <source>Slices with too few valid elements were left out of the running-statistics update.</source>
+        <translation>有效元素太少的切片没有参与运行统计量的更新。</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>the folder %1 does not exist</source>
+        <translation>文件夹 %1 不存在</translation>
+    </message>
+    <message>
+        <source>the configuration is invalid</source>
+        <translation>配置无效</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>not a session file: %1 at offset %2</source>
+        <translation>不是会话文件：%1（偏移 %2）</translation>
+    </message>
+    <message>
+        <source>not a NormLab session file (format %1 expected)</source>
+        <translation>不是 NormLab 会话文件（应为格式 %1）</translation>
+    </message>
+    <message>
+        <source>the session&apos;s input shape must have 1 to 5 dimensions</source>
+        <translation>会话中输入的形状必须有 1 到 5 个维度</translation>
+    </message>
+    <message>
+        <source>the session&apos;s input shape has a size below 1</source>
+        <translation>会话中输入的形状有小于 1 的尺寸</translation>
+    </message>
+    <message>
+        <source>unknown generator &apos;%1&apos;</source>
+        <translation>未知的生成方式“%1”</translation>
+    </message>
+    <message>
+        <source>the session&apos;s dtype must be float32 or float64</source>
+        <translation>会话的 dtype 必须是 float32 或 float64</translation>
+    </message>
+    <message>
+        <source>the embedded input: %1</source>
+        <translation>内嵌的输入：%1</translation>
+    </message>
+    <message>
+        <source>the embedded input must be a float32/float64 array of rank 1 to 5</source>
+        <translation>内嵌的输入必须是 1 到 5 维的 float32/float64 数组</translation>
+    </message>
+    <message>
+        <source>the embedded mask: %1</source>
+        <translation>内嵌的掩码：%1</translation>
+    </message>
+    <message>
+        <source>the embedded mask must be a bool or uint8 array</source>
+        <translation>内嵌的掩码必须是 bool 或 uint8 数组</translation>
+    </message>
+    <message>
+        <source>the embedded mask has shape %1, the input %2</source>
+        <translation>内嵌掩码的形状为 %1，而输入为 %2</translation>
+    </message>
+    <message>
+        <source>the session&apos;s lengths must be non-negative integers</source>
+        <translation>会话中的长度必须是非负整数</translation>
+    </message>
+    <message>
+        <source>the session has both lengths and a painted mask; keep one</source>
+        <translation>会话同时含有长度和绘制的掩码；只能保留其一</translation>
+    </message>
+    <message>
+        <source>unknown backend &apos;%1&apos;</source>
+        <translation>未知的后端“%1”</translation>
+    </message>
+    <message>
+        <source>unknown upstream gradient &apos;%1&apos;</source>
+        <translation>未知的上游梯度“%1”</translation>
+    </message>
+    <message>
+        <source>unknown γ, β setting &apos;%1&apos;</source>
+        <translation>未知的 γ、β 设置“%1”</translation>
+    </message>
+    <message>
+        <source>the embedded γ/β: %1</source>
+        <translation>内嵌的 γ/β：%1</translation>
+    </message>
+    <message>
+        <source>cannot open %1</source>
+        <translation>无法打开 %1</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a session</source>
+        <translation>%1 太大，不可能是会话文件</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>the built-in lessons are missing</source>
+        <translation>内置课程缺失</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::CodeView</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Save snippet and files...</source>
+        <translation>保存代码和文件(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>Writes %1 with input.npy (the exact input), mask.npy and the affine parameters into a folder: run it there with python3.</source>
+        <translation>把 %1 连同 input.npy（精确的输入）、mask.npy 和仿射参数写入一个文件夹：在那里用 python3 运行它。</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>Save the snippet and its files into</source>
+        <translation>将代码及其文件保存到</translation>
+    </message>
+    <message>
+        <source>Cannot save the snippet</source>
+        <translation>无法保存代码</translation>
+    </message>
+    <message>
+        <source>Python 3 with PyTorch and NumPy. Save writes the exact input next to the snippet; without it the snippet draws a look-alike input.</source>
+        <translation>需要装有 PyTorch 和 NumPy 的 Python 3。“保存”会把精确的输入写在代码旁；没有它时，代码会生成一个相似的输入。</translation>
+    </message>
+    <message>
+        <source>nothing has been computed yet</source>
+        <translation>还没有计算结果</translation>
+    </message>
+    <message>
+        <source>Saved into %1.</source>
+        <translation>已保存到 %1。</translation>
+    </message>
+    <message>
+        <source>PyTorch code</source>
+        <translation>PyTorch 代码</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::CompareView</name>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Configuration B</source>
+        <translation>配置 B</translation>
+    </message>
+    <message>
+        <source>n × C + c</source>
+        <translation>n × C + c</translation>
+    </message>
+    <message>
+        <source>position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <translation>y</translation>
+    </message>
+    <message>
+        <source>A: the workbench</source>
+        <translation>A：工作台</translation>
+    </message>
+    <message>
+        <source>B: the panel at the left</source>
+        <translation>B：左侧面板</translation>
+    </message>
+    <message>
+        <source>computing B...</source>
+        <translation>正在计算 B……</translation>
+    </message>
+    <message>
+        <source>B (%1) does not run on this input: %2</source>
+        <translation>B（%1）无法在此输入上运行：%2</translation>
+    </message>
+    <message>
+        <source>A: %1, %2 slices sharing statistics · B: %3, %4 slices · largest |y_A − y_B| = %5 over the valid elements</source>
+        <translation>A：%1，%2 个共享统计量的切片 · B：%3，%4 个切片 · 有效元素上最大的 |y_A − y_B| = %5</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::CubeView</name>
+    <message>
+        <source>BatchNorm: one mean/variance per channel, over N and the positions</source>
+        <translation>BatchNorm：每个通道一组均值/方差，在 N 和所有位置上计算</translation>
+    </message>
+    <message>
+        <source>InstanceNorm: one per sample and channel, over the positions</source>
+        <translation>InstanceNorm：每个样本的每个通道一组，在所有位置上计算</translation>
+    </message>
+    <message>
+        <source>LayerNorm: one per leading index, over normalized_shape</source>
+        <translation>LayerNorm：每个前导索引一组，在 normalized_shape 上计算</translation>
+    </message>
+    <message>
+        <source>GroupNorm: one per sample and group of channels, over the group and the positions</source>
+        <translation>GroupNorm：每个样本的每个通道组一组，在组内通道和所有位置上计算</translation>
+    </message>
+    <message>
+        <source>RMSNorm: one root mean square per leading index</source>
+        <translation>RMSNorm：每个前导索引一个均方根</translation>
+    </message>
+    <message>
+        <source>Batch-Channel Norm, batch stage: one per channel (as BatchNorm)</source>
+        <translation>Batch-Channel Norm 的批次阶段：每个通道一组（同 BatchNorm）</translation>
+    </message>
+    <message>
+        <source>Custom: one per index of the kept axes</source>
+        <translation>自定义：保留轴的每个索引一组</translation>
+    </message>
+    <message>
+        <source>Cube</source>
+        <translation>立方体</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>着色</translation>
+    </message>
+    <message>
+        <source>the highlighted slice (as in the Group Norm paper)</source>
+        <translation>高亮的切片（如 Group Norm 论文中的图）</translation>
+    </message>
+    <message>
+        <source>every slice in its own colour</source>
+        <translation>每个切片用各自的颜色</translation>
+    </message>
+    <message>
+        <source>L</source>
+        <translation>L</translation>
+    </message>
+    <message>
+        <source>H·W</source>
+        <translation>H·W</translation>
+    </message>
+    <message>
+        <source>D·H·W</source>
+        <translation>D·H·W</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>%1 = %2
 (%3 drawn)</source>
-            <translation>%1 = %2
+        <translation>%1 = %2
 （绘制 %3 个）</translation>
-        </message>
-        <message>
-            <source>%1 = %2</source>
-            <translation>%1 = %2</translation>
-        </message>
-        <message>
-            <source>Hover a cell to highlight the elements that share its statistics.</source>
-            <translation>将鼠标悬停在格子上，高亮与它共享统计量的元素。</translation>
-        </message>
-        <message>
-            <source>slice %1: %2 valid elements share μ = %3, σ² = %4 (hover a cell here or in the Slices view)</source>
-            <translation>切片 %1：%2 个有效元素共享 μ = %3，σ² = %4（在此处或“切片”视图中悬停格子）</translation>
-        </message>
-        <message>
-            <source>Export picture (PNG, PDF)...</source>
-            <translation>导出图片（PNG、PDF）...</translation>
-        </message>
-        <message>
-            <source>Export the cube</source>
-            <translation>导出立方体</translation>
-        </message>
-        <message>
-            <source>Images (*.png *.pdf)</source>
-            <translation>图片 (*.png *.pdf)</translation>
-        </message>
-        <message>
-            <source>Export failed</source>
-            <translation>导出失败</translation>
-        </message>
-        <message>
-            <source>Could not write %1.</source>
-            <translation>无法写入 %1。</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::DebuggerView</name>
-        <message>
-            <source>Paste what print(model) prints</source>
-            <translation>粘贴 print(model) 的输出</translation>
-        </message>
-        <message>
-            <source>Shape of the model's input, e.g. 1,256,64,64</source>
-            <translation>模型输入的形状，例如 1,256,64,64</translation>
-        </message>
-        <message>
-            <source>The PyTorch version whose behaviour the findings describe: 2.1 changed InstanceNorm's num_features checks, 2.4 added nn.RMSNorm</source>
-            <translation>诊断结果所描述的 PyTorch 版本：2.1 修改了 InstanceNorm 对 num_features 的检查，2.4 加入了 nn.RMSNorm</translation>
-        </message>
-        <message>
-            <source>Open model text...</source>
-            <translation>打开模型文本...</translation>
-        </message>
-        <message>
-            <source>Analyse</source>
-            <translation>分析</translation>
-        </message>
-        <message>
-            <source>Ctrl+Return</source>
-            <translation>Ctrl+Return</translation>
-        </message>
-        <message>
-            <source>Layer</source>
-            <translation>层</translation>
-        </message>
-        <message>
-            <source>Type</source>
-            <translation>类型</translation>
-        </message>
-        <message>
-            <source>Input shape</source>
-            <translation>输入形状</translation>
-        </message>
-        <message>
-            <source>Output shape</source>
-            <translation>输出形状</translation>
-        </message>
-        <message>
-            <source>Findings</source>
-            <translation>诊断结果</translation>
-        </message>
-        <message>
-            <source>Open this layer in the workbench</source>
-            <translation>在工作台中打开此层</translation>
-        </message>
-        <message>
-            <source>Input shape:</source>
-            <translation>输入形状：</translation>
-        </message>
-        <message>
-            <source>PyTorch:</source>
-            <translation>PyTorch：</translation>
-        </message>
-        <message>
-            <source>Open model text</source>
-            <translation>打开模型文本</translation>
-        </message>
-        <message>
-            <source>Text (*.txt *.log);;All files (*)</source>
-            <translation>文本 (*.txt *.log);;所有文件 (*)</translation>
-        </message>
-        <message>
-            <source>The input shape</source>
-            <translation>输入形状</translation>
-        </message>
-        <message>
-            <source>The PyTorch version must look like 2.1 or 1.13</source>
-            <translation>PyTorch 版本的格式应为 2.1 或 1.13</translation>
-        </message>
-        <message>
-            <source>Cannot read the model text: %1 (the last analysis stays below)</source>
-            <translation>无法读取模型文本：%1（下方保留上一次的分析）</translation>
-        </message>
-        <message>
-            <source>%1 layers; %2 errors, %3 warnings, %4 notes (PyTorch %5). %6</source>
-            <translation>%1 层；%2 个错误，%3 个警告，%4 个提示（PyTorch %5）。%6</translation>
-        </message>
-        <message>
-            <source>%1 · %2</source>
-            <translation>%1 · %2</translation>
-        </message>
-        <message>
-            <source>line %1 of the text; input %2, output %3</source>
-            <translation>文本第 %1 行；输入 %2，输出 %3</translation>
-        </message>
-        <message>
-            <source>Fix:</source>
-            <translation>修正：</translation>
-        </message>
-        <message>
-            <source>No findings on this layer.</source>
-            <translation>此层没有诊断结果。</translation>
-        </message>
-        <message>
-            <source>Set up the workbench with this layer and an input of shape %1</source>
-            <translation>用此层和形状为 %1 的输入设置工作台</translation>
-        </message>
-        <message>
-            <source>Only normalization layers with a known input shape</source>
-            <translation>只适用于输入形状已知的归一化层</translation>
-        </message>
-        <message>
-            <source>Debugger</source>
-            <translation>调试器</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::GradientsView</name>
-        <message>
-            <source>Gradients</source>
-            <translation>梯度</translation>
-        </message>
-        <message>
-            <source>dx: n × C + c</source>
-            <translation>dx：n × C + c</translation>
-        </message>
-        <message>
-            <source>ones: L = Σ y</source>
-            <translation>全一：L = Σ y</translation>
-        </message>
-        <message>
-            <source>random: L = Σ r·y</source>
-            <translation>随机：L = Σ r·y</translation>
-        </message>
-        <message>
-            <source>one channel: L = Σ y[:, c]</source>
-            <translation>单个通道：L = Σ y[:, c]</translation>
-        </message>
-        <message>
-            <source>MSE to 0: L = mean(y²)</source>
-            <translation>到 0 的均方误差：L = mean(y²)</translation>
-        </message>
-        <message>
-            <source>Upstream gradient dy = ∂L/∂y for</source>
-            <translation>上游梯度 dy = ∂L/∂y，损失为</translation>
-        </message>
-        <message>
-            <source>channel c</source>
-            <translation>通道 c</translation>
-        </message>
-        <message>
-            <source>dγ</source>
-            <translation>dγ</translation>
-        </message>
-        <message>
-            <source>dβ</source>
-            <translation>dβ</translation>
-        </message>
-        <message>
-            <source>parameter</source>
-            <translation>参数</translation>
-        </message>
-        <message>
-            <source>dγ, dβ</source>
-            <translation>dγ, dβ</translation>
-        </message>
-        <message>
-            <source>finite-difference check skipped (more than %1 elements)</source>
-            <translation>已跳过有限差分检查（超过 %1 个元素）</translation>
-        </message>
-        <message>
-            <source>finite-difference check on %1 elements of x (float64, h = 1e-6): max |analytic − numeric| = %2</source>
-            <translation>在 x 的 %1 个元素上做有限差分检查（float64，h = 1e-6）：max |解析 − 数值| = %2</translation>
-        </message>
-        <message>
-            <source> dx = 0: every slice's statistics absorb this gradient (a uniform dy moves only the mean, which normalisation removes).</source>
-            <translation> dx = 0：每个切片的统计量吸收了这个梯度（均匀的 dy 只移动均值，而归一化会去掉均值）。</translation>
-        </message>
-        <message>
-            <source>upstream: %1.%4 %2%3</source>
-            <translation>上游：%1。%4 %2%3</translation>
-        </message>
-        <message>
-            <source>; no affine parameters</source>
-            <translation>；没有仿射参数</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::InputPanel</name>
-        <message>
-            <source>Rank</source>
-            <translation>维数</translation>
-        </message>
-        <message>
-            <source>Generator</source>
-            <translation>生成方式</translation>
-        </message>
-        <message>
-            <source>Mean / value</source>
-            <translation>均值 / 取值</translation>
-        </message>
-        <message>
-            <source>Spread (std)</source>
-            <translation>离散度（标准差）</translation>
-        </message>
-        <message>
-            <source>Seed</source>
-            <translation>随机种子</translation>
-        </message>
-        <message>
-            <source>dtype</source>
-            <translation>dtype</translation>
-        </message>
-        <message>
-            <source>e.g. 16, 9, 1, 0 (one per sample; empty: no mask)</source>
-            <translation>例如 16, 9, 1, 0（每个样本一个；留空：无掩码）</translation>
-        </message>
-        <message>
-            <source>Lengths</source>
-            <translation>长度</translation>
-        </message>
-        <message>
-            <source>Paint a mask on the Slices view: choose a brush above its plot and drag over the cells.</source>
-            <translation>在“切片”视图上绘制掩码：在图上方选择画笔，然后在格子上拖动。</translation>
-        </message>
-        <message>
-            <source>Clear</source>
-            <translation>清除</translation>
-        </message>
-        <message>
-            <source>Remove the painted mask (every element valid)</source>
-            <translation>移除绘制的掩码（所有元素都有效）</translation>
-        </message>
-        <message>
-            <source>Mask</source>
-            <translation>掩码</translation>
-        </message>
-        <message>
-            <source>Load .npy...</source>
-            <translation>加载 .npy...</translation>
-        </message>
-        <message>
-            <source>Recent</source>
-            <translation>最近</translation>
-        </message>
-        <message>
-            <source>Activations loaded before</source>
-            <translation>以前加载过的激活</translation>
-        </message>
-        <message>
-            <source>none painted</source>
-            <translation>未绘制</translation>
-        </message>
-        <message>
-            <source>%1 of %2 masked out</source>
-            <translation>%2 个中有 %1 个被掩蔽</translation>
-        </message>
-        <message>
-            <source>'%1' is not a length (a non-negative integer)</source>
-            <translation>“%1”不是长度（应为非负整数）</translation>
-        </message>
-        <message>
-            <source>sliders are shown for batches of up to %1 samples</source>
-            <translation>批次不超过 %1 个样本时才显示滑块</translation>
-        </message>
-        <message>
-            <source>valid length of sample %1</source>
-            <translation>样本 %1 的有效长度</translation>
-        </message>
-        <message>
-            <source>Load an activation</source>
-            <translation>加载激活</translation>
-        </message>
-        <message>
-            <source>NumPy arrays (*.npy)</source>
-            <translation>NumPy 数组 (*.npy)</translation>
-        </message>
-        <message>
-            <source>Cannot load %1</source>
-            <translation>无法加载 %1</translation>
-        </message>
-        <message>
-            <source>%1 %2</source>
-            <translation>%1 %2</translation>
-        </message>
-        <message>
-            <source>N (batch)</source>
-            <translation>N（批次）</translation>
-        </message>
-        <message>
-            <source>C (channels)</source>
-            <translation>C（通道）</translation>
-        </message>
-        <message>
-            <source>D1</source>
-            <translation>D1</translation>
-        </message>
-        <message>
-            <source>D2</source>
-            <translation>D2</translation>
-        </message>
-        <message>
-            <source>D3</source>
-            <translation>D3</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::InvertibilityView</name>
-        <message>
-            <source>Invertibility</source>
-            <translation>可逆性</translation>
-        </message>
-        <message>
-            <source>|x − x′|: n × C + c</source>
-            <translation>|x − x′|：n × C + c</translation>
-        </message>
-        <message>
-            <source>sample n</source>
-            <translation>样本 n</translation>
-        </message>
-        <message>
-            <source>log|det J|</source>
-            <translation>log|det J|</translation>
-        </message>
-        <message>
-            <source>Inverse with statistics re-estimated from y (the flow bug): max error %1. The stored statistics give %2.</source>
-            <translation>用从 y 重新估计的统计量求逆（flow 中的常见错误）：最大误差 %1。用保存的统计量则为 %2。</translation>
-        </message>
-        <message>
-            <source>Inverse with the stored statistics: max |x − x′| = %1 (rounding only).</source>
-            <translation>用保存的统计量求逆：max |x − x′| = %1（仅舍入误差）。</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::LessonPanel</name>
-        <message>
-            <source>◀ Previous</source>
-            <translation>◀ 上一步</translation>
-        </message>
-        <message>
-            <source>Previous step (Alt+Left)</source>
-            <translation>上一步（Alt+左方向键）</translation>
-        </message>
-        <message>
-            <source>Show me</source>
-            <translation>演示给我看</translation>
-        </message>
-        <message>
-            <source>Do this step's task in the workbench</source>
-            <translation>在工作台中替你完成这一步的任务</translation>
-        </message>
-        <message>
-            <source>Next ▶</source>
-            <translation>下一步 ▶</translation>
-        </message>
-        <message>
-            <source>Next step (Alt+Right)</source>
-            <translation>下一步（Alt+右方向键）</translation>
-        </message>
-        <message>
-            <source>%1 steps</source>
-            <translation>共 %1 步</translation>
-        </message>
-        <message>
-            <source>Step %1 of %2</source>
-            <translation>第 %1 步，共 %2 步</translation>
-        </message>
-        <message>
-            <source>Read, look, then go on.</source>
-            <translation>阅读、观察，然后继续。</translation>
-        </message>
-        <message>
-            <source>✓ Done.</source>
-            <translation>✓ 完成。</translation>
-        </message>
-        <message>
-            <source>To do: %1</source>
-            <translation>待完成：%1</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::MainWindow</name>
-        <message>
-            <source>NormLab</source>
-            <translation>NormLab</translation>
-        </message>
-        <message>
-            <source>Input</source>
-            <translation>输入</translation>
-        </message>
-        <message>
-            <source>Normalization</source>
-            <translation>归一化</translation>
-        </message>
-        <message>
-            <source>Diagnostics</source>
-            <translation>诊断</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>文件(&amp;F)</translation>
-        </message>
-        <message>
-            <source>&amp;Open session...</source>
-            <translation>打开会话(&amp;O)...</translation>
-        </message>
-        <message>
-            <source>Open session</source>
-            <translation>打开会话</translation>
-        </message>
-        <message>
-            <source>NormLab sessions (*.json)</source>
-            <translation>NormLab 会话 (*.json)</translation>
-        </message>
-        <message>
-            <source>Cannot open session</source>
-            <translation>无法打开会话</translation>
-        </message>
-        <message>
-            <source>Save session</source>
-            <translation>保存会话</translation>
-        </message>
-        <message>
-            <source>Cannot save session</source>
-            <translation>无法保存会话</translation>
-        </message>
-        <message>
-            <source>&amp;Save session</source>
-            <translation>保存会话(&amp;S)</translation>
-        </message>
-        <message>
-            <source>Save session &amp;as...</source>
-            <translation>会话另存为(&amp;A)...</translation>
-        </message>
-        <message>
-            <source>&amp;Recent sessions</source>
-            <translation>最近的会话(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>退出(&amp;Q)</translation>
-        </message>
-        <message>
-            <source>&amp;Edit</source>
-            <translation>编辑(&amp;E)</translation>
-        </message>
-        <message>
-            <source>&amp;Undo</source>
-            <translation>撤销(&amp;U)</translation>
-        </message>
-        <message>
-            <source>&amp;Redo</source>
-            <translation>重做(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;View</source>
-            <translation>视图(&amp;V)</translation>
-        </message>
-        <message>
-            <source>&amp;Recompute</source>
-            <translation>重新计算(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;Presentation mode</source>
-            <translation>演示模式(&amp;P)</translation>
-        </message>
-        <message>
-            <source>Larger text and lines, high contrast: for a projector</source>
-            <translation>更大的文字和线条、高对比度：适合投影仪</translation>
-        </message>
-        <message>
-            <source>The stroke was painted on a result of another shape; it was dropped.</source>
-            <translation>这一笔画在形状不同的结果上，已丢弃。</translation>
-        </message>
-        <message>
-            <source>computing...</source>
-            <translation>正在计算……</translation>
-        </message>
-        <message>
-            <source>%1: the workbench takes inputs of 2 to 5 dims, this one has %2</source>
-            <translation>%1：工作台接受 2 到 5 维的输入，而此输入有 %2 维</translation>
-        </message>
-        <message>
-            <source>%1: an input of %2 is too large for the workbench</source>
-            <translation>%1：形状为 %2 的输入对工作台来说太大</translation>
-        </message>
-        <message>
-            <source>%1 opened on an input of %2 (batch reduced from %3 to keep the workbench interactive)</source>
-            <translation>已在形状为 %2 的输入上打开 %1（为保持工作台流畅，批次从 %3 减小）</translation>
-        </message>
-        <message>
-            <source>%1 opened on an input of %2</source>
-            <translation>已在形状为 %2 的输入上打开 %1</translation>
-        </message>
-        <message>
-            <source>No warnings: PyTorch would run this silently and correctly.</source>
-            <translation>没有警告：PyTorch 会安静且正确地运行它。</translation>
-        </message>
-        <message>
-            <source>backend %1 · %2 elements · compute %3 ms · redraw %4 ms</source>
-            <translation>后端 %1 · %2 个元素 · 计算 %3 ms · 重绘 %4 ms</translation>
-        </message>
-        <message>
-            <source>error: %1
+    </message>
+    <message>
+        <source>%1 = %2</source>
+        <translation>%1 = %2</translation>
+    </message>
+    <message>
+        <source>Hover a cell to highlight the elements that share its statistics.</source>
+        <translation>将鼠标悬停在格子上，高亮与它共享统计量的元素。</translation>
+    </message>
+    <message>
+        <source>slice %1: %2 valid elements share μ = %3, σ² = %4 (hover a cell here or in the Slices view)</source>
+        <translation>切片 %1：%2 个有效元素共享 μ = %3，σ² = %4（在此处或“切片”视图中悬停格子）</translation>
+    </message>
+    <message>
+        <source>Export picture (PNG, PDF)...</source>
+        <translation>导出图片（PNG、PDF）...</translation>
+    </message>
+    <message>
+        <source>Export the cube</source>
+        <translation>导出立方体</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.pdf)</source>
+        <translation>图片 (*.png *.pdf)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::DebuggerView</name>
+    <message>
+        <source>Paste what print(model) prints</source>
+        <translation>粘贴 print(model) 的输出</translation>
+    </message>
+    <message>
+        <source>Shape of the model&apos;s input, e.g. 1,256,64,64</source>
+        <translation>模型输入的形状，例如 1,256,64,64</translation>
+    </message>
+    <message>
+        <source>The PyTorch version whose behaviour the findings describe: 2.1 changed InstanceNorm&apos;s num_features checks, 2.4 added nn.RMSNorm</source>
+        <translation>诊断结果所描述的 PyTorch 版本：2.1 修改了 InstanceNorm 对 num_features 的检查，2.4 加入了 nn.RMSNorm</translation>
+    </message>
+    <message>
+        <source>Open model text...</source>
+        <translation>打开模型文本...</translation>
+    </message>
+    <message>
+        <source>Analyse</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Ctrl+Return</source>
+        <translation>Ctrl+Return</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Input shape</source>
+        <translation>输入形状</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>诊断结果</translation>
+    </message>
+    <message>
+        <source>Open this layer in the workbench</source>
+        <translation>在工作台中打开此层</translation>
+    </message>
+    <message>
+        <source>Input shape:</source>
+        <translation>输入形状：</translation>
+    </message>
+    <message>
+        <source>PyTorch:</source>
+        <translation>PyTorch：</translation>
+    </message>
+    <message>
+        <source>Open model text</source>
+        <translation>打开模型文本</translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.log);;All files (*)</source>
+        <translation>文本 (*.txt *.log);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The input shape</source>
+        <translation>输入形状</translation>
+    </message>
+    <message>
+        <source>The PyTorch version must look like 2.1 or 1.13</source>
+        <translation>PyTorch 版本的格式应为 2.1 或 1.13</translation>
+    </message>
+    <message>
+        <source>Cannot read the model text: %1 (the last analysis stays below)</source>
+        <translation>无法读取模型文本：%1（下方保留上一次的分析）</translation>
+    </message>
+    <message>
+        <source>%1 layers; %2 errors, %3 warnings, %4 notes (PyTorch %5). %6</source>
+        <translation>%1 层；%2 个错误，%3 个警告，%4 个提示（PyTorch %5）。%6</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>line %1 of the text; input %2, output %3</source>
+        <translation>文本第 %1 行；输入 %2，输出 %3</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>修正：</translation>
+    </message>
+    <message>
+        <source>No findings on this layer.</source>
+        <translation>此层没有诊断结果。</translation>
+    </message>
+    <message>
+        <source>Set up the workbench with this layer and an input of shape %1</source>
+        <translation>用此层和形状为 %1 的输入设置工作台</translation>
+    </message>
+    <message>
+        <source>Only normalization layers with a known input shape</source>
+        <translation>只适用于输入形状已知的归一化层</translation>
+    </message>
+    <message>
+        <source>Debugger</source>
+        <translation>调试器</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::GradientsView</name>
+    <message>
+        <source>Gradients</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <source>dx: n × C + c</source>
+        <translation>dx：n × C + c</translation>
+    </message>
+    <message>
+        <source>ones: L = Σ y</source>
+        <translation>全一：L = Σ y</translation>
+    </message>
+    <message>
+        <source>random: L = Σ r·y</source>
+        <translation>随机：L = Σ r·y</translation>
+    </message>
+    <message>
+        <source>one channel: L = Σ y[:, c]</source>
+        <translation>单个通道：L = Σ y[:, c]</translation>
+    </message>
+    <message>
+        <source>MSE to 0: L = mean(y²)</source>
+        <translation>到 0 的均方误差：L = mean(y²)</translation>
+    </message>
+    <message>
+        <source>Upstream gradient dy = ∂L/∂y for</source>
+        <translation>上游梯度 dy = ∂L/∂y，损失为</translation>
+    </message>
+    <message>
+        <source>channel c</source>
+        <translation>通道 c</translation>
+    </message>
+    <message>
+        <source>dγ</source>
+        <translation>dγ</translation>
+    </message>
+    <message>
+        <source>dβ</source>
+        <translation>dβ</translation>
+    </message>
+    <message>
+        <source>parameter</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>dγ, dβ</source>
+        <translation>dγ, dβ</translation>
+    </message>
+    <message>
+        <source>finite-difference check skipped (more than %1 elements)</source>
+        <translation>已跳过有限差分检查（超过 %1 个元素）</translation>
+    </message>
+    <message>
+        <source>finite-difference check on %1 elements of x (float64, h = 1e-6): max |analytic − numeric| = %2</source>
+        <translation>在 x 的 %1 个元素上做有限差分检查（float64，h = 1e-6）：max |解析 − 数值| = %2</translation>
+    </message>
+    <message>
+        <source> dx = 0: every slice&apos;s statistics absorb this gradient (a uniform dy moves only the mean, which normalisation removes).</source>
+        <translation> dx = 0：每个切片的统计量吸收了这个梯度（均匀的 dy 只移动均值，而归一化会去掉均值）。</translation>
+    </message>
+    <message>
+        <source>upstream: %1.%4 %2%3</source>
+        <translation>上游：%1。%4 %2%3</translation>
+    </message>
+    <message>
+        <source>; no affine parameters</source>
+        <translation>；没有仿射参数</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::InputPanel</name>
+    <message>
+        <source>Rank</source>
+        <translation>维数</translation>
+    </message>
+    <message>
+        <source>Generator</source>
+        <translation>生成方式</translation>
+    </message>
+    <message>
+        <source>Mean / value</source>
+        <translation>均值 / 取值</translation>
+    </message>
+    <message>
+        <source>Spread (std)</source>
+        <translation>离散度（标准差）</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>dtype</source>
+        <translation>dtype</translation>
+    </message>
+    <message>
+        <source>e.g. 16, 9, 1, 0 (one per sample; empty: no mask)</source>
+        <translation>例如 16, 9, 1, 0（每个样本一个；留空：无掩码）</translation>
+    </message>
+    <message>
+        <source>Lengths</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <source>Paint a mask on the Slices view: choose a brush above its plot and drag over the cells.</source>
+        <translation>在“切片”视图上绘制掩码：在图上方选择画笔，然后在格子上拖动。</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Remove the painted mask (every element valid)</source>
+        <translation>移除绘制的掩码（所有元素都有效）</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <source>Load .npy...</source>
+        <translation>加载 .npy...</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <source>Activations loaded before</source>
+        <translation>以前加载过的激活</translation>
+    </message>
+    <message>
+        <source>none painted</source>
+        <translation>未绘制</translation>
+    </message>
+    <message>
+        <source>%1 of %2 masked out</source>
+        <translation>%2 个中有 %1 个被掩蔽</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a length (a non-negative integer)</source>
+        <translation>“%1”不是长度（应为非负整数）</translation>
+    </message>
+    <message>
+        <source>sliders are shown for batches of up to %1 samples</source>
+        <translation>批次不超过 %1 个样本时才显示滑块</translation>
+    </message>
+    <message>
+        <source>valid length of sample %1</source>
+        <translation>样本 %1 的有效长度</translation>
+    </message>
+    <message>
+        <source>Load an activation</source>
+        <translation>加载激活</translation>
+    </message>
+    <message>
+        <source>NumPy arrays (*.npy)</source>
+        <translation>NumPy 数组 (*.npy)</translation>
+    </message>
+    <message>
+        <source>Cannot load %1</source>
+        <translation>无法加载 %1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>N (batch)</source>
+        <translation>N（批次）</translation>
+    </message>
+    <message>
+        <source>C (channels)</source>
+        <translation>C（通道）</translation>
+    </message>
+    <message>
+        <source>D1</source>
+        <translation>D1</translation>
+    </message>
+    <message>
+        <source>D2</source>
+        <translation>D2</translation>
+    </message>
+    <message>
+        <source>D3</source>
+        <translation>D3</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::InvertibilityView</name>
+    <message>
+        <source>Invertibility</source>
+        <translation>可逆性</translation>
+    </message>
+    <message>
+        <source>|x − x′|: n × C + c</source>
+        <translation>|x − x′|：n × C + c</translation>
+    </message>
+    <message>
+        <source>sample n</source>
+        <translation>样本 n</translation>
+    </message>
+    <message>
+        <source>log|det J|</source>
+        <translation>log|det J|</translation>
+    </message>
+    <message>
+        <source>Inverse with statistics re-estimated from y (the flow bug): max error %1. The stored statistics give %2.</source>
+        <translation>用从 y 重新估计的统计量求逆（flow 中的常见错误）：最大误差 %1。用保存的统计量则为 %2。</translation>
+    </message>
+    <message>
+        <source>Inverse with the stored statistics: max |x − x′| = %1 (rounding only).</source>
+        <translation>用保存的统计量求逆：max |x − x′| = %1（仅舍入误差）。</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::LessonPanel</name>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一步</translation>
+    </message>
+    <message>
+        <source>Previous step (Alt+Left)</source>
+        <translation>上一步（Alt+左方向键）</translation>
+    </message>
+    <message>
+        <source>Show me</source>
+        <translation>演示给我看</translation>
+    </message>
+    <message>
+        <source>Do this step&apos;s task in the workbench</source>
+        <translation>在工作台中替你完成这一步的任务</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一步 ▶</translation>
+    </message>
+    <message>
+        <source>Next step (Alt+Right)</source>
+        <translation>下一步（Alt+右方向键）</translation>
+    </message>
+    <message>
+        <source>%1 steps</source>
+        <translation>共 %1 步</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+    <message>
+        <source>Read, look, then go on.</source>
+        <translation>阅读、观察，然后继续。</translation>
+    </message>
+    <message>
+        <source>✓ Done.</source>
+        <translation>✓ 完成。</translation>
+    </message>
+    <message>
+        <source>To do: %1</source>
+        <translation>待完成：%1</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::MainWindow</name>
+    <message>
+        <source>NormLab</source>
+        <translation>NormLab</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Normalization</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open session...</source>
+        <translation>打开会话(&amp;O)...</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>打开会话</translation>
+    </message>
+    <message>
+        <source>NormLab sessions (*.json)</source>
+        <translation>NormLab 会话 (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot open session</source>
+        <translation>无法打开会话</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>Cannot save session</source>
+        <translation>无法保存会话</translation>
+    </message>
+    <message>
+        <source>&amp;Save session</source>
+        <translation>保存会话(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save session &amp;as...</source>
+        <translation>会话另存为(&amp;A)...</translation>
+    </message>
+    <message>
+        <source>&amp;Recent sessions</source>
+        <translation>最近的会话(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Recompute</source>
+        <translation>重新计算(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Larger text and lines, high contrast: for a projector</source>
+        <translation>更大的文字和线条、高对比度：适合投影仪</translation>
+    </message>
+    <message>
+        <source>The stroke was painted on a result of another shape; it was dropped.</source>
+        <translation>这一笔画在形状不同的结果上，已丢弃。</translation>
+    </message>
+    <message>
+        <source>computing...</source>
+        <translation>正在计算……</translation>
+    </message>
+    <message>
+        <source>%1: the workbench takes inputs of 2 to 5 dims, this one has %2</source>
+        <translation>%1：工作台接受 2 到 5 维的输入，而此输入有 %2 维</translation>
+    </message>
+    <message>
+        <source>%1: an input of %2 is too large for the workbench</source>
+        <translation>%1：形状为 %2 的输入对工作台来说太大</translation>
+    </message>
+    <message>
+        <source>%1 opened on an input of %2 (batch reduced from %3 to keep the workbench interactive)</source>
+        <translation>已在形状为 %2 的输入上打开 %1（为保持工作台流畅，批次从 %3 减小）</translation>
+    </message>
+    <message>
+        <source>%1 opened on an input of %2</source>
+        <translation>已在形状为 %2 的输入上打开 %1</translation>
+    </message>
+    <message>
+        <source>No warnings: PyTorch would run this silently and correctly.</source>
+        <translation>没有警告：PyTorch 会安静且正确地运行它。</translation>
+    </message>
+    <message>
+        <source>backend %1 · %2 elements · compute %3 ms · redraw %4 ms</source>
+        <translation>后端 %1 · %2 个元素 · 计算 %3 ms · 重绘 %4 ms</translation>
+    </message>
+    <message>
+        <source>error: %1
 (The last valid result stays on screen.)</source>
-            <translation>错误：%1
+        <translation>错误：%1
 （屏幕上保留上一个有效结果。）</translation>
-        </message>
-        <message>
-            <source>NormLab — %1</source>
-            <translation>NormLab — %1</translation>
-        </message>
-        <message>
-            <source>&amp;Language</source>
-            <translation>语言(&amp;L)</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>语言</translation>
-        </message>
-        <message>
-            <source>NormLab will use %1 from its next start.</source>
-            <translation>NormLab 将在下次启动时使用%1。</translation>
-        </message>
-        <message>
-            <source>Lesson</source>
-            <translation>课程</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::NormalizationPanel</name>
-        <message>
-            <source>Variant</source>
-            <translation>变体</translation>
-        </message>
-        <message>
-            <source>The module's num_features; make it differ from C to see what PyTorch does.</source>
-            <translation>模块的 num_features；让它与 C 不同，看看 PyTorch 会怎样。</translation>
-        </message>
-        <message>
-            <source>num_features</source>
-            <translation>num_features</translation>
-        </message>
-        <message>
-            <source>num_groups</source>
-            <translation>num_groups</translation>
-        </message>
-        <message>
-            <source>normalized_shape</source>
-            <translation>normalized_shape</translation>
-        </message>
-        <message>
-            <source>custom: reduce over axis %1 (one mean/variance across it)</source>
-            <translation>自定义：在轴 %1 上归约（沿它共用一组均值/方差）</translation>
-        </message>
-        <message>
-            <source>reduce axes</source>
-            <translation>归约轴</translation>
-        </message>
-        <message>
-            <source>A number; empty means None (machine epsilon; rms_norm only).</source>
-            <translation>一个数；留空表示 None（机器精度；仅限 rms_norm）。</translation>
-        </message>
-        <message>
-            <source>eps</source>
-            <translation>eps</translation>
-        </message>
-        <message>
-            <source>none (cumulative average)</source>
-            <translation>None（累积平均）</translation>
-        </message>
-        <message>
-            <source>momentum</source>
-            <translation>momentum</translation>
-        </message>
-        <message>
-            <source>affine (γ, β)</source>
-            <translation>affine（γ, β）</translation>
-        </message>
-        <message>
-            <source>track_running_stats</source>
-            <translation>track_running_stats</translation>
-        </message>
-        <message>
-            <source>training mode</source>
-            <translation>训练模式</translation>
-        </message>
-        <message>
-            <source>estimate (BCN)</source>
-            <translation>estimate（BCN）</translation>
-        </message>
-        <message>
-            <source>γ = 1, β = 0 (PyTorch's start)</source>
-            <translation>γ = 1，β = 0（PyTorch 的初始值）</translation>
-        </message>
-        <message>
-            <source>random: γ ~ N(1, 0.5²), β ~ N(0, 0.5²)</source>
-            <translation>随机：γ ~ N(1, 0.5²)，β ~ N(0, 0.5²)</translation>
-        </message>
-        <message>
-            <source>from .npy files...</source>
-            <translation>从 .npy 文件...</translation>
-        </message>
-        <message>
-            <source>γ, β</source>
-            <translation>γ, β</translation>
-        </message>
-        <message>
-            <source>  seed</source>
-            <translation>  种子</translation>
-        </message>
-        <message>
-            <source>CUDA (unavailable)</source>
-            <translation>CUDA（不可用）</translation>
-        </message>
-        <message>
-            <source>Backend</source>
-            <translation>后端</translation>
-        </message>
-        <message>
-            <source>invert with statistics re-estimated from y (flow bug)</source>
-            <translation>用从 y 重新估计的统计量求逆（flow 错误）</translation>
-        </message>
-        <message>
-            <source>Load %1</source>
-            <translation>加载 %1</translation>
-        </message>
-        <message>
-            <source>NumPy arrays (*.npy)</source>
-            <translation>NumPy 数组 (*.npy)</translation>
-        </message>
-        <message>
-            <source>Cannot load %1</source>
-            <translation>无法加载 %1</translation>
-        </message>
-        <message>
-            <source>γ (weight)</source>
-            <translation>γ（weight）</translation>
-        </message>
-        <message>
-            <source>β (bias; cancel for none)</source>
-            <translation>β（bias；取消则不用）</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::OutputView</name>
-        <message>
-            <source>Output</source>
-            <translation>输出</translation>
-        </message>
-        <message>
-            <source>input x</source>
-            <translation>输入 x</translation>
-        </message>
-        <message>
-            <source>output y</source>
-            <translation>输出 y</translation>
-        </message>
-        <message>
-            <source>value</source>
-            <translation>值</translation>
-        </message>
-        <message>
-            <source>elements</source>
-            <translation>元素数</translation>
-        </message>
-        <message>
-            <source>n × C + c</source>
-            <translation>n × C + c</translation>
-        </message>
-        <message>
-            <source>histograms of x and y</source>
-            <translation>x 和 y 的直方图</translation>
-        </message>
-        <message>
-            <source>y per channel along the positions (sample 0)</source>
-            <translation>沿位置的各通道 y（样本 0）</translation>
-        </message>
-        <message>
-            <source>heatmap of y</source>
-            <translation>y 的热力图</translation>
-        </message>
-        <message>
-            <source>position (spatial dims, flattened)</source>
-            <translation>位置（空间维度展平）</translation>
-        </message>
-        <message>
-            <source>y of sample 0, one line per channel</source>
-            <translation>样本 0 的 y，每个通道一条线</translation>
-        </message>
-        <message>
-            <source>max |x − inverse(y)| = %1 (reconstruction error)</source>
-            <translation>max |x − inverse(y)| = %1（重建误差）</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::PlotView</name>
-        <message>
-            <source>Show</source>
-            <translation>显示</translation>
-        </message>
-        <message>
-            <source>Export picture (PNG, PDF)...</source>
-            <translation>导出图片（PNG、PDF）...</translation>
-        </message>
-        <message>
-            <source>Export %1</source>
-            <translation>导出%1</translation>
-        </message>
-        <message>
-            <source>Images (*.png *.pdf)</source>
-            <translation>图片 (*.png *.pdf)</translation>
-        </message>
-        <message>
-            <source>Export failed</source>
-            <translation>导出失败</translation>
-        </message>
-        <message>
-            <source>Could not write %1.</source>
-            <translation>无法写入 %1。</translation>
-        </message>
-        <message>
-            <source>Export data (.npy, .csv)...</source>
-            <translation>导出数据（.npy、.csv）...</translation>
-        </message>
-        <message>
-            <source>Export %1 data</source>
-            <translation>导出%1的数据</translation>
-        </message>
-        <message>
-            <source>Data (*.npy *.csv)</source>
-            <translation>数据 (*.npy *.csv)</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::PrecisionView</name>
-        <message>
-            <source>Precision</source>
-            <translation>精度</translation>
-        </message>
-        <message>
-            <source>naive E[x²] − E[x]², float32</source>
-            <translation>朴素公式 E[x²] − E[x]²，float32</translation>
-        </message>
-        <message>
-            <source>naive E[x²] − E[x]², float64</source>
-            <translation>朴素公式 E[x²] − E[x]²，float64</translation>
-        </message>
-        <message>
-            <source>Welford, float32</source>
-            <translation>Welford 算法，float32</translation>
-        </message>
-        <message>
-            <source>NormLab at float32 (two-pass, float64 sums)</source>
-            <translation>NormLab 的 float32（两遍法，float64 累加）</translation>
-        </message>
-        <message>
-            <source>output: max |y(float32) − y(float64)|</source>
-            <translation>输出：max |y(float32) − y(float64)|</translation>
-        </message>
-        <message>
-            <source>relative error of the variance (output: absolute)</source>
-            <translation>方差的相对误差（输出：绝对误差）</translation>
-        </message>
-        <message>
-            <source>slice</source>
-            <translation>切片</translation>
-        </message>
-        <message>
-            <source>Set a large input mean (e.g. 10000, spread 1) to watch the naive formula fail.</source>
-            <translation>把输入均值设大（例如 10000，离散度 1），就能看到朴素公式失效。</translation>
-        </message>
-        <message>
-            <source>computing the variances four ways...</source>
-            <translation>正在用四种方法计算方差……</translation>
-        </message>
-        <message>
-            <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), Welford float32 %5, NormLab float32 %6; float32 vs float64 output: max |Δy| = %7. Zero errors are drawn at 1e-17.</source>
-            <translation>最大相对误差：朴素 float32 %1（%2 个方差为负），朴素 float64 %3（%4 个为负），Welford float32 %5，NormLab float32 %6；float32 与 float64 的输出之差：max |Δy| = %7。误差为零的点画在 1e-17 处。</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::RunningStatsView</name>
-        <message>
-            <source>Running statistics</source>
-            <translation>运行统计量</translation>
-        </message>
-        <message>
-            <source>Simulate</source>
-            <translation>模拟</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Training steps</source>
-            <translation>训练步数</translation>
-        </message>
-        <message>
-            <source>training step</source>
-            <translation>训练步</translation>
-        </message>
-        <message>
-            <source>running mean</source>
-            <translation>running mean（运行均值）</translation>
-        </message>
-        <message>
-            <source>running variance</source>
-            <translation>running var（运行方差）</translation>
-        </message>
-        <message>
-            <source>Press Simulate to run %1 training steps on fresh batches of this input.</source>
-            <translation>按“模拟”，在此输入的新批次上运行 %1 个训练步。</translation>
-        </message>
-        <message>
-            <source>This configuration keeps no running statistics (track_running_stats is off).</source>
-            <translation>此配置不保留运行统计量（track_running_stats 已关闭）。</translation>
-        </message>
-        <message>
-            <source>simulating %1 steps...</source>
-            <translation>正在模拟 %1 步……</translation>
-        </message>
-        <message>
-            <source>%1%2 steps; population mean/variance dashed%3. After the last step, the same fresh batch normalised in train vs eval mode differs by up to %4.</source>
-            <translation>%1%2 步；虚线为总体均值/方差%3。最后一步之后，同一个新批次在训练模式与评估模式下归一化的结果最多相差 %4。</translation>
-        </message>
-        <message>
-            <source>cancelled after </source>
-            <translation>已取消，完成了 </translation>
-        </message>
-        <message>
-            <source> (not defined for this generator)</source>
-            <translation>（此生成方式没有定义）</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::SlicesView</name>
-        <message>
-            <source>Slices</source>
-            <translation>切片</translation>
-        </message>
-        <message>
-            <source>position (spatial dims, flattened)</source>
-            <translation>位置（空间维度展平）</translation>
-        </message>
-        <message>
-            <source>n × C + c</source>
-            <translation>n × C + c</translation>
-        </message>
-        <message>
-            <source>inspect (hover read-out)</source>
-            <translation>查看（悬停显示数值）</translation>
-        </message>
-        <message>
-            <source>paint mask: mask out</source>
-            <translation>绘制掩码：掩蔽</translation>
-        </message>
-        <message>
-            <source>paint mask: restore</source>
-            <translation>绘制掩码：恢复</translation>
-        </message>
-        <message>
-            <source>Drag over cells to mask elements out (padding) or bring them back; each stroke is one undoable edit.</source>
-            <translation>在格子上拖动以掩蔽元素（填充）或恢复它们；每一笔都是一次可撤销的编辑。</translation>
-        </message>
-        <message>
-            <source>Clear mask</source>
-            <translation>清除掩码</translation>
-        </message>
-        <message>
-            <source>Mouse</source>
-            <translation>鼠标</translation>
-        </message>
-        <message>
-            <source>%1 slices share statistics; hover a cell to see its arithmetic.</source>
-            <translation>%1 个切片各自共享统计量；悬停在格子上可查看它的算式。</translation>
-        </message>
-        <message>
-            <source>element %1: x = %2, masked out (padding): it takes no part in any statistic; y = 0</source>
-            <translation>元素 %1：x = %2，已被掩蔽（填充）：它不参与任何统计量；y = 0</translation>
-        </message>
-        <message>
-            <source>element %1 in slice %2 (%3 valid elements): x = %4, μ = %5, σ² = %6, ε = %7
+    </message>
+    <message>
+        <source>NormLab — %1</source>
+        <translation>NormLab — %1</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>NormLab will use %1 from its next start.</source>
+        <translation>NormLab 将在下次启动时使用%1。</translation>
+    </message>
+    <message>
+        <source>Lesson</source>
+        <translation>课程</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::NormalizationPanel</name>
+    <message>
+        <source>Variant</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>The module&apos;s num_features; make it differ from C to see what PyTorch does.</source>
+        <translation>模块的 num_features；让它与 C 不同，看看 PyTorch 会怎样。</translation>
+    </message>
+    <message>
+        <source>num_features</source>
+        <translation>num_features</translation>
+    </message>
+    <message>
+        <source>num_groups</source>
+        <translation>num_groups</translation>
+    </message>
+    <message>
+        <source>normalized_shape</source>
+        <translation>normalized_shape</translation>
+    </message>
+    <message>
+        <source>custom: reduce over axis %1 (one mean/variance across it)</source>
+        <translation>自定义：在轴 %1 上归约（沿它共用一组均值/方差）</translation>
+    </message>
+    <message>
+        <source>reduce axes</source>
+        <translation>归约轴</translation>
+    </message>
+    <message>
+        <source>A number; empty means None (machine epsilon; rms_norm only).</source>
+        <translation>一个数；留空表示 None（机器精度；仅限 rms_norm）。</translation>
+    </message>
+    <message>
+        <source>eps</source>
+        <translation>eps</translation>
+    </message>
+    <message>
+        <source>none (cumulative average)</source>
+        <translation>None（累积平均）</translation>
+    </message>
+    <message>
+        <source>momentum</source>
+        <translation>momentum</translation>
+    </message>
+    <message>
+        <source>affine (γ, β)</source>
+        <translation>affine（γ, β）</translation>
+    </message>
+    <message>
+        <source>track_running_stats</source>
+        <translation>track_running_stats</translation>
+    </message>
+    <message>
+        <source>training mode</source>
+        <translation>训练模式</translation>
+    </message>
+    <message>
+        <source>estimate (BCN)</source>
+        <translation>estimate（BCN）</translation>
+    </message>
+    <message>
+        <source>γ = 1, β = 0 (PyTorch&apos;s start)</source>
+        <translation>γ = 1，β = 0（PyTorch 的初始值）</translation>
+    </message>
+    <message>
+        <source>random: γ ~ N(1, 0.5²), β ~ N(0, 0.5²)</source>
+        <translation>随机：γ ~ N(1, 0.5²)，β ~ N(0, 0.5²)</translation>
+    </message>
+    <message>
+        <source>from .npy files...</source>
+        <translation>从 .npy 文件...</translation>
+    </message>
+    <message>
+        <source>γ, β</source>
+        <translation>γ, β</translation>
+    </message>
+    <message>
+        <source>  seed</source>
+        <translation>  种子</translation>
+    </message>
+    <message>
+        <source>CUDA (unavailable)</source>
+        <translation>CUDA（不可用）</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <source>invert with statistics re-estimated from y (flow bug)</source>
+        <translation>用从 y 重新估计的统计量求逆（flow 错误）</translation>
+    </message>
+    <message>
+        <source>Load %1</source>
+        <translation>加载 %1</translation>
+    </message>
+    <message>
+        <source>NumPy arrays (*.npy)</source>
+        <translation>NumPy 数组 (*.npy)</translation>
+    </message>
+    <message>
+        <source>Cannot load %1</source>
+        <translation>无法加载 %1</translation>
+    </message>
+    <message>
+        <source>γ (weight)</source>
+        <translation>γ（weight）</translation>
+    </message>
+    <message>
+        <source>β (bias; cancel for none)</source>
+        <translation>β（bias；取消则不用）</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::OutputView</name>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>input x</source>
+        <translation>输入 x</translation>
+    </message>
+    <message>
+        <source>output y</source>
+        <translation>输出 y</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>elements</source>
+        <translation>元素数</translation>
+    </message>
+    <message>
+        <source>n × C + c</source>
+        <translation>n × C + c</translation>
+    </message>
+    <message>
+        <source>histograms of x and y</source>
+        <translation>x 和 y 的直方图</translation>
+    </message>
+    <message>
+        <source>y per channel along the positions (sample 0)</source>
+        <translation>沿位置的各通道 y（样本 0）</translation>
+    </message>
+    <message>
+        <source>heatmap of y</source>
+        <translation>y 的热力图</translation>
+    </message>
+    <message>
+        <source>position (spatial dims, flattened)</source>
+        <translation>位置（空间维度展平）</translation>
+    </message>
+    <message>
+        <source>y of sample 0, one line per channel</source>
+        <translation>样本 0 的 y，每个通道一条线</translation>
+    </message>
+    <message>
+        <source>max |x − inverse(y)| = %1 (reconstruction error)</source>
+        <translation>max |x − inverse(y)| = %1（重建误差）</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::PlotView</name>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Export picture (PNG, PDF)...</source>
+        <translation>导出图片（PNG、PDF）...</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>导出%1</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.pdf)</source>
+        <translation>图片 (*.png *.pdf)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
+    <message>
+        <source>Export data (.npy, .csv)...</source>
+        <translation>导出数据（.npy、.csv）...</translation>
+    </message>
+    <message>
+        <source>Export %1 data</source>
+        <translation>导出%1的数据</translation>
+    </message>
+    <message>
+        <source>Data (*.npy *.csv)</source>
+        <translation>数据 (*.npy *.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::PrecisionView</name>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>naive E[x²] − E[x]², float32</source>
+        <translation>朴素公式 E[x²] − E[x]²，float32</translation>
+    </message>
+    <message>
+        <source>naive E[x²] − E[x]², float64</source>
+        <translation>朴素公式 E[x²] − E[x]²，float64</translation>
+    </message>
+    <message>
+        <source>Welford, float32</source>
+        <translation>Welford 算法，float32</translation>
+    </message>
+    <message>
+        <source>NormLab at float32 (two-pass, float64 sums)</source>
+        <translation>NormLab 的 float32（两遍法，float64 累加）</translation>
+    </message>
+    <message>
+        <source>output: max |y(float32) − y(float64)|</source>
+        <translation>输出：max |y(float32) − y(float64)|</translation>
+    </message>
+    <message>
+        <source>relative error of the variance (output: absolute)</source>
+        <translation>方差的相对误差（输出：绝对误差）</translation>
+    </message>
+    <message>
+        <source>slice</source>
+        <translation>切片</translation>
+    </message>
+    <message>
+        <source>Set a large input mean (e.g. 10000, spread 1) to watch the naive formula fail.</source>
+        <translation>把输入均值设大（例如 10000，离散度 1），就能看到朴素公式失效。</translation>
+    </message>
+    <message>
+        <source>computing the variances four ways...</source>
+        <translation>正在用四种方法计算方差……</translation>
+    </message>
+    <message>
+        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), Welford float32 %5, NormLab float32 %6; float32 vs float64 output: max |Δy| = %7. Zero errors are drawn at 1e-17.</source>
+        <translation>最大相对误差：朴素 float32 %1（%2 个方差为负），朴素 float64 %3（%4 个为负），Welford float32 %5，NormLab float32 %6；float32 与 float64 的输出之差：max |Δy| = %7。误差为零的点画在 1e-17 处。</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::RunningStatsView</name>
+    <message>
+        <source>Running statistics</source>
+        <translation>运行统计量</translation>
+    </message>
+    <message>
+        <source>Simulate</source>
+        <translation>模拟</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Training steps</source>
+        <translation>训练步数</translation>
+    </message>
+    <message>
+        <source>training step</source>
+        <translation>训练步</translation>
+    </message>
+    <message>
+        <source>running mean</source>
+        <translation>running mean（运行均值）</translation>
+    </message>
+    <message>
+        <source>running variance</source>
+        <translation>running var（运行方差）</translation>
+    </message>
+    <message>
+        <source>Press Simulate to run %1 training steps on fresh batches of this input.</source>
+        <translation>按“模拟”，在此输入的新批次上运行 %1 个训练步。</translation>
+    </message>
+    <message>
+        <source>This configuration keeps no running statistics (track_running_stats is off).</source>
+        <translation>此配置不保留运行统计量（track_running_stats 已关闭）。</translation>
+    </message>
+    <message>
+        <source>simulating %1 steps...</source>
+        <translation>正在模拟 %1 步……</translation>
+    </message>
+    <message>
+        <source>%1%2 steps; population mean/variance dashed%3. After the last step, the same fresh batch normalised in train vs eval mode differs by up to %4.</source>
+        <translation>%1%2 步；虚线为总体均值/方差%3。最后一步之后，同一个新批次在训练模式与评估模式下归一化的结果最多相差 %4。</translation>
+    </message>
+    <message>
+        <source>cancelled after </source>
+        <translation>已取消，完成了 </translation>
+    </message>
+    <message>
+        <source> (not defined for this generator)</source>
+        <translation>（此生成方式没有定义）</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::SlicesView</name>
+    <message>
+        <source>Slices</source>
+        <translation>切片</translation>
+    </message>
+    <message>
+        <source>position (spatial dims, flattened)</source>
+        <translation>位置（空间维度展平）</translation>
+    </message>
+    <message>
+        <source>n × C + c</source>
+        <translation>n × C + c</translation>
+    </message>
+    <message>
+        <source>inspect (hover read-out)</source>
+        <translation>查看（悬停显示数值）</translation>
+    </message>
+    <message>
+        <source>paint mask: mask out</source>
+        <translation>绘制掩码：掩蔽</translation>
+    </message>
+    <message>
+        <source>paint mask: restore</source>
+        <translation>绘制掩码：恢复</translation>
+    </message>
+    <message>
+        <source>Drag over cells to mask elements out (padding) or bring them back; each stroke is one undoable edit.</source>
+        <translation>在格子上拖动以掩蔽元素（填充）或恢复它们；每一笔都是一次可撤销的编辑。</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除掩码</translation>
+    </message>
+    <message>
+        <source>Mouse</source>
+        <translation>鼠标</translation>
+    </message>
+    <message>
+        <source>%1 slices share statistics; hover a cell to see its arithmetic.</source>
+        <translation>%1 个切片各自共享统计量；悬停在格子上可查看它的算式。</translation>
+    </message>
+    <message>
+        <source>element %1: x = %2, masked out (padding): it takes no part in any statistic; y = 0</source>
+        <translation>元素 %1：x = %2，已被掩蔽（填充）：它不参与任何统计量；y = 0</translation>
+    </message>
+    <message>
+        <source>element %1 in slice %2 (%3 valid elements): x = %4, μ = %5, σ² = %6, ε = %7
 (x − μ)/√(σ² + ε)·γ + β = %8</source>
-            <translation>元素 %1 属于切片 %2（%3 个有效元素）：x = %4，μ = %5，σ² = %6，ε = %7
+        <translation>元素 %1 属于切片 %2（%3 个有效元素）：x = %4，μ = %5，σ² = %6，ε = %7
 (x − μ)/√(σ² + ε)·γ + β = %8</translation>
-        </message>
-    </context>
-    <context>
-        <name>normlab::ui::StatisticsView</name>
-        <message>
-            <source>Statistics</source>
-            <translation>统计量</translation>
-        </message>
-        <message>
-            <source>mean</source>
-            <translation>均值</translation>
-        </message>
-        <message>
-            <source>variance (biased)</source>
-            <translation>方差（有偏）</translation>
-        </message>
-        <message>
-            <source>slice</source>
-            <translation>切片</translation>
-        </message>
-        <message>
-            <source>variance</source>
-            <translation>方差</translation>
-        </message>
-        <message>
-            <source>statistics grid row</source>
-            <translation>统计量网格的行</translation>
-        </message>
-        <message>
-            <source>bars: mean and variance per slice</source>
-            <translation>柱状图：每个切片的均值和方差</translation>
-        </message>
-        <message>
-            <source>heatmap: mean</source>
-            <translation>热力图：均值</translation>
-        </message>
-        <message>
-            <source>heatmap: variance</source>
-            <translation>热力图：方差</translation>
-        </message>
-        <message>
-            <source>heatmap: valid count</source>
-            <translation>热力图：有效元素数</translation>
-        </message>
-        <message>
-            <source>last axis of the statistics grid</source>
-            <translation>统计量网格的最后一轴</translation>
-        </message>
-        <message>
-            <source>%1 slices; statistics shape %2</source>
-            <translation>%1 个切片；统计量形状 %2</translation>
-        </message>
-        <message>
-            <source>slice %1: mean %2, variance %3, %4 valid elements</source>
-            <translation>切片 %1：均值 %2，方差 %3，%4 个有效元素</translation>
-        </message>
-    </context>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::StatisticsView</name>
+    <message>
+        <source>Statistics</source>
+        <translation>统计量</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>variance (biased)</source>
+        <translation>方差（有偏）</translation>
+    </message>
+    <message>
+        <source>slice</source>
+        <translation>切片</translation>
+    </message>
+    <message>
+        <source>variance</source>
+        <translation>方差</translation>
+    </message>
+    <message>
+        <source>statistics grid row</source>
+        <translation>统计量网格的行</translation>
+    </message>
+    <message>
+        <source>bars: mean and variance per slice</source>
+        <translation>柱状图：每个切片的均值和方差</translation>
+    </message>
+    <message>
+        <source>heatmap: mean</source>
+        <translation>热力图：均值</translation>
+    </message>
+    <message>
+        <source>heatmap: variance</source>
+        <translation>热力图：方差</translation>
+    </message>
+    <message>
+        <source>heatmap: valid count</source>
+        <translation>热力图：有效元素数</translation>
+    </message>
+    <message>
+        <source>last axis of the statistics grid</source>
+        <translation>统计量网格的最后一轴</translation>
+    </message>
+    <message>
+        <source>%1 slices; statistics shape %2</source>
+        <translation>%1 个切片；统计量形状 %2</translation>
+    </message>
+    <message>
+        <source>slice %1: mean %2, variance %3, %4 valid elements</source>
+        <translation>切片 %1：均值 %2，方差 %3，%4 个有效元素</translation>
+    </message>
+</context>
 </TS>
