@@ -157,16 +157,21 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
     }
     outcome->result = normalize(state.spec, in, *backend);
     if (outcome->result.ok()) {
-        outcome->sliceMap = sliceIndexMap(state.spec, in);
-        if (state.reestimateInverse)
-            outcome->reestimatedInverse =
-                invertReestimating(state.spec, in, outcome->result.output, *backend);
-        outcome->inverseError = reconstructionError(
-            in.input,
-            state.reestimateInverse ? outcome->reestimatedInverse : outcome->result.reconstruction,
-            &outcome->sliceMap);
-        if (in.input.size() <= kGradientCheckLimit)
-            outcome->gradientCheck = checkGradient(state.spec, in, outcome->result, *backend);
+        try { // the extra passes run on the same backend, which may fail (a CUDA error)
+            outcome->sliceMap = sliceIndexMap(state.spec, in);
+            if (state.reestimateInverse)
+                outcome->reestimatedInverse =
+                    invertReestimating(state.spec, in, outcome->result.output, *backend);
+            outcome->inverseError = reconstructionError(
+                in.input,
+                state.reestimateInverse ? outcome->reestimatedInverse
+                                        : outcome->result.reconstruction,
+                &outcome->sliceMap);
+            if (in.input.size() <= kGradientCheckLimit)
+                outcome->gradientCheck = checkGradient(state.spec, in, outcome->result, *backend);
+        } catch (const BackendFailure& failure) {
+            outcome->result.error = failure.what();
+        }
     }
     outcome->computeMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -197,8 +197,10 @@ void noteSliceCounts(const StageState& st, bool batchStats, const char* stageNam
 
 } // namespace
 
-NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& backend,
-                     const RunOptions& options) {
+namespace {
+
+NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& backend,
+                       const RunOptions& options) {
     const auto start = std::chrono::steady_clock::now();
     NormResult result;
     result.backend = std::string(backendName(backend.kind()));
@@ -359,6 +361,20 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
     result.elapsedMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return result;
+}
+
+} // namespace
+
+NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& backend,
+                     const RunOptions& options) {
+    try {
+        return normalizeOn(spec, inputs, backend, options);
+    } catch (const BackendFailure& failure) {
+        NormResult result;
+        result.backend = std::string(backendName(backend.kind()));
+        result.error = failure.what();
+        return result;
+    }
 }
 
 std::optional<Shape> parameterShape(const NormSpec& spec, const NormInputs& inputs, int stage,

@@ -14,12 +14,19 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace normlab {
 
 enum class BackendKind { Cpu, Cuda };
+
+// A backend that cannot complete a kernel (a CUDA error, device memory exhausted) throws
+// this; normalize() reports its message as the result's error.
+struct BackendFailure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
 // rstd of a slice: 1 / sqrt(var + eps), eps inside the square root (PyTorch).
 inline double inverseStd(double var, double eps) {
@@ -52,6 +59,10 @@ class Backend {
     virtual std::string unavailableReason() const = 0;
     // CPU: worker threads; CUDA: streaming multiprocessors.
     virtual int parallelism() const = 0;
+    // Milliseconds the device has spent in kernels since the backend started, timed with
+    // CUDA events around each call's kernels (transfers excluded); -1 where not measured
+    // (CPU). Differences of two readings time the calls in between.
+    virtual double deviceMs() const { return -1; }
 
     // Per slice: count of valid elements, mean and biased variance (two-pass, float64
     // accumulation). centered=false (RMSNorm): mean = 0, var = mean(x^2).

@@ -98,7 +98,8 @@ ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstru
 
 // The classic normalizing-flow bug, for teaching: invert `output` with statistics
 // re-estimated from `output` itself (slice by slice) instead of the stored ones.
-// Returns the would-be input; compare it with the real one.
+// Returns the would-be input; compare it with the real one. Throws BackendFailure when the
+// backend does.
 Tensor invertReestimating(const NormSpec& spec, const NormInputs& inputs, const Tensor& output,
                           Backend& backend);
 
