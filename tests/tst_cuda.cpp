@@ -2,8 +2,15 @@
 // float64, training and eval, unmasked / lengths (with empty and one-element samples) / a
 // random mask, odd sizes (1, 3, 1025), data with a large mean, and every result: output,
 // statistics, running statistics, gradients, inverse, log-determinant. Without a CUDA
-// device every case is skipped with the reason (ctest -L gpu selects these). The no-device
-// error itself is tested wherever there is no device.
+// device that comparison is skipped with the reason (ctest -L gpu selects this file).
+//
+// Everywhere, with or without a GPU, the same comparison runs on a host emulation of the
+// CUDA kernels: serial loops over the very index arithmetic and per-element formulas the
+// kernels use (compute/cuda/device_view.h), so a wrong index or formula fails here and
+// only the kernels' thread loops and reductions wait for a device. The no-device error
+// itself is tested wherever there is no device.
+#include "device_view.h"
+
 #include "normlab/normalize.h"
 
 #include <QtTest>
@@ -11,6 +18,8 @@
 #include <cmath>
 #include <functional>
 #include <random>
+#include <type_traits>
+#include <vector>
 
 using namespace normlab;
 
@@ -57,31 +66,165 @@ NormSpec specFor(Variant v, const Shape& shape, DType type) {
 
 // |a - b| <= tol * (1 + |b|) elementwise, NaN only where both are NaN.
 QString difference(const char* name, const Tensor& cuda, const Tensor& cpu, double tol) {
-    if (cuda.isNull() != cpu.isNull()) return QStringLiteral("%1: only one backend set it").arg(name);
+    if (cuda.isNull() != cpu.isNull())
+        return QStringLiteral("%1: only one backend set it").arg(name);
     if (cpu.isNull()) return {};
     if (cuda.shape() != cpu.shape()) return QStringLiteral("%1: shapes differ").arg(name);
     for (std::int64_t i = 0; i < cpu.size(); ++i) {
         const double a = cuda.at(i), b = cpu.at(i);
         if (std::isnan(a) && std::isnan(b)) continue;
         if (!(std::fabs(a - b) <= tol * (1 + std::fabs(b))))
-            return QStringLiteral("%1[%2]: cuda %3, cpu %4").arg(name).arg(i).arg(a, 0, 'g', 17).arg(b, 0, 'g', 17);
+            return QStringLiteral("%1[%2]: cuda %3, cpu %4")
+                .arg(name)
+                .arg(i)
+                .arg(a, 0, 'g', 17)
+                .arg(b, 0, 'g', 17);
     }
     return {};
 }
 
-} // namespace
+// The CUDA kernels run serially on the host: each kernel's per-thread work over all threads
+// in turn, and its reductions as plain float64 sums.
+class HostEmulatedCuda final : public Backend {
+  public:
+    BackendKind kind() const override { return BackendKind::Cuda; }
+    std::string unavailableReason() const override { return {}; }
+    int parallelism() const override { return 1; }
 
-class CudaTest : public QObject {
-    Q_OBJECT
-  private slots:
-    void cudaMatchesCpuEverywhere();
-    void withoutADeviceTheReasonNamesCuda();
+    void sliceStats(const KernelView& view, const void* x, bool centered, double* mean, double* var,
+                    std::int64_t* count) override {
+        dispatch(view, x, [&](auto* xs, const cuda::DeviceView& v) {
+            for (std::int64_t m = 0; m < v.slices; ++m) {
+                double n = 0, sum = 0;
+                for (std::int64_t i = 0; i < cuda::sliceSize(v); ++i) {
+                    const std::int64_t e = cuda::sliceElement(v, m, i);
+                    if (!cuda::isValid(v, e, cuda::positionOf(v, e))) continue;
+                    const double xi = double(xs[e]);
+                    n += 1;
+                    sum += centered ? xi : xi * xi;
+                }
+                count[m] = std::int64_t(n);
+                if (n == 0) {
+                    mean[m] = var[m] = NAN;
+                    continue;
+                }
+                if (!centered) {
+                    mean[m] = 0;
+                    var[m] = sum / n;
+                    continue;
+                }
+                const double mu = sum / n;
+                double squares = 0;
+                for (std::int64_t i = 0; i < cuda::sliceSize(v); ++i) {
+                    const std::int64_t e = cuda::sliceElement(v, m, i);
+                    if (!cuda::isValid(v, e, cuda::positionOf(v, e))) continue;
+                    squares += (double(xs[e]) - mu) * (double(xs[e]) - mu);
+                }
+                mean[m] = mu;
+                var[m] = squares / n;
+            }
+        });
+    }
+    void forward(const KernelView& view, const void* x, const double* mean, const double* rstd,
+                 const double* weight, const double* bias, void* y) override {
+        map(view, cuda::MapKind::Forward, x, mean, rstd, weight, bias, y);
+    }
+    void forwardWithBatchStats(const KernelView& view, const void* x, bool centered, double eps,
+                               const double* weight, const double* bias, double* mean, double* var,
+                               std::int64_t* count, void* y) override {
+        sliceStats(view, x, centered, mean, var, count);
+        std::vector<double> rstd(std::size_t(view.layout.slices));
+        for (std::size_t m = 0; m < rstd.size(); ++m) rstd[m] = 1.0 / std::sqrt(var[m] + eps);
+        forward(view, x, mean, rstd.data(), weight, bias, y);
+    }
+    void backward(const KernelView& view, const void* x, const void* dy, const double* mean,
+                  const double* rstd, const std::int64_t* count, const double* weight,
+                  bool centered, bool trainingGraph, void* dx, double* dweight,
+                  double* dbias) override {
+        dispatch(view, x, [&](auto* xs, const cuda::DeviceView& v) {
+            using T = std::remove_const_t<std::remove_pointer_t<decltype(xs)>>;
+            const T* gs = static_cast<const T*>(dy);
+            T* out = static_cast<T*>(dx);
+            std::vector<double> sums(std::size_t(2 * v.slices), 0.0);
+            if (trainingGraph)
+                for (std::int64_t m = 0; m < v.slices; ++m)
+                    for (std::int64_t i = 0; i < cuda::sliceSize(v); ++i) {
+                        const std::int64_t e = cuda::sliceElement(v, m, i);
+                        const cuda::Position at = cuda::positionOf(v, e);
+                        if (!cuda::isValid(v, e, at)) continue;
+                        const double g = double(gs[e]) * weight[cuda::paramOf(v, m, at.p)];
+                        sums[std::size_t(2 * m)] += g;
+                        sums[std::size_t(2 * m + 1)] += g * (double(xs[e]) - mean[m]);
+                    }
+            for (std::int64_t e = 0; e < view.layout.elements(); ++e) {
+                const cuda::Position at = cuda::positionOf(v, e);
+                if (!cuda::isValid(v, e, at)) {
+                    out[e] = T(0);
+                    continue;
+                }
+                out[e] = T(cuda::dxValue(
+                    double(xs[e]), double(gs[e]), weight[cuda::paramOf(v, at.m, at.p)], mean[at.m],
+                    rstd[at.m], double(count[at.m]), sums[std::size_t(2 * at.m)],
+                    sums[std::size_t(2 * at.m + 1)], centered, trainingGraph));
+            }
+            for (std::int64_t k = 0; k < v.paramMod * v.paramInner; ++k) {
+                double w = 0, b = 0;
+                for (std::int64_t i = 0; i < cuda::parameterCandidates(v); ++i) {
+                    const std::int64_t e = cuda::parameterElement(v, k, i);
+                    if (e < 0) continue;
+                    const cuda::Position at = cuda::positionOf(v, e);
+                    if (!cuda::isValid(v, e, at)) continue;
+                    w += double(gs[e]) * (double(xs[e]) - mean[at.m]) * rstd[at.m];
+                    b += double(gs[e]);
+                }
+                if (dweight) dweight[k] = w;
+                if (dbias) dbias[k] = b;
+            }
+        });
+    }
+    void inverse(const KernelView& view, const void* y, const double* mean, const double* scale,
+                 const double* weight, const double* bias, void* x) override {
+        map(view, cuda::MapKind::Inverse, y, mean, scale, weight, bias, x);
+    }
+
+  private:
+    template <class F> static void dispatch(const KernelView& view, const void* x, F&& f) {
+        const SliceLayout& L = view.layout;
+        const cuda::DeviceView v{L.outer,
+                                 L.slices,
+                                 L.paramInner,
+                                 L.span,
+                                 L.paramDiv,
+                                 L.paramMod,
+                                 L.batch,
+                                 int(L.batchPlace),
+                                 view.validity.mask,
+                                 view.validity.lengths,
+                                 view.validity.chunk};
+        if (view.dtype == DType::Float64)
+            f(static_cast<const double*>(x), v);
+        else
+            f(static_cast<const float*>(x), v);
+    }
+    void map(const KernelView& view, cuda::MapKind kind, const void* in, const double* mean,
+             const double* perSlice, const double* weight, const double* bias, void* out) {
+        dispatch(view, in, [&](auto* xs, const cuda::DeviceView& v) {
+            using T = std::remove_const_t<std::remove_pointer_t<decltype(xs)>>;
+            T* o = static_cast<T*>(out);
+            for (std::int64_t e = 0; e < view.layout.elements(); ++e) {
+                const cuda::Position at = cuda::positionOf(v, e);
+                o[e] =
+                    cuda::isValid(v, e, at)
+                        ? T(cuda::mapValue(kind, double(xs[e]), at.m, cuda::paramOf(v, at.m, at.p),
+                                           mean, perSlice, weight, bias))
+                        : T(0);
+            }
+        });
+    }
 };
 
-void CudaTest::cudaMatchesCpuEverywhere() {
-    std::string why;
-    Backend* cuda = cudaBackend(&why);
-    if (!cuda) QSKIP(qPrintable(QString::fromStdString(why)));
+// Every configuration of the header comment on `backend` against the CPU backend.
+void compareWithCpu(Backend& backend) {
     std::mt19937_64 rng(11);
     const Shape shapes[] = {{1, 3, 1025}, {4, 6, 7, 5}, {3, 2, 3, 1, 2}, {5, 4}};
     int compared = 0;
@@ -106,7 +249,7 @@ void CudaTest::cudaMatchesCpuEverywhere() {
                                 for (std::int64_t i = 0; i < in.mask.size(); ++i)
                                     in.mask.data<std::uint8_t>()[i] = (rng() % 4) != 0;
                             }
-                            const NormResult a = normalize(spec, in, *cuda);
+                            const NormResult a = normalize(spec, in, backend);
                             const NormResult b = normalize(spec, in, cpuBackend());
                             const QString what =
                                 QStringLiteral("%1 %2 %3 %4 masking %5 mean %6")
@@ -123,7 +266,15 @@ void CudaTest::cudaMatchesCpuEverywhere() {
                             // float64: sums in another order; float32: outputs rounded from
                             // float64 results that differ by as much.
                             const double tol = type == DType::Float64 ? 1e-9 : 2e-6;
-                            const double gradTol = type == DType::Float64 ? 1e-7 : 1e-4;
+                            // Batch-Channel Norm's estimate mode on data of mean 1e4 normalises
+                            // with running estimates near 1e3 (x - mean ~ 9e3): its dγ is
+                            // ill-conditioned. Measured on the CPU backend alone: scaling x by
+                            // 1 + 1e-15 moves dγ by 0.16%, so summation order may move it ~1%.
+                            const bool illConditioned =
+                                v == Variant::BatchChannelNorm && mean > 0 && spec.estimate;
+                            const double gradTol = illConditioned           ? 1e-1
+                                                   : type == DType::Float64 ? 1e-7
+                                                                            : 1e-4;
                             for (const QString& d :
                                  {difference("output", a.output, b.output, tol),
                                   difference("mean", a.mean, b.mean, 1e-9),
@@ -146,8 +297,30 @@ void CudaTest::cudaMatchesCpuEverywhere() {
                                 QVERIFY2(d.isEmpty(), qPrintable(what + ": " + d));
                             ++compared;
                         }
-    QVERIFY(compared > 300);
+    QVERIFY2(compared > 300, qPrintable(QString::number(compared)));
     qInfo("%d configurations agree", compared);
+}
+
+} // namespace
+
+class CudaTest : public QObject {
+    Q_OBJECT
+  private slots:
+    void cudaMatchesCpuEverywhere();
+    void theKernelsArithmeticMatchesCpuOnTheHost();
+    void withoutADeviceTheReasonNamesCuda();
+};
+
+void CudaTest::cudaMatchesCpuEverywhere() {
+    std::string why;
+    Backend* cuda = cudaBackend(&why);
+    if (!cuda) QSKIP(qPrintable(QString::fromStdString(why)));
+    compareWithCpu(*cuda);
+}
+
+void CudaTest::theKernelsArithmeticMatchesCpuOnTheHost() {
+    HostEmulatedCuda emulated;
+    compareWithCpu(emulated);
 }
 
 void CudaTest::withoutADeviceTheReasonNamesCuda() {

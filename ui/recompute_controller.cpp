@@ -162,11 +162,11 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
             if (state.reestimateInverse)
                 outcome->reestimatedInverse =
                     invertReestimating(state.spec, in, outcome->result.output, *backend);
-            outcome->inverseError = reconstructionError(
-                in.input,
-                state.reestimateInverse ? outcome->reestimatedInverse
-                                        : outcome->result.reconstruction,
-                &outcome->sliceMap);
+            outcome->inverseError =
+                reconstructionError(in.input,
+                                    state.reestimateInverse ? outcome->reestimatedInverse
+                                                            : outcome->result.reconstruction,
+                                    &outcome->sliceMap);
             if (in.input.size() <= kGradientCheckLimit)
                 outcome->gradientCheck = checkGradient(state.spec, in, outcome->result, *backend);
         } catch (const BackendFailure& failure) {

@@ -49,8 +49,24 @@ class DeviceBuffer {
     std::size_t capacity_ = 0;
 };
 
-enum Slot { kX, kY, kDy, kDx, kMask, kLengths, kMean, kVar, kRstd, kCount, kWeight, kBias,
-            kDWeight, kDBias, kSums, kSlots };
+enum Slot {
+    kX,
+    kY,
+    kDy,
+    kDx,
+    kMask,
+    kLengths,
+    kMean,
+    kVar,
+    kRstd,
+    kCount,
+    kWeight,
+    kBias,
+    kDWeight,
+    kDBias,
+    kSums,
+    kSlots
+};
 
 std::size_t elementSize(DType t) {
     return t == DType::Float64 ? 8 : 4;
@@ -185,7 +201,8 @@ class CudaBackend final : public Backend {
     }
 
     template <class T> T* deviceArray(Slot slot, std::int64_t count) {
-        return static_cast<T*>(buffers_[slot].reserve(std::size_t(count > 0 ? count : 1) * sizeof(T)));
+        return static_cast<T*>(
+            buffers_[slot].reserve(std::size_t(count > 0 ? count : 1) * sizeof(T)));
     }
 
     template <class T> void toHost(T* host, const T* device, std::int64_t count) {
@@ -198,8 +215,9 @@ class CudaBackend final : public Backend {
     // The layout for the device, with the mask or lengths copied over.
     cuda::DeviceView upload(const KernelView& view) {
         const SliceLayout& L = view.layout;
-        cuda::DeviceView v{L.outer, L.slices, L.paramInner, L.span, L.paramDiv, L.paramMod, L.batch,
-                           int(L.batchPlace), nullptr, nullptr, view.validity.chunk};
+        cuda::DeviceView v{
+            L.outer, L.slices,          L.paramInner, L.span,  L.paramDiv,         L.paramMod,
+            L.batch, int(L.batchPlace), nullptr,      nullptr, view.validity.chunk};
         if (view.validity.mask)
             v.mask = static_cast<const std::uint8_t*>(
                 toDevice(kMask, view.validity.mask, std::size_t(L.elements())));

@@ -9,46 +9,6 @@ namespace {
 constexpr int kBlock = 256;
 constexpr int kWarps = kBlock / 32;
 
-// Where an element (layout order) sits: (o, m, p, s) and its offset in its (o, m) block.
-struct Position {
-    std::int64_t o, m, p, s;
-};
-
-__device__ inline Position positionOf(const DeviceView& v, std::int64_t e) {
-    Position at;
-    at.s = e % v.span;
-    std::int64_t t = e / v.span;
-    at.p = t % v.paramInner;
-    t /= v.paramInner;
-    at.m = t % v.slices;
-    at.o = t / v.slices;
-    return at;
-}
-
-__device__ inline std::int64_t paramOf(const DeviceView& v, std::int64_t m, std::int64_t p) {
-    return ((m / v.paramDiv) % v.paramMod) * v.paramInner + p;
-}
-
-__device__ inline std::int64_t sampleOf(const DeviceView& v, const Position& at) {
-    switch (v.batchPlace) {
-    case 0:
-        return at.o / (v.outer / v.batch);
-    case 1:
-        return at.m / (v.slices / v.batch);
-    default:
-        return at.p / (v.paramInner / v.batch);
-    }
-}
-
-__device__ inline bool isValid(const DeviceView& v, std::int64_t e, const Position& at) {
-    if (v.mask) return v.mask[e] != 0;
-    if (v.lengths) {
-        const std::int64_t inBlock = at.p * v.span + at.s;
-        return inBlock % v.chunk < v.lengths[sampleOf(v, at)];
-    }
-    return true;
-}
-
 // Sum of `value` over the block's threads; every thread receives the total.
 __device__ double blockSum(double value, double* shared) {
     for (int offset = 16; offset > 0; offset /= 2)
@@ -62,18 +22,12 @@ __device__ double blockSum(double value, double* shared) {
     return total;
 }
 
-// The e-th element of slice m: blocks (o, m) of paramInner * span contiguous elements.
-__device__ inline std::int64_t sliceElement(const DeviceView& v, std::int64_t m, std::int64_t i) {
-    const std::int64_t block = v.paramInner * v.span;
-    return ((i / block) * v.slices + m) * block + i % block;
-}
-
 template <class T>
-__global__ void sliceStatsKernel(DeviceView v, const T* x, bool centered, double* mean,
-                                 double* var, std::int64_t* count) {
+__global__ void sliceStatsKernel(DeviceView v, const T* x, bool centered, double* mean, double* var,
+                                 std::int64_t* count) {
     __shared__ double shared[kWarps];
     const std::int64_t m = blockIdx.x;
-    const std::int64_t total = v.outer * v.paramInner * v.span;
+    const std::int64_t total = sliceSize(v);
     double n = 0, sum = 0;
     for (std::int64_t i = threadIdx.x; i < total; i += blockDim.x) {
         const std::int64_t e = sliceElement(v, m, i);
@@ -131,12 +85,8 @@ __global__ void affineMapKernel(DeviceView v, MapKind kind, const T* in, const d
             out[e] = T(0);
             continue;
         }
-        const std::int64_t k = paramOf(v, at.m, at.p);
-        const double value =
-            kind == MapKind::Forward
-                ? (double(in[e]) - mean[at.m]) * (perSlice[at.m] * weight[k]) + bias[k]
-                : (double(in[e]) - bias[k]) * (perSlice[at.m] / weight[k]) + mean[at.m];
-        out[e] = T(value);
+        out[e] = T(mapValue(kind, double(in[e]), at.m, paramOf(v, at.m, at.p), mean, perSlice,
+                            weight, bias));
     }
 }
 
@@ -146,7 +96,7 @@ __global__ void backwardSumsKernel(DeviceView v, const T* x, const T* dy, const 
                                    const double* weight, double* sums) {
     __shared__ double shared[kWarps];
     const std::int64_t m = blockIdx.x;
-    const std::int64_t total = v.outer * v.paramInner * v.span;
+    const std::int64_t total = sliceSize(v);
     const double mu = mean[m];
     double a = 0, b = 0;
     for (std::int64_t i = threadIdx.x; i < total; i += blockDim.x) {
@@ -165,7 +115,7 @@ __global__ void backwardSumsKernel(DeviceView v, const T* x, const T* dy, const 
     }
 }
 
-// dx = r*dy*w + kx*(x - mean) + k0, kx = -r^3 B/n, k0 = -r A/n (centered) in training.
+// dx = dxValue(...) on valid elements (device_view.h), 0 elsewhere.
 template <class T>
 __global__ void dxKernel(DeviceView v, const T* x, const T* dy, const double* mean,
                          const double* rstd, const std::int64_t* count, const double* weight,
@@ -178,14 +128,10 @@ __global__ void dxKernel(DeviceView v, const T* x, const T* dy, const double* me
             dx[e] = T(0);
             continue;
         }
-        const double r = rstd[at.m], n = double(count[at.m]);
-        double k0 = 0, kx = 0;
-        if (trainingGraph && n > 0) {
-            k0 = centered ? -r * sums[2 * at.m] / n : 0.0;
-            kx = -r * r * r * sums[2 * at.m + 1] / n;
-        }
         const double w = weight[paramOf(v, at.m, at.p)];
-        dx[e] = T(r * double(dy[e]) * w + kx * (double(x[e]) - mean[at.m]) + k0);
+        dx[e] = T(dxValue(double(x[e]), double(dy[e]), w, mean[at.m], rstd[at.m],
+                          double(count[at.m]), sums ? sums[2 * at.m] : 0.0,
+                          sums ? sums[2 * at.m + 1] : 0.0, centered, trainingGraph));
     }
 }
 
@@ -196,22 +142,15 @@ __global__ void parameterGradKernel(DeviceView v, const T* x, const T* dy, const
                                     const double* rstd, double* dweight, double* dbias) {
     __shared__ double shared[kWarps];
     const std::int64_t k = blockIdx.x;
-    const std::int64_t q = k / v.paramInner, p = k % v.paramInner;
-    const std::int64_t period = v.paramDiv * v.paramMod;
-    const std::int64_t periods = (v.slices + period - 1) / period;
-    const std::int64_t perM = v.outer * v.span;
-    const std::int64_t total = periods * v.paramDiv * perM;
+    const std::int64_t total = parameterCandidates(v);
     double w = 0, b = 0;
     for (std::int64_t i = threadIdx.x; i < total; i += blockDim.x) {
-        const std::int64_t which = i / perM, rest = i % perM;
-        const std::int64_t m = (which / v.paramDiv) * period + q * v.paramDiv + which % v.paramDiv;
-        if (m >= v.slices) continue;
-        const std::int64_t o = rest / v.span, s = rest % v.span;
-        const std::int64_t e = ((o * v.slices + m) * v.paramInner + p) * v.span + s;
-        const Position at{o, m, p, s};
+        const std::int64_t e = parameterElement(v, k, i);
+        if (e < 0) continue;
+        const Position at = positionOf(v, e);
         if (!isValid(v, e, at)) continue;
         const double g = double(dy[e]);
-        w += g * (double(x[e]) - mean[m]) * rstd[m];
+        w += g * (double(x[e]) - mean[at.m]) * rstd[at.m];
         b += g;
     }
     w = blockSum(w, shared);
@@ -237,15 +176,15 @@ template <class T>
 void launchSliceStats(const DeviceView& v, const T* x, bool centered, double* mean, double* var,
                       std::int64_t* count, cudaStream_t stream) {
     if (v.slices == 0) return;
-    sliceStatsKernel<T><<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, centered, mean, var,
-                                                                   count);
+    sliceStatsKernel<T>
+        <<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, centered, mean, var, count);
 }
 
 void launchInverseStd(std::int64_t slices, const double* var, double eps, double* rstd,
                       cudaStream_t stream) {
     if (slices == 0) return;
     inverseStdKernel<<<unsigned((slices + kBlock - 1) / kBlock), kBlock, 0, stream>>>(slices, var,
-                                                                                     eps, rstd);
+                                                                                      eps, rstd);
 }
 
 template <class T>
@@ -254,8 +193,8 @@ void launchAffineMap(const DeviceView& v, MapKind kind, const T* in, const doubl
                      cudaStream_t stream) {
     const std::int64_t n = elementsOf(v);
     if (n == 0) return;
-    affineMapKernel<T><<<gridFor(n), kBlock, 0, stream>>>(v, kind, in, mean, perSlice, weight,
-                                                          bias, out, n);
+    affineMapKernel<T>
+        <<<gridFor(n), kBlock, 0, stream>>>(v, kind, in, mean, perSlice, weight, bias, out, n);
 }
 
 template <class T>
@@ -266,8 +205,8 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
     const std::int64_t n = elementsOf(v);
     if (n == 0) return;
     if (trainingGraph)
-        backwardSumsKernel<T><<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, dy, mean, weight,
-                                                                         sums);
+        backwardSumsKernel<T>
+            <<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, dy, mean, weight, sums);
     dxKernel<T><<<gridFor(n), kBlock, 0, stream>>>(v, x, dy, mean, rstd, count, weight, centered,
                                                    trainingGraph, sums, dx, n);
     if (dweight || dbias)

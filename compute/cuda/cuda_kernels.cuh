@@ -12,20 +12,13 @@
 // `chunk` elements of a run" (normlab/backend.h, Validity).
 #pragma once
 
+#include "device_view.h"
+
 #include <cstdint>
 
 #include <cuda_runtime.h>
 
 namespace normlab::cuda {
-
-// SliceLayout and Validity, flattened for the device.
-struct DeviceView {
-    std::int64_t outer, slices, paramInner, span, paramDiv, paramMod, batch;
-    int batchPlace; // BatchPlace: 0 Outer, 1 Slices, 2 ParamInner
-    const std::uint8_t* mask;
-    const std::int64_t* lengths;
-    std::int64_t chunk;
-};
 
 template <class T>
 void launchSliceStats(const DeviceView& v, const T* x, bool centered, double* mean, double* var,
@@ -35,9 +28,7 @@ void launchSliceStats(const DeviceView& v, const T* x, bool centered, double* me
 void launchInverseStd(std::int64_t slices, const double* var, double eps, double* rstd,
                       cudaStream_t stream);
 
-// forward: out = (in - mean[m]) * rstd[m] * w[k] + b[k]
-// inverse: out = (in - b[k]) * scale[m] / w[k] + mean[m]     (scale passed as `perSlice`)
-enum class MapKind { Forward, Inverse };
+// out = mapValue(kind, in, ...) on valid elements (device_view.h), 0 elsewhere.
 template <class T>
 void launchAffineMap(const DeviceView& v, MapKind kind, const T* in, const double* mean,
                      const double* perSlice, const double* weight, const double* bias, T* out,

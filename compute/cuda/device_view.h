@@ -1,0 +1,122 @@
+// The CUDA kernels' view of a layout (SliceLayout and Validity flattened), the index
+// arithmetic they share (which (o, m, p, s) an element is, its parameter, its sample, its
+// validity, the i-th element of a slice, the i-th element that uses a parameter) and the
+// per-element formulas. Plain C++ callable from host and device: the kernels add only the
+// loops over threads and the reductions, so the host test suite runs these very functions
+// in serial loops against the CPU kernels even where no GPU is present (tests/tst_cuda.cpp).
+#pragma once
+
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define NORMLAB_HD __host__ __device__
+#else
+#define NORMLAB_HD
+#endif
+
+namespace normlab::cuda {
+
+struct DeviceView {
+    std::int64_t outer, slices, paramInner, span, paramDiv, paramMod, batch;
+    int batchPlace; // BatchPlace: 0 Outer, 1 Slices, 2 ParamInner
+    const std::uint8_t* mask;
+    const std::int64_t* lengths;
+    std::int64_t chunk;
+};
+
+struct Position {
+    std::int64_t o, m, p, s;
+};
+
+// Element e in layout order: e = ((o * slices + m) * paramInner + p) * span + s.
+NORMLAB_HD inline Position positionOf(const DeviceView& v, std::int64_t e) {
+    Position at;
+    at.s = e % v.span;
+    std::int64_t t = e / v.span;
+    at.p = t % v.paramInner;
+    t /= v.paramInner;
+    at.m = t % v.slices;
+    at.o = t / v.slices;
+    return at;
+}
+
+NORMLAB_HD inline std::int64_t paramOf(const DeviceView& v, std::int64_t m, std::int64_t p) {
+    return ((m / v.paramDiv) % v.paramMod) * v.paramInner + p;
+}
+
+NORMLAB_HD inline std::int64_t sampleOf(const DeviceView& v, const Position& at) {
+    switch (v.batchPlace) {
+    case 0:
+        return at.o / (v.outer / v.batch);
+    case 1:
+        return at.m / (v.slices / v.batch);
+    default:
+        return at.p / (v.paramInner / v.batch);
+    }
+}
+
+// Masks: a byte per element; lengths: the first lengths[n] of every `chunk` elements of
+// the (o, m) block (as the CPU kernels' forSegments).
+NORMLAB_HD inline bool isValid(const DeviceView& v, std::int64_t e, const Position& at) {
+    if (v.mask) return v.mask[e] != 0;
+    if (v.lengths) {
+        const std::int64_t inBlock = at.p * v.span + at.s;
+        return inBlock % v.chunk < v.lengths[sampleOf(v, at)];
+    }
+    return true;
+}
+
+NORMLAB_HD inline std::int64_t sliceSize(const DeviceView& v) {
+    return v.outer * v.paramInner * v.span;
+}
+
+// The i-th element (i < sliceSize) of slice m: blocks (o, m) of paramInner * span elements.
+NORMLAB_HD inline std::int64_t sliceElement(const DeviceView& v, std::int64_t m, std::int64_t i) {
+    const std::int64_t block = v.paramInner * v.span;
+    return ((i / block) * v.slices + m) * block + i % block;
+}
+
+// Elements using parameter k = q * paramInner + p: slices m with (m / div) % mod == q,
+// every o and s. parameterCandidates() indices i map to elements (or -1 where the
+// enumeration's last period runs past the slices).
+NORMLAB_HD inline std::int64_t parameterCandidates(const DeviceView& v) {
+    const std::int64_t period = v.paramDiv * v.paramMod;
+    return (v.slices + period - 1) / period * v.paramDiv * v.outer * v.span;
+}
+
+NORMLAB_HD inline std::int64_t parameterElement(const DeviceView& v, std::int64_t k,
+                                                std::int64_t i) {
+    const std::int64_t q = k / v.paramInner, p = k % v.paramInner;
+    const std::int64_t period = v.paramDiv * v.paramMod, perM = v.outer * v.span;
+    const std::int64_t which = i / perM, rest = i % perM;
+    const std::int64_t m = (which / v.paramDiv) * period + q * v.paramDiv + which % v.paramDiv;
+    if (m >= v.slices) return -1;
+    const std::int64_t o = rest / v.span, s = rest % v.span;
+    return ((o * v.slices + m) * v.paramInner + p) * v.span + s;
+}
+
+// forward: (in - mean[m]) * rstd[m] * w[k] + b[k]
+// inverse: (in - b[k]) * scale[m] / w[k] + mean[m]      (scale passed as `perSlice`)
+enum class MapKind { Forward, Inverse };
+
+NORMLAB_HD inline double mapValue(MapKind kind, double in, std::int64_t m, std::int64_t k,
+                                  const double* mean, const double* perSlice, const double* weight,
+                                  const double* bias) {
+    return kind == MapKind::Forward ? (in - mean[m]) * (perSlice[m] * weight[k]) + bias[k]
+                                    : (in - bias[k]) * (perSlice[m] / weight[k]) + mean[m];
+}
+
+// dx of a valid element, from the slice's sums A = sum(dy * w), B = sum(dy * w * (x - mean)):
+//   training: r*dy*w - r^3 * B/n * (x - mean) - r * A/n (the last term when centered)
+//   constant statistics: r*dy*w
+NORMLAB_HD inline double dxValue(double x, double dy, double w, double mean, double r, double n,
+                                 double A, double B, bool centered, bool trainingGraph) {
+    double k0 = 0, kx = 0;
+    if (trainingGraph && n > 0) {
+        k0 = centered ? -r * A / n : 0.0;
+        kx = -r * r * r * B / n;
+    }
+    return r * dy * w + kx * (x - mean) + k0;
+}
+
+} // namespace normlab::cuda
