@@ -1,5 +1,8 @@
 #include "debugger_view.h"
 
+#include "diagnostic_text.h"
+#include "language.h"
+
 #include "cli_support.h"
 
 #include <QComboBox>
@@ -23,6 +26,14 @@
 namespace normlab::ui {
 
 namespace {
+
+// In a language other than English, the finding's meaning in that language above the
+// engine's English message (which keeps the numbers and PyTorch's words).
+QString translatedHeadline(const std::string& code) {
+    const QString text = explainFindingCode(code);
+    if (activeLanguage() == "en" || text.isEmpty()) return {};
+    return text.toHtmlEscaped() + "<br>";
+}
 
 const char* kExample = R"(Sequential(
   (0): Conv2d(256, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
@@ -283,9 +294,10 @@ void DebuggerView::showSelectedFindings() {
         const Finding& f = *finding;
         html += "<p style='background:" + severityColour(f.severity).name() + "'><b>" +
                 severityLabel(f.severity) + " · " + QString::fromStdString(f.code) + "</b><br>" +
-                QString::fromStdString(f.message).toHtmlEscaped() + "<br><i>" +
-                QString::fromStdString(f.pytorch).toHtmlEscaped() + "</i><br>" + tr("Fix:") +
-                " <code>" + QString::fromStdString(f.fix).toHtmlEscaped() + "</code></p>";
+                translatedHeadline(f.code) + QString::fromStdString(f.message).toHtmlEscaped() +
+                "<br><i>" + QString::fromStdString(f.pytorch).toHtmlEscaped() + "</i><br>" +
+                tr("Fix:") + " <code>" + QString::fromStdString(f.fix).toHtmlEscaped() +
+                "</code></p>";
     }
     if (here.empty()) html += "<p>" + tr("No findings on this layer.") + "</p>";
     details_->setHtml(html);

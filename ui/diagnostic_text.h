@@ -12,6 +12,8 @@ namespace normlab::ui {
 
 // What `code` means, translated; empty for a code without an explanation.
 QString explainDiagnosticCode(const std::string& code);
+// What a debugger finding's code (normlab/diagnose.h) means, translated; empty if unknown.
+QString explainFindingCode(const std::string& code);
 // The Diagnostics dock's lines for `d`: "code: message", preceded by the translated
 // explanation when the interface is not in English.
 QStringList diagnosticLines(const Diagnostic& d);

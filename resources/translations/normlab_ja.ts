@@ -25,6 +25,85 @@
     </message>
 </context>
 <context>
+    <name>Findings</name>
+    <message>
+        <source>The module&apos;s num_features (or num_channels) differs from the number of channels of its input.</source>
+        <translation>モジュールの num_features（または num_channels）が入力のチャネル数と違います。</translation>
+    </message>
+    <message>
+        <source>BatchNorm1d receives [N, L, C] (channels last): it normalises over the wrong axis.</source>
+        <translation>BatchNorm1d に [N, L, C]（チャネルが最後）が渡されています。間違った軸で正規化します。</translation>
+    </message>
+    <message>
+        <source>normalized_shape does not match the trailing dimensions of the input.</source>
+        <translation>normalized_shape が入力の末尾の次元と一致しません。</translation>
+    </message>
+    <message>
+        <source>LayerNorm(C) on a feature map normalises along its last axis (the width) only, not over the channels.</source>
+        <translation>特徴マップに LayerNorm(C) を使うと、チャネルではなく最後の軸（幅）だけで正規化します。</translation>
+    </message>
+    <message>
+        <source>The number of channels is not divisible by num_groups.</source>
+        <translation>チャネル数が num_groups で割り切れません。</translation>
+    </message>
+    <message>
+        <source>GroupNorm(1, C) equals LayerNorm over (C, H, W) only without affine parameters.</source>
+        <translation>GroupNorm(1, C) が (C, H, W) にわたる LayerNorm と等しいのは、アフィンパラメータがない場合だけです。</translation>
+    </message>
+    <message>
+        <source>A batch of one: BatchNorm takes its statistics from a single sample.</source>
+        <translation>バッチが 1 つだけ：BatchNorm は 1 サンプルだけから統計量を取ります。</translation>
+    </message>
+    <message>
+        <source>InstanceNorm over a single spatial element (e.g. after global pooling): every output is 0.</source>
+        <translation>空間要素が 1 つだけの InstanceNorm（大域プーリングの後など）：出力はすべて 0 になります。</translation>
+    </message>
+    <message>
+        <source>InstanceNorm1d reads a 2D input [N, F] as one unbatched sample [C, L].</source>
+        <translation>InstanceNorm1d は 2 次元の入力 [N, F] をバッチなしの 1 サンプル [C, L] として読みます。</translation>
+    </message>
+    <message>
+        <source>Without running statistics, BatchNorm uses the batch&apos;s statistics even in eval mode.</source>
+        <translation>移動統計量がないと、BatchNorm は評価モードでもバッチの統計量を使います。</translation>
+    </message>
+    <message>
+        <source>The convolution&apos;s bias is cancelled by the normalization after it: wasted parameters.</source>
+        <translation>畳み込みのバイアスは後ろの正規化で打ち消されます。無駄なパラメータです。</translation>
+    </message>
+    <message>
+        <source>eps must be positive: a slice of variance 0 would be divided by zero.</source>
+        <translation>eps は正でなければなりません。分散 0 のスライスで 0 除算になります。</translation>
+    </message>
+    <message>
+        <source>The module receives an input of a rank it does not accept.</source>
+        <translation>モジュールが受け付けない次元数の入力を受け取っています。</translation>
+    </message>
+    <message>
+        <source>nn.RMSNorm does not exist in this PyTorch version (it was added in 2.4).</source>
+        <translation>この PyTorch のバージョンには nn.RMSNorm がありません（2.4 で追加されました）。</translation>
+    </message>
+    <message>
+        <source>The convolution&apos;s in_channels differs from the number of channels of its input.</source>
+        <translation>畳み込みの in_channels が入力のチャネル数と違います。</translation>
+    </message>
+    <message>
+        <source>The Linear layer&apos;s in_features differs from the size of its input&apos;s last dimension.</source>
+        <translation>Linear 層の in_features が入力の最後の次元の大きさと違います。</translation>
+    </message>
+    <message>
+        <source>The layer&apos;s output would have a size below 1.</source>
+        <translation>この層の出力のサイズが 1 未満になります。</translation>
+    </message>
+    <message>
+        <source>NormLab does not know this module&apos;s shape rule: the shapes after it are unknown.</source>
+        <translation>NormLab はこのモジュールの形状の規則を知りません。これより後の形状は不明です。</translation>
+    </message>
+    <message>
+        <source>The module&apos;s arguments could not be read.</source>
+        <translation>モジュールの引数を読み取れませんでした。</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>the folder %1 does not exist</source>

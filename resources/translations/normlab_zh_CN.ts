@@ -25,6 +25,85 @@
     </message>
 </context>
 <context>
+    <name>Findings</name>
+    <message>
+        <source>The module&apos;s num_features (or num_channels) differs from the number of channels of its input.</source>
+        <translation>模块的 num_features（或 num_channels）与其输入的通道数不同。</translation>
+    </message>
+    <message>
+        <source>BatchNorm1d receives [N, L, C] (channels last): it normalises over the wrong axis.</source>
+        <translation>BatchNorm1d 收到的是 [N, L, C]（通道在最后）：它在错误的轴上做归一化。</translation>
+    </message>
+    <message>
+        <source>normalized_shape does not match the trailing dimensions of the input.</source>
+        <translation>normalized_shape 与输入末尾的维度不匹配。</translation>
+    </message>
+    <message>
+        <source>LayerNorm(C) on a feature map normalises along its last axis (the width) only, not over the channels.</source>
+        <translation>对特征图使用 LayerNorm(C) 只会沿最后一轴（宽度）归一化，而不是在通道上。</translation>
+    </message>
+    <message>
+        <source>The number of channels is not divisible by num_groups.</source>
+        <translation>通道数不能被 num_groups 整除。</translation>
+    </message>
+    <message>
+        <source>GroupNorm(1, C) equals LayerNorm over (C, H, W) only without affine parameters.</source>
+        <translation>GroupNorm(1, C) 只有在没有仿射参数时才等于对 (C, H, W) 的 LayerNorm。</translation>
+    </message>
+    <message>
+        <source>A batch of one: BatchNorm takes its statistics from a single sample.</source>
+        <translation>批次只有一个样本：BatchNorm 的统计量只来自一个样本。</translation>
+    </message>
+    <message>
+        <source>InstanceNorm over a single spatial element (e.g. after global pooling): every output is 0.</source>
+        <translation>在单个空间元素上做 InstanceNorm（例如全局池化之后）：所有输出都是 0。</translation>
+    </message>
+    <message>
+        <source>InstanceNorm1d reads a 2D input [N, F] as one unbatched sample [C, L].</source>
+        <translation>InstanceNorm1d 把二维输入 [N, F] 当作一个不带批次的样本 [C, L]。</translation>
+    </message>
+    <message>
+        <source>Without running statistics, BatchNorm uses the batch&apos;s statistics even in eval mode.</source>
+        <translation>没有运行统计量时，BatchNorm 即使在评估模式下也使用批次的统计量。</translation>
+    </message>
+    <message>
+        <source>The convolution&apos;s bias is cancelled by the normalization after it: wasted parameters.</source>
+        <translation>卷积的偏置会被其后的归一化抵消：这些参数是多余的。</translation>
+    </message>
+    <message>
+        <source>eps must be positive: a slice of variance 0 would be divided by zero.</source>
+        <translation>eps 必须为正：否则方差为 0 的切片会被除以零。</translation>
+    </message>
+    <message>
+        <source>The module receives an input of a rank it does not accept.</source>
+        <translation>该模块收到的输入维数不被它接受。</translation>
+    </message>
+    <message>
+        <source>nn.RMSNorm does not exist in this PyTorch version (it was added in 2.4).</source>
+        <translation>此 PyTorch 版本中没有 nn.RMSNorm（它在 2.4 中加入）。</translation>
+    </message>
+    <message>
+        <source>The convolution&apos;s in_channels differs from the number of channels of its input.</source>
+        <translation>卷积的 in_channels 与其输入的通道数不同。</translation>
+    </message>
+    <message>
+        <source>The Linear layer&apos;s in_features differs from the size of its input&apos;s last dimension.</source>
+        <translation>Linear 层的 in_features 与其输入最后一维的大小不同。</translation>
+    </message>
+    <message>
+        <source>The layer&apos;s output would have a size below 1.</source>
+        <translation>该层的输出尺寸会小于 1。</translation>
+    </message>
+    <message>
+        <source>NormLab does not know this module&apos;s shape rule: the shapes after it are unknown.</source>
+        <translation>NormLab 不知道此模块的形状规则：它之后的形状未知。</translation>
+    </message>
+    <message>
+        <source>The module&apos;s arguments could not be read.</source>
+        <translation>无法读取该模块的参数。</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>the folder %1 does not exist</source>
