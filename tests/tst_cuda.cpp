@@ -189,18 +189,8 @@ class HostEmulatedCuda final : public Backend {
 
   private:
     template <class F> static void dispatch(const KernelView& view, const void* x, F&& f) {
-        const SliceLayout& L = view.layout;
-        const cuda::DeviceView v{L.outer,
-                                 L.slices,
-                                 L.paramInner,
-                                 L.span,
-                                 L.paramDiv,
-                                 L.paramMod,
-                                 L.batch,
-                                 int(L.batchPlace),
-                                 view.validity.mask,
-                                 view.validity.lengths,
-                                 view.validity.chunk};
+        const cuda::DeviceView v =
+            cuda::deviceViewOf(view, view.validity.mask, view.validity.lengths);
         if (view.dtype == DType::Float64)
             f(static_cast<const double*>(x), v);
         else

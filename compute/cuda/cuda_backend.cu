@@ -214,16 +214,13 @@ class CudaBackend final : public Backend {
 
     // The layout for the device, with the mask or lengths copied over.
     cuda::DeviceView upload(const KernelView& view) {
-        const SliceLayout& L = view.layout;
-        cuda::DeviceView v{
-            L.outer, L.slices,          L.paramInner, L.span,  L.paramDiv,         L.paramMod,
-            L.batch, int(L.batchPlace), nullptr,      nullptr, view.validity.chunk};
+        cuda::DeviceView v = cuda::deviceViewOf(view, nullptr, nullptr);
         if (view.validity.mask)
             v.mask = static_cast<const std::uint8_t*>(
-                toDevice(kMask, view.validity.mask, std::size_t(L.elements())));
+                toDevice(kMask, view.validity.mask, std::size_t(view.layout.elements())));
         else if (view.validity.lengths)
             v.lengths = static_cast<const std::int64_t*>(
-                toDevice(kLengths, view.validity.lengths, std::size_t(L.batch) * 8));
+                toDevice(kLengths, view.validity.lengths, std::size_t(view.layout.batch) * 8));
         return v;
     }
 

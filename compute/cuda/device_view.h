@@ -6,6 +6,8 @@
 // in serial loops against the CPU kernels even where no GPU is present (tests/tst_cuda.cpp).
 #pragma once
 
+#include "normlab/backend.h"
+
 #include <cstdint>
 
 #if defined(__CUDACC__)
@@ -23,6 +25,15 @@ struct DeviceView {
     const std::int64_t* lengths;
     std::int64_t chunk;
 };
+
+// The view of `view` whose mask / lengths point at `mask` / `lengths` (device copies, or
+// the host arrays themselves for host code).
+inline DeviceView deviceViewOf(const KernelView& view, const std::uint8_t* mask,
+                               const std::int64_t* lengths) {
+    const SliceLayout& L = view.layout;
+    return {L.outer, L.slices,          L.paramInner, L.span,  L.paramDiv,         L.paramMod,
+            L.batch, int(L.batchPlace), mask,         lengths, view.validity.chunk};
+}
 
 struct Position {
     std::int64_t o, m, p, s;
