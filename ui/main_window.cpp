@@ -153,10 +153,17 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     edit->addAction(undo);
     edit->addAction(redo);
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < views_->count(); ++i)
-        view->addAction(views_->tabText(i),
-                        i < 9 ? QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)) : QKeySequence(),
-                        this, [this, i] { views_->setCurrentIndex(i); });
+    // Ctrl+1 ... Ctrl+9, Ctrl+0 for the tenth view, Ctrl+E (export as code) for the last.
+    for (int i = 0; i < views_->count(); ++i) {
+        QKeySequence key;
+        if (i < 9)
+            key = QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i));
+        else if (i == 9)
+            key = QKeySequence(Qt::CTRL | Qt::Key_0);
+        else if (views_->widget(i) == code_)
+            key = QKeySequence(Qt::CTRL | Qt::Key_E);
+        view->addAction(views_->tabText(i), key, this, [this, i] { views_->setCurrentIndex(i); });
+    }
     view->addAction(tr("&Recompute"), QKeySequence::Refresh, this, &MainWindow::recompute);
     QAction* presenting = view->addAction(tr("&Presentation mode"));
     presenting->setObjectName("presentationMode");
@@ -186,6 +193,30 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     view->addSeparator();
     for (QDockWidget* d : {inputDock, normDock, lessonDock, diagDock})
         view->addAction(d->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Lessons"), QKeySequence::HelpContents, this,
+                    [this] { openLesson(std::max(0, lesson_->lessonIndex())); });
+    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        QMessageBox::information(
+            this, tr("Keyboard shortcuts"),
+            tr("<table>"
+               "<tr><td>Ctrl+1 … Ctrl+9, Ctrl+0</td><td>views, in tab order</td></tr>"
+               "<tr><td>Ctrl+E</td><td>PyTorch code</td></tr>"
+               "<tr><td>Ctrl+Z / Ctrl+Shift+Z</td><td>undo / redo</td></tr>"
+               "<tr><td>Ctrl+O / Ctrl+S</td><td>open / save a session</td></tr>"
+               "<tr><td>F5</td><td>recompute</td></tr>"
+               "<tr><td>F1</td><td>lessons</td></tr>"
+               "<tr><td>Alt+Left / Alt+Right</td><td>previous / next lesson step</td></tr>"
+               "<tr><td>Ctrl+Shift+P</td><td>presentation mode</td></tr>"
+               "<tr><td>Ctrl+Return</td><td>analyse (Debugger)</td></tr>"
+               "</table>"));
+    });
+    help->addAction(tr("&About NormLab"), this, [this] {
+        QMessageBox::about(this, tr("About NormLab"),
+                           tr("<b>NormLab</b><br>A workbench for understanding and debugging "
+                              "normalization layers, with numbers that agree with PyTorch."));
+    });
 
     connect(input_, &InputPanel::shapeChanged, normalization_, &NormalizationPanel::fitShape);
     connect(input_, &InputPanel::changed, this, &MainWindow::edited);
