@@ -146,6 +146,42 @@ class HostEmulatedCuda final : public Backend {
             const T* gs = static_cast<const T*>(dy);
             T* out = static_cast<T*>(dx);
             std::vector<double> sums(std::size_t(2 * v.slices), 0.0);
+            if (v.span > 1) { // run form: per-(slice, run) sums, as the kernels
+                std::vector<double> runs(std::size_t(2 * v.slices * v.paramInner), 0.0);
+                for (std::int64_t m = 0; m < v.slices; ++m)
+                    for (std::int64_t p = 0; p < v.paramInner; ++p)
+                        for (std::int64_t i = 0; i < v.outer * v.span; ++i) {
+                            const std::int64_t e = cuda::runElement(v, m, p, i);
+                            if (!cuda::isValid(v, e, cuda::positionOf(v, e))) continue;
+                            runs[std::size_t(2 * (m * v.paramInner + p))] += double(gs[e]);
+                            runs[std::size_t(2 * (m * v.paramInner + p) + 1)] +=
+                                double(gs[e]) * (double(xs[e]) - mean[m]);
+                        }
+                for (std::int64_t m = 0; m < v.slices; ++m)
+                    for (std::int64_t p = 0; p < v.paramInner; ++p) {
+                        const double w = weight[cuda::paramOf(v, m, p)];
+                        sums[std::size_t(2 * m)] +=
+                            w * runs[std::size_t(2 * (m * v.paramInner + p))];
+                        sums[std::size_t(2 * m + 1)] +=
+                            w * runs[std::size_t(2 * (m * v.paramInner + p) + 1)];
+                    }
+                writeDx(v, xs, gs, mean, rstd, count, weight, centered, trainingGraph, sums, out,
+                        view.layout.elements());
+                for (std::int64_t k = 0; k < v.paramMod * v.paramInner; ++k) {
+                    double w = 0, b = 0;
+                    for (std::int64_t j = 0; j < cuda::parameterSliceCandidates(v); ++j) {
+                        const std::int64_t m = cuda::parameterSlice(v, k, j);
+                        if (m < 0 || count[m] <= 0) continue;
+                        const std::size_t at =
+                            std::size_t(2 * (m * v.paramInner + k % v.paramInner));
+                        w += rstd[m] * runs[at + 1];
+                        b += runs[at];
+                    }
+                    if (dweight) dweight[k] = w;
+                    if (dbias) dbias[k] = b;
+                }
+                return;
+            }
             if (trainingGraph)
                 for (std::int64_t m = 0; m < v.slices; ++m)
                     for (std::int64_t i = 0; i < cuda::sliceSize(v); ++i) {
@@ -156,17 +192,8 @@ class HostEmulatedCuda final : public Backend {
                         sums[std::size_t(2 * m)] += g;
                         sums[std::size_t(2 * m + 1)] += g * (double(xs[e]) - mean[m]);
                     }
-            for (std::int64_t e = 0; e < view.layout.elements(); ++e) {
-                const cuda::Position at = cuda::positionOf(v, e);
-                if (!cuda::isValid(v, e, at)) {
-                    out[e] = T(0);
-                    continue;
-                }
-                out[e] = T(cuda::dxValue(
-                    double(xs[e]), double(gs[e]), weight[cuda::paramOf(v, at.m, at.p)], mean[at.m],
-                    rstd[at.m], double(count[at.m]), sums[std::size_t(2 * at.m)],
-                    sums[std::size_t(2 * at.m + 1)], centered, trainingGraph));
-            }
+            writeDx(v, xs, gs, mean, rstd, count, weight, centered, trainingGraph, sums, out,
+                    view.layout.elements());
             for (std::int64_t k = 0; k < v.paramMod * v.paramInner; ++k) {
                 double w = 0, b = 0;
                 for (std::int64_t i = 0; i < cuda::parameterCandidates(v); ++i) {
@@ -188,6 +215,25 @@ class HostEmulatedCuda final : public Backend {
     }
 
   private:
+    // The dx kernel's per-element work over every element in turn.
+    template <class T>
+    static void writeDx(const cuda::DeviceView& v, const T* xs, const T* gs, const double* mean,
+                        const double* rstd, const std::int64_t* count, const double* weight,
+                        bool centered, bool trainingGraph, const std::vector<double>& sums, T* out,
+                        std::int64_t elements) {
+        for (std::int64_t e = 0; e < elements; ++e) {
+            const cuda::Position at = cuda::positionOf(v, e);
+            if (!cuda::isValid(v, e, at)) {
+                out[e] = T(0);
+                continue;
+            }
+            out[e] = T(cuda::dxValue(double(xs[e]), double(gs[e]),
+                                     weight[cuda::paramOf(v, at.m, at.p)], mean[at.m], rstd[at.m],
+                                     double(count[at.m]), sums[std::size_t(2 * at.m)],
+                                     sums[std::size_t(2 * at.m + 1)], centered, trainingGraph));
+        }
+    }
+
     template <class F> static void dispatch(const KernelView& view, const void* x, F&& f) {
         const cuda::DeviceView v =
             cuda::deviceViewOf(view, view.validity.mask, view.validity.lengths);

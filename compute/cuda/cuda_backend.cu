@@ -160,7 +160,7 @@ class CudaBackend final : public Backend {
         void* dDx = buffers_[kDx].reserve(bytesOf(view));
         double* dDw = dweight ? deviceArray<double>(kDWeight, P) : nullptr;
         double* dDb = dbias ? deviceArray<double>(kDBias, P) : nullptr;
-        double* dSums = deviceArray<double>(kSums, 2 * S);
+        double* dSums = deviceArray<double>(kSums, cuda::backwardScratch(v));
         timed([&] {
             dispatch(view.dtype, [&](auto tag) {
                 using T = decltype(tag);

@@ -115,6 +115,66 @@ __global__ void backwardSumsKernel(DeviceView v, const T* x, const T* dy, const 
     }
 }
 
+// Run form: per (slice m, run p), S1 = sum(dy) and S2 = sum(dy * (x - mean)) over the
+// valid elements, one block per slice. runSums[2 * (m * paramInner + p) + {0, 1}].
+template <class T>
+__global__ void runSumsKernel(DeviceView v, const T* x, const T* dy, const double* mean,
+                              double* runSums) {
+    __shared__ double shared[kWarps];
+    const std::int64_t m = blockIdx.x;
+    const std::int64_t total = v.outer * v.span;
+    const double mu = mean[m];
+    for (std::int64_t p = 0; p < v.paramInner; ++p) {
+        double s1 = 0, s2 = 0;
+        for (std::int64_t i = threadIdx.x; i < total; i += blockDim.x) {
+            const std::int64_t e = runElement(v, m, p, i);
+            if (!isValid(v, e, positionOf(v, e))) continue;
+            const double g = double(dy[e]);
+            s1 += g;
+            s2 += g * (double(x[e]) - mu);
+        }
+        s1 = blockSum(s1, shared);
+        s2 = blockSum(s2, shared);
+        if (threadIdx.x == 0) {
+            runSums[2 * (m * v.paramInner + p)] = s1;
+            runSums[2 * (m * v.paramInner + p) + 1] = s2;
+        }
+    }
+}
+
+// Run form: A = sum_p w * S1, B = sum_p w * S2 per slice (one thread per slice).
+__global__ void sliceSumsFromRunsKernel(DeviceView v, const double* weight, const double* runSums,
+                                        double* sums) {
+    const std::int64_t m = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (m >= v.slices) return;
+    double a = 0, b = 0;
+    for (std::int64_t p = 0; p < v.paramInner; ++p) {
+        const double w = weight[paramOf(v, m, p)];
+        a += w * runSums[2 * (m * v.paramInner + p)];
+        b += w * runSums[2 * (m * v.paramInner + p) + 1];
+    }
+    sums[2 * m] = a;
+    sums[2 * m + 1] = b;
+}
+
+// Run form: dγ[k] = sum rstd[m] * S2(m, p), dβ[k] = sum S1(m, p) over the slices using k
+// (empty slices left out), one thread per parameter.
+__global__ void runParameterGradKernel(DeviceView v, const double* rstd, const std::int64_t* count,
+                                       const double* runSums, double* dweight, double* dbias) {
+    const std::int64_t k = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (k >= v.paramMod * v.paramInner) return;
+    const std::int64_t p = k % v.paramInner;
+    double w = 0, b = 0;
+    for (std::int64_t j = 0; j < parameterSliceCandidates(v); ++j) {
+        const std::int64_t m = parameterSlice(v, k, j);
+        if (m < 0 || count[m] <= 0) continue;
+        w += rstd[m] * runSums[2 * (m * v.paramInner + p) + 1];
+        b += runSums[2 * (m * v.paramInner + p)];
+    }
+    if (dweight) dweight[k] = w;
+    if (dbias) dbias[k] = b;
+}
+
 // dx = dxValue(...) on valid elements (device_view.h), 0 elsewhere.
 template <class T>
 __global__ void dxKernel(DeviceView v, const T* x, const T* dy, const double* mean,
@@ -197,6 +257,10 @@ void launchAffineMap(const DeviceView& v, MapKind kind, const T* in, const doubl
         <<<gridFor(n), kBlock, 0, stream>>>(v, kind, in, mean, perSlice, weight, bias, out, n);
 }
 
+std::int64_t backwardScratch(const DeviceView& v) {
+    return 2 * v.slices * (v.span > 1 ? 1 + v.paramInner : 1);
+}
+
 template <class T>
 void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* mean,
                     const double* rstd, const std::int64_t* count, const double* weight,
@@ -204,6 +268,22 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
                     double* sums, cudaStream_t stream) {
     const std::int64_t n = elementsOf(v);
     if (n == 0) return;
+    if (v.span > 1) {
+        double* runSums = sums + 2 * v.slices;
+        const auto perThread = [](std::int64_t count) {
+            return unsigned((count + kBlock - 1) / kBlock);
+        };
+        runSumsKernel<T><<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, dy, mean, runSums);
+        if (trainingGraph)
+            sliceSumsFromRunsKernel<<<perThread(v.slices), kBlock, 0, stream>>>(v, weight, runSums,
+                                                                                sums);
+        dxKernel<T><<<gridFor(n), kBlock, 0, stream>>>(v, x, dy, mean, rstd, count, weight,
+                                                       centered, trainingGraph, sums, dx, n);
+        if (dweight || dbias)
+            runParameterGradKernel<<<perThread(v.paramMod * v.paramInner), kBlock, 0, stream>>>(
+                v, rstd, count, runSums, dweight, dbias);
+        return;
+    }
     if (trainingGraph)
         backwardSumsKernel<T>
             <<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, dy, mean, weight, sums);

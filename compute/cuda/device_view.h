@@ -87,23 +87,37 @@ NORMLAB_HD inline std::int64_t sliceElement(const DeviceView& v, std::int64_t m,
     return ((i / block) * v.slices + m) * block + i % block;
 }
 
-// Elements using parameter k = q * paramInner + p: slices m with (m / div) % mod == q,
-// every o and s. parameterCandidates() indices i map to elements (or -1 where the
-// enumeration's last period runs past the slices).
-NORMLAB_HD inline std::int64_t parameterCandidates(const DeviceView& v) {
+// Run form (span > 1): the i-th element (i < outer * span) of run p of slice m.
+NORMLAB_HD inline std::int64_t runElement(const DeviceView& v, std::int64_t m, std::int64_t p,
+                                          std::int64_t i) {
+    const std::int64_t o = i / v.span, s = i % v.span;
+    return ((o * v.slices + m) * v.paramInner + p) * v.span + s;
+}
+
+// The slices whose run p uses parameter k = q * paramInner + p: the j-th candidate
+// (j < parameterSliceCandidates) is slice m, or -1 past the last slice.
+NORMLAB_HD inline std::int64_t parameterSliceCandidates(const DeviceView& v) {
     const std::int64_t period = v.paramDiv * v.paramMod;
-    return (v.slices + period - 1) / period * v.paramDiv * v.outer * v.span;
+    return (v.slices + period - 1) / period * v.paramDiv;
+}
+
+NORMLAB_HD inline std::int64_t parameterSlice(const DeviceView& v, std::int64_t k, std::int64_t j) {
+    const std::int64_t q = k / v.paramInner, period = v.paramDiv * v.paramMod;
+    const std::int64_t m = (j / v.paramDiv) * period + q * v.paramDiv + j % v.paramDiv;
+    return m < v.slices ? m : -1;
+}
+
+// Row form: the i-th candidate element (i < parameterCandidates) using parameter
+// k = q * paramInner + p, over every slice of parameterSlice, o and s; -1 past the slices.
+NORMLAB_HD inline std::int64_t parameterCandidates(const DeviceView& v) {
+    return parameterSliceCandidates(v) * v.outer * v.span;
 }
 
 NORMLAB_HD inline std::int64_t parameterElement(const DeviceView& v, std::int64_t k,
                                                 std::int64_t i) {
-    const std::int64_t q = k / v.paramInner, p = k % v.paramInner;
-    const std::int64_t period = v.paramDiv * v.paramMod, perM = v.outer * v.span;
-    const std::int64_t which = i / perM, rest = i % perM;
-    const std::int64_t m = (which / v.paramDiv) * period + q * v.paramDiv + which % v.paramDiv;
-    if (m >= v.slices) return -1;
-    const std::int64_t o = rest / v.span, s = rest % v.span;
-    return ((o * v.slices + m) * v.paramInner + p) * v.span + s;
+    const std::int64_t perSlice = v.outer * v.span;
+    const std::int64_t m = parameterSlice(v, k, i / perSlice);
+    return m < 0 ? -1 : runElement(v, m, k % v.paramInner, i % perSlice);
 }
 
 // forward: (in - mean[m]) * rstd[m] * w[k] + b[k]
