@@ -194,6 +194,31 @@ class HostEmulatedCuda final : public Backend {
                     }
             writeDx(v, xs, gs, mean, rstd, count, weight, centered, trainingGraph, sums, out,
                     view.layout.elements());
+            if (cuda::sharedRowParameters(v)) { // per tile of rows, then over tiles
+                std::vector<double> tiles(std::size_t(2 * cuda::rowTiles(v) * v.paramInner), 0.0);
+                const std::int64_t rows = v.outer * v.slices;
+                for (std::int64_t t = 0; t < cuda::rowTiles(v); ++t)
+                    for (std::int64_t p = 0; p < v.paramInner; ++p)
+                        for (std::int64_t row = t * cuda::kRowTile;
+                             row < std::min(rows, (t + 1) * cuda::kRowTile); ++row) {
+                            const std::int64_t e = row * v.paramInner + p;
+                            const cuda::Position at = cuda::positionOf(v, e);
+                            if (!cuda::isValid(v, e, at)) continue;
+                            const std::size_t i = std::size_t(2 * (t * v.paramInner + p));
+                            tiles[i] += double(gs[e]) * (double(xs[e]) - mean[at.m]) * rstd[at.m];
+                            tiles[i + 1] += double(gs[e]);
+                        }
+                for (std::int64_t p = 0; p < v.paramInner; ++p) {
+                    double w = 0, b = 0;
+                    for (std::int64_t t = 0; t < cuda::rowTiles(v); ++t) {
+                        w += tiles[std::size_t(2 * (t * v.paramInner + p))];
+                        b += tiles[std::size_t(2 * (t * v.paramInner + p) + 1)];
+                    }
+                    if (dweight) dweight[p] = w;
+                    if (dbias) dbias[p] = b;
+                }
+                return;
+            }
             for (std::int64_t k = 0; k < v.paramMod * v.paramInner; ++k) {
                 double w = 0, b = 0;
                 for (std::int64_t i = 0; i < cuda::parameterCandidates(v); ++i) {

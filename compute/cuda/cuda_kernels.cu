@@ -195,6 +195,44 @@ __global__ void dxKernel(DeviceView v, const T* x, const T* dy, const double* me
     }
 }
 
+// Rows sharing their parameters: per tile of kRowTile rows, per column p, the sums of
+// dy * (x - mean) * rstd and dy over the valid elements; threads over columns (coalesced).
+// tileSums[2 * (t * paramInner + p) + {0, 1}].
+template <class T>
+__global__ void rowTileParameterKernel(DeviceView v, const T* x, const T* dy, const double* mean,
+                                       const double* rstd, double* tileSums) {
+    const std::int64_t t = blockIdx.x;
+    const std::int64_t rows = v.outer * v.slices;
+    const std::int64_t last = (t + 1) * kRowTile < rows ? (t + 1) * kRowTile : rows;
+    for (std::int64_t p = threadIdx.x; p < v.paramInner; p += blockDim.x) {
+        double w = 0, b = 0;
+        for (std::int64_t row = t * kRowTile; row < last; ++row) {
+            const std::int64_t e = row * v.paramInner + p;
+            const Position at = positionOf(v, e);
+            if (!isValid(v, e, at)) continue;
+            const double g = double(dy[e]);
+            w += g * (double(x[e]) - mean[at.m]) * rstd[at.m];
+            b += g;
+        }
+        tileSums[2 * (t * v.paramInner + p)] = w;
+        tileSums[2 * (t * v.paramInner + p) + 1] = b;
+    }
+}
+
+// dγ[p], dβ[p]: the tiles' sums added up, one thread per column.
+__global__ void tileReduceKernel(DeviceView v, const double* tileSums, double* dweight,
+                                 double* dbias) {
+    const std::int64_t p = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (p >= v.paramInner) return;
+    double w = 0, b = 0;
+    for (std::int64_t t = 0; t < rowTiles(v); ++t) {
+        w += tileSums[2 * (t * v.paramInner + p)];
+        b += tileSums[2 * (t * v.paramInner + p) + 1];
+    }
+    if (dweight) dweight[p] = w;
+    if (dbias) dbias[p] = b;
+}
+
 // One block per parameter k = q * paramInner + p: the slices m with (m / div) % mod == q,
 // every o and s. dweight[k] = sum(dy * (x - mean) * rstd), dbias[k] = sum(dy).
 template <class T>
@@ -258,7 +296,9 @@ void launchAffineMap(const DeviceView& v, MapKind kind, const T* in, const doubl
 }
 
 std::int64_t backwardScratch(const DeviceView& v) {
-    return 2 * v.slices * (v.span > 1 ? 1 + v.paramInner : 1);
+    if (v.span > 1) return 2 * v.slices * (1 + v.paramInner);
+    if (sharedRowParameters(v)) return 2 * v.slices + 2 * rowTiles(v) * v.paramInner;
+    return 2 * v.slices;
 }
 
 template <class T>
@@ -289,9 +329,17 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
             <<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, dy, mean, weight, sums);
     dxKernel<T><<<gridFor(n), kBlock, 0, stream>>>(v, x, dy, mean, rstd, count, weight, centered,
                                                    trainingGraph, sums, dx, n);
-    if (dweight || dbias)
-        parameterGradKernel<T><<<unsigned(v.paramMod * v.paramInner), kBlock, 0, stream>>>(
-            v, x, dy, mean, rstd, dweight, dbias);
+    if (!dweight && !dbias) return;
+    if (sharedRowParameters(v)) {
+        double* tileSums = sums + 2 * v.slices;
+        rowTileParameterKernel<T>
+            <<<unsigned(rowTiles(v)), kBlock, 0, stream>>>(v, x, dy, mean, rstd, tileSums);
+        tileReduceKernel<<<unsigned((v.paramInner + kBlock - 1) / kBlock), kBlock, 0, stream>>>(
+            v, tileSums, dweight, dbias);
+        return;
+    }
+    parameterGradKernel<T><<<unsigned(v.paramMod * v.paramInner), kBlock, 0, stream>>>(
+        v, x, dy, mean, rstd, dweight, dbias);
 }
 
 #define NORMLAB_INSTANTIATE(T)                                                                     \

@@ -107,6 +107,20 @@ NORMLAB_HD inline std::int64_t parameterSlice(const DeviceView& v, std::int64_t 
     return m < v.slices ? m : -1;
 }
 
+// Row form with parameters shared by every row (span == 1, paramMod == 1: LayerNorm,
+// RMSNorm): rows (o, m) of paramInner elements, parameter p = column p. dγ/dβ are summed
+// per tile of kRowTile rows (one block per tile, threads over columns: coalesced), then
+// over tiles.
+inline constexpr std::int64_t kRowTile = 32;
+
+NORMLAB_HD inline bool sharedRowParameters(const DeviceView& v) {
+    return v.span == 1 && v.paramMod == 1;
+}
+
+NORMLAB_HD inline std::int64_t rowTiles(const DeviceView& v) {
+    return (v.outer * v.slices + kRowTile - 1) / kRowTile;
+}
+
 // Row form: the i-th candidate element (i < parameterCandidates) using parameter
 // k = q * paramInner + p, over every slice of parameterSlice, o and s; -1 past the slices.
 NORMLAB_HD inline std::int64_t parameterCandidates(const DeviceView& v) {
