@@ -65,6 +65,7 @@ enum Slot {
     kDWeight,
     kDBias,
     kSums,
+    kPartials,
     kSlots
 };
 
@@ -95,11 +96,13 @@ class CudaBackend final : public Backend {
         auto* dMean = deviceArray<double>(kMean, S);
         auto* dVar = deviceArray<double>(kVar, S);
         auto* dCount = deviceArray<std::int64_t>(kCount, S);
+        const std::int64_t chunks = cuda::statsChunks(v, 4 * std::int64_t(smCount_), 4096);
+        auto* dParts = deviceArray<double>(kPartials, 3 * S * chunks);
         timed([&] {
             dispatch(view.dtype, [&](auto tag) {
                 using T = decltype(tag);
-                cuda::launchSliceStats<T>(v, static_cast<const T*>(dx), centered, dMean, dVar,
-                                          dCount, stream_);
+                cuda::launchSliceStats<T>(v, static_cast<const T*>(dx), centered, chunks, dParts,
+                                          dMean, dVar, dCount, stream_);
             });
         });
         toHost(mean, dMean, S);
@@ -124,14 +127,16 @@ class CudaBackend final : public Backend {
         auto* dVar = deviceArray<double>(kVar, S);
         auto* dRstd = deviceArray<double>(kRstd, S);
         auto* dCount = deviceArray<std::int64_t>(kCount, S);
+        const std::int64_t chunks = cuda::statsChunks(v, 4 * std::int64_t(smCount_), 4096);
+        auto* dParts = deviceArray<double>(kPartials, 3 * S * chunks);
         const auto* dW = static_cast<const double*>(toDevice(kWeight, weight, P * 8));
         const auto* dB = static_cast<const double*>(toDevice(kBias, bias, P * 8));
         void* dy = buffers_[kY].reserve(bytesOf(view));
         timed([&] {
             dispatch(view.dtype, [&](auto tag) {
                 using T = decltype(tag);
-                cuda::launchSliceStats<T>(v, static_cast<const T*>(dx), centered, dMean, dVar,
-                                          dCount, stream_);
+                cuda::launchSliceStats<T>(v, static_cast<const T*>(dx), centered, chunks, dParts,
+                                          dMean, dVar, dCount, stream_);
                 cuda::launchInverseStd(S, dVar, eps, dRstd, stream_);
                 cuda::launchAffineMap<T>(v, cuda::MapKind::Forward, static_cast<const T*>(dx),
                                          dMean, dRstd, dW, dB, static_cast<T*>(dy), stream_);

@@ -22,14 +22,17 @@ __device__ double blockSum(double value, double* shared) {
     return total;
 }
 
+// Block (m, c) summarises piece c of slice m: partials[3 * (m * chunks + c) + {0, 1, 2}].
 template <class T>
-__global__ void sliceStatsKernel(DeviceView v, const T* x, bool centered, double* mean, double* var,
-                                 std::int64_t* count) {
+__global__ void slicePieceKernel(DeviceView v, const T* x, bool centered, std::int64_t chunks,
+                                 double* partials) {
     __shared__ double shared[kWarps];
-    const std::int64_t m = blockIdx.x;
-    const std::int64_t total = sliceSize(v);
+    const std::int64_t m = blockIdx.x / chunks, c = blockIdx.x % chunks;
+    const std::int64_t size = statsChunkSize(v, chunks);
+    const std::int64_t first = c * size;
+    const std::int64_t last = first + size < sliceSize(v) ? first + size : sliceSize(v);
     double n = 0, sum = 0;
-    for (std::int64_t i = threadIdx.x; i < total; i += blockDim.x) {
+    for (std::int64_t i = first + threadIdx.x; i < last; i += blockDim.x) {
         const std::int64_t e = sliceElement(v, m, i);
         if (!isValid(v, e, positionOf(v, e))) continue;
         const double xi = double(x[e]);
@@ -38,24 +41,18 @@ __global__ void sliceStatsKernel(DeviceView v, const T* x, bool centered, double
     }
     n = blockSum(n, shared);
     sum = blockSum(sum, shared);
-    if (n == 0) {
+    double* out = partials + 3 * (m * chunks + c);
+    if (!centered || n == 0) {
         if (threadIdx.x == 0) {
-            count[m] = 0;
-            mean[m] = var[m] = nan("");
-        }
-        return;
-    }
-    if (!centered) {
-        if (threadIdx.x == 0) {
-            count[m] = std::int64_t(n);
-            mean[m] = 0;
-            var[m] = sum / n;
+            out[0] = n;
+            out[1] = sum;
+            out[2] = 0;
         }
         return;
     }
     const double mu = sum / n;
     double squares = 0;
-    for (std::int64_t i = threadIdx.x; i < total; i += blockDim.x) {
+    for (std::int64_t i = first + threadIdx.x; i < last; i += blockDim.x) {
         const std::int64_t e = sliceElement(v, m, i);
         if (!isValid(v, e, positionOf(v, e))) continue;
         const double d = double(x[e]) - mu;
@@ -63,10 +60,34 @@ __global__ void sliceStatsKernel(DeviceView v, const T* x, bool centered, double
     }
     squares = blockSum(squares, shared);
     if (threadIdx.x == 0) {
-        count[m] = std::int64_t(n);
-        mean[m] = mu;
-        var[m] = squares / n;
+        out[0] = n;
+        out[1] = mu;
+        out[2] = squares;
     }
+}
+
+// One thread per slice merges its pieces: count, mean and biased variance (NaN if empty).
+__global__ void mergePiecesKernel(std::int64_t slices, std::int64_t chunks, bool centered,
+                                  const double* partials, double* mean, double* var,
+                                  std::int64_t* count) {
+    const std::int64_t m = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (m >= slices) return;
+    Moments total{0, 0, 0};
+    double squares = 0;
+    for (std::int64_t c = 0; c < chunks; ++c) {
+        const double* p = partials + 3 * (m * chunks + c);
+        if (centered)
+            total = chanMerge(total, Moments{p[0], p[1], p[2]});
+        else
+            total.n += p[0], squares += p[1];
+    }
+    count[m] = std::int64_t(total.n);
+    if (total.n == 0) {
+        mean[m] = var[m] = nan("");
+        return;
+    }
+    mean[m] = centered ? total.mean : 0.0;
+    var[m] = centered ? total.m2 / total.n : squares / total.n;
 }
 
 __global__ void inverseStdKernel(std::int64_t slices, const double* var, double eps, double* rstd) {
@@ -271,11 +292,14 @@ std::int64_t elementsOf(const DeviceView& v) {
 } // namespace
 
 template <class T>
-void launchSliceStats(const DeviceView& v, const T* x, bool centered, double* mean, double* var,
-                      std::int64_t* count, cudaStream_t stream) {
+void launchSliceStats(const DeviceView& v, const T* x, bool centered, std::int64_t chunks,
+                      double* partials, double* mean, double* var, std::int64_t* count,
+                      cudaStream_t stream) {
     if (v.slices == 0) return;
-    sliceStatsKernel<T>
-        <<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, centered, mean, var, count);
+    slicePieceKernel<T>
+        <<<unsigned(v.slices * chunks), kBlock, 0, stream>>>(v, x, centered, chunks, partials);
+    mergePiecesKernel<<<unsigned((v.slices + kBlock - 1) / kBlock), kBlock, 0, stream>>>(
+        v.slices, chunks, centered, partials, mean, var, count);
 }
 
 void launchInverseStd(std::int64_t slices, const double* var, double eps, double* rstd,
@@ -343,8 +367,8 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
 }
 
 #define NORMLAB_INSTANTIATE(T)                                                                     \
-    template void launchSliceStats<T>(const DeviceView&, const T*, bool, double*, double*,         \
-                                      std::int64_t*, cudaStream_t);                                \
+    template void launchSliceStats<T>(const DeviceView&, const T*, bool, std::int64_t, double*,    \
+                                      double*, double*, std::int64_t*, cudaStream_t);              \
     template void launchAffineMap<T>(const DeviceView&, MapKind, const T*, const double*,          \
                                      const double*, const double*, const double*, T*,              \
                                      cudaStream_t);                                                \

@@ -20,9 +20,12 @@
 
 namespace normlab::cuda {
 
+// Statistics in `chunks` pieces per slice (statsChunks in device_view.h); `partials` holds
+// 3 * slices * chunks doubles of scratch.
 template <class T>
-void launchSliceStats(const DeviceView& v, const T* x, bool centered, double* mean, double* var,
-                      std::int64_t* count, cudaStream_t stream);
+void launchSliceStats(const DeviceView& v, const T* x, bool centered, std::int64_t chunks,
+                      double* partials, double* mean, double* var, std::int64_t* count,
+                      cudaStream_t stream);
 
 // rstd[m] = 1 / sqrt(var[m] + eps).
 void launchInverseStd(std::int64_t slices, const double* var, double eps, double* rstd,

@@ -87,6 +87,34 @@ NORMLAB_HD inline std::int64_t sliceElement(const DeviceView& v, std::int64_t m,
     return ((i / block) * v.slices + m) * block + i % block;
 }
 
+// Statistics of a slice in `chunks` pieces of statsChunkSize elements (one block each), so
+// that few long slices (BatchNorm) still fill the device. Each piece is summarised in two
+// passes as (n, mean, M2 = sum of squared deviations) (RMSNorm: (n, sum of squares, 0)),
+// and the pieces are merged with Chan's formula, which stays stable at large means.
+struct Moments {
+    double n, mean, m2;
+};
+
+NORMLAB_HD inline Moments chanMerge(const Moments& a, const Moments& b) {
+    if (b.n == 0) return a;
+    if (a.n == 0) return b;
+    const double n = a.n + b.n, delta = b.mean - a.mean;
+    return {n, a.mean + delta * (b.n / n), a.m2 + b.m2 + delta * delta * (a.n * b.n / n)};
+}
+
+// Pieces per slice: enough blocks for `targetBlocks` in all, none smaller than minChunk.
+NORMLAB_HD inline std::int64_t statsChunks(const DeviceView& v, std::int64_t targetBlocks,
+                                           std::int64_t minChunk) {
+    const std::int64_t wanted = (targetBlocks + v.slices - 1) / (v.slices > 0 ? v.slices : 1);
+    const std::int64_t most = (sliceSize(v) + minChunk - 1) / minChunk;
+    const std::int64_t chunks = wanted < most ? wanted : most;
+    return chunks > 1 ? chunks : 1;
+}
+
+NORMLAB_HD inline std::int64_t statsChunkSize(const DeviceView& v, std::int64_t chunks) {
+    return (sliceSize(v) + chunks - 1) / chunks;
+}
+
 // Run form (span > 1): the i-th element (i < outer * span) of run p of slice m.
 NORMLAB_HD inline std::int64_t runElement(const DeviceView& v, std::int64_t m, std::int64_t p,
                                           std::int64_t i) {
