@@ -817,6 +817,21 @@ void WorkbenchTest::compareRunsConfigurationBOnTheSameInput() {
     b = view->outcomeB();
     QCOMPARE(b->state.spec.variant, Variant::BatchNorm);
     QCOMPARE(b->result.output.toVector(), a->result.output.toVector());
+    // B is kept in sessions: a mismatched B (num_features 5 on 8 channels, no affine) survives
+    // saving, loading and the fitting to the input's shape.
+    QTemporaryDir dir;
+    NormSpec mismatched = NormSpec::defaultsFor(Variant::InstanceNorm);
+    mismatched.numFeatures = 5;
+    view->setSpecB(mismatched);
+    QTRY_VERIFY_WITH_TIMEOUT(view->specB().numFeatures == std::optional<std::int64_t>(5), 10000);
+    QCOMPARE(w.saveSessionTo(dir.filePath("b.json")), QString());
+    MainWindow other(false);
+    QVERIFY(other.selectView("compare"));
+    QCOMPARE(other.openSession(dir.filePath("b.json")), QString());
+    waitIdle(other);
+    QTRY_VERIFY_WITH_TIMEOUT(!other.compareView()->busy(), 10000);
+    QCOMPARE(other.compareView()->specB().variant, Variant::InstanceNorm);
+    QCOMPARE(other.compareView()->specB().numFeatures, std::optional<std::int64_t>(5));
     // An edit of A (the seed) recomputes B on the new input.
     shown.clear();
     w.inputPanel()->findChild<QSpinBox*>("seed")->setValue(5);

@@ -68,6 +68,13 @@ void CompareView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outco
         fittedShape_ = shape;
         panelB_->fitShape(shape);
     }
+    if (pendingSpecB_) {
+        WorkbenchState state;
+        panelB_->writeTo(state); // B's other settings (backend, γ/β) stay as they are
+        state.spec = *pendingSpecB_;
+        panelB_->readFrom(state);
+        pendingSpecB_.reset();
+    }
     requestB();
 }
 
@@ -134,6 +141,19 @@ void CompareView::redraw() {
                    .arg(name)
                    .arg(rb.mean.size())
                    .arg(largest, 0, 'g', 4));
+}
+
+NormSpec CompareView::specB() const {
+    WorkbenchState state;
+    panelB_->writeTo(state);
+    return state.spec;
+}
+
+void CompareView::setSpecB(const NormSpec& spec) {
+    // Put in after the panel has been fitted to the next outcome's shape, so that a saved
+    // mismatch (num_features ≠ C, on purpose) survives the fitting.
+    pendingSpecB_ = spec;
+    if (a_) showOutcome(a_);
 }
 
 Tensor CompareView::exportData() const {

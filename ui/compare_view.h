@@ -24,6 +24,9 @@ class CompareView : public PlotView {
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
     Tensor exportData() const override;
     NormalizationPanel* panelB() const { return panelB_; }
+    // Configuration B's normalization, for sessions; setSpecB puts one back (and recomputes).
+    NormSpec specB() const;
+    void setSpecB(const NormSpec& spec);
     bool busy() const { return watcher_.isRunning() || pendingB_.has_value(); }
     std::shared_ptr<const ComputeOutcome> outcomeA() const { return a_; }
     std::shared_ptr<const ComputeOutcome> outcomeB() const { return b_; }
@@ -45,6 +48,7 @@ class CompareView : public PlotView {
     std::optional<WorkbenchState> pendingB_;
     std::shared_ptr<const ComputeOutcome> a_, b_;
     Shape fittedShape_;
+    std::optional<NormSpec> pendingSpecB_;
 };
 
 } // namespace normlab::ui

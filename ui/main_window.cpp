@@ -256,6 +256,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     const QByteArray saved = settings.value("session/last").toByteArray();
     if (restoreLastSession && !saved.isEmpty() && sessionFromJson(saved, last).isEmpty()) {
         putIntoPanels(last.state); // not an edit: nothing to undo
+        if (last.compareSpec) compare_->setSpecB(*last.compareSpec);
         if (!last.view.isEmpty()) selectView(last.view);
         return;
     }
@@ -416,6 +417,7 @@ QString MainWindow::openSession(const QString& path) {
     Session session;
     if (const QString error = loadSession(path, session); !error.isEmpty()) return error;
     applyState(session.state);
+    if (session.compareSpec) compare_->setSpecB(*session.compareSpec);
     if (!session.view.isEmpty()) selectView(session.view);
     sessionPath_ = path;
     setWindowTitle(tr("NormLab — %1").arg(QFileInfo(path).fileName()));
@@ -424,8 +426,8 @@ QString MainWindow::openSession(const QString& path) {
 }
 
 QString MainWindow::saveSessionTo(const QString& path) {
-    const QString error =
-        saveSession(path, Session{state(), views_->currentWidget()->objectName()});
+    const QString error = saveSession(
+        path, Session{state(), views_->currentWidget()->objectName(), compare_->specB()});
     if (!error.isEmpty()) return error;
     sessionPath_ = path;
     setWindowTitle(tr("NormLab — %1").arg(QFileInfo(path).fileName()));
@@ -449,8 +451,9 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
-    settings.setValue("session/last",
-                      sessionToJson(Session{state(), views_->currentWidget()->objectName()}));
+    settings.setValue(
+        "session/last",
+        sessionToJson(Session{state(), views_->currentWidget()->objectName(), compare_->specB()}));
     event->accept();
 }
 

@@ -60,6 +60,7 @@ QByteArray sessionToJson(const Session& session) {
                   {"reestimate_inverse", s.reestimateInverse},
                   {"affine", affine},
                   {"view", session.view}};
+    if (session.compareSpec) o["compare_spec"] = app::specToJsonObject(*session.compareSpec);
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
@@ -158,6 +159,12 @@ QString sessionFromJson(const QByteArray& json, Session& out) {
         *into = std::make_shared<const Tensor>(std::move(r.tensor));
     }
     s.view = o.value("view").toString();
+    if (o.contains("compare_spec")) {
+        const app::SpecParseResult b = app::specFromJsonObject(o.value("compare_spec").toObject());
+        if (!b.error.isEmpty())
+            return QObject::tr("the Compare view's configuration: %1").arg(b.error);
+        s.compareSpec = b.spec;
+    }
     out = std::move(s);
     return {};
 }

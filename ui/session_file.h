@@ -8,11 +8,15 @@
 #include <QByteArray>
 #include <QString>
 
+#include <optional>
+
 namespace normlab::ui {
 
 struct Session {
     WorkbenchState state;
-    QString view; // the view shown, by title
+    QString view; // the view shown, by id ("slices", "gradients", ...)
+    // The Compare view's configuration B, if the session keeps one.
+    std::optional<NormSpec> compareSpec;
 };
 
 QByteArray sessionToJson(const Session& session);

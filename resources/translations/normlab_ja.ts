@@ -221,6 +221,10 @@
         <source>the built-in lessons are missing</source>
         <translation>組み込みのレッスンが見つかりません</translation>
     </message>
+    <message>
+        <source>the Compare view&apos;s configuration: %1</source>
+        <translation>「比較」ビューの設定：%1</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::CodeView</name>

@@ -221,6 +221,10 @@
         <source>the built-in lessons are missing</source>
         <translation>内置课程缺失</translation>
     </message>
+    <message>
+        <source>the Compare view&apos;s configuration: %1</source>
+        <translation>“对比”视图的配置：%1</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::CodeView</name>
