@@ -2,6 +2,7 @@
 // equal the compute result; lengths change the valid counts; an invalid configuration
 // keeps the last result; rapid edits never show a stale result; --screenshot writes a
 // real picture.
+#include "code_view.h"
 #include "compare_view.h"
 #include "cube_view.h"
 #include "debugger_view.h"
@@ -76,6 +77,7 @@ class WorkbenchTest : public QObject {
     void compareRunsConfigurationBOnTheSameInput();
     void presentationModeEnlargesAndRestores();
     void everyLessonCanBeFollowed();
+    void theCodeViewFollowsEveryEdit();
 
   private:
     static void setVariant(MainWindow& w, Variant v) {
@@ -908,6 +910,20 @@ void WorkbenchTest::everyLessonCanBeFollowed() {
             QVERIFY(std::fabs(masked->result.mean.at(lastSample) - 2.0) < 1.0);
         }
     }
+}
+
+void WorkbenchTest::theCodeViewFollowsEveryEdit() {
+    MainWindow w(false);
+    w.show();
+    waitIdle(w);
+    QVERIFY(w.selectView("pytorch code"));
+    QVERIFY(w.codeView()->code().contains("nn.BatchNorm1d(8,"));
+    setVariant(w, Variant::GroupNorm);
+    QVERIFY(w.codeView()->code().contains("nn.GroupNorm("));
+    // Also while hidden: the snippet is written when asked for or shown.
+    QVERIFY(w.selectView("slices"));
+    w.inputPanel()->findChild<QLineEdit*>("lengths")->setText("16, 9, 1, 0");
+    QVERIFY(w.codeView()->code().contains("lengths = torch.tensor((16, 9, 1, 0))"));
 }
 
 QTEST_MAIN(WorkbenchTest)

@@ -54,12 +54,25 @@ CodeView::CodeView(QWidget* parent)
 }
 
 void CodeView::showState(const WorkbenchState& state) {
-    text_->setPlainText(QString::fromStdString(pytorchSnippet(snippetSetupOf(state))));
+    pending_ = state;
+    if (isVisible()) render();
+}
+
+void CodeView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    render();
+}
+
+void CodeView::render() {
+    if (!pending_) return;
+    text_->setPlainText(QString::fromStdString(pytorchSnippet(snippetSetupOf(*pending_))));
+    pending_.reset();
     note_->setText(tr("Python 3 with PyTorch and NumPy. Save writes the exact input next to the "
                       "snippet; without it the snippet draws a look-alike input."));
 }
 
-QString CodeView::code() const {
+QString CodeView::code() {
+    render();
     return text_->toPlainText();
 }
 

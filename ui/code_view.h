@@ -8,6 +8,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QPlainTextEdit;
@@ -19,16 +20,23 @@ class CodeView : public QWidget {
   public:
     explicit CodeView(QWidget* parent = nullptr);
     QString title() const { return tr("PyTorch code"); }
+    // Keeps `state`; the snippet is written when the view is (or becomes) visible.
     void showState(const WorkbenchState& state);
     // The last computed result, whose data "Save" writes.
     void setOutcome(std::shared_ptr<const ComputeOutcome> outcome) {
         outcome_ = std::move(outcome);
     }
-    QString code() const;
+    QString code();
     // Writes the snippet and its files into `folder`; returns why not, or empty.
     QString saveTo(const QString& folder);
 
+  protected:
+    void showEvent(QShowEvent* event) override;
+
   private:
+    void render();
+
+    std::optional<WorkbenchState> pending_; // shown state not yet written as a snippet
     QPlainTextEdit* text_;
     QLabel* note_;
     std::shared_ptr<const ComputeOutcome> outcome_;

@@ -1,5 +1,6 @@
 #include "cube_view.h"
 
+#include "plot_series.h"
 #include "recompute_controller.h"
 
 #include <QComboBox>
@@ -23,9 +24,9 @@ namespace {
 const QColor kHighlight(60, 120, 215);
 const QColor kOther(250, 250, 250);
 
-// Hue per slice id, as in the Slices view (golden-ratio stride around the wheel).
+// The Slices view's hue per slice id, lighter.
 QColor sliceColour(std::int64_t id) {
-    return QColor::fromHsvF(std::fmod(double(id) * 0.618033988749895, 1.0), 0.55, 0.95);
+    return QColor::fromHsvF(sliceHue(id), 0.55, 0.95);
 }
 
 QString describe(const NormSpec& spec) {

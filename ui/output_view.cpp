@@ -85,7 +85,7 @@ void OutputView::redraw() {
                 values << (outcome_->sliceMap.at(flatIndex(y, c, k)) < 0 ? qQNaN() : grid.at(c, k));
             }
             QCPGraph* g = plot()->addGraph();
-            g->setPen(QPen(QColor::fromHsvF(std::fmod(c * 0.618033988749895, 1.0), 0.8, 0.8), 1.5));
+            g->setPen(QPen(QColor::fromHsvF(sliceHue(c), 0.8, 0.8), 1.5));
             g->setData(keys, values);
             curves_ << g;
         }

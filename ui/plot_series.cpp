@@ -55,4 +55,8 @@ std::pair<double, double> finiteRange(const Tensor& a, const Tensor& b) {
     return {lo, hi};
 }
 
+double sliceHue(std::int64_t id) {
+    return std::fmod(double(id) * 0.618033988749895, 1.0);
+}
+
 } // namespace normlab::ui

@@ -32,6 +32,10 @@ struct Histogram {
 // `keep` value is < 0 (masked out) when keep is given.
 Histogram histogramOf(const Tensor& values, double low, double high, int bins,
                       const Tensor* keep = nullptr);
+// A hue in [0, 1) for slice or channel `id`: neighbouring ids get far-apart hues (a
+// golden-ratio stride around the colour wheel).
+double sliceHue(std::int64_t id);
+
 // Range of the finite values of both tensors (for shared histogram axes).
 std::pair<double, double> finiteRange(const Tensor& a, const Tensor& b);
 

@@ -106,11 +106,10 @@ void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     const Grid grid = gridOf(outcome->sliceMap);
     map_->data()->setSize(grid.cols, grid.rows);
     map_->data()->setRange(QCPRange(0, grid.cols - 1), QCPRange(0, grid.rows - 1));
-    // Neighbouring slice ids get far-apart hues (golden-ratio stride around the wheel).
     for (int r = 0; r < grid.rows; ++r)
         for (int c = 0; c < grid.cols; ++c) {
             const double id = grid.at(r, c);
-            map_->data()->setCell(c, r, id < 0 ? qQNaN() : std::fmod(id * 0.618033988749895, 1.0));
+            map_->data()->setCell(c, r, id < 0 ? qQNaN() : sliceHue(std::int64_t(id)));
         }
     map_->setDataRange(QCPRange(0, 1));
     // A line between samples (rows n*C - 0.5) for inputs of rank >= 3.

@@ -309,7 +309,7 @@ std::string pytorchSnippet(const SnippetSetup& setup) {
         s << "torch.manual_seed(0)\n"
           << "# Like NormLab's '" << generatorName(setup.recipe.generator)
           << "' input; NormLab draws its own random numbers, so for its exact values\n"
-             "# save input.npy from the Code view next to this file.\n"
+             "# save input.npy from NormLab's PyTorch code view next to this file.\n"
           << recipeLines(setup.recipe) << "if os.path.exists(\"input.npy\"):\n"
           << "    x = torch.from_numpy(np.load(\"input.npy\")).to("
           << torchDtype(setup.recipe.dtype) << ")\n";

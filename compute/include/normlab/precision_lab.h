@@ -1,5 +1,6 @@
 // The precision lab, for teaching: the same slices' variance computed four ways, and the
-// same normalization run in float32 and float64, each against a float64 two-pass reference.
+// same normalization run in float32 and float64, each against a float64 two-pass reference
+// (normalize()'s own batch statistics at float64).
 //
 //   naive float32   E[x²] − E[x]² with float sums: what a careless kernel does. On data whose
 //                   mean is large against its spread the two terms cancel and the result is
@@ -17,7 +18,8 @@ namespace normlab {
 
 struct PrecisionReport {
     std::string error; // the configuration is invalid (PyTorch's message); nothing else set
-    Tensor reference;  // float64 two-pass variance per slice (the stats grid, flattened)
+    Tensor reference;  // float64 two-pass variance per slice (the stats grid, flattened);
+                       // for RMSNorm the variance of its slices (as LayerNorm's)
     Tensor naive32, naive64, welford32, normlab32; // float64 tensors of the same size
     // max |y_float32 − y_float64| over each slice's elements.
     Tensor outputGap;
