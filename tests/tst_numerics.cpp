@@ -45,6 +45,8 @@ class NumericsTest : public QObject {
     void rmsNormEpsNullIsMachineEpsilon();
     void storedInverseIsExactReestimatedIsNot();
     void emptyAndSingleElementSlices();
+    void paddingValuesNeverReachTheResult_data();
+    void paddingValuesNeverReachTheResult();
     void customMatchesBuiltIns();
     void resultsDoNotDependOnThreadSplit();
     void simulatedRunningStatsConvergeAndCancel();
@@ -201,6 +203,82 @@ void NumericsTest::emptyAndSingleElementSlices() {
         QCOMPARE(r.output.at((2 * 2 + c) * 4 + 0), 10.0 + c); // one element: the bias
         QCOMPARE(r.output.at((2 * 2 + c) * 4 + 1), 0.0);      // padding: zero
     }
+}
+
+void NumericsTest::paddingValuesNeverReachTheResult_data() {
+    QTest::addColumn<int>("variant");
+    QTest::addColumn<bool>("fullMask");
+    for (Variant v : {Variant::BatchNorm, Variant::InstanceNorm, Variant::LayerNorm,
+                      Variant::GroupNorm, Variant::RmsNorm})
+        for (bool fullMask : {false, true})
+            QTest::addRow("%s %s", std::string(variantName(v)).c_str(),
+                          fullMask ? "mask" : "lengths")
+                << int(v) << fullMask;
+}
+
+void NumericsTest::paddingValuesNeverReachTheResult() {
+    // Masked-out elements hold NaN, Inf and 1e30 in x and dy instead of 0: every result must
+    // be bit-for-bit the same. Rows of 53 elements exercise the kernels' 8-lane bodies, a
+    // half step and the scalar tails.
+    QFETCH(int, variant);
+    QFETCH(bool, fullMask);
+    NormSpec spec = specOf(Variant(variant));
+    spec.affine = true;
+    if (spec.variant == Variant::LayerNorm || spec.variant == Variant::RmsNorm)
+        spec.normalizedShape = {53};
+    if (spec.variant == Variant::GroupNorm) spec.numGroups = 2;
+    const Shape shape{3, 4, 53};
+    const std::array<int, 3> length{53, 17, 40};
+    std::mt19937_64 rng(17);
+    std::normal_distribution<double> normal(0.5, 2.0);
+    std::bernoulli_distribution keep(0.7);
+    Tensor mask = values(shape, DType::Bool, [&](std::int64_t i) {
+        return fullMask ? double(keep(rng)) : double(i % 53 < length[std::size_t(i / (4 * 53))]);
+    });
+    const Tensor x = values(shape, DType::Float32, [&](std::int64_t) { return normal(rng); });
+    const Tensor dy = values(shape, DType::Float32, [&](std::int64_t) { return normal(rng); });
+    const int features =
+        spec.variant == Variant::LayerNorm || spec.variant == Variant::RmsNorm ? 53 : 4;
+    auto run = [&](double padding) {
+        NormInputs in;
+        auto padded = [&](const Tensor& t) {
+            return values(shape, DType::Float32,
+                          [&](std::int64_t i) { return mask.at(i) != 0 ? t.at(i) : padding; });
+        };
+        in.input = padded(x);
+        in.gradOutput = padded(dy);
+        in.weight = values({features}, DType::Float32,
+                           [](std::int64_t k) { return 0.5 + 0.1 * double(k % 5); });
+        if (fullMask)
+            in.mask = mask;
+        else
+            in.lengths = values({3}, DType::Int64,
+                                [&](std::int64_t n) { return double(length[std::size_t(n)]); });
+        return normalize(spec, in, cpuBackend());
+    };
+    const NormResult clean = run(0.0);
+    QVERIFY2(clean.ok(), clean.error.c_str());
+    for (double padding : {std::numeric_limits<double>::quiet_NaN(),
+                           std::numeric_limits<double>::infinity(), 1e30}) {
+        const NormResult dirty = run(padding);
+        QVERIFY2(dirty.ok(), dirty.error.c_str());
+        auto same = [](const Tensor& a, const Tensor& b) {
+            if (a.size() != b.size()) return false;
+            for (std::int64_t i = 0; i < a.size(); ++i)
+                if (!(a.at(i) == b.at(i) || (std::isnan(a.at(i)) && std::isnan(b.at(i)))))
+                    return false;
+            return true;
+        };
+        QVERIFY(same(clean.mean, dirty.mean));
+        QVERIFY(same(clean.var, dirty.var));
+        QVERIFY(same(clean.output, dirty.output));
+        QVERIFY(same(clean.gradInput, dirty.gradInput));
+        QVERIFY(same(clean.gradWeight, dirty.gradWeight));
+        QVERIFY(same(clean.gradBias, dirty.gradBias));
+    }
+    // Not vacuous: the statistics are finite and some outputs are non-zero.
+    for (std::int64_t i = 0; i < clean.var.size(); ++i) QVERIFY(std::isfinite(clean.var.at(i)));
+    QVERIFY(clean.output.at(0) != 0.0);
 }
 
 void NumericsTest::customMatchesBuiltIns() {

@@ -59,15 +59,14 @@ void backwardRows(const KernelView& view, const T* x, const T* dy, const double*
                         const double* __restrict ws = wm + (at - base);
                         const SumPair s =
                             mask ? lanedSum2(len,
-                                             [&](std::int64_t i) {
-                                                 const bool ok = mask[i];
-                                                 const double g = ok ? double(gs[i]) * ws[i] : 0.0;
-                                                 const double d = ok ? double(xs[i]) - mu : 0.0;
-                                                 return SumPair{g, g * d};
+                                             [&](auto at) {
+                                                 const auto g = at.keep(mask, at(gs) * at(ws));
+                                                 const auto d = at.keep(mask, at(xs) - mu);
+                                                 return Two{g, g * d};
                                              })
-                                 : lanedSum2(len, [&](std::int64_t i) {
-                                       const double g = double(gs[i]) * ws[i];
-                                       return SumPair{g, g * (double(xs[i]) - mu)};
+                                 : lanedSum2(len, [&](auto at) {
+                                       const auto g = at(gs) * at(ws);
+                                       return Two{g, g * (at(xs) - mu)};
                                    });
                         A += s.first;
                         B += s.second;
@@ -149,12 +148,20 @@ void backwardRuns(const KernelView& view, const T* x, const T* dy, const double*
                             forSegments(
                                 view.validity, L.sample(o, m, p), runBegin, L.span,
                                 [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask) {
-                                    const SumPair s = lanedSum2(len, [&](std::int64_t i) {
-                                        const bool ok = !mask || mask[i];
-                                        const double g = ok ? double(dy[at + i]) : 0.0;
-                                        const double d = ok ? double(x[at + i]) - mu : 0.0;
-                                        return SumPair{g, g * d};
-                                    });
+                                    const T* xs = x + at;
+                                    const T* gs = dy + at;
+                                    const SumPair s =
+                                        mask
+                                            ? lanedSum2(len,
+                                                        [&](auto e) {
+                                                            const auto g = e.keep(mask, e(gs));
+                                                            const auto d = e.keep(mask, e(xs) - mu);
+                                                            return Two{g, g * d};
+                                                        })
+                                            : lanedSum2(len, [&](auto e) {
+                                                  const auto g = e(gs);
+                                                  return Two{g, g * (e(xs) - mu)};
+                                              });
                                     sumDy += s.first;
                                     sumDyD += s.second;
                                 },

@@ -1,53 +1,13 @@
 // Building blocks of the CPU kernels: how a run of elements splits into valid and invalid
-// segments, and reductions over a segment with a float64 accumulator.
+// segments (reductions over a segment are in lanes.h).
 #pragma once
 
+#include "lanes.h"
 #include "normlab/backend.h"
 
 #include <cstdint>
 
 namespace normlab::cpu {
-
-// Sum of term(0..n-1) in eight independent float64 lanes, added pairwise at the end.
-// The plain loop is
-//     double s = 0; for (i = 0; i < n; ++i) s += term(i);
-// whose single dependency chain the compiler may not reorder; independent lanes let it
-// vectorise without -ffast-math (measured 6.5x faster than Eigen's cast<double>().sum(),
-// which Eigen 3.4 does not vectorise for float -> double).
-template <class Term> inline double lanedSum(std::int64_t n, Term term) {
-    double lane[8] = {};
-    std::int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; ++j) lane[j] += term(i + j);
-    double tail = 0;
-    for (; i < n; ++i) tail += term(i);
-    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
-           ((lane[4] + lane[5]) + (lane[6] + lane[7])) + tail;
-}
-
-// Two sums in one pass over the data (both read the same elements).
-struct SumPair {
-    double first = 0, second = 0;
-};
-template <class Term> inline SumPair lanedSum2(std::int64_t n, Term term) {
-    double a[8] = {}, b[8] = {};
-    std::int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; ++j) {
-            const auto [u, v] = term(i + j);
-            a[j] += u;
-            b[j] += v;
-        }
-    SumPair tail;
-    for (; i < n; ++i) {
-        const auto [u, v] = term(i);
-        tail.first += u;
-        tail.second += v;
-    }
-    tail.first += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-    tail.second += ((b[0] + b[1]) + (b[2] + b[3])) + ((b[4] + b[5]) + (b[6] + b[7]));
-    return tail;
-}
 
 // Splits the run [begin, begin + length) of sample `sample` into segments:
 //   valid(offset, length, mask)  mask null: every element valid; else one byte per element

@@ -29,18 +29,16 @@ SliceMoments sliceMoments(const KernelView& view, const T* x, std::int64_t m, bo
         [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask, std::int64_t) {
             const T* v = x + at;
             if (mask) {
-                const SumPair s = lanedSum2(len, [&](std::int64_t i) {
-                    const double xi = mask[i] ? double(v[i]) : 0.0;
-                    return SumPair{mask[i] ? 1.0 : 0.0, centered ? xi : xi * xi};
+                const SumPair s = lanedSum2(len, [&](auto at) {
+                    const auto xi = at.keep(mask, at(v));
+                    return Two{at.valid(mask), centered ? xi : xi * xi};
                 });
                 n += s.first;
                 sum += s.second;
             } else {
                 n += double(len);
-                sum += centered ? lanedSum(len, [&](std::int64_t i) { return double(v[i]); })
-                                : lanedSum(len, [&](std::int64_t i) {
-                                      return double(v[i]) * double(v[i]);
-                                  });
+                sum += centered ? lanedSum(len, [&](auto at) { return at(v); })
+                                : lanedSum(len, [&](auto at) { return at(v) * at(v); });
             }
         },
         kNoInvalid);
@@ -61,12 +59,12 @@ SliceMoments sliceMoments(const KernelView& view, const T* x, std::int64_t m, bo
         [&](std::int64_t at, std::int64_t len, const std::uint8_t* mask, std::int64_t) {
             const T* v = x + at;
             squares += mask ? lanedSum(len,
-                                       [&](std::int64_t i) {
-                                           const double d = mask[i] ? double(v[i]) - mu : 0.0;
+                                       [&](auto at) {
+                                           const auto d = at.keep(mask, at(v) - mu);
                                            return d * d;
                                        })
-                            : lanedSum(len, [&](std::int64_t i) {
-                                  const double d = double(v[i]) - mu;
+                            : lanedSum(len, [&](auto at) {
+                                  const auto d = at(v) - mu;
                                   return d * d;
                               });
         },
