@@ -9,6 +9,9 @@
 //     at.keep(mask, v) v where mask byte i is non-zero, else 0 (a select, so NaN or Inf in
 //                      masked-out padding never reaches the sum)
 //     at.valid(mask)   1 where mask byte i is non-zero, else 0 (counts valid elements)
+//     at.store(p, v)   writes v to element(s) i of p, rounded to p's type
+// forLanes runs a body of the same form over [0, n) for elementwise work that reduces
+// along another axis (backward's dγ/dβ over a tile of rows).
 //
 // Why explicit lanes: the plain loop  s += term(i)  is one dependency chain that the
 // compiler may not reorder without -ffast-math, and an array of eight scalar lanes was only
@@ -51,6 +54,12 @@ struct LaneAt {
         return valid ? v : Lanes{};
     }
     Lanes valid(const std::uint8_t* mask) const { return keep(mask, Lanes{} + 1.0); }
+    void store(float* p, Lanes v) const {
+        using FloatLanes = float __attribute__((vector_size(32)));
+        const FloatLanes narrow = __builtin_convertvector(v, FloatLanes);
+        std::memcpy(p + i, &narrow, sizeof narrow);
+    }
+    void store(double* p, Lanes v) const { std::memcpy(p + i, &v, sizeof v); }
 };
 
 struct ScalarAt {
@@ -58,10 +67,18 @@ struct ScalarAt {
     template <class T> double operator()(const T* p) const { return double(p[i]); }
     double keep(const std::uint8_t* mask, double v) const { return mask[i] ? v : 0.0; }
     double valid(const std::uint8_t* mask) const { return mask[i] ? 1.0 : 0.0; }
+    template <class T> void store(T* p, double v) const { p[i] = T(v); }
 };
 
 inline double horizontalSum(Lanes a) {
     return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+// body(at) over elements [0, n): eight at a time, then one at a time.
+template <class Body> inline void forLanes(std::int64_t n, Body body) {
+    std::int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) body(LaneAt{i});
+    for (; i < n; ++i) body(ScalarAt{i});
 }
 
 // Sum of term(at) over elements [0, n).
