@@ -84,9 +84,23 @@ QString difference(const char* name, const Tensor& cuda, const Tensor& cpu, doub
 }
 
 // The CUDA kernels run serially on the host: each kernel's per-thread work over all threads
-// in turn, and its reductions as plain float64 sums.
+// in turn, and its reductions as plain float64 sums. `contiguousLanes` 0 takes the general
+// kernels everywhere (statistics in pieces); 32 or 256 takes the contiguous-slice kernels
+// wherever the device would (contiguousSlices), with that many lanes a slice, so both the
+// warp and the block split of a slice are checked on these small shapes.
 class HostEmulatedCuda final : public Backend {
   public:
+    explicit HostEmulatedCuda(int contiguousLanes)
+        : lanes_(contiguousLanes) {}
+
+    // f(x as float or double, the view with the host's mask and lengths): f's result.
+    template <class F> static auto dispatch(const KernelView& view, const void* x, F&& f) {
+        const cuda::DeviceView v =
+            cuda::deviceViewOf(view, view.validity.mask, view.validity.lengths);
+        if (view.dtype == DType::Float64) return f(static_cast<const double*>(x), v);
+        return f(static_cast<const float*>(x), v);
+    }
+
     BackendKind kind() const override { return BackendKind::Cuda; }
     std::string unavailableReason() const override { return {}; }
     int parallelism() const override { return 1; }
@@ -94,6 +108,15 @@ class HostEmulatedCuda final : public Backend {
     void sliceStats(const KernelView& view, const void* x, bool centered, double* mean, double* var,
                     std::int64_t* count) override {
         dispatch(view, x, [&](auto* xs, const cuda::DeviceView& v) {
+            if (contiguous(v)) {
+                for (std::int64_t m = 0; m < v.slices; ++m) {
+                    const Stats st = contiguousStats(v, xs, m, centered);
+                    count[m] = st.n;
+                    mean[m] = st.mean;
+                    var[m] = st.var;
+                }
+                return;
+            }
             // Small pieces (at least 7 elements, up to 64 blocks), so that the merge of
             // many pieces is exercised on these small test shapes.
             const std::int64_t chunks = cuda::statsChunks(v, 64, 7);
@@ -142,6 +165,28 @@ class HostEmulatedCuda final : public Backend {
     void forwardWithBatchStats(const KernelView& view, const void* x, bool centered, double eps,
                                const double* weight, const double* bias, double* mean, double* var,
                                std::int64_t* count, void* y) override {
+        const bool fused = dispatch(view, x, [&](auto* xs, const cuda::DeviceView& v) {
+            using T = std::remove_const_t<std::remove_pointer_t<decltype(xs)>>;
+            if (!contiguous(v)) return false;
+            const std::int64_t size = cuda::sliceSize(v);
+            for (std::int64_t m = 0; m < v.slices; ++m) { // contiguousSliceKernel with y
+                const Stats st = contiguousStats(v, xs, m, centered);
+                count[m] = st.n;
+                mean[m] = st.mean;
+                var[m] = st.var;
+                const double r = 1.0 / std::sqrt(st.var + eps);
+                for (int lane = 0; lane < lanes_; ++lane)
+                    cuda::mapLaneElements(
+                        xs + m * size, xs + m * size, static_cast<T*>(y) + m * size, size, lane,
+                        lanes_, cuda::packedSlices<T>(v), [&](std::int64_t i, double xi, double) {
+                            const std::int64_t k = cuda::contiguousParam(v, m, i);
+                            return i < st.n ? cuda::forwardValue(xi, st.mean, r, weight[k], bias[k])
+                                            : 0.0;
+                        });
+            }
+            return true;
+        });
+        if (fused) return;
         sliceStats(view, x, centered, mean, var, count);
         std::vector<double> rstd(std::size_t(view.layout.slices));
         for (std::size_t m = 0; m < rstd.size(); ++m) rstd[m] = 1.0 / std::sqrt(var[m] + eps);
@@ -192,18 +237,47 @@ class HostEmulatedCuda final : public Backend {
                 }
                 return;
             }
-            if (trainingGraph)
-                for (std::int64_t m = 0; m < v.slices; ++m)
-                    for (std::int64_t i = 0; i < cuda::sliceSize(v); ++i) {
-                        const std::int64_t e = cuda::sliceElement(v, m, i);
-                        const cuda::Position at = cuda::positionOf(v, e);
-                        if (!cuda::isValid(v, e, at)) continue;
-                        const double g = double(gs[e]) * weight[cuda::paramOf(v, m, at.p)];
-                        sums[std::size_t(2 * m)] += g;
-                        sums[std::size_t(2 * m + 1)] += g * (double(xs[e]) - mean[m]);
-                    }
-            writeDx(v, xs, gs, mean, rstd, count, weight, centered, trainingGraph, sums, out,
-                    view.layout.elements());
+            if (contiguous(v)) { // contiguousBackwardKernel: A, B and dx per slice
+                const std::int64_t size = cuda::sliceSize(v);
+                const bool packed = cuda::packedSlices<T>(v);
+                for (std::int64_t m = 0; m < v.slices; ++m) {
+                    const std::int64_t n = cuda::validPrefix(v, m);
+                    const T* xm = xs + m * size;
+                    const T* gm = gs + m * size;
+                    double A = 0, B = 0;
+                    if (trainingGraph)
+                        for (int lane = 0; lane < lanes_; ++lane) {
+                            double a = 0, b = 0;
+                            cuda::laneBackwardSums(v, m, xm, gm, n, lane, lanes_, packed, mean[m],
+                                                   weight, a, b);
+                            A += a;
+                            B += b;
+                        }
+                    for (int lane = 0; lane < lanes_; ++lane)
+                        cuda::mapLaneElements(
+                            xm, gm, out + m * size, size, lane, lanes_, packed,
+                            [&](std::int64_t i, double xi, double gi) {
+                                const double w = weight[cuda::contiguousParam(v, m, i)];
+                                return i < n ? cuda::dxValue(xi, gi, w, mean[m], rstd[m],
+                                                             double(count[m]), A, B, centered,
+                                                             trainingGraph)
+                                             : 0.0;
+                            });
+                }
+            } else {
+                if (trainingGraph)
+                    for (std::int64_t m = 0; m < v.slices; ++m)
+                        for (std::int64_t i = 0; i < cuda::sliceSize(v); ++i) {
+                            const std::int64_t e = cuda::sliceElement(v, m, i);
+                            const cuda::Position at = cuda::positionOf(v, e);
+                            if (!cuda::isValid(v, e, at)) continue;
+                            const double g = double(gs[e]) * weight[cuda::paramOf(v, m, at.p)];
+                            sums[std::size_t(2 * m)] += g;
+                            sums[std::size_t(2 * m + 1)] += g * (double(xs[e]) - mean[m]);
+                        }
+                writeDx(v, xs, gs, mean, rstd, count, weight, centered, trainingGraph, sums, out,
+                        view.layout.elements());
+            }
             if (cuda::sharedRowParameters(v)) { // per tile of rows, then over tiles
                 std::vector<double> tiles(std::size_t(2 * cuda::rowTiles(v) * v.paramInner), 0.0);
                 const std::int64_t rows = v.outer * v.slices;
@@ -250,6 +324,33 @@ class HostEmulatedCuda final : public Backend {
     }
 
   private:
+    bool contiguous(const cuda::DeviceView& v) const {
+        return lanes_ > 0 && cuda::contiguousSlices(v);
+    }
+
+    struct Stats {
+        std::int64_t n;
+        double mean, var;
+    };
+    // contiguousSliceKernel's statistics of slice m: each lane's share of the two passes,
+    // added over the lanes.
+    template <class T>
+    Stats contiguousStats(const cuda::DeviceView& v, const T* xs, std::int64_t m,
+                          bool centered) const {
+        const std::int64_t n = cuda::validPrefix(v, m);
+        const bool packed = cuda::packedSlices<T>(v);
+        const T* s = xs + m * cuda::sliceSize(v);
+        double sum = 0, squares = 0;
+        for (int lane = 0; lane < lanes_; ++lane)
+            sum += cuda::laneFirstPass(s, n, lane, lanes_, packed, centered);
+        if (n == 0) return {0, NAN, NAN};
+        const double mu = centered ? sum / double(n) : 0.0;
+        if (!centered) return {n, 0.0, sum / double(n)};
+        for (int lane = 0; lane < lanes_; ++lane)
+            squares += cuda::laneSecondPass(s, n, lane, lanes_, packed, mu);
+        return {n, mu, squares / double(n)};
+    }
+
     // The dx kernel's per-element work over every element in turn.
     template <class T>
     static void writeDx(const cuda::DeviceView& v, const T* xs, const T* gs, const double* mean,
@@ -269,14 +370,6 @@ class HostEmulatedCuda final : public Backend {
         }
     }
 
-    template <class F> static void dispatch(const KernelView& view, const void* x, F&& f) {
-        const cuda::DeviceView v =
-            cuda::deviceViewOf(view, view.validity.mask, view.validity.lengths);
-        if (view.dtype == DType::Float64)
-            f(static_cast<const double*>(x), v);
-        else
-            f(static_cast<const float*>(x), v);
-    }
     void map(const KernelView& view, cuda::MapKind kind, const void* in, const double* mean,
              const double* perSlice, const double* weight, const double* bias, void* out) {
         dispatch(view, in, [&](auto* xs, const cuda::DeviceView& v) {
@@ -292,12 +385,14 @@ class HostEmulatedCuda final : public Backend {
             }
         });
     }
+
+    int lanes_;
 };
 
 // Every configuration of the header comment on `backend` against the CPU backend.
 void compareWithCpu(Backend& backend) {
     std::mt19937_64 rng(11);
-    const Shape shapes[] = {{1, 3, 1025}, {4, 6, 7, 5}, {3, 2, 3, 1, 2}, {5, 4}};
+    const Shape shapes[] = {{1, 3, 1025}, {4, 6, 7, 5}, {3, 2, 3, 1, 2}, {5, 4}, {3, 2, 44}};
     int compared = 0;
     for (Variant v : kAllVariants)
         for (const Shape& shape : shapes)
@@ -381,6 +476,7 @@ class CudaTest : public QObject {
     Q_OBJECT
   private slots:
     void cudaMatchesCpuEverywhere();
+    void theKernelsArithmeticMatchesCpuOnTheHost_data();
     void theKernelsArithmeticMatchesCpuOnTheHost();
     void withoutADeviceTheReasonNamesCuda();
 };
@@ -392,8 +488,16 @@ void CudaTest::cudaMatchesCpuEverywhere() {
     compareWithCpu(*cuda);
 }
 
+void CudaTest::theKernelsArithmeticMatchesCpuOnTheHost_data() {
+    QTest::addColumn<int>("contiguousLanes");
+    QTest::newRow("general kernels, statistics in pieces") << 0;
+    QTest::newRow("contiguous slices, a warp each") << 32;
+    QTest::newRow("contiguous slices, a block each") << 256;
+}
+
 void CudaTest::theKernelsArithmeticMatchesCpuOnTheHost() {
-    HostEmulatedCuda emulated;
+    QFETCH(int, contiguousLanes);
+    HostEmulatedCuda emulated(contiguousLanes);
     compareWithCpu(emulated);
 }
 

@@ -135,11 +135,9 @@ class CudaBackend final : public Backend {
         timed([&] {
             dispatch(view.dtype, [&](auto tag) {
                 using T = decltype(tag);
-                cuda::launchSliceStats<T>(v, static_cast<const T*>(dx), centered, chunks, dParts,
-                                          dMean, dVar, dCount, stream_);
-                cuda::launchInverseStd(S, dVar, eps, dRstd, stream_);
-                cuda::launchAffineMap<T>(v, cuda::MapKind::Forward, static_cast<const T*>(dx),
-                                         dMean, dRstd, dW, dB, static_cast<T*>(dy), stream_);
+                cuda::launchForwardWithBatchStats<T>(v, static_cast<const T*>(dx), centered, eps,
+                                                     chunks, dParts, dW, dB, dMean, dVar, dRstd,
+                                                     dCount, static_cast<T*>(dy), stream_);
             });
         });
         toHost(mean, dMean, S);

@@ -1,6 +1,7 @@
 #include "cuda_kernels.cuh"
 
 #include <cmath>
+#include <type_traits>
 
 namespace normlab::cuda {
 
@@ -22,7 +23,87 @@ __device__ double blockSum(double value, double* shared) {
     return total;
 }
 
-// Block (m, c) summarises piece c of slice m: partials[3 * (m * chunks + c) + {0, 1, 2}].
+// Sum over the kLanes threads that share a slice: a warp (shuffles only) or the block.
+template <int kLanes> __device__ double groupSum(double value, double* shared) {
+    if constexpr (kLanes == 32) {
+        for (int offset = 16; offset > 0; offset /= 2)
+            value += __shfl_xor_sync(0xffffffffu, value, offset);
+        return value;
+    } else {
+        return blockSum(value, shared);
+    }
+}
+
+// Contiguous slices (device_view.h), kBlock / kLanes of them a block: count, mean and
+// biased variance in two passes (the second from cache), and with y non-null the forward
+// output of the whole slice (0 past the valid prefix) while the slice is still in cache.
+template <class T, int kLanes>
+__global__ void contiguousSliceKernel(DeviceView v, const T* x, bool centered, double eps,
+                                      const double* weight, const double* bias, double* mean,
+                                      double* var, std::int64_t* count, T* y) {
+    __shared__ double shared[kWarps];
+    const int lane = threadIdx.x % kLanes;
+    const std::int64_t m = std::int64_t(blockIdx.x) * (kBlock / kLanes) + threadIdx.x / kLanes;
+    if (m >= v.slices) return; // whole warps; a block-wide group always has m < slices
+    const std::int64_t size = sliceSize(v), n = validPrefix(v, m);
+    const bool packed = packedSlices<T>(v);
+    const T* s = x + m * size;
+    const double sum =
+        groupSum<kLanes>(laneFirstPass(s, n, lane, kLanes, packed, centered), shared);
+    double mu = nan(""), variance = nan("");
+    if (n > 0) {
+        mu = centered ? sum / double(n) : 0.0;
+        variance = centered
+                       ? groupSum<kLanes>(laneSecondPass(s, n, lane, kLanes, packed, mu), shared) /
+                             double(n)
+                       : sum / double(n);
+    }
+    if (lane == 0) {
+        count[m] = n;
+        mean[m] = mu;
+        var[m] = variance;
+    }
+    if (!y) return;
+    const double r = 1.0 / sqrt(variance + eps);
+    mapLaneElements(s, s, y + m * size, size, lane, kLanes, packed,
+                    [&](std::int64_t i, double xi, double) {
+                        const std::int64_t k = contiguousParam(v, m, i);
+                        return i < n ? forwardValue(xi, mu, r, weight[k], bias[k]) : 0.0;
+                    });
+}
+
+// Contiguous slices in the row form: the sums A, B and then dx of the whole slice (0 past
+// the valid prefix) while x and dy are still in cache; kBlock / kLanes slices a block.
+template <class T, int kLanes>
+__global__ void contiguousBackwardKernel(DeviceView v, const T* x, const T* dy, const double* mean,
+                                         const double* rstd, const std::int64_t* count,
+                                         const double* weight, bool centered, bool trainingGraph,
+                                         T* dx) {
+    __shared__ double shared[kWarps];
+    const int lane = threadIdx.x % kLanes;
+    const std::int64_t m = std::int64_t(blockIdx.x) * (kBlock / kLanes) + threadIdx.x / kLanes;
+    if (m >= v.slices) return;
+    const std::int64_t size = sliceSize(v), n = validPrefix(v, m);
+    const bool packed = packedSlices<T>(v);
+    const T* xs = x + m * size;
+    const T* gs = dy + m * size;
+    const double mu = mean[m], r = rstd[m], cnt = double(count[m]);
+    double A = 0, B = 0;
+    if (trainingGraph) {
+        laneBackwardSums(v, m, xs, gs, n, lane, kLanes, packed, mu, weight, A, B);
+        A = groupSum<kLanes>(A, shared);
+        B = groupSum<kLanes>(B, shared);
+    }
+    mapLaneElements(xs, gs, dx + m * size, size, lane, kLanes, packed,
+                    [&](std::int64_t i, double xi, double gi) {
+                        const double w = weight[contiguousParam(v, m, i)];
+                        return i < n ? dxValue(xi, gi, w, mu, r, cnt, A, B, centered, trainingGraph)
+                                     : 0.0;
+                    });
+}
+
+// Block (m, c) summarises piece c of slice m// Block (m, c) summarises piece c of slice m:
+// partials[3 * (m * chunks + c) + {0, 1, 2}].
 template <class T>
 __global__ void slicePieceKernel(DeviceView v, const T* x, bool centered, std::int64_t chunks,
                                  double* partials) {
@@ -280,6 +361,20 @@ __global__ void parameterGradKernel(DeviceView v, const T* x, const T* dy, const
     }
 }
 
+// Contiguous-slice kernels: f(lanes) with lanes a compile-time 32 (a warp per slice) or
+// kBlock (a block per slice), as contiguousLanes decides; contiguousGrid blocks.
+template <class F> void withContiguousLanes(const DeviceView& v, F f) {
+    if (contiguousLanes(v, kBlock) == 32)
+        f(std::integral_constant<int, 32>{});
+    else
+        f(std::integral_constant<int, kBlock>{});
+}
+
+unsigned contiguousGrid(const DeviceView& v, int lanes) {
+    const std::int64_t perBlock = kBlock / lanes;
+    return unsigned((v.slices + perBlock - 1) / perBlock);
+}
+
 unsigned gridFor(std::int64_t elements) {
     const std::int64_t blocks = (elements + kBlock - 1) / kBlock;
     return unsigned(blocks < 65535 * 8 ? (blocks > 0 ? blocks : 1) : 65535 * 8);
@@ -296,10 +391,37 @@ void launchSliceStats(const DeviceView& v, const T* x, bool centered, std::int64
                       double* partials, double* mean, double* var, std::int64_t* count,
                       cudaStream_t stream) {
     if (v.slices == 0) return;
+    if (chunks == 1 && contiguousSlices(v)) {
+        withContiguousLanes(v, [&](auto lanes) {
+            constexpr int L = decltype(lanes)::value;
+            contiguousSliceKernel<T, L><<<contiguousGrid(v, L), kBlock, 0, stream>>>(
+                v, x, centered, 0.0, nullptr, nullptr, mean, var, count, nullptr);
+        });
+        return;
+    }
     slicePieceKernel<T>
         <<<unsigned(v.slices * chunks), kBlock, 0, stream>>>(v, x, centered, chunks, partials);
     mergePiecesKernel<<<unsigned((v.slices + kBlock - 1) / kBlock), kBlock, 0, stream>>>(
         v.slices, chunks, centered, partials, mean, var, count);
+}
+
+template <class T>
+void launchForwardWithBatchStats(const DeviceView& v, const T* x, bool centered, double eps,
+                                 std::int64_t chunks, double* partials, const double* weight,
+                                 const double* bias, double* mean, double* var, double* rstd,
+                                 std::int64_t* count, T* y, cudaStream_t stream) {
+    if (v.slices == 0) return;
+    if (chunks == 1 && contiguousSlices(v)) {
+        withContiguousLanes(v, [&](auto lanes) {
+            constexpr int L = decltype(lanes)::value;
+            contiguousSliceKernel<T, L><<<contiguousGrid(v, L), kBlock, 0, stream>>>(
+                v, x, centered, eps, weight, bias, mean, var, count, y);
+        });
+        return;
+    }
+    launchSliceStats(v, x, centered, chunks, partials, mean, var, count, stream);
+    launchInverseStd(v.slices, var, eps, rstd, stream);
+    launchAffineMap(v, MapKind::Forward, x, mean, rstd, weight, bias, y, stream);
 }
 
 void launchInverseStd(std::int64_t slices, const double* var, double eps, double* rstd,
@@ -348,11 +470,19 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
                 v, rstd, count, runSums, dweight, dbias);
         return;
     }
-    if (trainingGraph)
-        backwardSumsKernel<T>
-            <<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, dy, mean, weight, sums);
-    dxKernel<T><<<gridFor(n), kBlock, 0, stream>>>(v, x, dy, mean, rstd, count, weight, centered,
-                                                   trainingGraph, sums, dx, n);
+    if (contiguousSlices(v)) {
+        withContiguousLanes(v, [&](auto lanes) {
+            constexpr int L = decltype(lanes)::value;
+            contiguousBackwardKernel<T, L><<<contiguousGrid(v, L), kBlock, 0, stream>>>(
+                v, x, dy, mean, rstd, count, weight, centered, trainingGraph, dx);
+        });
+    } else {
+        if (trainingGraph)
+            backwardSumsKernel<T>
+                <<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, dy, mean, weight, sums);
+        dxKernel<T><<<gridFor(n), kBlock, 0, stream>>>(v, x, dy, mean, rstd, count, weight,
+                                                       centered, trainingGraph, sums, dx, n);
+    }
     if (!dweight && !dbias) return;
     if (sharedRowParameters(v)) {
         double* tileSums = sums + 2 * v.slices;
@@ -369,6 +499,9 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
 #define NORMLAB_INSTANTIATE(T)                                                                     \
     template void launchSliceStats<T>(const DeviceView&, const T*, bool, std::int64_t, double*,    \
                                       double*, double*, std::int64_t*, cudaStream_t);              \
+    template void launchForwardWithBatchStats<T>(                                                  \
+        const DeviceView&, const T*, bool, double, std::int64_t, double*, const double*,           \
+        const double*, double*, double*, double*, std::int64_t*, T*, cudaStream_t);                \
     template void launchAffineMap<T>(const DeviceView&, MapKind, const T*, const double*,          \
                                      const double*, const double*, const double*, T*,              \
                                      cudaStream_t);                                                \

@@ -3,11 +3,17 @@
 // written as 0) and the same numerics as the CPU kernels: two-pass statistics with float64
 // accumulation, never E[x²] − E[x]².
 //
-// Parallel shape (the first version; tuned on a device when one is lent):
-//   statistics and the backward's per-slice sums: one block per slice, the block's threads
-//     striding over the slice's elements, a warp-shuffle tree reduction in float64;
-//   elementwise maps (forward, inverse, dx): a grid-stride loop over all elements;
-//   dγ/dβ: one block per parameter over exactly the elements that use it.
+// Parallel shape (not yet tuned on a device: none has been lent so far):
+//   contiguous slices (outer == 1, no mask, lengths as a valid prefix: LayerNorm, RMSNorm,
+//     InstanceNorm, GroupNorm) that fill the device: a warp per slice up to 1024 elements,
+//     else a block, reading 16-byte packs when aligned and only the valid prefix; the
+//     forward computes statistics and output in one kernel, the row-form backward A, B and
+//     dx in one kernel;
+//   other statistics (few long slices: BatchNorm): several blocks per slice, merged with
+//     Chan's formula (a grid-wide reduction in two kernels);
+//   elementwise maps otherwise (forward, inverse, dx): a grid-stride loop over all elements;
+//   dγ/dβ: run form from per-(slice, run) sums; rows sharing parameters from per-tile
+//     partials; otherwise one block per parameter over exactly the elements that use it.
 // Masks: a byte per element, or per-sample lengths read as "the first lengths[n] of every
 // `chunk` elements of a run" (normlab/backend.h, Validity).
 #pragma once
@@ -26,6 +32,15 @@ template <class T>
 void launchSliceStats(const DeviceView& v, const T* x, bool centered, std::int64_t chunks,
                       double* partials, double* mean, double* var, std::int64_t* count,
                       cudaStream_t stream);
+
+// Statistics, rstd and the forward output y in one go (training forward): one kernel for
+// contiguous slices when chunks == 1, else launchSliceStats, launchInverseStd and
+// launchAffineMap. rstd is written only on the second path.
+template <class T>
+void launchForwardWithBatchStats(const DeviceView& v, const T* x, bool centered, double eps,
+                                 std::int64_t chunks, double* partials, const double* weight,
+                                 const double* bias, double* mean, double* var, double* rstd,
+                                 std::int64_t* count, T* y, cudaStream_t stream);
 
 // rstd[m] = 1 / sqrt(var[m] + eps).
 void launchInverseStd(std::int64_t slices, const double* var, double eps, double* rstd,

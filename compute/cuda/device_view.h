@@ -162,14 +162,145 @@ NORMLAB_HD inline std::int64_t parameterElement(const DeviceView& v, std::int64_
     return m < 0 ? -1 : runElement(v, m, k % v.paramInner, i % perSlice);
 }
 
+// Contiguous slices, the fast path. With outer == 1 slice m is the elements
+// [m * size, (m + 1) * size); with no mask, and lengths only as one valid prefix per slice
+// (chunk == size), its valid elements are its first validPrefix(v, m). The kernels give
+// each such slice a warp when it has at most kWarpSliceMax elements (LayerNorm rows,
+// InstanceNorm on short sequences), else a block, and read it in 16-byte packs when every
+// slice starts on a 16-byte boundary (the buffers themselves are 256-byte aligned). Each
+// thread ("lane" of the slice's group) visits packs lane, lane + lanes, ... and then the
+// elements after the last whole pack the same way; the group then adds up its lanes.
+inline constexpr std::int64_t kWarpSliceMax = 1024;
+
+NORMLAB_HD inline bool contiguousSlices(const DeviceView& v) {
+    return v.outer == 1 && !v.mask &&
+           (!v.lengths || (v.chunk == sliceSize(v) && v.batchPlace != 2));
+}
+
+NORMLAB_HD inline int contiguousLanes(const DeviceView& v, int blockThreads) {
+    return sliceSize(v) <= kWarpSliceMax ? 32 : blockThreads;
+}
+
+NORMLAB_HD inline std::int64_t validPrefix(const DeviceView& v, std::int64_t m) {
+    const std::int64_t size = sliceSize(v);
+    if (!v.lengths) return size;
+    const std::int64_t n = v.lengths[sampleOf(v, Position{0, m, 0, 0})];
+    return n < size ? n : size;
+}
+
+template <class T> struct alignas(16) Pack {
+    static constexpr int kSize = int(16 / sizeof(T));
+    T at[kSize];
+};
+
+template <class T> NORMLAB_HD inline bool packedSlices(const DeviceView& v) {
+    return sliceSize(v) * std::int64_t(sizeof(T)) % 16 == 0;
+}
+
+// The share of lane `lane` of `lanes` in the first n elements of a and b (which may be the
+// same array): onPack(j, a's pack j, b's pack j) for packs j = lane, lane + lanes, ... of
+// the whole 16-byte packs when `packed`, then onElement(i, a[i], b[i]) for the elements
+// after them (all n elements when not packed) in the same stride.
+template <class T, class OnPack, class OnElement>
+NORMLAB_HD inline void forLaneShare(const T* a, const T* b, std::int64_t n, int lane, int lanes,
+                                    bool packed, OnPack onPack, OnElement onElement) {
+    std::int64_t tail = 0;
+    if (packed) {
+        const std::int64_t packs = n / Pack<T>::kSize;
+        for (std::int64_t j = lane; j < packs; j += lanes) {
+            // Copies: one 16-byte load each (through a reference nvcc loads element-wise).
+            const Pack<T> pa = reinterpret_cast<const Pack<T>*>(a)[j];
+            const Pack<T> pb = reinterpret_cast<const Pack<T>*>(b)[j];
+            onPack(j, pa, pb);
+        }
+        tail = packs * Pack<T>::kSize;
+    }
+    for (std::int64_t i = tail + lane; i < n; i += lanes) onElement(i, double(a[i]), double(b[i]));
+}
+
+// body(i, a[i], b[i]) over lane `lane`'s share of the first n elements.
+template <class T, class Body>
+NORMLAB_HD inline void forLaneElements(const T* a, const T* b, std::int64_t n, int lane, int lanes,
+                                       bool packed, Body body) {
+    constexpr int K = Pack<T>::kSize;
+    forLaneShare(
+        a, b, n, lane, lanes, packed,
+        [&](std::int64_t j, const Pack<T>& pa, const Pack<T>& pb) {
+            for (int k = 0; k < K; ++k) body(j * K + k, double(pa.at[k]), double(pb.at[k]));
+        },
+        body);
+}
+
+// out[i] = T(value(i, a[i], b[i])) over lane `lane`'s share of the first n elements, written
+// in packs when `packed`.
+template <class T, class Value>
+NORMLAB_HD inline void mapLaneElements(const T* a, const T* b, T* out, std::int64_t n, int lane,
+                                       int lanes, bool packed, Value value) {
+    constexpr int K = Pack<T>::kSize;
+    forLaneShare(
+        a, b, n, lane, lanes, packed,
+        [&](std::int64_t j, const Pack<T>& pa, const Pack<T>& pb) {
+            Pack<T> po;
+            for (int k = 0; k < K; ++k)
+                po.at[k] = T(value(j * K + k, double(pa.at[k]), double(pb.at[k])));
+            reinterpret_cast<Pack<T>*>(out)[j] = po;
+        },
+        [&](std::int64_t i, double ai, double bi) { out[i] = T(value(i, ai, bi)); });
+}
+
+// One lane's share of the two passes over a contiguous slice's first n elements:
+// pass 1 sum(x) (RMSNorm: sum(x^2)), pass 2 sum((x - mu)^2).
+template <class T>
+NORMLAB_HD inline double laneFirstPass(const T* s, std::int64_t n, int lane, int lanes, bool packed,
+                                       bool centered) {
+    double sum = 0;
+    forLaneElements(s, s, n, lane, lanes, packed,
+                    [&](std::int64_t, double xi, double) { sum += centered ? xi : xi * xi; });
+    return sum;
+}
+
+template <class T>
+NORMLAB_HD inline double laneSecondPass(const T* s, std::int64_t n, int lane, int lanes,
+                                        bool packed, double mu) {
+    double squares = 0;
+    forLaneElements(s, s, n, lane, lanes, packed,
+                    [&](std::int64_t, double xi, double) { squares += (xi - mu) * (xi - mu); });
+    return squares;
+}
+
+// Parameter of element i of contiguous slice m (span == 1: i itself within the slice's
+// parameter block).
+NORMLAB_HD inline std::int64_t contiguousParam(const DeviceView& v, std::int64_t m,
+                                               std::int64_t i) {
+    return paramOf(v, m, v.span == 1 ? i : i / v.span);
+}
+
+// One lane's share of the backward sums A = sum(dy * w), B = sum(dy * w * (x - mu)) over a
+// contiguous slice's first n elements.
+template <class T>
+NORMLAB_HD inline void laneBackwardSums(const DeviceView& v, std::int64_t m, const T* xs,
+                                        const T* gs, std::int64_t n, int lane, int lanes,
+                                        bool packed, double mu, const double* weight, double& A,
+                                        double& B) {
+    forLaneElements(xs, gs, n, lane, lanes, packed, [&](std::int64_t i, double xi, double gi) {
+        const double g = gi * weight[contiguousParam(v, m, i)];
+        A += g;
+        B += g * (xi - mu);
+    });
+}
+
 // forward: (in - mean[m]) * rstd[m] * w[k] + b[k]
 // inverse: (in - b[k]) * scale[m] / w[k] + mean[m]      (scale passed as `perSlice`)
 enum class MapKind { Forward, Inverse };
 
+NORMLAB_HD inline double forwardValue(double in, double mean, double rstd, double w, double b) {
+    return (in - mean) * (rstd * w) + b;
+}
+
 NORMLAB_HD inline double mapValue(MapKind kind, double in, std::int64_t m, std::int64_t k,
                                   const double* mean, const double* perSlice, const double* weight,
                                   const double* bias) {
-    return kind == MapKind::Forward ? (in - mean[m]) * (perSlice[m] * weight[k]) + bias[k]
+    return kind == MapKind::Forward ? forwardValue(in, mean[m], perSlice[m], weight[k], bias[k])
                                     : (in - bias[k]) * (perSlice[m] / weight[k]) + mean[m];
 }
 
