@@ -201,16 +201,24 @@ class HostEmulatedCuda final : public Backend {
             const T* gs = static_cast<const T*>(dy);
             T* out = static_cast<T*>(dx);
             std::vector<double> sums(std::size_t(2 * v.slices), 0.0);
-            if (v.span > 1) { // run form: per-(slice, run) sums, as the kernels
+            if (v.span > 1) { // run form: per-(slice, run) sums in pieces, as the kernels
                 std::vector<double> runs(std::size_t(2 * v.slices * v.paramInner), 0.0);
+                const std::int64_t length = v.outer * v.span;
+                const std::int64_t chunks = cuda::runChunks(v, 64, 7);
+                const std::int64_t size = cuda::pieceSize(length, chunks);
                 for (std::int64_t m = 0; m < v.slices; ++m)
                     for (std::int64_t p = 0; p < v.paramInner; ++p)
-                        for (std::int64_t i = 0; i < v.outer * v.span; ++i) {
-                            const std::int64_t e = cuda::runElement(v, m, p, i);
-                            if (!cuda::isValid(v, e, cuda::positionOf(v, e))) continue;
-                            runs[std::size_t(2 * (m * v.paramInner + p))] += double(gs[e]);
-                            runs[std::size_t(2 * (m * v.paramInner + p) + 1)] +=
-                                double(gs[e]) * (double(xs[e]) - mean[m]);
+                        for (std::int64_t c = 0; c < chunks; ++c) {
+                            double s1 = 0, s2 = 0;
+                            for (std::int64_t i = c * size; i < std::min(length, (c + 1) * size);
+                                 ++i) {
+                                const std::int64_t e = cuda::runElement(v, m, p, i);
+                                if (!cuda::isValid(v, e, cuda::positionOf(v, e))) continue;
+                                s1 += double(gs[e]);
+                                s2 += double(gs[e]) * (double(xs[e]) - mean[m]);
+                            }
+                            runs[std::size_t(2 * (m * v.paramInner + p))] += s1;
+                            runs[std::size_t(2 * (m * v.paramInner + p) + 1)] += s2;
                         }
                 for (std::int64_t m = 0; m < v.slices; ++m)
                     for (std::int64_t p = 0; p < v.paramInner; ++p) {

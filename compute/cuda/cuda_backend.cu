@@ -163,13 +163,14 @@ class CudaBackend final : public Backend {
         void* dDx = buffers_[kDx].reserve(bytesOf(view));
         double* dDw = dweight ? deviceArray<double>(kDWeight, P) : nullptr;
         double* dDb = dbias ? deviceArray<double>(kDBias, P) : nullptr;
-        double* dSums = deviceArray<double>(kSums, cuda::backwardScratch(v));
+        const std::int64_t chunks = cuda::runChunks(v, 4 * std::int64_t(smCount_), 4096);
+        double* dSums = deviceArray<double>(kSums, cuda::backwardScratch(v, chunks));
         timed([&] {
             dispatch(view.dtype, [&](auto tag) {
                 using T = decltype(tag);
                 cuda::launchBackward<T>(v, static_cast<const T*>(dX), static_cast<const T*>(dDy),
                                         dMean, dRstd, dCount, dW, centered, trainingGraph,
-                                        static_cast<T*>(dDx), dDw, dDb, dSums, stream_);
+                                        static_cast<T*>(dDx), dDw, dDb, chunks, dSums, stream_);
             });
         });
         check(cudaMemcpyAsync(dx, dDx, bytesOf(view), cudaMemcpyDeviceToHost, stream_), "copy dx");

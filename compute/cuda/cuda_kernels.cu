@@ -218,17 +218,20 @@ __global__ void backwardSumsKernel(DeviceView v, const T* x, const T* dy, const 
 }
 
 // Run form: per (slice m, run p), S1 = sum(dy) and S2 = sum(dy * (x - mean)) over the
-// valid elements, one block per slice. runSums[2 * (m * paramInner + p) + {0, 1}].
+// valid elements of piece c of the run's positions; block (m, c).
+// pieceSums[2 * ((m * chunks + c) * paramInner + p) + {0, 1}].
 template <class T>
 __global__ void runSumsKernel(DeviceView v, const T* x, const T* dy, const double* mean,
-                              double* runSums) {
+                              std::int64_t chunks, double* pieceSums) {
     __shared__ double shared[kWarps];
-    const std::int64_t m = blockIdx.x;
-    const std::int64_t total = v.outer * v.span;
+    const std::int64_t m = blockIdx.x / chunks, c = blockIdx.x % chunks;
+    const std::int64_t size = pieceSize(v.outer * v.span, chunks);
+    const std::int64_t first = c * size;
+    const std::int64_t last = first + size < v.outer * v.span ? first + size : v.outer * v.span;
     const double mu = mean[m];
     for (std::int64_t p = 0; p < v.paramInner; ++p) {
         double s1 = 0, s2 = 0;
-        for (std::int64_t i = threadIdx.x; i < total; i += blockDim.x) {
+        for (std::int64_t i = first + threadIdx.x; i < last; i += blockDim.x) {
             const std::int64_t e = runElement(v, m, p, i);
             if (!isValid(v, e, positionOf(v, e))) continue;
             const double g = double(dy[e]);
@@ -238,10 +241,26 @@ __global__ void runSumsKernel(DeviceView v, const T* x, const T* dy, const doubl
         s1 = blockSum(s1, shared);
         s2 = blockSum(s2, shared);
         if (threadIdx.x == 0) {
-            runSums[2 * (m * v.paramInner + p)] = s1;
-            runSums[2 * (m * v.paramInner + p) + 1] = s2;
+            pieceSums[2 * ((m * chunks + c) * v.paramInner + p)] = s1;
+            pieceSums[2 * ((m * chunks + c) * v.paramInner + p) + 1] = s2;
         }
     }
+}
+
+// runSums[2 * (m * paramInner + p) + {0, 1}]: the pieces' sums added up in piece order,
+// one thread per (m, p).
+__global__ void mergeRunPiecesKernel(DeviceView v, std::int64_t chunks, const double* pieceSums,
+                                     double* runSums) {
+    const std::int64_t mp = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (mp >= v.slices * v.paramInner) return;
+    const std::int64_t m = mp / v.paramInner, p = mp % v.paramInner;
+    double s1 = 0, s2 = 0;
+    for (std::int64_t c = 0; c < chunks; ++c) {
+        s1 += pieceSums[2 * ((m * chunks + c) * v.paramInner + p)];
+        s2 += pieceSums[2 * ((m * chunks + c) * v.paramInner + p) + 1];
+    }
+    runSums[2 * mp] = s1;
+    runSums[2 * mp + 1] = s2;
 }
 
 // Run form: A = sum_p w * S1, B = sum_p w * S2 per slice (one thread per slice).
@@ -441,8 +460,8 @@ void launchAffineMap(const DeviceView& v, MapKind kind, const T* in, const doubl
         <<<gridFor(n), kBlock, 0, stream>>>(v, kind, in, mean, perSlice, weight, bias, out, n);
 }
 
-std::int64_t backwardScratch(const DeviceView& v) {
-    if (v.span > 1) return 2 * v.slices * (1 + v.paramInner);
+std::int64_t backwardScratch(const DeviceView& v, std::int64_t chunks) {
+    if (v.span > 1) return 2 * v.slices * (1 + v.paramInner * (1 + chunks));
     if (sharedRowParameters(v)) return 2 * v.slices + 2 * rowTiles(v) * v.paramInner;
     return 2 * v.slices;
 }
@@ -451,7 +470,7 @@ template <class T>
 void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* mean,
                     const double* rstd, const std::int64_t* count, const double* weight,
                     bool centered, bool trainingGraph, T* dx, double* dweight, double* dbias,
-                    double* sums, cudaStream_t stream) {
+                    std::int64_t chunks, double* sums, cudaStream_t stream) {
     const std::int64_t n = elementsOf(v);
     if (n == 0) return;
     if (v.span > 1) {
@@ -459,7 +478,11 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
         const auto perThread = [](std::int64_t count) {
             return unsigned((count + kBlock - 1) / kBlock);
         };
-        runSumsKernel<T><<<unsigned(v.slices), kBlock, 0, stream>>>(v, x, dy, mean, runSums);
+        double* pieceSums = runSums + 2 * v.slices * v.paramInner;
+        runSumsKernel<T>
+            <<<unsigned(v.slices * chunks), kBlock, 0, stream>>>(v, x, dy, mean, chunks, pieceSums);
+        mergeRunPiecesKernel<<<perThread(v.slices * v.paramInner), kBlock, 0, stream>>>(
+            v, chunks, pieceSums, runSums);
         if (trainingGraph)
             sliceSumsFromRunsKernel<<<perThread(v.slices), kBlock, 0, stream>>>(v, weight, runSums,
                                                                                 sums);
@@ -507,7 +530,7 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
                                      cudaStream_t);                                                \
     template void launchBackward<T>(const DeviceView&, const T*, const T*, const double*,          \
                                     const double*, const std::int64_t*, const double*, bool, bool, \
-                                    T*, double*, double*, double*, cudaStream_t);
+                                    T*, double*, double*, std::int64_t, double*, cudaStream_t);
 NORMLAB_INSTANTIATE(float)
 NORMLAB_INSTANTIATE(double)
 #undef NORMLAB_INSTANTIATE

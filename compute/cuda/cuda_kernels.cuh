@@ -53,16 +53,16 @@ void launchAffineMap(const DeviceView& v, MapKind kind, const T* in, const doubl
                      cudaStream_t stream);
 
 // dx (and dweight/dbias when not null), as CpuBackend::backward. `sums` holds
-// backwardScratch(v) doubles. Row form (span == 1): per-slice sums A, B, then dx, then
-// dγ/dβ per parameter over its elements. Run form (span > 1): per-(slice, run p) sums
-// S1 = sum(dy), S2 = sum(dy * (x - mean)) in one read of x and dy, from which A, B and
-// dγ = sum(rstd * S2), dβ = sum(S1) follow without reading the input again.
-std::int64_t backwardScratch(const DeviceView& v);
+// backwardScratch(v, chunks) doubles; chunks (runChunks) splits the run form's sums. Row form (span
+// == 1): per-slice sums A, B, then dx, then dγ/dβ per parameter over its elements. Run form (span >
+// 1): per-(slice, run p) sums S1 = sum(dy), S2 = sum(dy * (x - mean)) in one read of x and dy, from
+// which A, B and dγ = sum(rstd * S2), dβ = sum(S1) follow without reading the input again.
+std::int64_t backwardScratch(const DeviceView& v, std::int64_t chunks);
 
 template <class T>
 void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* mean,
                     const double* rstd, const std::int64_t* count, const double* weight,
                     bool centered, bool trainingGraph, T* dx, double* dweight, double* dbias,
-                    double* sums, cudaStream_t stream);
+                    std::int64_t chunks, double* sums, cudaStream_t stream);
 
 } // namespace normlab::cuda

@@ -102,17 +102,34 @@ NORMLAB_HD inline Moments chanMerge(const Moments& a, const Moments& b) {
     return {n, a.mean + delta * (b.n / n), a.m2 + b.m2 + delta * delta * (a.n * b.n / n)};
 }
 
-// Pieces per slice: enough blocks for `targetBlocks` in all, none smaller than minChunk.
-NORMLAB_HD inline std::int64_t statsChunks(const DeviceView& v, std::int64_t targetBlocks,
-                                           std::int64_t minChunk) {
-    const std::int64_t wanted = (targetBlocks + v.slices - 1) / (v.slices > 0 ? v.slices : 1);
-    const std::int64_t most = (sliceSize(v) + minChunk - 1) / minChunk;
+// Pieces for `slices` ranges of `length` elements: enough blocks for `targetBlocks` in all,
+// none smaller than minChunk; each piece covers pieceSize consecutive positions.
+NORMLAB_HD inline std::int64_t piecesFor(std::int64_t slices, std::int64_t length,
+                                         std::int64_t targetBlocks, std::int64_t minChunk) {
+    const std::int64_t wanted = (targetBlocks + slices - 1) / (slices > 0 ? slices : 1);
+    const std::int64_t most = (length + minChunk - 1) / minChunk;
     const std::int64_t chunks = wanted < most ? wanted : most;
     return chunks > 1 ? chunks : 1;
 }
 
+NORMLAB_HD inline std::int64_t pieceSize(std::int64_t length, std::int64_t chunks) {
+    return (length + chunks - 1) / chunks;
+}
+
+NORMLAB_HD inline std::int64_t statsChunks(const DeviceView& v, std::int64_t targetBlocks,
+                                           std::int64_t minChunk) {
+    return piecesFor(v.slices, sliceSize(v), targetBlocks, minChunk);
+}
+
 NORMLAB_HD inline std::int64_t statsChunkSize(const DeviceView& v, std::int64_t chunks) {
-    return (sliceSize(v) + chunks - 1) / chunks;
+    return pieceSize(sliceSize(v), chunks);
+}
+
+// Run form (span > 1): the backward's per-(slice, run) sums in pieces of the runs'
+// outer * span positions, the same way (BatchNorm: 64 channels would fill half a device).
+NORMLAB_HD inline std::int64_t runChunks(const DeviceView& v, std::int64_t targetBlocks,
+                                         std::int64_t minChunk) {
+    return piecesFor(v.slices, v.outer * v.span, targetBlocks, minChunk);
 }
 
 // Run form (span > 1): the i-th element (i < outer * span) of run p of slice m.
