@@ -487,6 +487,7 @@ class CudaTest : public QObject {
     void theKernelsArithmeticMatchesCpuOnTheHost_data();
     void theKernelsArithmeticMatchesCpuOnTheHost();
     void withoutADeviceTheReasonNamesCuda();
+    void fastDivisionIsIntegerDivision();
 };
 
 void CudaTest::cudaMatchesCpuEverywhere() {
@@ -520,6 +521,36 @@ void CudaTest::withoutADeviceTheReasonNamesCuda() {
     std::string byKind;
     QVERIFY(backendFor(BackendKind::Cuda, &byKind) == nullptr);
     QCOMPARE(QString::fromStdString(byKind), reason);
+}
+
+void CudaTest::fastDivisionIsIntegerDivision() {
+    // The kernels' 32-bit index arithmetic (device_view.h) against `/`: every divisor up to
+    // 4096 and powers of two and their neighbours up to 2^31 - 1, with numerators at the
+    // edges (0, 1, multiples of d and their neighbours, 2^31 - 1) and random ones.
+    std::mt19937_64 rng(3);
+    std::vector<std::int64_t> divisors;
+    for (std::int64_t d = 1; d <= 4096; ++d) divisors.push_back(d);
+    for (int b = 12; b <= 31; ++b)
+        for (std::int64_t d :
+             {(std::int64_t(1) << b) - 1, std::int64_t(1) << b, (std::int64_t(1) << b) + 1})
+            if (d < (std::int64_t(1) << 31)) divisors.push_back(d);
+    for (int i = 0; i < 2000; ++i) divisors.push_back(1 + std::int64_t(rng() % 0x7fffffffu));
+    const std::int64_t top = (std::int64_t(1) << 31) - 1;
+    std::int64_t checked = 0;
+    for (std::int64_t d : divisors) {
+        const cuda::FastDivider f = cuda::fastDivider(d);
+        std::vector<std::int64_t> numerators{0, 1, top, top - 1, d - 1, d, d + 1};
+        for (std::int64_t k : {2, 3, 1000, 65537})
+            for (std::int64_t delta : {-1, 0, 1}) numerators.push_back(k * d + delta);
+        for (int i = 0; i < 200; ++i) numerators.push_back(std::int64_t(rng() % (top + 1)));
+        for (std::int64_t n : numerators) {
+            if (n < 0 || n > top) continue;
+            const std::int64_t q = cuda::divide(f, std::uint32_t(n));
+            if (q != n / d) QFAIL(qPrintable(QStringLiteral("%1 / %2: %3").arg(n).arg(d).arg(q)));
+            ++checked;
+        }
+    }
+    QVERIFY(checked > 1000000);
 }
 
 QTEST_GUILESS_MAIN(CudaTest)

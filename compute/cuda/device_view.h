@@ -18,12 +18,42 @@
 
 namespace normlab::cuda {
 
+// Division by a fixed divisor d (1 <= d < 2^31) of numbers n < 2^31 with a multiply-high,
+// an add and a shift: GPUs have no integer divider, and a 64-bit `/` is a long software
+// routine, paid several times per element by the index arithmetic below. With
+// s = ceil(log2 d) and magic = floor(2^32 (2^s - d) / d) + 1 (Granlund and Montgomery, as
+// ATen's IntDivider):  n / d = (mulhi(n, magic) + n) >> s,  where mulhi(n, magic) <= n
+// keeps the sum below 2^32. tests/tst_cuda.cpp checks it against `/` on the host.
+struct FastDivider {
+    std::uint32_t magic = 0, shift = 0;
+};
+
+inline FastDivider fastDivider(std::int64_t d) {
+    if (d < 1 || d >= (std::int64_t(1) << 31)) return {}; // unused: the view is not narrow
+    std::uint32_t s = 0;
+    while ((std::int64_t(1) << s) < d) ++s;
+    const std::uint64_t magic = ((std::uint64_t(1) << 32) * ((std::uint64_t(1) << s) - d)) / d + 1;
+    return {std::uint32_t(magic), s};
+}
+
+NORMLAB_HD inline std::uint32_t divide(const FastDivider& f, std::uint32_t n) {
+#if defined(__CUDA_ARCH__)
+    const std::uint32_t high = __umulhi(n, f.magic);
+#else
+    const std::uint32_t high = std::uint32_t((std::uint64_t(n) * f.magic) >> 32);
+#endif
+    return (high + n) >> f.shift;
+}
+
 struct DeviceView {
     std::int64_t outer, slices, paramInner, span, paramDiv, paramMod, batch;
     int batchPlace; // BatchPlace: 0 Outer, 1 Slices, 2 ParamInner
     const std::uint8_t* mask;
     const std::int64_t* lengths;
     std::int64_t chunk;
+    // Fewer than 2^31 elements: index arithmetic in 32 bits with these dividers.
+    bool narrow;
+    FastDivider bySpan, byParamInner, bySlices, byParamDiv, byParamMod;
 };
 
 // The view of `view` whose mask / lengths point at `mask` / `lengths` (device copies, or
@@ -31,8 +61,21 @@ struct DeviceView {
 inline DeviceView deviceViewOf(const KernelView& view, const std::uint8_t* mask,
                                const std::int64_t* lengths) {
     const SliceLayout& L = view.layout;
-    return {L.outer, L.slices,          L.paramInner, L.span,  L.paramDiv,         L.paramMod,
-            L.batch, int(L.batchPlace), mask,         lengths, view.validity.chunk};
+    DeviceView v{L.outer, L.slices,          L.paramInner, L.span,  L.paramDiv,         L.paramMod,
+                 L.batch, int(L.batchPlace), mask,         lengths, view.validity.chunk};
+    v.narrow = L.elements() < (std::int64_t(1) << 31);
+    v.bySpan = fastDivider(L.span);
+    v.byParamInner = fastDivider(L.paramInner);
+    v.bySlices = fastDivider(L.slices);
+    v.byParamDiv = fastDivider(L.paramDiv);
+    v.byParamMod = fastDivider(L.paramMod);
+    return v;
+}
+
+// n / d for n and d of a narrow view (the divider is d's), else 64-bit division.
+NORMLAB_HD inline std::int64_t quotient(const DeviceView& v, std::int64_t n, std::int64_t d,
+                                        const FastDivider& byD) {
+    return v.narrow ? std::int64_t(divide(byD, std::uint32_t(n))) : n / d;
 }
 
 struct Position {
@@ -42,17 +85,18 @@ struct Position {
 // Element e in layout order: e = ((o * slices + m) * paramInner + p) * span + s.
 NORMLAB_HD inline Position positionOf(const DeviceView& v, std::int64_t e) {
     Position at;
-    at.s = e % v.span;
-    std::int64_t t = e / v.span;
-    at.p = t % v.paramInner;
-    t /= v.paramInner;
-    at.m = t % v.slices;
-    at.o = t / v.slices;
+    const std::int64_t ps = quotient(v, e, v.span, v.bySpan); // (o * slices + m) * P + p
+    at.s = e - ps * v.span;
+    const std::int64_t om = quotient(v, ps, v.paramInner, v.byParamInner);
+    at.p = ps - om * v.paramInner;
+    at.o = quotient(v, om, v.slices, v.bySlices);
+    at.m = om - at.o * v.slices;
     return at;
 }
 
 NORMLAB_HD inline std::int64_t paramOf(const DeviceView& v, std::int64_t m, std::int64_t p) {
-    return ((m / v.paramDiv) % v.paramMod) * v.paramInner + p;
+    const std::int64_t q = quotient(v, m, v.paramDiv, v.byParamDiv);
+    return (q - quotient(v, q, v.paramMod, v.byParamMod) * v.paramMod) * v.paramInner + p;
 }
 
 NORMLAB_HD inline std::int64_t sampleOf(const DeviceView& v, const Position& at) {
