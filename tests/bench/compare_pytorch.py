@@ -1,7 +1,13 @@
 #!/usr/bin/python3
-"""Speed of normlab-cli bench against PyTorch CPU, measured in the same run.
+"""Speed of normlab-cli bench against PyTorch, measured in the same run.
 
     /usr/bin/python3 tests/bench/compare_pytorch.py [--cli build/app/normlab-cli] [--repeat 30]
+    python3 tests/bench/compare_pytorch.py --device cuda      # on a machine with a GPU
+
+With --device cuda both sides run on the GPU: NormLab with --backend cuda (its kernels'
+time between CUDA events), PyTorch timed with CUDA events around each step, the copy
+bandwidth from a device-to-device copy of 256 MB, and the LayerNorm/RMSNorm 4096x4096 cases
+of the CUDA issue added, forward alone and forward + backward.
 
 Forward + backward, float32, training mode, PyTorch limited to as many threads as NormLab
 uses. The two alternate in --rounds rounds of --repeat iterations each (so that both meet
@@ -23,68 +29,91 @@ import torch
 import torch.nn.functional as F
 
 
-def time_torch(step, repeat, warmup=3):
+def time_torch(step, repeat, device, warmup=3):
     for _ in range(warmup):
         step()
     times = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t0) * 1e3)
+        if device == "cuda":
+            start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            start.record()
+            step()
+            stop.record()
+            torch.cuda.synchronize()
+            times.append(start.elapsed_time(stop))
+        else:
+            t0 = time.perf_counter()
+            step()
+            times.append((time.perf_counter() - t0) * 1e3)
     return statistics.median(times)
 
 
-def copy_bandwidth():
-    src = torch.empty(64 * 1024 * 1024, dtype=torch.float32).normal_()
+def copy_bandwidth(device):
+    src = torch.empty(64 * 1024 * 1024, dtype=torch.float32, device=device).normal_()
     dst = torch.empty_like(src)
-    ms = time_torch(lambda: dst.copy_(src), 10)
+    ms = time_torch(lambda: dst.copy_(src), 10, device)
     return 2 * src.numel() * 4 / (ms * 1e-3) / 1e9
 
 
-def torch_step(kind, shape, lengths=None):
-    x = torch.randn(shape, requires_grad=True)
-    dy = torch.randn(shape)
+def torch_step(kind, shape, device, backward=True, lengths=None):
+    x = torch.randn(shape, device=device, requires_grad=backward)
+    dy = torch.randn(shape, device=device)
     C = shape[1]
-    if kind == "layer_norm":
-        w = torch.ones(shape[-1], requires_grad=True)
-        b = torch.zeros(shape[-1], requires_grad=True)
-        return lambda: F.layer_norm(x, shape[-1:], w, b).backward(dy)
-    if kind == "rms_norm":
-        w = torch.ones(shape[-1], requires_grad=True)
-        eps = torch.finfo(torch.float32).eps
-        return lambda: (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * w).backward(dy)
-    if kind == "batch_norm":
-        m = torch.nn.BatchNorm2d(C).train()
-        return lambda: m(x).backward(dy)
-    if kind == "group_norm":
-        m = torch.nn.GroupNorm(32, C)
-        return lambda: m(x).backward(dy)
-    if kind == "instance_norm":
-        m = torch.nn.InstanceNorm2d(C, affine=True)
-        return lambda: m(x).backward(dy)
-    if kind == "masked_instance_norm":
-        w = torch.ones(C, requires_grad=True)
-        b = torch.zeros(C, requires_grad=True)
-        L = torch.tensor(lengths)
-        mask = (torch.arange(shape[-1])[None, :] < L[:, None]).to(x.dtype)[:, None, :]
 
-        def step():
+    def run(forward):
+        if not backward:
+            return lambda: forward()
+        return lambda: forward().backward(dy)
+    if kind == "layer_norm":
+        w = torch.ones(shape[-1], device=device, requires_grad=backward)
+        b = torch.zeros(shape[-1], device=device, requires_grad=backward)
+        return run(lambda: F.layer_norm(x, shape[-1:], w, b))
+    if kind == "rms_norm":
+        w = torch.ones(shape[-1], device=device, requires_grad=backward)
+        eps = torch.finfo(torch.float32).eps
+        return run(lambda: x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * w)
+    if kind == "batch_norm":
+        m = torch.nn.BatchNorm2d(C).to(device).train()
+        return run(lambda: m(x))
+    if kind == "group_norm":
+        m = torch.nn.GroupNorm(32, C).to(device)
+        return run(lambda: m(x))
+    if kind == "instance_norm":
+        m = torch.nn.InstanceNorm2d(C, affine=True).to(device)
+        return run(lambda: m(x))
+    if kind == "masked_instance_norm":
+        w = torch.ones(C, device=device, requires_grad=backward)
+        b = torch.zeros(C, device=device, requires_grad=backward)
+        L = torch.tensor(lengths, device=device)
+        mask = (torch.arange(shape[-1], device=device)[None, :] < L[:, None]).to(x.dtype)[:, None, :]
+
+        def forward():
             n = mask.sum(-1, keepdim=True)
             mean = (x * mask).sum(-1, keepdim=True) / n
             var = ((x - mean) ** 2 * mask).sum(-1, keepdim=True) / n
-            y = ((x - mean) / torch.sqrt(var + 1e-5) * w[:, None] + b[:, None]) * mask
-            y.backward(dy)
-        return step
+            return ((x - mean) / torch.sqrt(var + 1e-5) * w[:, None] + b[:, None]) * mask
+        return run(forward)
     raise ValueError(kind)
 
 
+LN = {"variant": "layer_norm", "normalized_shape": [1024]}
+RMS = {"variant": "rms_norm", "normalized_shape": [1024]}
+# (title, kind, shape, spec, backward)
 CASES = [
-    ("LayerNorm 4096x1024", "layer_norm", (4096, 1024), {"variant": "layer_norm", "normalized_shape": [1024]}),
-    ("RMSNorm 4096x1024", "rms_norm", (4096, 1024), {"variant": "rms_norm", "normalized_shape": [1024]}),
-    ("BatchNorm2d 16x64x56x56", "batch_norm", (16, 64, 56, 56), {"variant": "batch_norm"}),
-    ("GroupNorm(32) 16x64x56x56", "group_norm", (16, 64, 56, 56), {"variant": "group_norm", "num_groups": 32}),
-    ("InstanceNorm2d(affine) 16x64x56x56", "instance_norm", (16, 64, 56, 56), {"variant": "instance_norm", "affine": True}),
-    ("masked InstanceNorm 32x64x1024", "masked_instance_norm", (32, 64, 1024), {"variant": "instance_norm", "affine": True}),
+    ("LayerNorm 4096x1024", "layer_norm", (4096, 1024), LN, True),
+    ("RMSNorm 4096x1024", "rms_norm", (4096, 1024), RMS, True),
+    ("BatchNorm2d 16x64x56x56", "batch_norm", (16, 64, 56, 56), {"variant": "batch_norm"}, True),
+    ("GroupNorm(32) 16x64x56x56", "group_norm", (16, 64, 56, 56), {"variant": "group_norm", "num_groups": 32}, True),
+    ("InstanceNorm2d(affine) 16x64x56x56", "instance_norm", (16, 64, 56, 56), {"variant": "instance_norm", "affine": True}, True),
+    ("masked InstanceNorm 32x64x1024", "masked_instance_norm", (32, 64, 1024), {"variant": "instance_norm", "affine": True}, True),
+]
+LN4K = {"variant": "layer_norm", "normalized_shape": [4096]}
+RMS4K = {"variant": "rms_norm", "normalized_shape": [4096]}
+CUDA_CASES = [
+    ("LayerNorm 4096x4096", "layer_norm", (4096, 4096), LN4K, False),
+    ("LayerNorm 4096x4096", "layer_norm", (4096, 4096), LN4K, True),
+    ("RMSNorm 4096x4096", "rms_norm", (4096, 4096), RMS4K, False),
+    ("RMSNorm 4096x4096", "rms_norm", (4096, 4096), RMS4K, True),
 ]
 
 
@@ -93,43 +122,51 @@ def main():
     ap.add_argument("--cli", default=os.path.join(os.path.dirname(__file__), "../../build/app/normlab-cli"))
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     args = ap.parse_args()
     threads = os.cpu_count()
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     lengths = rng.integers(256, 1025, size=32).astype(np.int64)
-    bandwidth = copy_bandwidth()
+    bandwidth = copy_bandwidth(args.device)
     rows = []
+    cases = CASES + (CUDA_CASES if args.device == "cuda" else [])
     with tempfile.TemporaryDirectory() as tmp:
         lengths_path = os.path.join(tmp, "lengths.npy")
         np.save(lengths_path, lengths)
-        for title, kind, shape, spec in CASES:
+        for title, kind, shape, spec, backward in cases:
             spec_path = os.path.join(tmp, "spec.json")
             with open(spec_path, "w") as f:
                 json.dump(spec, f)
-            cmd = [args.cli, "bench", "--spec", spec_path, "--shape", ",".join(map(str, shape)), "--backward",
-                   "--repeat", str(args.repeat)]
+            cmd = [args.cli, "bench", "--spec", spec_path, "--shape", ",".join(map(str, shape)),
+                   "--repeat", str(args.repeat), "--backend", args.device]
+            if backward:
+                cmd.append("--backward")
             if kind.startswith("masked"):
                 cmd += ["--lengths", lengths_path]
-            step = torch_step(kind, shape, lengths.tolist())
+            step = torch_step(kind, shape, args.device, backward, lengths.tolist())
             ours_rounds, theirs_rounds = [], []
             for _ in range(args.rounds):
                 ours = json.loads(subprocess.check_output(cmd))
                 ours_rounds.append(ours["median_ms"])
-                theirs_rounds.append(time_torch(step, args.repeat))
+                theirs_rounds.append(time_torch(step, args.repeat, args.device))
             ours["median_ms"] = statistics.median(ours_rounds)
             theirs = statistics.median(theirs_rounds)
             gbs = ours["bytes_moved"] / 1e9
-            rows.append((title, ours["median_ms"], theirs, theirs / ours["median_ms"], gbs / (ours["median_ms"] * 1e-3),
+            rows.append((f"{title} {'fwd+bwd' if backward else 'forward'}", ours["median_ms"], theirs, theirs / ours["median_ms"], gbs / (ours["median_ms"] * 1e-3),
                          gbs / (theirs * 1e-3)))
-    print(f"threads: NormLab {threads}, PyTorch {torch.get_num_threads()} (torch {torch.__version__}); "
+    where = (torch.cuda.get_device_name(0) if args.device == "cuda"
+             else f"threads: NormLab {threads}, PyTorch {torch.get_num_threads()}")
+    print(f"{where} (torch {torch.__version__}); "
           f"measured copy bandwidth {bandwidth:.1f} GB/s (read + write); "
           f"{args.rounds} alternating rounds of {args.repeat} iterations\n")
-    print("| case (fwd+bwd, float32, train) | NormLab median ms | PyTorch median ms | PyTorch/NormLab | NormLab GB/s | PyTorch GB/s |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| case (float32, train) | NormLab median ms | PyTorch median ms | PyTorch/NormLab | NormLab GB/s "
+          "| % of copy | PyTorch GB/s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r[0]} | {r[1]:.2f} | {r[2]:.2f} | {r[3]:.2f}x | {r[4]:.1f} | {r[5]:.1f} |")
+        print(f"| {r[0]} | {r[1]:.3f} | {r[2]:.3f} | {r[3]:.2f}x | {r[4]:.1f} | {100 * r[4] / bandwidth:.0f}% "
+              f"| {r[5]:.1f} |")
 
 
 if __name__ == "__main__":
