@@ -5,10 +5,12 @@
 // device that comparison is skipped with the reason (ctest -L gpu selects this file).
 //
 // Everywhere, with or without a GPU, the same comparison runs on a host emulation of the
-// CUDA kernels: serial loops over the very index arithmetic, pieces, Chan merge and
-// per-element formulas the kernels use (compute/cuda/device_view.h), so a wrong index or
-// formula fails here and only the kernels' thread loops and reductions wait for a device. The
-// no-device error itself is tested wherever there is no device.
+// CUDA kernels: serial loops over the very index arithmetic (32-bit dividers included),
+// pieces, Chan merge, per-lane shares of contiguous slices (16-byte packs and their tails)
+// and per-element formulas the kernels use (compute/cuda/device_view.h), once with the
+// general kernels and once each with a warp and a block per contiguous slice, so a wrong
+// index or formula fails here and only the kernels' thread loops and reductions wait for a
+// device. The no-device error itself is tested wherever there is no device.
 #include "device_view.h"
 
 #include "normlab/normalize.h"

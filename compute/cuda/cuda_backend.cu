@@ -96,7 +96,7 @@ class CudaBackend final : public Backend {
         auto* dMean = deviceArray<double>(kMean, S);
         auto* dVar = deviceArray<double>(kVar, S);
         auto* dCount = deviceArray<std::int64_t>(kCount, S);
-        const std::int64_t chunks = cuda::statsChunks(v, 4 * std::int64_t(smCount_), 4096);
+        const std::int64_t chunks = cuda::statsPiecesFor(v, smCount_);
         auto* dParts = deviceArray<double>(kPartials, 3 * S * chunks);
         timed([&] {
             dispatch(view.dtype, [&](auto tag) {
@@ -127,7 +127,7 @@ class CudaBackend final : public Backend {
         auto* dVar = deviceArray<double>(kVar, S);
         auto* dRstd = deviceArray<double>(kRstd, S);
         auto* dCount = deviceArray<std::int64_t>(kCount, S);
-        const std::int64_t chunks = cuda::statsChunks(v, 4 * std::int64_t(smCount_), 4096);
+        const std::int64_t chunks = cuda::statsPiecesFor(v, smCount_);
         auto* dParts = deviceArray<double>(kPartials, 3 * S * chunks);
         const auto* dW = static_cast<const double*>(toDevice(kWeight, weight, P * 8));
         const auto* dB = static_cast<const double*>(toDevice(kBias, bias, P * 8));

@@ -242,6 +242,15 @@ NORMLAB_HD inline int contiguousLanes(const DeviceView& v, int blockThreads) {
     return sliceSize(v) <= kWarpSliceMax ? 32 : blockThreads;
 }
 
+// Statistics pieces per slice: contiguous slices stay whole, one kernel with a warp or
+// block each, while there are at least as many slices as multiprocessors (GroupNorm's 512
+// groups, InstanceNorm's 1024 channels); otherwise, and for other layouts, pieces of at
+// least 4096 elements aim at four blocks per multiprocessor.
+NORMLAB_HD inline std::int64_t statsPiecesFor(const DeviceView& v, int multiprocessors) {
+    const std::int64_t target = std::int64_t(multiprocessors) * (contiguousSlices(v) ? 1 : 4);
+    return statsChunks(v, target, 4096);
+}
+
 NORMLAB_HD inline std::int64_t validPrefix(const DeviceView& v, std::int64_t m) {
     const std::int64_t size = sliceSize(v);
     if (!v.lengths) return size;
