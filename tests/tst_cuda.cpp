@@ -17,6 +17,7 @@
 
 #include <QtTest>
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <random>
@@ -247,22 +248,50 @@ class HostEmulatedCuda final : public Backend {
                 }
                 return;
             }
-            if (contiguous(v)) { // contiguousBackwardKernel: A, B and dx per slice
-                const std::int64_t size = cuda::sliceSize(v);
-                const bool packed = cuda::packedSlices<T>(v);
+            const std::int64_t size = cuda::sliceSize(v);
+            const bool packed = cuda::packedSlices<T>(v);
+            // A, B of contiguous slice m: each lane's share, added over `lanes` lanes.
+            auto backwardSums = [&](std::int64_t m, std::int64_t n, int lanes) {
+                double A = 0, B = 0;
+                if (trainingGraph)
+                    for (int lane = 0; lane < lanes; ++lane) {
+                        double a = 0, b = 0;
+                        cuda::laneBackwardSums(v, m, xs + m * size, gs + m * size, n, lane, lanes,
+                                               packed, mean[m], weight, a, b);
+                        A += a;
+                        B += b;
+                    }
+                return std::pair{A, B};
+            };
+            const std::int64_t tileCount = cuda::rowTiles(v);
+            std::vector<double> tiles(std::size_t(2 * tileCount * v.paramInner), 0.0);
+            const bool fused = contiguous(v) && (dweight || dbias) && cuda::fusedRowTiles<T>(v);
+            if (fused) { // rowTileBackwardKernel: dx and the tiles' dγ/dβ in one read
+                constexpr int lanes = cuda::kRowTileLanes;
+                for (std::int64_t t = 0; t < tileCount; ++t) {
+                    std::vector<std::array<double, cuda::kRowSlots>> slotW(lanes), slotB(lanes);
+                    for (std::int64_t m = t * cuda::kRowTile;
+                         m < std::min(v.slices, (t + 1) * cuda::kRowTile); ++m) {
+                        const std::int64_t n = cuda::validPrefix(v, m);
+                        const auto [A, B] = backwardSums(m, n, lanes);
+                        for (int lane = 0; lane < lanes; ++lane)
+                            cuda::laneRowTileBackward(
+                                v, m, xs + m * size, gs + m * size, out + m * size, n, lane, packed,
+                                mean[m], rstd[m], double(count[m]), A, B, weight, centered,
+                                trainingGraph, slotW[std::size_t(lane)].data(),
+                                slotB[std::size_t(lane)].data());
+                    }
+                    for (int lane = 0; lane < lanes; ++lane)
+                        cuda::writeLaneTileSums<T>(v, lane, packed, slotW[std::size_t(lane)].data(),
+                                                   slotB[std::size_t(lane)].data(),
+                                                   tiles.data() + 2 * t * size);
+                }
+            } else if (contiguous(v)) { // contiguousBackwardKernel: A, B and dx per slice
                 for (std::int64_t m = 0; m < v.slices; ++m) {
                     const std::int64_t n = cuda::validPrefix(v, m);
                     const T* xm = xs + m * size;
                     const T* gm = gs + m * size;
-                    double A = 0, B = 0;
-                    if (trainingGraph)
-                        for (int lane = 0; lane < lanes_; ++lane) {
-                            double a = 0, b = 0;
-                            cuda::laneBackwardSums(v, m, xm, gm, n, lane, lanes_, packed, mean[m],
-                                                   weight, a, b);
-                            A += a;
-                            B += b;
-                        }
+                    const auto [A, B] = backwardSums(m, n, lanes_);
                     for (int lane = 0; lane < lanes_; ++lane)
                         cuda::mapLaneElements(
                             xm, gm, out + m * size, size, lane, lanes_, packed,
@@ -289,9 +318,8 @@ class HostEmulatedCuda final : public Backend {
                         view.layout.elements());
             }
             if (cuda::sharedRowParameters(v)) { // per tile of rows, then over tiles
-                std::vector<double> tiles(std::size_t(2 * cuda::rowTiles(v) * v.paramInner), 0.0);
                 const std::int64_t rows = v.outer * v.slices;
-                for (std::int64_t t = 0; t < cuda::rowTiles(v); ++t)
+                for (std::int64_t t = 0; t < (fused ? 0 : tileCount); ++t)
                     for (std::int64_t p = 0; p < v.paramInner; ++p)
                         for (std::int64_t row = t * cuda::kRowTile;
                              row < std::min(rows, (t + 1) * cuda::kRowTile); ++row) {

@@ -340,6 +340,36 @@ __global__ void rowTileParameterKernel(DeviceView v, const T* x, const T* dy, co
     }
 }
 
+// The fused row-form backward (device_view.h, fusedRowTiles): block t runs the rows of
+// tile t one after another, each row's A, B over the block, then dx and the tile's dγ/dβ
+// slots from the same read of x and dy; tileSums[2 * (t * paramInner + p) + {0, 1}].
+template <class T>
+__global__ void rowTileBackwardKernel(DeviceView v, const T* x, const T* dy, const double* mean,
+                                      const double* rstd, const std::int64_t* count,
+                                      const double* weight, bool centered, bool trainingGraph,
+                                      T* dx, double* tileSums) {
+    static_assert(kBlock == kRowTileLanes, "one lane per thread of the block");
+    __shared__ double shared[kWarps];
+    const std::int64_t t = blockIdx.x, size = sliceSize(v);
+    const std::int64_t last = (t + 1) * kRowTile < v.slices ? (t + 1) * kRowTile : v.slices;
+    const bool packed = packedSlices<T>(v);
+    double slotW[kRowSlots] = {}, slotB[kRowSlots] = {};
+    for (std::int64_t m = t * kRowTile; m < last; ++m) {
+        const std::int64_t n = validPrefix(v, m);
+        const T* xs = x + m * size;
+        const T* gs = dy + m * size;
+        double A = 0, B = 0;
+        if (trainingGraph) {
+            laneBackwardSums(v, m, xs, gs, n, threadIdx.x, kBlock, packed, mean[m], weight, A, B);
+            A = blockSum(A, shared);
+            B = blockSum(B, shared);
+        }
+        laneRowTileBackward(v, m, xs, gs, dx + m * size, n, threadIdx.x, packed, mean[m], rstd[m],
+                            double(count[m]), A, B, weight, centered, trainingGraph, slotW, slotB);
+    }
+    writeLaneTileSums<T>(v, threadIdx.x, packed, slotW, slotB, tileSums + 2 * t * size);
+}
+
 // dγ[p], dβ[p]: the tiles' sums added up, one thread per column.
 __global__ void tileReduceKernel(DeviceView v, const double* tileSums, double* dweight,
                                  double* dbias) {
@@ -493,6 +523,18 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
                 v, rstd, count, runSums, dweight, dbias);
         return;
     }
+    const bool wantParams = dweight || dbias;
+    double* tileSums = sums + 2 * v.slices; // rows sharing parameters
+    const auto reduceTiles = [&] {
+        tileReduceKernel<<<unsigned((v.paramInner + kBlock - 1) / kBlock), kBlock, 0, stream>>>(
+            v, tileSums, dweight, dbias);
+    };
+    if (wantParams && fusedRowTiles<T>(v)) {
+        rowTileBackwardKernel<T><<<unsigned(rowTiles(v)), kBlock, 0, stream>>>(
+            v, x, dy, mean, rstd, count, weight, centered, trainingGraph, dx, tileSums);
+        reduceTiles();
+        return;
+    }
     if (contiguousSlices(v)) {
         withContiguousLanes(v, [&](auto lanes) {
             constexpr int L = decltype(lanes)::value;
@@ -506,13 +548,11 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
         dxKernel<T><<<gridFor(n), kBlock, 0, stream>>>(v, x, dy, mean, rstd, count, weight,
                                                        centered, trainingGraph, sums, dx, n);
     }
-    if (!dweight && !dbias) return;
+    if (!wantParams) return;
     if (sharedRowParameters(v)) {
-        double* tileSums = sums + 2 * v.slices;
         rowTileParameterKernel<T>
             <<<unsigned(rowTiles(v)), kBlock, 0, stream>>>(v, x, dy, mean, rstd, tileSums);
-        tileReduceKernel<<<unsigned((v.paramInner + kBlock - 1) / kBlock), kBlock, 0, stream>>>(
-            v, tileSums, dweight, dbias);
+        reduceTiles();
         return;
     }
     parameterGradKernel<T><<<unsigned(v.paramMod * v.paramInner), kBlock, 0, stream>>>(

@@ -12,8 +12,10 @@
 //   other statistics (few long slices: BatchNorm): several blocks per slice, merged with
 //     Chan's formula (a grid-wide reduction in two kernels);
 //   elementwise maps otherwise (forward, inverse, dx): a grid-stride loop over all elements;
-//   dγ/dβ: run form from per-(slice, run) sums; rows sharing parameters from per-tile
-//     partials; otherwise one block per parameter over exactly the elements that use it.
+//   dγ/dβ: run form from per-(slice, run) sums; rows sharing parameters (LayerNorm,
+//     RMSNorm) from per-tile partials, filled in the same read of x and dy as dx for rows of
+//     up to 4096 elements (rowTileBackwardKernel), by a second read for longer ones;
+//     otherwise one block per parameter over exactly the elements that use it.
 // Masks: a byte per element, or per-sample lengths read as "the first lengths[n] of every
 // `chunk` elements of a run" (normlab/backend.h, Validity).
 #pragma once

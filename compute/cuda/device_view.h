@@ -267,25 +267,36 @@ template <class T> NORMLAB_HD inline bool packedSlices(const DeviceView& v) {
     return sliceSize(v) * std::int64_t(sizeof(T)) % 16 == 0;
 }
 
-// The share of lane `lane` of `lanes` in the first n elements of a and b (which may be the
-// same array): onPack(j, a's pack j, b's pack j) for packs j = lane, lane + lanes, ... of
-// the whole 16-byte packs when `packed`, then onElement(i, a[i], b[i]) for the elements
-// after them (all n elements when not packed) in the same stride.
+// The share of lane `lane` of `lanes` in a slice's first n elements: onPack(j) for packs
+// j = lane, lane + lanes, ... of the whole 16-byte packs of T when `packed`, then
+// onElement(i) for the elements after them (all n elements when not packed) in the same
+// stride.
 template <class T, class OnPack, class OnElement>
-NORMLAB_HD inline void forLaneShare(const T* a, const T* b, std::int64_t n, int lane, int lanes,
-                                    bool packed, OnPack onPack, OnElement onElement) {
+NORMLAB_HD inline void forLaneIndices(std::int64_t n, int lane, int lanes, bool packed,
+                                      OnPack onPack, OnElement onElement) {
     std::int64_t tail = 0;
     if (packed) {
         const std::int64_t packs = n / Pack<T>::kSize;
-        for (std::int64_t j = lane; j < packs; j += lanes) {
+        for (std::int64_t j = lane; j < packs; j += lanes) onPack(j);
+        tail = packs * Pack<T>::kSize;
+    }
+    for (std::int64_t i = tail + lane; i < n; i += lanes) onElement(i);
+}
+
+// forLaneIndices reading a and b (which may be the same array): onPack(j, a's pack j,
+// b's pack j), onElement(i, a[i], b[i]).
+template <class T, class OnPack, class OnElement>
+NORMLAB_HD inline void forLaneShare(const T* a, const T* b, std::int64_t n, int lane, int lanes,
+                                    bool packed, OnPack onPack, OnElement onElement) {
+    forLaneIndices<T>(
+        n, lane, lanes, packed,
+        [&](std::int64_t j) {
             // Copies: one 16-byte load each (through a reference nvcc loads element-wise).
             const Pack<T> pa = reinterpret_cast<const Pack<T>*>(a)[j];
             const Pack<T> pb = reinterpret_cast<const Pack<T>*>(b)[j];
             onPack(j, pa, pb);
-        }
-        tail = packs * Pack<T>::kSize;
-    }
-    for (std::int64_t i = tail + lane; i < n; i += lanes) onElement(i, double(a[i]), double(b[i]));
+        },
+        [&](std::int64_t i) { onElement(i, double(a[i]), double(b[i])); });
 }
 
 // body(i, a[i], b[i]) over lane `lane`'s share of the first n elements.
@@ -385,6 +396,66 @@ NORMLAB_HD inline double dxValue(double x, double dy, double w, double mean, dou
         kx = -r * r * r * B / n;
     }
     return r * dy * w + kx * (x - mean) + k0;
+}
+
+// The fused row-form backward (rows sharing parameters, contiguous, dγ/dβ asked): a block
+// of kRowTileLanes threads per tile of kRowTile rows computes each row's A, B, its dx and,
+// in the same read of x and dy, the tile's dγ/dβ per column. A thread owns the same columns
+// on every row (its share of the row, as forLaneShare hands it out), so it adds their
+// contributions in per-thread slots (its s-th visited element at slot s) and writes them
+// out once per tile; no second read of x and dy. Rows longer than the slots allow take
+// the unfused kernels.
+inline constexpr int kRowTileLanes = 256;
+inline constexpr int kRowSlots = 16;
+
+template <class T> NORMLAB_HD inline std::int64_t rowSlotsNeeded(const DeviceView& v) {
+    const std::int64_t size = sliceSize(v), K = Pack<T>::kSize, L = kRowTileLanes;
+    if (!packedSlices<T>(v)) return (size + L - 1) / L;
+    const std::int64_t packs = size / K, tail = size - packs * K;
+    return K * ((packs + L - 1) / L) + (tail + L - 1) / L;
+}
+
+template <class T> NORMLAB_HD inline bool fusedRowTiles(const DeviceView& v) {
+    return sharedRowParameters(v) && contiguousSlices(v) && rowSlotsNeeded<T>(v) <= kRowSlots;
+}
+
+// Lane `lane`'s part of row m: dx over its share of the row (0 past the valid prefix n)
+// and, for valid elements, dy * (x - mean) * rstd and dy added to its slots.
+template <class T>
+NORMLAB_HD inline void laneRowTileBackward(const DeviceView& v, std::int64_t m, const T* xs,
+                                           const T* gs, T* out, std::int64_t n, int lane,
+                                           bool packed, double mu, double r, double cnt, double A,
+                                           double B, const double* weight, bool centered,
+                                           bool trainingGraph, double* slotW, double* slotB) {
+    int slot = 0;
+    mapLaneElements(xs, gs, out, sliceSize(v), lane, kRowTileLanes, packed,
+                    [&](std::int64_t i, double xi, double gi) {
+                        const int s = slot++;
+                        if (i >= n) return 0.0;
+                        slotW[s] += gi * (xi - mu) * r;
+                        slotB[s] += gi;
+                        return dxValue(xi, gi, weight[contiguousParam(v, m, i)], mu, r, cnt, A, B,
+                                       centered, trainingGraph);
+                    });
+}
+
+// Lane `lane`'s slots to the tile's sums: tileSums[2 * column + {0, 1}].
+template <class T>
+NORMLAB_HD inline void writeLaneTileSums(const DeviceView& v, int lane, bool packed,
+                                         const double* slotW, const double* slotB,
+                                         double* tileSums) {
+    int slot = 0;
+    auto write = [&](std::int64_t column) {
+        tileSums[2 * column] = slotW[slot];
+        tileSums[2 * column + 1] = slotB[slot];
+        ++slot;
+    };
+    forLaneIndices<T>(
+        sliceSize(v), lane, kRowTileLanes, packed,
+        [&](std::int64_t j) {
+            for (int k = 0; k < Pack<T>::kSize; ++k) write(j * Pack<T>::kSize + k);
+        },
+        write);
 }
 
 } // namespace normlab::cuda
