@@ -372,12 +372,22 @@ void WorkbenchTest::outputViewModes() {
     QVERIFY(w.selectView("output"));
     auto* view = w.findChild<OutputView*>();
     QVERIFY(view);
+    // Index axes tick at whole numbers; the histogram's value axis keeps fractional ticks.
+    auto* plot = view->findChild<QCustomPlot*>();
+    QVERIFY(plot);
+    auto integerTicks = [](QCPAxis* axis) {
+        const auto fixed = axis->ticker().dynamicCast<QCPAxisTickerFixed>();
+        return !fixed.isNull() && fixed->tickStep() == 1.0;
+    };
     view->modeBox()->setCurrentIndex(1); // one curve per channel of sample 0
     QCOMPARE(view->curveCount(), int(w.controller().current()->inputs.input.shape()[1]));
+    QVERIFY(integerTicks(plot->xAxis) && !integerTicks(plot->yAxis));
     view->modeBox()->setCurrentIndex(2);
     QCOMPARE(view->curveCount(), 0);
+    QVERIFY(integerTicks(plot->xAxis) && integerTicks(plot->yAxis));
     view->modeBox()->setCurrentIndex(0);
     QCOMPARE(view->curveCount(), 0);
+    QVERIFY(!integerTicks(plot->xAxis) && !integerTicks(plot->yAxis));
 }
 
 void WorkbenchTest::screenshotWritesAPicture() {

@@ -23,6 +23,8 @@ GradientsView::GradientsView(QWidget* parent)
     diverging.setColorStopAt(0.5, QColor(250, 250, 250));
     diverging.setColorStopAt(1.0, QColor(190, 30, 30));
     dx_ = addHeatmap(plot(), diverging, tr("dx: n × C + c"));
+    useIntegerTicks(plot()->xAxis);
+    useIntegerTicks(plot()->yAxis);
 
     upstream_ = new QComboBox(this);
     upstream_->setObjectName("upstream");

@@ -11,6 +11,8 @@ InvertibilityView::InvertibilityView(QWidget* parent)
     : PlotView(tr("Invertibility"), parent) {
     error_ = addHeatmap(plot(), QCPColorGradient(QCPColorGradient::gpThermal),
                         tr("|x − x′|: n × C + c"));
+    useIntegerTicks(plot()->xAxis);
+    useIntegerTicks(plot()->yAxis);
     auto* right = new QCPAxisRect(plot());
     plot()->plotLayout()->addElement(0, 2, right);
     logdet_ = new QCPBars(right->axis(QCPAxis::atBottom), right->axis(QCPAxis::atLeft));

@@ -56,6 +56,8 @@ void OutputView::redraw() {
     showColorScale(plot(), scale_, mode == 2);
     plot()->legend->setVisible(mode == 0);
     plot()->yAxis->setRangeReversed(mode == 2);
+    useIntegerTicks(plot()->xAxis, mode != 0); // positions, or values in the histogram
+    useIntegerTicks(plot()->yAxis, mode == 2);
     const Tensor& x = outcome_->inputs.input;
     const Tensor& y = outcome_->result.output;
     if (mode == 0) {

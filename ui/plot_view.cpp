@@ -36,11 +36,17 @@ void PlotView::setReadout(const QString& text) {
     readout_->setText(text);
 }
 
-void useIntegerTicks(QCPAxis* axis) {
-    QSharedPointer<QCPAxisTickerFixed> integers(new QCPAxisTickerFixed);
-    integers->setTickStep(1.0);
-    integers->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    axis->setTicker(integers);
+void useIntegerTicks(QCPAxis* axis, bool integers) {
+    const bool already = !axis->ticker().dynamicCast<QCPAxisTickerFixed>().isNull();
+    if (integers == already) return;
+    if (!integers) {
+        axis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        return;
+    }
+    QSharedPointer<QCPAxisTickerFixed> fixed(new QCPAxisTickerFixed);
+    fixed->setTickStep(1.0);
+    fixed->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    axis->setTicker(fixed);
 }
 
 QComboBox* PlotView::addModeSelector(const QStringList& modes) {

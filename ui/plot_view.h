@@ -15,8 +15,10 @@ class QLabel;
 
 namespace normlab::ui {
 
-// Ticks at whole numbers only (indices of samples, parameters, positions).
-void useIntegerTicks(QCPAxis* axis);
+// Ticks at whole numbers only (indices of samples, parameters, positions); `integers`
+// false gives the axis back QCustomPlot's default ticker (for views whose axes switch
+// between indices and values).
+void useIntegerTicks(QCPAxis* axis, bool integers = true);
 
 class PlotView : public OutcomeView {
     Q_OBJECT

@@ -50,6 +50,8 @@ void StatisticsView::redraw() {
     plot()->legend->setVisible(bars);
     plot()->yAxis2->setVisible(bars);
     map_->setVisible(!bars);
+    useIntegerTicks(plot()->xAxis); // slices, or columns of the statistics grid
+    useIntegerTicks(plot()->yAxis, !bars);
     showColorScale(plot(), scale_, !bars);
     if (bars) {
         QVector<double> keys, means, vars;
