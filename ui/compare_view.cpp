@@ -5,7 +5,6 @@
 
 #include <QComboBox>
 #include <QScrollArea>
-#include <QtConcurrent/QtConcurrentRun>
 #include <qcustomplot.h>
 
 #include <cmath>
@@ -13,7 +12,14 @@
 namespace normlab::ui {
 
 CompareView::CompareView(QWidget* parent)
-    : PlotView(tr("Compare"), parent) {
+    : PlotView(tr("Compare"), parent)
+    , jobB_(
+          this, [](const WorkbenchState& state) { return RecomputeController::compute(state, 0); },
+          [this](std::shared_ptr<ComputeOutcome> b) {
+              b_ = std::move(b);
+              redraw();
+              emit comparisonShown();
+          }) {
     panelB_ = new NormalizationPanel;
     panelB_->setObjectName("compareB");
     auto* scroll = new QScrollArea(this);
@@ -53,12 +59,6 @@ CompareView::CompareView(QWidget* parent)
     plot()->plotLayout()->addElement(0, 0, new QCPTextElement(plot(), tr("A: the workbench")));
     plot()->plotLayout()->addElement(0, 1,
                                      new QCPTextElement(plot(), tr("B: the panel at the left")));
-    connect(&watcher_, &QFutureWatcher<std::shared_ptr<ComputeOutcome>>::finished, this,
-            &CompareView::finishedB);
-}
-
-CompareView::~CompareView() {
-    watcher_.waitForFinished();
 }
 
 void CompareView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
@@ -83,25 +83,8 @@ void CompareView::requestB() {
     // A's input, mask, γ/β recipe and upstream gradient; B's normalization.
     WorkbenchState state = a_->state;
     panelB_->writeTo(state);
-    if (watcher_.isRunning()) {
-        pendingB_ = state;
-        return;
-    }
-    startB(state);
-}
-
-void CompareView::startB(const WorkbenchState& state) {
-    pendingB_.reset();
     setReadout(tr("computing B..."));
-    watcher_.setFuture(
-        QtConcurrent::run([state] { return RecomputeController::compute(state, 0); }));
-}
-
-void CompareView::finishedB() {
-    if (pendingB_) return startB(*pendingB_);
-    b_ = watcher_.result();
-    redraw();
-    emit comparisonShown();
+    jobB_.submit(std::move(state));
 }
 
 void CompareView::redraw() {

@@ -4,10 +4,9 @@
 // B is computed on a worker thread from A's latest state; the newest request wins.
 #pragma once
 
+#include "latest_job.h"
 #include "plot_view.h"
 #include "recompute_controller.h"
-
-#include <QFutureWatcher>
 
 class QCPColorMap;
 class QCPColorScale;
@@ -20,14 +19,13 @@ class CompareView : public PlotView {
     Q_OBJECT
   public:
     explicit CompareView(QWidget* parent = nullptr);
-    ~CompareView() override;
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
     Tensor exportData() const override;
     NormalizationPanel* panelB() const { return panelB_; }
     // Configuration B's normalization, for sessions; setSpecB puts one back (and recomputes).
     NormSpec specB() const;
     void setSpecB(const NormSpec& spec);
-    bool busy() const { return watcher_.isRunning() || pendingB_.has_value(); }
+    bool busy() const { return jobB_.busy(); }
     std::shared_ptr<const ComputeOutcome> outcomeA() const { return a_; }
     std::shared_ptr<const ComputeOutcome> outcomeB() const { return b_; }
 
@@ -36,19 +34,16 @@ class CompareView : public PlotView {
 
   private:
     void requestB();
-    void startB(const WorkbenchState& state);
-    void finishedB();
     void redraw();
 
     NormalizationPanel* panelB_;
     QCPColorMap* mapA_;
     QCPColorMap* mapB_;
     QCPColorScale* scale_;
-    QFutureWatcher<std::shared_ptr<ComputeOutcome>> watcher_;
-    std::optional<WorkbenchState> pendingB_;
     std::shared_ptr<const ComputeOutcome> a_, b_;
     Shape fittedShape_;
     std::optional<NormSpec> pendingSpecB_;
+    LatestJob<WorkbenchState, std::shared_ptr<ComputeOutcome>> jobB_;
 };
 
 } // namespace normlab::ui

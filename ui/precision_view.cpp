@@ -2,7 +2,6 @@
 
 #include "recompute_controller.h"
 
-#include <QtConcurrent/QtConcurrentRun>
 #include <qcustomplot.h>
 
 #include <cmath>
@@ -23,7 +22,13 @@ struct SeriesStyle {
 } // namespace
 
 PrecisionView::PrecisionView(QWidget* parent)
-    : PlotView(tr("Precision"), parent) {
+    : PlotView(tr("Precision"), parent)
+    , job_(
+          this,
+          [](const std::shared_ptr<const ComputeOutcome>& outcome) {
+              return precisionReport(outcome->state.spec, outcome->inputs);
+          },
+          [this](PrecisionReport report) { show(std::move(report)); }) {
     const SeriesStyle styles[] = {
         {QT_TR_NOOP("naive E[x²] − E[x]², float32"), QColor(200, 40, 40), QCPScatterStyle::ssDisc},
         {QT_TR_NOOP("naive E[x²] − E[x]², float64"), QColor(230, 140, 20),
@@ -52,33 +57,17 @@ PrecisionView::PrecisionView(QWidget* parent)
     plot()->legend->setVisible(true);
     plot()->legend->setBrush(QColor(255, 255, 255, 220));
     plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    connect(&watcher_, &QFutureWatcher<PrecisionReport>::finished, this, &PrecisionView::finished);
     setReadout(
         tr("Set a large input mean (e.g. 10000, spread 1) to watch the naive formula fail."));
 }
 
-PrecisionView::~PrecisionView() {
-    watcher_.waitForFinished();
-}
-
 void PrecisionView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
-    if (watcher_.isRunning()) {
-        pending_ = outcome; // the newest wins; started when the running job ends
-        return;
-    }
-    start(outcome);
-}
-
-void PrecisionView::start(std::shared_ptr<const ComputeOutcome> outcome) {
-    pending_.reset();
     setReadout(tr("computing the variances four ways..."));
-    watcher_.setFuture(QtConcurrent::run(
-        [outcome] { return precisionReport(outcome->state.spec, outcome->inputs); }));
+    job_.submit(outcome);
 }
 
-void PrecisionView::finished() {
-    if (pending_) return start(pending_); // stale: compute the newest instead
-    report_ = watcher_.result();
+void PrecisionView::show(PrecisionReport report) {
+    report_ = std::move(report);
     if (!report_.error.empty()) {
         setReadout(QString::fromStdString(report_.error));
         for (QCPGraph* g : series_) g->data()->clear();

@@ -4,11 +4,10 @@
 // axis. Computed on a worker thread when the view is shown; the newest outcome wins.
 #pragma once
 
+#include "latest_job.h"
 #include "plot_view.h"
 
 #include "normlab/precision_lab.h"
-
-#include <QFutureWatcher>
 
 class QCPGraph;
 
@@ -18,10 +17,9 @@ class PrecisionView : public PlotView {
     Q_OBJECT
   public:
     explicit PrecisionView(QWidget* parent = nullptr);
-    ~PrecisionView() override;
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
     Tensor exportData() const override;
-    bool busy() const { return watcher_.isRunning() || pending_ != nullptr; }
+    bool busy() const { return job_.busy(); }
     const PrecisionReport& report() const { return report_; }
     // Points plotted by series k (0 naive f32, 1 naive f64, 2 Welford f32, 3 NormLab f32,
     // 4 output gap).
@@ -31,13 +29,11 @@ class PrecisionView : public PlotView {
     void reportShown();
 
   private:
-    void start(std::shared_ptr<const ComputeOutcome> outcome);
-    void finished();
+    void show(PrecisionReport report);
 
     QList<QCPGraph*> series_;
-    QFutureWatcher<PrecisionReport> watcher_;
-    std::shared_ptr<const ComputeOutcome> pending_;
     PrecisionReport report_;
+    LatestJob<std::shared_ptr<const ComputeOutcome>, PrecisionReport> job_;
 };
 
 } // namespace normlab::ui
