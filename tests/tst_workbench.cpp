@@ -8,6 +8,7 @@
 #include "debugger_view.h"
 #include "gradients_view.h"
 #include "input_panel.h"
+#include "latest_job.h"
 #include "lesson_panel.h"
 #include "main_window.h"
 #include "normalization_panel.h"
@@ -53,6 +54,7 @@ class WorkbenchTest : public QObject {
   private slots:
     void initTestCase();
     void staleResultsAreNeverShown();
+    void latestJobDeliversOnlyTheNewestResult();
     void changingTheVariantRecomputesAndPlotsTheResult();
     void lengthsChangeTheValidCounts();
     void invalidConfigurationKeepsTheLastResult();
@@ -116,6 +118,34 @@ void WorkbenchTest::staleResultsAreNeverShown() {
     QCOMPARE(last->generation, controller.requestedGeneration());
     QCOMPARE(last->state.recipe.seed, std::uint64_t(25));
     QVERIFY(ready.count() + controller.droppedResults() <= 25);
+}
+
+void WorkbenchTest::latestJobDeliversOnlyTheNewestResult() {
+    // Requests 2 and 3 arrive while 1 runs: 3 replaces 2 as the pending request, 1's result
+    // is stale and dropped, and only 3's is delivered.
+    QObject context;
+    QList<int> started, delivered;
+    QMutex mutex;
+    LatestJob<int, int> job(
+        &context,
+        [&](const int& request) {
+            {
+                QMutexLocker lock(&mutex);
+                started << request;
+            }
+            QThread::msleep(100);
+            return request * 10;
+        },
+        [&](int result) { delivered << result; });
+    job.submit(1);
+    job.submit(2);
+    job.submit(3);
+    QVERIFY(job.busy());
+    QTRY_VERIFY_WITH_TIMEOUT(!job.busy(), 5000);
+    QCOMPARE(delivered, QList<int>{30});
+    QCOMPARE(started, (QList<int>{1, 3}));
+    job.submit(4); // idle again: runs at once and is delivered
+    QTRY_COMPARE_WITH_TIMEOUT(delivered, (QList<int>{30, 40}), 5000);
 }
 
 void WorkbenchTest::changingTheVariantRecomputesAndPlotsTheResult() {

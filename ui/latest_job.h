@@ -29,21 +29,25 @@ template <class Request, class Result> class LatestJob {
     LatestJob& operator=(const LatestJob&) = delete;
 
     void submit(Request request) {
-        if (watcher_.isRunning()) {
+        if (inFlight_) {
             pending_ = std::move(request);
             return;
         }
         start(std::move(request));
     }
-    bool busy() const { return watcher_.isRunning() || pending_.has_value(); }
+    // True from submit() until the newest result has been delivered (a finished run whose
+    // signal has not been handled yet still counts).
+    bool busy() const { return inFlight_ || pending_.has_value(); }
 
   private:
     void start(Request request) {
         pending_.reset();
+        inFlight_ = true;
         watcher_.setFuture(QtConcurrent::run(
             [work = work_, request = std::move(request)] { return work(request); }));
     }
     void finished() {
+        inFlight_ = false;
         if (pending_) return start(*std::exchange(pending_, std::nullopt));
         done_(watcher_.result());
     }
@@ -52,6 +56,7 @@ template <class Request, class Result> class LatestJob {
     std::function<void(Result)> done_;
     QFutureWatcher<Result> watcher_;
     std::optional<Request> pending_;
+    bool inFlight_ = false;
 };
 
 } // namespace normlab::ui
