@@ -179,13 +179,9 @@ class HostEmulatedCuda final : public Backend {
                 var[m] = st.var;
                 const double r = 1.0 / std::sqrt(st.var + eps);
                 for (int lane = 0; lane < lanes_; ++lane)
-                    cuda::mapLaneElements(
-                        xs + m * size, xs + m * size, static_cast<T*>(y) + m * size, size, lane,
-                        lanes_, cuda::packedSlices<T>(v), [&](std::int64_t i, double xi, double) {
-                            const std::int64_t k = cuda::contiguousParam(v, m, i);
-                            return i < st.n ? cuda::forwardValue(xi, st.mean, r, weight[k], bias[k])
-                                            : 0.0;
-                        });
+                    cuda::laneForward(v, m, xs + m * size, static_cast<T*>(y) + m * size, st.n,
+                                      lane, lanes_, cuda::packedSlices<T>(v), st.mean, r, weight,
+                                      bias);
             }
             return true;
         });
@@ -250,18 +246,19 @@ class HostEmulatedCuda final : public Backend {
             }
             const std::int64_t size = cuda::sliceSize(v);
             const bool packed = cuda::packedSlices<T>(v);
-            // A, B of contiguous slice m: each lane's share, added over `lanes` lanes.
-            auto backwardSums = [&](std::int64_t m, std::int64_t n, int lanes) {
-                double A = 0, B = 0;
+            // Slice m's SliceBackward with A, B: each lane's share, added over `lanes` lanes.
+            auto sliceBackward = [&](std::int64_t m, int lanes) {
+                cuda::SliceBackward b =
+                    cuda::sliceBackwardOf(v, m, mean, rstd, count, weight, centered, trainingGraph);
                 if (trainingGraph)
                     for (int lane = 0; lane < lanes; ++lane) {
-                        double a = 0, b = 0;
-                        cuda::laneBackwardSums(v, m, xs + m * size, gs + m * size, n, lane, lanes,
-                                               packed, mean[m], weight, a, b);
-                        A += a;
-                        B += b;
+                        double a = 0, c = 0;
+                        cuda::laneBackwardSums(v, m, xs + m * size, gs + m * size, b.n, lane, lanes,
+                                               packed, b.mu, weight, a, c);
+                        b.A += a;
+                        b.B += c;
                     }
-                return std::pair{A, B};
+                return b;
             };
             const std::int64_t tileCount = cuda::rowTiles(v);
             std::vector<double> tiles(std::size_t(2 * tileCount * v.paramInner), 0.0);
@@ -272,14 +269,11 @@ class HostEmulatedCuda final : public Backend {
                     std::vector<std::array<double, cuda::kRowSlots>> slotW(lanes), slotB(lanes);
                     for (std::int64_t m = t * cuda::kRowTile;
                          m < std::min(v.slices, (t + 1) * cuda::kRowTile); ++m) {
-                        const std::int64_t n = cuda::validPrefix(v, m);
-                        const auto [A, B] = backwardSums(m, n, lanes);
+                        const cuda::SliceBackward b = sliceBackward(m, lanes);
                         for (int lane = 0; lane < lanes; ++lane)
                             cuda::laneRowTileBackward(
-                                v, m, xs + m * size, gs + m * size, out + m * size, n, lane, packed,
-                                mean[m], rstd[m], double(count[m]), A, B, weight, centered,
-                                trainingGraph, slotW[std::size_t(lane)].data(),
-                                slotB[std::size_t(lane)].data());
+                                v, m, xs + m * size, gs + m * size, out + m * size, lane, packed, b,
+                                slotW[std::size_t(lane)].data(), slotB[std::size_t(lane)].data());
                     }
                     for (int lane = 0; lane < lanes; ++lane)
                         cuda::writeLaneTileSums<T>(v, lane, packed, slotW[std::size_t(lane)].data(),
@@ -288,20 +282,10 @@ class HostEmulatedCuda final : public Backend {
                 }
             } else if (contiguous(v)) { // contiguousBackwardKernel: A, B and dx per slice
                 for (std::int64_t m = 0; m < v.slices; ++m) {
-                    const std::int64_t n = cuda::validPrefix(v, m);
-                    const T* xm = xs + m * size;
-                    const T* gm = gs + m * size;
-                    const auto [A, B] = backwardSums(m, n, lanes_);
+                    const cuda::SliceBackward b = sliceBackward(m, lanes_);
                     for (int lane = 0; lane < lanes_; ++lane)
-                        cuda::mapLaneElements(
-                            xm, gm, out + m * size, size, lane, lanes_, packed,
-                            [&](std::int64_t i, double xi, double gi) {
-                                const double w = weight[cuda::contiguousParam(v, m, i)];
-                                return i < n ? cuda::dxValue(xi, gi, w, mean[m], rstd[m],
-                                                             double(count[m]), A, B, centered,
-                                                             trainingGraph)
-                                             : 0.0;
-                            });
+                        cuda::laneBackwardDx(v, m, xs + m * size, gs + m * size, out + m * size,
+                                             lane, lanes_, packed, b);
                 }
             } else {
                 if (trainingGraph)

@@ -53,6 +53,23 @@ class ParamPartials {
     std::vector<double> sums_;
 };
 
+// Pass 1 over a segment: A = sum(dy * w), B = sum(dy * w * (x - mu)), over the elements
+// whose mask byte is set (every element when mask is null).
+template <class T>
+SumPair weightedSums(std::int64_t len, const T* xs, const T* gs, const double* ws, double mu,
+                     const std::uint8_t* mask) {
+    if (mask)
+        return lanedSum2(len, [&](auto at) {
+            const auto g = at.keep(mask, at(gs) * at(ws));
+            const auto d = at.keep(mask, at(xs) - mu);
+            return Two{g, g * d};
+        });
+    return lanedSum2(len, [&](auto at) {
+        const auto g = at(gs) * at(ws);
+        return Two{g, g * (at(xs) - mu)};
+    });
+}
+
 template <class T>
 void backwardRows(const KernelView& view, const T* x, const T* dy, const double* mean,
                   const double* rstd, const std::int64_t* count, const double* w, bool centered,
@@ -80,17 +97,7 @@ void backwardRows(const KernelView& view, const T* x, const T* dy, const double*
                         const T* __restrict xs = x + at;
                         const T* __restrict gs = dy + at;
                         const double* __restrict ws = wm + (at - base);
-                        const SumPair s =
-                            mask ? lanedSum2(len,
-                                             [&](auto at) {
-                                                 const auto g = at.keep(mask, at(gs) * at(ws));
-                                                 const auto d = at.keep(mask, at(xs) - mu);
-                                                 return Two{g, g * d};
-                                             })
-                                 : lanedSum2(len, [&](auto at) {
-                                       const auto g = at(gs) * at(ws);
-                                       return Two{g, g * (at(xs) - mu)};
-                                   });
+                        const SumPair s = weightedSums(len, xs, gs, ws, mu, mask);
                         A += s.first;
                         B += s.second;
                     },
@@ -172,12 +179,8 @@ void backwardRowTiles(const KernelView& view, const T* x, const T* dy, const dou
                 out[j] = dx + m * P;
                 mu[j] = mean[m];
                 r[j] = rstd[m];
-                SumPair s;
-                if (trainingGraph)
-                    s = lanedSum2(P, [&](auto at) {
-                        const auto g = at(gr[j]) * at(w);
-                        return Two{g, g * (at(xr[j]) - mu[j])};
-                    });
+                const SumPair s =
+                    trainingGraph ? weightedSums(P, xr[j], gr[j], w, mu[j], nullptr) : SumPair{};
                 const SliceCoefficients k = coefficientsFor(
                     s.first, s.second, r[j], double(count[m]), centered, trainingGraph);
                 kx[j] = k.kx;

@@ -65,11 +65,7 @@ __global__ void contiguousSliceKernel(DeviceView v, const T* x, bool centered, d
     }
     if (!y) return;
     const double r = 1.0 / sqrt(variance + eps);
-    mapLaneElements(s, s, y + m * size, size, lane, kLanes, packed,
-                    [&](std::int64_t i, double xi, double) {
-                        const std::int64_t k = contiguousParam(v, m, i);
-                        return i < n ? forwardValue(xi, mu, r, weight[k], bias[k]) : 0.0;
-                    });
+    laneForward(v, m, s, y + m * size, n, lane, kLanes, packed, mu, r, weight, bias);
 }
 
 // Contiguous slices in the row form: the sums A, B and then dx of the whole slice (0 past
@@ -83,26 +79,20 @@ __global__ void contiguousBackwardKernel(DeviceView v, const T* x, const T* dy, 
     const int lane = threadIdx.x % kLanes;
     const std::int64_t m = std::int64_t(blockIdx.x) * (kBlock / kLanes) + threadIdx.x / kLanes;
     if (m >= v.slices) return;
-    const std::int64_t size = sliceSize(v), n = validPrefix(v, m);
+    const std::int64_t size = sliceSize(v);
     const bool packed = packedSlices<T>(v);
     const T* xs = x + m * size;
     const T* gs = dy + m * size;
-    const double mu = mean[m], r = rstd[m], cnt = double(count[m]);
-    double A = 0, B = 0;
+    SliceBackward b = sliceBackwardOf(v, m, mean, rstd, count, weight, centered, trainingGraph);
     if (trainingGraph) {
-        laneBackwardSums(v, m, xs, gs, n, lane, kLanes, packed, mu, weight, A, B);
-        A = groupSum<kLanes>(A, shared);
-        B = groupSum<kLanes>(B, shared);
+        laneBackwardSums(v, m, xs, gs, b.n, lane, kLanes, packed, b.mu, weight, b.A, b.B);
+        b.A = groupSum<kLanes>(b.A, shared);
+        b.B = groupSum<kLanes>(b.B, shared);
     }
-    mapLaneElements(xs, gs, dx + m * size, size, lane, kLanes, packed,
-                    [&](std::int64_t i, double xi, double gi) {
-                        const double w = weight[contiguousParam(v, m, i)];
-                        return i < n ? dxValue(xi, gi, w, mu, r, cnt, A, B, centered, trainingGraph)
-                                     : 0.0;
-                    });
+    laneBackwardDx(v, m, xs, gs, dx + m * size, lane, kLanes, packed, b);
 }
 
-// Block (m, c) summarises piece c of slice m// Block (m, c) summarises piece c of slice m:
+// Block (m, c) summarises piece c of slice m:
 // partials[3 * (m * chunks + c) + {0, 1, 2}].
 template <class T>
 __global__ void slicePieceKernel(DeviceView v, const T* x, bool centered, std::int64_t chunks,
@@ -355,17 +345,16 @@ __global__ void rowTileBackwardKernel(DeviceView v, const T* x, const T* dy, con
     const bool packed = packedSlices<T>(v);
     double slotW[kRowSlots] = {}, slotB[kRowSlots] = {};
     for (std::int64_t m = t * kRowTile; m < last; ++m) {
-        const std::int64_t n = validPrefix(v, m);
         const T* xs = x + m * size;
         const T* gs = dy + m * size;
-        double A = 0, B = 0;
+        SliceBackward b = sliceBackwardOf(v, m, mean, rstd, count, weight, centered, trainingGraph);
         if (trainingGraph) {
-            laneBackwardSums(v, m, xs, gs, n, threadIdx.x, kBlock, packed, mean[m], weight, A, B);
-            A = blockSum(A, shared);
-            B = blockSum(B, shared);
+            laneBackwardSums(v, m, xs, gs, b.n, threadIdx.x, kBlock, packed, b.mu, weight, b.A,
+                             b.B);
+            b.A = blockSum(b.A, shared);
+            b.B = blockSum(b.B, shared);
         }
-        laneRowTileBackward(v, m, xs, gs, dx + m * size, n, threadIdx.x, packed, mean[m], rstd[m],
-                            double(count[m]), A, B, weight, centered, trainingGraph, slotW, slotB);
+        laneRowTileBackward(v, m, xs, gs, dx + m * size, threadIdx.x, packed, b, slotW, slotB);
     }
     writeLaneTileSums<T>(v, threadIdx.x, packed, slotW, slotB, tileSums + 2 * t * size);
 }

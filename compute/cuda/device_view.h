@@ -398,6 +398,54 @@ NORMLAB_HD inline double dxValue(double x, double dy, double w, double mean, dou
     return r * dy * w + kx * (x - mean) + k0;
 }
 
+// Lane `lane`'s share of the forward output of contiguous slice m (x at s, y at out):
+// forwardValue on the first n elements, 0 after them.
+template <class T>
+NORMLAB_HD inline void laneForward(const DeviceView& v, std::int64_t m, const T* s, T* out,
+                                   std::int64_t n, int lane, int lanes, bool packed, double mu,
+                                   double r, const double* weight, const double* bias) {
+    mapLaneElements(s, s, out, sliceSize(v), lane, lanes, packed,
+                    [&](std::int64_t i, double xi, double) {
+                        const std::int64_t k = contiguousParam(v, m, i);
+                        return i < n ? forwardValue(xi, mu, r, weight[k], bias[k]) : 0.0;
+                    });
+}
+
+// What dx of a contiguous slice needs: its valid prefix n, statistics, count and sums.
+struct SliceBackward {
+    std::int64_t n;
+    double mu, r, count, A, B;
+    const double* weight;
+    bool centered, trainingGraph;
+};
+
+// Slice m's SliceBackward with A = B = 0 (the kernels add the sums when training).
+NORMLAB_HD inline SliceBackward sliceBackwardOf(const DeviceView& v, std::int64_t m,
+                                                const double* mean, const double* rstd,
+                                                const std::int64_t* count, const double* weight,
+                                                bool centered, bool trainingGraph) {
+    return {validPrefix(v, m), mean[m],      rstd[m], double(count[m]), 0.0, 0.0, weight,
+            centered,          trainingGraph};
+}
+
+// dx of element i of contiguous slice m: dxValue on the valid prefix, 0 after it.
+NORMLAB_HD inline double sliceDx(const DeviceView& v, std::int64_t m, const SliceBackward& b,
+                                 std::int64_t i, double xi, double gi) {
+    return i < b.n ? dxValue(xi, gi, b.weight[contiguousParam(v, m, i)], b.mu, b.r, b.count, b.A,
+                             b.B, b.centered, b.trainingGraph)
+                   : 0.0;
+}
+
+// Lane `lane`'s share of dx of contiguous slice m.
+template <class T>
+NORMLAB_HD inline void laneBackwardDx(const DeviceView& v, std::int64_t m, const T* xs, const T* gs,
+                                      T* out, int lane, int lanes, bool packed,
+                                      const SliceBackward& b) {
+    mapLaneElements(
+        xs, gs, out, sliceSize(v), lane, lanes, packed,
+        [&](std::int64_t i, double xi, double gi) { return sliceDx(v, m, b, i, xi, gi); });
+}
+
 // The fused row-form backward (rows sharing parameters, contiguous, dγ/dβ asked): a block
 // of kRowTileLanes threads per tile of kRowTile rows computes each row's A, B, its dx and,
 // in the same read of x and dy, the tile's dγ/dβ per column. A thread owns the same columns
@@ -419,23 +467,21 @@ template <class T> NORMLAB_HD inline bool fusedRowTiles(const DeviceView& v) {
     return sharedRowParameters(v) && contiguousSlices(v) && rowSlotsNeeded<T>(v) <= kRowSlots;
 }
 
-// Lane `lane`'s part of row m: dx over its share of the row (0 past the valid prefix n)
-// and, for valid elements, dy * (x - mean) * rstd and dy added to its slots.
+// Lane `lane`'s part of row m: dx over its share of the row (sliceDx) and, for valid
+// elements, dy * (x - mean) * rstd and dy added to its slots.
 template <class T>
 NORMLAB_HD inline void laneRowTileBackward(const DeviceView& v, std::int64_t m, const T* xs,
-                                           const T* gs, T* out, std::int64_t n, int lane,
-                                           bool packed, double mu, double r, double cnt, double A,
-                                           double B, const double* weight, bool centered,
-                                           bool trainingGraph, double* slotW, double* slotB) {
+                                           const T* gs, T* out, int lane, bool packed,
+                                           const SliceBackward& b, double* slotW, double* slotB) {
     int slot = 0;
     mapLaneElements(xs, gs, out, sliceSize(v), lane, kRowTileLanes, packed,
                     [&](std::int64_t i, double xi, double gi) {
                         const int s = slot++;
-                        if (i >= n) return 0.0;
-                        slotW[s] += gi * (xi - mu) * r;
-                        slotB[s] += gi;
-                        return dxValue(xi, gi, weight[contiguousParam(v, m, i)], mu, r, cnt, A, B,
-                                       centered, trainingGraph);
+                        if (i < b.n) {
+                            slotW[s] += gi * (xi - b.mu) * b.r;
+                            slotB[s] += gi;
+                        }
+                        return sliceDx(v, m, b, i, xi, gi);
                     });
 }
 
