@@ -33,6 +33,13 @@ std::optional<int> parseCommandLine(QCommandLineParser& parser, const QString& c
         printError("unexpected argument '" + parser.positionalArguments().first() + "'");
         return 2;
     }
+    // A repeated option is a mistake (which of the two files was meant?), never "the last".
+    const QStringList seen = parser.optionNames();
+    for (const QString& name : seen)
+        if (seen.count(name) > 1) {
+            printError("--" + name + " is given more than once");
+            return 2;
+        }
     for (const QString& name : required)
         if (!parser.isSet(name)) {
             printError("--" + name + " is required (see normlab-cli " + command + " --help)");

@@ -40,6 +40,37 @@ QByteArray reportJson(const NormSpec& spec, const NormInputs& inputs, const Norm
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
+// Every .npy a run may write, and the result it holds.
+struct ResultFile {
+    const char* name;
+    Tensor NormResult::*member;
+};
+const ResultFile kResultFiles[] = {
+    {"output.npy", &NormResult::output},
+    {"mean.npy", &NormResult::mean},
+    {"var.npy", &NormResult::var},
+    {"count.npy", &NormResult::count},
+    {"channel_mean.npy", &NormResult::channelMean},
+    {"channel_var.npy", &NormResult::channelVar},
+    {"reconstruction.npy", &NormResult::reconstruction},
+    {"logdet.npy", &NormResult::logdet},
+    {"grad_input.npy", &NormResult::gradInput},
+    {"grad_weight.npy", &NormResult::gradWeight},
+    {"grad_bias.npy", &NormResult::gradBias},
+    {"grad_channel_weight.npy", &NormResult::gradChannelWeight},
+    {"grad_channel_bias.npy", &NormResult::gradChannelBias},
+    {"running_mean.npy", &NormResult::runningMean},
+    {"running_var.npy", &NormResult::runningVar},
+};
+
+// The names normlab-cli run owns in an output directory: only these are ever replaced or
+// removed there.
+QStringList ownFileNames() {
+    QStringList names{QStringLiteral("report.json")};
+    for (const ResultFile& f : kResultFiles) names.append(QString::fromLatin1(f.name));
+    return names;
+}
+
 } // namespace
 
 int runCommand(const QStringList& arguments) {
@@ -65,7 +96,12 @@ int runCommand(const QStringList& arguments) {
         {"mask", "bool/uint8, input's shape: 1 = valid.", &NormInputs::mask},
     };
     parser.addOption({"spec", "Normalization spec (JSON, see SPEC.md).", "SPEC.json"});
-    parser.addOption({"out", "Output directory (created, written atomically).", "DIR"});
+    parser.addOption({"out",
+                      "Output directory: created, or an empty one, or a previous normlab-cli "
+                      "output (replaced atomically). Anything else is refused.",
+                      "DIR"});
+    parser.addOption({"force", "Write into a directory that holds other files too, replacing "
+                               "only normlab-cli's own file names there."});
     for (const auto& t : tensorOptions) parser.addOption({t.name, t.help, "FILE.npy"});
     parser.addOption(
         {"num-batches-tracked", "num_batches_tracked before this step (default 0).", "K"});
@@ -100,26 +136,11 @@ int runCommand(const QStringList& arguments) {
         return kExitInvalid;
     }
 
-    OutputDirectory out(parser.value("out"));
+    OutputDirectory out(parser.value("out"), ownFileNames(), parser.isSet("force"));
     QString error = out.open();
-    auto write = [&](const char* name, const Tensor& t) {
-        if (error.isEmpty() && !t.isNull()) error = out.writeNpy(name, t);
-    };
-    write("output.npy", result.output);
-    write("mean.npy", result.mean);
-    write("var.npy", result.var);
-    write("count.npy", result.count);
-    write("channel_mean.npy", result.channelMean);
-    write("channel_var.npy", result.channelVar);
-    write("reconstruction.npy", result.reconstruction);
-    write("logdet.npy", result.logdet);
-    write("grad_input.npy", result.gradInput);
-    write("grad_weight.npy", result.gradWeight);
-    write("grad_bias.npy", result.gradBias);
-    write("grad_channel_weight.npy", result.gradChannelWeight);
-    write("grad_channel_bias.npy", result.gradChannelBias);
-    write("running_mean.npy", result.runningMean);
-    write("running_var.npy", result.runningVar);
+    for (const ResultFile& f : kResultFiles)
+        if (error.isEmpty() && !(result.*(f.member)).isNull())
+            error = out.writeNpy(f.name, result.*(f.member));
     if (error.isEmpty()) error = out.writeFile("report.json", reportJson(spec, inputs, result));
     if (error.isEmpty()) error = out.commit();
     if (!error.isEmpty()) {

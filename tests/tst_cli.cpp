@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 using namespace normlab;
 
 namespace {
@@ -21,8 +23,9 @@ struct Run {
     QString out, err;
 };
 
-Run cli(const QStringList& args) {
+Run cli(const QStringList& args, const QString& workingDirectory = {}) {
     QProcess p;
+    if (!workingDirectory.isEmpty()) p.setWorkingDirectory(workingDirectory);
     p.start(QStringLiteral(NORMLAB_CLI_PATH), args);
     if (!p.waitForFinished(60000)) qFatal("normlab-cli did not finish");
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
@@ -39,6 +42,14 @@ class CliTest : public QObject {
     void runRejects_data();
     void runRejects();
     void failedRunLeavesExistingDirectoryUntouched();
+    void outRefusesDirectoriesItDidNotWrite_data();
+    void outRefusesDirectoriesItDidNotWrite();
+    void outFollowsLinksAndKeepsThem();
+    void outFollowsTheUmask();
+    void outReplacesItsOwnPreviousOutput();
+    void outForceReplacesOnlyItsOwnFiles();
+    void outRemovesStalePartialsOfDeadRuns();
+    void clearErrorsForMisuse();
     void helpForEachCommand();
     void benchPrintsJson();
     void cudaBackendWithoutDeviceIsAClearError();
@@ -46,6 +57,7 @@ class CliTest : public QObject {
     void diagnoseRejectsUnreadableInput();
 
   private:
+    QStringList runArgs(const QString& out, bool withGradient = true);
     QString write(const QString& name, const Tensor& t);
     QString writeText(const QString& name, const QByteArray& text);
     std::unique_ptr<QTemporaryDir> dir_;
@@ -164,6 +176,186 @@ void CliTest::failedRunLeavesExistingDirectoryUntouched() {
              qPrintable(r.err));
     QVERIFY(QFile::exists(out + "/mine.txt"));
     QCOMPARE(QDir(out).entryList(QDir::Files).size(), 1);
+}
+
+QStringList CliTest::runArgs(const QString& out, bool withGradient) {
+    QStringList args{"run",
+                     "--spec",
+                     writeText("bn.json", R"({"variant": "batch_norm", "num_features": 3})"),
+                     "--input",
+                     write("x.npy", ramp({4, 3, 5})),
+                     "--out",
+                     out};
+    if (withGradient) args << "--grad-output" << write("dy.npy", ramp({4, 3, 5}));
+    return args;
+}
+
+static QStringList entriesOf(const QString& dir) {
+    return QDir(dir).entryList(
+        QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+static void writeUserFile(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write("user data") != 9)
+        qFatal("cannot write %s", qPrintable(path));
+}
+
+void CliTest::outRefusesDirectoriesItDidNotWrite_data() {
+    QTest::addColumn<QString>("workingSubdir"); // where the CLI runs, under the temp dir
+    QTest::addColumn<QString>("out");           // --out as given
+    QTest::addColumn<QString>("checked");       // the directory that must stay as it was
+    QTest::newRow("named directory with a user file") << ""
+                                                      << "work"
+                                                      << "work";
+    QTest::newRow("--out . in a user's directory") << "work"
+                                                   << "."
+                                                   << "work";
+    QTest::newRow("--out .. (the parent)") << "work/inner"
+                                           << ".."
+                                           << "work";
+    QTest::newRow("a link to a user's directory") << ""
+                                                  << "link"
+                                                  << "work";
+}
+
+// The data-loss defect: an existing directory was renamed and deleted recursively, exit 0.
+void CliTest::outRefusesDirectoriesItDidNotWrite() {
+    QFETCH(QString, workingSubdir);
+    QFETCH(QString, out);
+    QFETCH(QString, checked);
+    const QString work = dir_->filePath("work");
+    QVERIFY(QDir().mkpath(work + "/inner"));
+    writeUserFile(work + "/thesis.tex");
+    writeUserFile(work + "/inner/notes.txt");
+    QVERIFY(QFile::link(work, dir_->filePath("link")));
+    const QStringList args = runArgs(out);
+    const QStringList before = entriesOf(dir_->path());
+    const Run r = cli(args, dir_->filePath(workingSubdir));
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("is not empty and is not a previous normlab-cli output"),
+             qPrintable(r.err));
+    QVERIFY2(r.err.contains("--force"), qPrintable(r.err));
+    QCOMPARE(entriesOf(dir_->filePath(checked)),
+             checked == "work" ? QStringList({"inner", "thesis.tex"}) : QStringList());
+    QCOMPARE(entriesOf(work + "/inner"), QStringList{"notes.txt"});
+    QCOMPARE(entriesOf(dir_->path()), before); // no staging or .old leftovers beside it
+    QVERIFY(QFileInfo(dir_->filePath("link")).isSymLink());
+}
+
+void CliTest::outFollowsLinksAndKeepsThem() {
+    const QString target = dir_->filePath("results");
+    QVERIFY(QDir().mkpath(target));
+    QVERIFY(QFile::link(target, dir_->filePath("link")));
+    const Run r = cli(runArgs(dir_->filePath("link")));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(QFileInfo(dir_->filePath("link")).isSymLink());
+    QVERIFY(QFileInfo::exists(target + "/output.npy"));
+    QVERIFY(QFileInfo::exists(target + "/report.json"));
+    for (const QString& e : entriesOf(dir_->path()))
+        QVERIFY2(!e.contains(".partial-") && !e.contains(".old-"), qPrintable(e));
+
+    QVERIFY(QFile::link(dir_->filePath("nowhere"), dir_->filePath("dangling")));
+    const Run dangling = cli(runArgs(dir_->filePath("dangling")));
+    QCOMPARE(dangling.exitCode, 2);
+    QVERIFY2(dangling.err.contains("does not exist"), qPrintable(dangling.err));
+    QVERIFY(!QFileInfo::exists(dir_->filePath("nowhere")));
+}
+
+void CliTest::outFollowsTheUmask() {
+    const mode_t old = ::umask(027);
+    const Run r = cli(runArgs(dir_->filePath("fresh")));
+    ::umask(old);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    struct stat st {};
+    QCOMPARE(::stat(QFile::encodeName(dir_->filePath("fresh")).constData(), &st), 0);
+    QCOMPARE(int(st.st_mode & 07777), 0750); // mkdir's mode under umask 027, not 0700
+    QCOMPARE(::stat(QFile::encodeName(dir_->filePath("fresh/output.npy")).constData(), &st), 0);
+    QCOMPARE(int(st.st_mode & 07777), 0640);
+}
+
+void CliTest::outReplacesItsOwnPreviousOutput() {
+    const QString out = dir_->filePath("out");
+    QVERIFY2(cli(runArgs(out, true)).exitCode == 0, "first run");
+    QVERIFY(QFileInfo::exists(out + "/grad_input.npy"));
+    const QByteArray outPath = QFile::encodeName(out);
+    QCOMPARE(::chmod(outPath.constData(), 0750), 0);
+    const Run again = cli(runArgs(out, false));
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    QVERIFY(QFileInfo::exists(out + "/output.npy"));
+    QVERIFY(!QFileInfo::exists(out + "/grad_input.npy")); // no stale result from run 1
+    struct stat st {};
+    QCOMPARE(::stat(outPath.constData(), &st), 0);
+    QCOMPARE(int(st.st_mode & 07777), 0750); // the user's chmod survives the swap
+    for (const QString& e : entriesOf(dir_->path()))
+        QVERIFY2(!e.contains(".partial-") && !e.contains(".old-"), qPrintable(e));
+}
+
+void CliTest::outForceReplacesOnlyItsOwnFiles() {
+    const QString out = dir_->filePath("mixed");
+    QVERIFY(QDir().mkpath(out));
+    writeUserFile(out + "/mine.txt");
+    writeUserFile(out + "/grad_input.npy"); // a NormLab name: replaced or removed under --force
+    QStringList args = runArgs(out, false);
+    args << "--force";
+    const Run r = cli(args);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(QFileInfo::exists(out + "/mine.txt"));
+    QVERIFY(QFileInfo::exists(out + "/output.npy"));
+    QVERIFY(!QFileInfo::exists(out + "/grad_input.npy"));
+    QFile mine(out + "/mine.txt");
+    QVERIFY(mine.open(QIODevice::ReadOnly));
+    QCOMPARE(mine.readAll(), QByteArray("user data"));
+}
+
+void CliTest::outRemovesStalePartialsOfDeadRuns() {
+    QProcess finished; // a process id that is certainly gone
+    finished.start("true");
+    QVERIFY(finished.waitForFinished());
+    const QString deadPid =
+        QString::number(finished.processId() ? finished.processId() : 999999999);
+    const QString ownOnly = dir_->filePath(".out.partial-" + deadPid + "-abc123");
+    const QString withUserFile = dir_->filePath(".out.partial-" + deadPid + "-def456");
+    const QString otherTarget = dir_->filePath(".other.partial-" + deadPid + "-ghi789");
+    const QString alive = dir_->filePath(
+        ".out.partial-" + QString::number(QCoreApplication::applicationPid()) + "-jkl012");
+    for (const QString& d : {ownOnly, withUserFile, otherTarget, alive}) {
+        QVERIFY(QDir().mkpath(d));
+        writeUserFile(d + "/output.npy");
+    }
+    writeUserFile(withUserFile + "/keep.me");
+    const Run r = cli(runArgs(dir_->filePath("out")));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(!QFileInfo::exists(ownOnly));
+    QCOMPARE(entriesOf(withUserFile), QStringList{"keep.me"});
+    QVERIFY(QFileInfo::exists(otherTarget + "/output.npy")); // another target's: not ours to judge
+    QVERIFY(QFileInfo::exists(alive + "/output.npy"));       // its process still runs
+}
+
+void CliTest::clearErrorsForMisuse() {
+    const Run empty = cli(runArgs(""));
+    QCOMPARE(empty.exitCode, 2);
+    QVERIFY2(empty.err.contains("--out must name a directory"), qPrintable(empty.err));
+    QVERIFY2(!empty.err.contains("QFileInfo"), qPrintable(empty.err));
+
+    QStringList twice = runArgs(dir_->filePath("o"));
+    twice << "--input" << write("x2.npy", ramp({4, 3, 5}));
+    const Run repeated = cli(twice);
+    QCOMPARE(repeated.exitCode, 2);
+    QVERIFY2(repeated.err.contains("--input is given more than once"), qPrintable(repeated.err));
+    QVERIFY(!QFileInfo::exists(dir_->filePath("o")));
+
+    QStringList directoryInput = runArgs(dir_->filePath("o"));
+    directoryInput[directoryInput.indexOf("--input") + 1] = dir_->path();
+    const Run dirInput = cli(directoryInput);
+    QCOMPARE(dirInput.exitCode, 2);
+    QVERIFY2(dirInput.err.contains("is a directory, not a .npy file"), qPrintable(dirInput.err));
+
+    const QString file = dir_->filePath("plain.txt");
+    writeUserFile(file);
+    const Run onFile = cli(runArgs(file));
+    QCOMPARE(onFile.exitCode, 2);
+    QVERIFY2(onFile.err.contains("exists and is not a directory"), qPrintable(onFile.err));
 }
 
 void CliTest::helpForEachCommand() {

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -204,6 +205,9 @@ NpyReadResult parseNpy(std::string_view bytes) {
 }
 
 NpyReadResult readNpy(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return failure(path + " is a directory, not a .npy file");
     std::ifstream in(path, std::ios::binary);
     if (!in) return failure("cannot open " + path);
     in.seekg(0, std::ios::end);
