@@ -1,5 +1,7 @@
 #include "spec_json.h"
 
+#include "normlab/tensor.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -161,6 +163,13 @@ SpecParseResult specFromJsonObject(const QJsonObject& o) {
     if (o.contains("reduce_axes")) {
         std::vector<std::int64_t> axes;
         if (!intList("reduce_axes", o.value("reduce_axes"), axes, error)) return {{}, error};
+        for (const std::int64_t a : axes)
+            if (a < -kMaxRank || a >= kMaxRank) // never truncated to int: 2^32 is not axis 0
+                return {{},
+                        QStringLiteral("SPEC.json: reduce_axes: axis %1 is out of range for any "
+                                       "tensor (rank at most %2)")
+                            .arg(a)
+                            .arg(kMaxRank)};
         spec.reduceAxes.assign(axes.begin(), axes.end());
     }
     if (o.contains("dtype")) {

@@ -75,6 +75,12 @@ void SpecJsonTest::rejects_data() {
     QTest::newRow("synonyms disagree")
         << QByteArray(R"({"variant": "layer_norm", "affine": true, "elementwise_affine": false})")
         << "synonyms but disagree";
+    QTest::newRow("axis 2^32 (was truncated to axis 0)")
+        << QByteArray(R"({"variant": "custom", "reduce_axes": [4294967296]})")
+        << "reduce_axes: axis 4294967296 is out of range";
+    QTest::newRow("axis -2^32")
+        << QByteArray(R"({"variant": "custom", "reduce_axes": [0, -4294967297]})")
+        << "reduce_axes: axis -4294967297 is out of range";
 }
 
 void SpecJsonTest::rejects() {

@@ -93,6 +93,12 @@ constexpr Explanation kFindings[] = {
          "The Linear layer's in_features differs from the size of its input's last dimension.")},
     {"invalid_output_size",
      QT_TRANSLATE_NOOP("Findings", "The layer's output would have a size below 1.")},
+    {"invalid_argument",
+     QT_TRANSLATE_NOOP("Findings", "PyTorch rejects one of the module's arguments (a stride, "
+                                   "kernel, padding or factor) when the layer runs.")},
+    {"size_overflow",
+     QT_TRANSLATE_NOOP("Findings",
+                       "A size computed from the module's arguments does not fit in 64 bits.")},
     {"unknown_module",
      QT_TRANSLATE_NOOP(
          "Findings",

@@ -129,14 +129,24 @@ class Walker {
         const std::string& why = f.why;
         switch (f.action) {
         case TorchAction::Raises:
-            f.pytorch = v + " raises " + f.exception +
-                        (f.torchMessage.empty() ? std::string() : ": " + f.torchMessage);
+            if (f.exception.empty())
+                f.pytorch = v + " fails here; what it says (or whether it crashes) is not "
+                                "modelled";
+            else
+                f.pytorch = v + " raises " + f.exception +
+                            (f.torchMessage.empty() ? " (its words here are not modelled)"
+                                                    : ": " + f.torchMessage);
             if (!why.empty()) f.pytorch += " (" + why + ")";
             break;
         case TorchAction::Warns:
             f.pytorch = v + " runs it and warns (" + f.exception + "): " + f.torchMessage;
             break;
         case TorchAction::Silent:
+            if (f.code == "unknown_module" || f.code == "unreadable_arguments") {
+                // The shape is unknown here, so nothing is claimed about what PyTorch does.
+                f.pytorch = v + " may or may not run this: the shape is not determined from the text";
+                break;
+            }
             f.pytorch = v + " runs it without an error or warning" +
                         (why.empty() ? std::string() : ": " + why);
             break;

@@ -2,6 +2,8 @@
 
 #include "module_arguments.h"
 
+#include "normlab/checked_int.h"
+
 #include <cctype>
 #include <charconv>
 #include <fstream>
@@ -186,6 +188,11 @@ class Parser {
                               parseCount(name.substr(0, dash), first) &&
                               parseCount(name.substr(dash + 1), last);
         if (repeated) {
+            // Counts are checked before any arithmetic: a printed range may be anything.
+            if (last < first || last - first >= kMaxModules)
+                return fail(line, "(" + std::string(name) + ") names more than " +
+                                      std::to_string(kMaxModules) +
+                                      " entries: not a model print(model) prints");
             const std::size_t x = text.find(" x ", column);
             if (x == std::string_view::npos || !parseCount(text.substr(column, x - column), count))
                 return fail(line, "expected '(" + std::string(name) +
@@ -199,10 +206,11 @@ class Parser {
         ModuleNode child;
         const long before = modules_;
         if (!parseModule(line, column, child, depth + 1)) return false;
-        modules_ += (modules_ - before) * (count - 1);
-        if (modules_ > kMaxModules)
+        const CheckedInt total = CheckedInt(modules_) + CheckedInt(modules_ - before) * (count - 1);
+        if (!total.valid() || total.get() > kMaxModules)
             return fail(line, "the model has more than " + std::to_string(kMaxModules) +
                                   " modules once repeated entries are expanded");
+        modules_ = total.get();
         if (!repeated) {
             child.name = std::string(name);
             parent.children.push_back(std::move(child));

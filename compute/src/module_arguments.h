@@ -16,7 +16,7 @@ namespace normlab::detail {
 std::string_view trimmed(std::string_view s);
 
 // Marks a None inside an int tuple, e.g. AdaptiveAvgPool2d(output_size=(None, 7)).
-inline constexpr std::int64_t kNoneEntry = -1;
+inline constexpr std::int64_t kNoneEntry = INT64_MIN; // no printed int can be this
 
 class ModuleArguments {
   public:

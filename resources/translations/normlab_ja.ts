@@ -91,6 +91,14 @@
         <translation>Linear 層の in_features が入力の最後の次元の大きさと違います。</translation>
     </message>
     <message>
+        <source>PyTorch rejects one of the module&apos;s arguments (a stride, kernel, padding or factor) when the layer runs.</source>
+        <translation>この層を実行すると、PyTorch はモジュールの引数（stride、カーネル、padding、倍率）のいずれかを拒否します。</translation>
+    </message>
+    <message>
+        <source>A size computed from the module&apos;s arguments does not fit in 64 bits.</source>
+        <translation>モジュールの引数から計算したサイズが 64 ビットに収まりません。</translation>
+    </message>
+    <message>
         <source>The layer&apos;s output would have a size below 1.</source>
         <translation>この層の出力のサイズが 1 未満になります。</translation>
     </message>

@@ -91,6 +91,14 @@
         <translation>Linear 层的 in_features 与其输入最后一维的大小不同。</translation>
     </message>
     <message>
+        <source>PyTorch rejects one of the module&apos;s arguments (a stride, kernel, padding or factor) when the layer runs.</source>
+        <translation>运行该层时，PyTorch 会拒绝模块的某个参数（步幅、卷积核、填充或倍数）。</translation>
+    </message>
+    <message>
+        <source>A size computed from the module&apos;s arguments does not fit in 64 bits.</source>
+        <translation>由模块参数计算出的尺寸超出了 64 位整数的范围。</translation>
+    </message>
+    <message>
         <source>The layer&apos;s output would have a size below 1.</source>
         <translation>该层的输出尺寸会小于 1。</translation>
     </message>

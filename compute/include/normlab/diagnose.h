@@ -19,6 +19,8 @@
 //   eps_not_positive          eps = 0: a constant slice divides by zero
 //   wrong_rank                the module's expected input rank
 //   rms_norm_unavailable      nn.RMSNorm before PyTorch 2.4
+//   invalid_argument          an argument PyTorch rejects when the layer runs (stride 0, ...)
+//   size_overflow             a size from the printed arguments overflows 64-bit integers
 //   in_channels_mismatch, in_features_mismatch, invalid_output_size, unknown_module,
 //   unreadable_arguments      the layers around the norms, so shapes reach them right
 #pragma once
