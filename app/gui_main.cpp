@@ -5,6 +5,7 @@
 #include "language.h"
 #include "lesson_panel.h"
 #include "main_window.h"
+#include "workbench_limits.h"
 
 #include <QAction>
 #include <QApplication>
@@ -36,6 +37,11 @@ int measureLatency(QApplication& app, normlab::ui::MainWindow& window,
     if (edits < 1 || edits > 10000 || numElements(state.recipe.shape) <= 0) {
         QTextStream(stderr)
             << "normlab: --measure-latency needs 1..10000 edits and a valid --shape\n";
+        return 2;
+    }
+    if (const QString why = ui::inputSizeRefusal(state.recipe.shape, state.recipe.dtype);
+        !why.isEmpty()) {
+        QTextStream(stderr) << "normlab: " << why << "\n";
         return 2;
     }
     state.spec = ui::specFittingShape(Variant::InstanceNorm, state.recipe.shape);
@@ -171,6 +177,7 @@ int main(int argc, char** argv) {
             QTextStream(stderr) << "normlab: " << error << "\n";
             if (offscreen) return 2;
         }
+        window.setRemembersSession(false); // until the user saves it
     }
     if (parser.isSet("view") && !window.selectView(parser.value("view"))) {
         QTextStream(stderr) << "normlab: no view '" << parser.value("view") << "' ("
@@ -205,6 +212,13 @@ int main(int argc, char** argv) {
     };
     QObject::connect(&window.controller(), &normlab::ui::RecomputeController::resultReady, &app,
                      [&] { QTimer::singleShot(50, &app, shoot); });
+    // An invalid configuration has no result to wait for: say why at once.
+    QObject::connect(&window.controller(), &normlab::ui::RecomputeController::failed, &app,
+                     [&](const QString& message) {
+                         QTextStream(stderr) << "normlab: no screenshot: " << message << "\n";
+                         code = 2;
+                         app.quit();
+                     });
     QTimer::singleShot(20000, &app, [&] {
         QTextStream(stderr) << "normlab: no result within 20 s\n";
         app.quit();

@@ -65,6 +65,10 @@ class WorkbenchTest : public QObject {
     void randomAffineParametersReachTheComputation();
     void customReduceAxesFollowTheCheckboxes();
     void theLastSessionIsRestored();
+    void toolRunsNeverReplaceTheRememberedSession();
+    void sessionsTheWorkbenchCannotHonourAreRefused_data();
+    void sessionsTheWorkbenchCannotHonourAreRefused();
+    void screenshotOfAnInvalidSessionSaysWhy();
     void outputViewModes();
     void screenshotWritesAPicture();
     void screenshotOpensTheGivenSession();
@@ -92,6 +96,7 @@ class WorkbenchTest : public QObject {
 void WorkbenchTest::initTestCase() {
     qRegisterMetaType<std::shared_ptr<const ComputeOutcome>>();
     QCoreApplication::setOrganizationName("NormLabTest"); // keep the user's settings out
+    QSettings().remove("session/last"); // even one an interrupted earlier run left behind
 }
 
 void WorkbenchTest::staleResultsAreNeverShown() {
@@ -394,6 +399,128 @@ void WorkbenchTest::theLastSessionIsRestored() {
     waitIdle(fresh);
     QCOMPARE(fresh.controller().current()->state.spec.variant, Variant::BatchNorm);
     QSettings().remove("session/last"); // later tests start clean
+}
+
+// A window that is not the user's own work (a measurement, a screenshot, a --session not yet
+// saved) never replaces the remembered session; saving makes it the user's work again.
+void WorkbenchTest::toolRunsNeverReplaceTheRememberedSession() {
+    WorkbenchState remembered;
+    remembered.recipe.shape = {2, 6, 10};
+    remembered.spec = specFittingShape(Variant::GroupNorm, remembered.recipe.shape);
+    const QByteArray json = sessionToJson(Session{remembered, "statistics", std::nullopt});
+    QSettings().setValue("session/last", json);
+    {
+        MainWindow tool(false);
+        waitIdle(tool);
+        tool.close();
+    }
+    QCOMPARE(QSettings().value("session/last").toByteArray(), json);
+    QTemporaryDir dir;
+    {
+        MainWindow w;
+        waitIdle(w);
+        w.setRemembersSession(false); // as after normlab --session FILE
+        setVariant(w, Variant::LayerNorm);
+        waitIdle(w);
+        w.close();
+        QCOMPARE(QSettings().value("session/last").toByteArray(), json);
+        QVERIFY(w.saveSessionTo(dir.filePath("saved.json")).isEmpty());
+        QVERIFY(w.remembersSession());
+        w.close();
+    }
+    Session after;
+    QVERIFY(sessionFromJson(QSettings().value("session/last").toByteArray(), after).isEmpty());
+    QCOMPARE(after.state.spec.variant, Variant::LayerNorm);
+
+    // The same through the real program, with its own settings file: --measure-latency,
+    // --screenshot and --screenshot --session leave it as it was.
+    const QString config = dir.filePath("config");
+    const QString settingsFile = config + "/NormLab/NormLab.conf";
+    QSettings(settingsFile, QSettings::IniFormat).setValue("session/last", json);
+    const QByteArray before = [&] {
+        QFile f(settingsFile);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }();
+    QVERIFY(!before.isEmpty());
+    const QString session = dir.filePath("s.json");
+    {
+        QFile f(session);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(sessionToJson(Session{WorkbenchState{}, "output", std::nullopt}));
+    }
+    for (const QStringList& args :
+         {QStringList{"--measure-latency", "2", "--shape", "2,4,8"},
+          QStringList{"--screenshot", dir.filePath("a.png")},
+          QStringList{"--screenshot", dir.filePath("b.png"), "--session", session}}) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_CONFIG_HOME", config);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(NORMLAB_GUI_PATH), args);
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, qPrintable(args.join(' ') + ": " + p.readAllStandardError()));
+        QFile f(settingsFile);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY2(f.readAll() == before, qPrintable(args.join(' ')));
+    }
+    QSettings().remove("session/last"); // later tests start clean
+}
+
+void WorkbenchTest::sessionsTheWorkbenchCannotHonourAreRefused_data() {
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("reason");
+    // Each opened silently altered before: spin boxes clamp through int.
+    QTest::newRow("N = 4e9 (opened as N = 1)")
+        << QByteArray(R"("shape": [4000000000, 8, 16], "seed": 1)") << "size above 1048576";
+    QTest::newRow("2^30 positions (opened as 2^20)")
+        << QByteArray(R"("shape": [2, 8, 1073741824], "seed": 1)") << "size above 1048576";
+    QTest::newRow("seed 2^40") << QByteArray(R"("shape": [2, 8, 16], "seed": 1099511627776)")
+                               << "the seed 1099511627776 is above";
+    QTest::newRow("mean 1e9") << QByteArray(R"("shape": [2, 8, 16], "seed": 1, "mean": 1e9)")
+                              << "outside what its editors take";
+    QTest::newRow("more than memory")
+        << QByteArray(R"("shape": [1048576, 1048576, 64], "seed": 1)") << "input of [1048576";
+}
+
+void WorkbenchTest::sessionsTheWorkbenchCannotHonourAreRefused() {
+    QFETCH(QByteArray, input);
+    QFETCH(QString, reason);
+    const QByteArray json = R"({"normlab_session": 1, "input": {"generator": "normal", )" + input +
+                            R"(, "dtype": "float32"}, "spec": {"variant": "layer_norm"}})";
+    Session s;
+    const QString error = sessionFromJson(json, s);
+    QVERIFY2(error.contains(reason), qPrintable(error));
+
+    QTemporaryDir dir;
+    QFile f(dir.filePath("s.json"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(json);
+    f.close();
+    MainWindow w(false);
+    waitIdle(w);
+    const WorkbenchState before = w.state();
+    QVERIFY(w.openSession(f.fileName()).contains(reason));
+    QCOMPARE(w.state().recipe, before.recipe); // nothing changed
+}
+
+void WorkbenchTest::screenshotOfAnInvalidSessionSaysWhy() {
+    // Before: "no result within 20 s" after waiting 20 s. Now PyTorch's reason, exit 2.
+    QTemporaryDir dir;
+    QFile f(dir.filePath("bad.json"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"normlab_session": 1, "input": {"shape": [2, 6, 5], "generator": "normal",
+        "seed": 1, "dtype": "float32"}, "spec": {"variant": "group_norm", "num_groups": 4,
+        "num_features": 6}})");
+    f.close();
+    QProcess p;
+    p.start(QStringLiteral(NORMLAB_GUI_PATH),
+            {"--screenshot", dir.filePath("x.png"), "--session", f.fileName()});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 2);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains("divisible by num_groups"), qPrintable(err));
+    QVERIFY2(!err.contains("no result within"), qPrintable(err));
+    QVERIFY(!QFile::exists(dir.filePath("x.png")));
 }
 
 void WorkbenchTest::outputViewModes() {

@@ -1,4 +1,5 @@
 #include "input_panel.h"
+#include "workbench_limits.h"
 
 #include "normlab/npy.h"
 
@@ -34,7 +35,7 @@ InputPanel::InputPanel(QWidget* parent)
     const int defaults[5] = {4, 8, 16, 8, 8};
     for (int i = 0; i < 5; ++i) {
         sizes_[i] = new QSpinBox(this);
-        sizes_[i]->setRange(1, 1 << 20);
+        sizes_[i]->setRange(1, int(kMaxEditorSize));
         sizes_[i]->setValue(defaults[i]);
         sizes_[i]->setObjectName(QStringLiteral("size%1").arg(i));
         sizeLabels_[i] = new QLabel(tr(names[i]), this);
@@ -50,16 +51,16 @@ InputPanel::InputPanel(QWidget* parent)
         generator_->addItem(QString::fromStdString(std::string(generatorName(g))), int(g));
     form->addRow(tr("Generator"), generator_);
     mean_ = new QDoubleSpinBox(this);
-    mean_->setRange(-1e6, 1e6);
+    mean_->setRange(-kMaxAbsMean, kMaxAbsMean);
     mean_->setDecimals(3);
     form->addRow(tr("Mean / value"), mean_);
     spread_ = new QDoubleSpinBox(this);
-    spread_->setRange(0, 1e6);
+    spread_->setRange(0, kMaxSpread);
     spread_->setDecimals(3);
     spread_->setValue(1.0);
     form->addRow(tr("Spread (std)"), spread_);
     seed_ = new QSpinBox(this);
-    seed_->setRange(0, 1 << 30);
+    seed_->setRange(0, int(kMaxSeed));
     seed_->setValue(1);
     seed_->setObjectName("seed");
     form->addRow(tr("Seed"), seed_);
@@ -287,6 +288,8 @@ QString InputPanel::loadNpyFile(const QString& path) {
     if (r.ok() && r.tensor.rank() < 1)
         r.error = "the array is a scalar; an input needs at least one dimension";
     if (!r.ok()) return QString::fromStdString(r.error); // the current work stays as it is
+    if (const QString why = inputSizeRefusal(r.tensor.shape(), r.tensor.dtype()); !why.isEmpty())
+        return why;
     loadedInput_ = std::make_shared<const Tensor>(std::move(r.tensor));
     loaded_->setText(tr("%1 %2").arg(QFileInfo(path).fileName(),
                                      QString::fromStdString(shapeToString(loadedInput_->shape()))));

@@ -20,6 +20,7 @@
 #include "slices_view.h"
 #include "state_change_command.h"
 #include "statistics_view.h"
+#include "workbench_limits.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -56,7 +57,9 @@ QDockWidget* dock(QMainWindow* window, const QString& title, QWidget* content,
 } // namespace
 
 MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
-    : QMainWindow(parent) {
+    : QMainWindow(parent)
+    , restoresLastSession_(restoreLastSession)
+    , remembersSession_(restoreLastSession) {
     setWindowTitle(tr("NormLab"));
     input_ = new InputPanel;
     normalization_ = new NormalizationPanel;
@@ -345,6 +348,8 @@ QString MainWindow::openLayer(const NormSpec& spec, const Shape& inputShape, con
     if (numElements(shape) > kInteractiveElements)
         return tr("%1: an input of %2 is too large for the workbench")
             .arg(layer, QString::fromStdString(shapeToString(inputShape)));
+    if (const QString why = inputSizeRefusal(shape, s.recipe.dtype); !why.isEmpty())
+        return layer + ": " + why;
     s.recipe.shape = shape;
     s.loadedInput.reset();
     s.lengths.clear();
@@ -429,6 +434,7 @@ QString MainWindow::saveSessionTo(const QString& path) {
     const QString error = saveSession(
         path, Session{state(), views_->currentWidget()->objectName(), compare_->specB()});
     if (!error.isEmpty()) return error;
+    remembersSession_ = restoresLastSession_; // saved: this is now the user's work
     sessionPath_ = path;
     setWindowTitle(tr("NormLab — %1").arg(QFileInfo(path).fileName()));
     rememberRecent(path);
@@ -436,6 +442,7 @@ QString MainWindow::saveSessionTo(const QString& path) {
 }
 
 void MainWindow::rememberRecent(const QString& path) {
+    if (!restoresLastSession_) return; // screenshots and measurements leave settings alone
     recentSessions_.remember(path);
     rebuildRecentMenu();
 }
@@ -448,6 +455,10 @@ void MainWindow::rebuildRecentMenu() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!remembersSession_) { // a tool run or an unsaved --session: the user's work stays
+        event->accept();
+        return;
+    }
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());

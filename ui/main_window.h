@@ -38,7 +38,12 @@ class MainWindow : public QMainWindow {
     // restoreLastSession: start from the session and window layout as they were when the
     // window was last closed (kept in QSettings); off for reproducible screenshots and
     // measurements.
+    // The same flag decides whether closing the window stores it as the remembered session.
     explicit MainWindow(bool restoreLastSession = true, QWidget* parent = nullptr);
+    // Off: closing does not replace the remembered session (a --session FILE the user has not
+    // saved). Saving a session turns it back on in a window that restores sessions.
+    void setRemembersSession(bool on) { remembersSession_ = on && restoresLastSession_; }
+    bool remembersSession() const { return remembersSession_; }
 
     WorkbenchState state() const;
     RecomputeController& controller() { return controller_; }
@@ -117,6 +122,8 @@ class MainWindow : public QMainWindow {
     QDockWidget* inputDock_ = nullptr;
     QDockWidget* lessonDock_ = nullptr;
     bool restoredLayout_ = false;
+    bool restoresLastSession_ = true; // an interactive window, not a tool run
+    bool remembersSession_ = true;
     bool laidOut_ = false;
     QElapsedTimer sinceEdit_;
     QUndoStack undo_;

@@ -1,4 +1,5 @@
 #include "session_file.h"
+#include "workbench_limits.h"
 
 #include "spec_json.h"
 
@@ -122,6 +123,10 @@ QString sessionFromJson(const QByteArray& json, Session& out) {
     }
     if (s.state.mask && !s.state.lengths.empty())
         return QObject::tr("the session has both lengths and a painted mask; keep one");
+    // A session the workbench cannot show as saved is refused, never clamped into another.
+    if (const QString why = recipeRefusal(s.state.recipe, s.state.loadedInput != nullptr);
+        !why.isEmpty())
+        return why;
     const app::SpecParseResult spec = app::specFromJsonObject(o.value("spec").toObject());
     if (!spec.error.isEmpty()) return spec.error;
     s.state.spec = spec.spec;

@@ -235,6 +235,29 @@
     </message>
 </context>
 <context>
+    <name>WorkbenchLimits</name>
+    <message>
+        <source>an input of %1 has more elements than the workbench computes (2^31)</source>
+        <translation>入力 %1 の要素数は、ワークベンチが計算できる上限（2^31）を超えています</translation>
+    </message>
+    <message>
+        <source>an input of %1 would need about %2 of memory to show; this machine has %3 available</source>
+        <translation>入力 %1 を表示するには約 %2 のメモリが必要ですが、このマシンで使えるのは %3 です</translation>
+    </message>
+    <message>
+        <source>the input shape %1 has a size above %2, the most the size editors take (load the data as a .npy file instead)</source>
+        <translation>入力形状 %1 には %2 を超えるサイズがあり、サイズ入力欄の上限を超えています（データは .npy ファイルとして読み込んでください）</translation>
+    </message>
+    <message>
+        <source>the seed %1 is above %2, the most the seed editor takes</source>
+        <translation>シード %1 はシード入力欄の上限 %2 を超えています</translation>
+    </message>
+    <message>
+        <source>the generator&apos;s mean %1 or spread %2 is outside what its editors take (|mean| and spread up to %3)</source>
+        <translation>生成器の平均 %1 または広がり %2 が入力欄の範囲外です（|平均| と広がりは %3 まで）</translation>
+    </message>
+</context>
+<context>
     <name>normlab::ui::CodeView</name>
     <message>
         <source>&amp;Copy</source>

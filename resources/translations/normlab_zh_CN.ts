@@ -235,6 +235,29 @@
     </message>
 </context>
 <context>
+    <name>WorkbenchLimits</name>
+    <message>
+        <source>an input of %1 has more elements than the workbench computes (2^31)</source>
+        <translation>输入 %1 的元素个数超过了工作台能计算的上限（2^31）</translation>
+    </message>
+    <message>
+        <source>an input of %1 would need about %2 of memory to show; this machine has %3 available</source>
+        <translation>显示输入 %1 大约需要 %2 内存，而本机可用内存只有 %3</translation>
+    </message>
+    <message>
+        <source>the input shape %1 has a size above %2, the most the size editors take (load the data as a .npy file instead)</source>
+        <translation>输入形状 %1 中有尺寸超过 %2，超出了尺寸输入框的上限（请改为以 .npy 文件载入数据）</translation>
+    </message>
+    <message>
+        <source>the seed %1 is above %2, the most the seed editor takes</source>
+        <translation>种子 %1 超过了种子输入框的上限 %2</translation>
+    </message>
+    <message>
+        <source>the generator&apos;s mean %1 or spread %2 is outside what its editors take (|mean| and spread up to %3)</source>
+        <translation>生成器的均值 %1 或离散度 %2 超出了输入框的范围（|均值| 和离散度最大为 %3）</translation>
+    </message>
+</context>
+<context>
     <name>normlab::ui::CodeView</name>
     <message>
         <source>&amp;Copy</source>
