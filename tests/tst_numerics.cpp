@@ -45,6 +45,7 @@ class NumericsTest : public QObject {
     void rmsNormEpsNullIsMachineEpsilon();
     void storedInverseIsExactReestimatedIsNot();
     void emptyAndSingleElementSlices();
+    void float32OverflowOfSquaredDeviationsIsSaid();
     void paddingValuesNeverReachTheResult_data();
     void paddingValuesNeverReachTheResult();
     void customMatchesBuiltIns();
@@ -175,6 +176,32 @@ void NumericsTest::storedInverseIsExactReestimatedIsNot() {
     for (int c = 0; c < 3; ++c)
         expected += 5 * (std::log(0.5 + c) - 0.5 * std::log(r.var.at(c) + 1e-5));
     for (int n = 0; n < 8; ++n) QVERIFY(std::fabs(r.logdet.at(n) - expected) < 1e-12);
+}
+
+// [3e38, -3e38, 1, 2]: mean 0.75 (closed form), Σ(x − μ)² ≈ 1.8e77, far beyond float32's
+// 3.4028235e38. The float64 statistics stay finite and so do the outputs (±√2 for the two
+// large values, √(n/Σ...) closed form), but the float32 variance is stored as inf: said by a
+// warning. The same data in float64, and data at 1e18 in float32, get no such warning.
+void NumericsTest::float32OverflowOfSquaredDeviationsIsSaid() {
+    NormSpec spec = specOf(Variant::LayerNorm);
+    spec.normalizedShape = {4};
+    NormInputs in;
+    const double big[4] = {3e38, -3e38, 1.0, 2.0};
+    in.input = values({1, 1, 4}, DType::Float32, [&](std::int64_t i) { return big[i]; });
+    const NormResult r = normalize(spec, in, cpuBackend());
+    QVERIFY2(r.ok(), r.error.c_str());
+    QVERIFY(hasCode(r, "float32_overflow"));
+    QCOMPARE(r.mean.at(0), 0.75);
+    QVERIFY(std::isinf(r.var.at(0)));
+    QVERIFY(std::abs(r.output.at(0) - std::sqrt(2.0)) < 1e-6);
+    QVERIFY(std::abs(r.output.at(1) + std::sqrt(2.0)) < 1e-6);
+
+    spec.dtype = DType::Float64;
+    in.input = values({1, 1, 4}, DType::Float64, [&](std::int64_t i) { return big[i]; });
+    QVERIFY(!hasCode(normalize(spec, in, cpuBackend()), "float32_overflow"));
+    spec.dtype = DType::Float32;
+    in.input = values({1, 1, 4}, DType::Float32, [&](std::int64_t i) { return big[i] / 3e20; });
+    QVERIFY(!hasCode(normalize(spec, in, cpuBackend()), "float32_overflow"));
 }
 
 void NumericsTest::emptyAndSingleElementSlices() {

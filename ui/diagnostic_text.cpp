@@ -31,6 +31,11 @@ constexpr Explanation kDiagnostics[] = {
      QT_TRANSLATE_NOOP(
          "Diagnostics",
          "Some slices hold NaN or infinite values: their statistics and outputs are not finite.")},
+    {"float32_overflow",
+     QT_TRANSLATE_NOOP(
+         "Diagnostics",
+         "Some slices spread so widely that (x - mean)^2 overflows float32: "
+         "PyTorch's float32 result is wrong there (NaN or 0). Use float64 or rescale.")},
     {"running_stats_skipped",
      QT_TRANSLATE_NOOP(
          "Diagnostics",

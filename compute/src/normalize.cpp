@@ -168,13 +168,17 @@ double absoluteErrors(const Tensor& a, const Tensor& b, Valid valid, double* per
                : absoluteErrors(a.data<float>(), b.data<float>(), a.size(), valid, perElement);
 }
 
-void noteSliceCounts(const StageState& st, bool batchStats, const char* stageName,
+void noteSliceCounts(const StageState& st, bool batchStats, bool float32, const char* stageName,
                      std::vector<Diagnostic>& out) {
-    std::int64_t empty = 0, single = 0, nonFinite = 0;
+    std::int64_t empty = 0, single = 0, nonFinite = 0, overflow32 = 0;
     for (std::size_t m = 0; m < st.count.size(); ++m) {
         empty += st.count[m] == 0;
         single += st.count[m] == 1;
-        nonFinite += st.count[m] > 0 && !(std::isfinite(st.mean[m]) && std::isfinite(st.var[m]));
+        const bool finite = std::isfinite(st.mean[m]) && std::isfinite(st.var[m]);
+        nonFinite += st.count[m] > 0 && !finite;
+        // Σ(x − μ)² = n·var beyond float32's largest value: a float32 sum of squares overflows.
+        overflow32 += float32 && finite &&
+                      st.var[m] * double(st.count[m]) > double(std::numeric_limits<float>::max());
     }
     const std::string total = std::to_string(st.count.size());
     if (empty)
@@ -193,6 +197,13 @@ void noteSliceCounts(const StageState& st, bool batchStats, const char* stageNam
                        std::string(stageName) + std::to_string(nonFinite) + " of " + total +
                            " slices hold NaN or infinite values (or overflow): their statistics, "
                            "and so their outputs, are not finite"});
+    if (overflow32 && batchStats)
+        out.push_back({Severity::Warning, "float32_overflow",
+                       std::string(stageName) + std::to_string(overflow32) + " of " + total +
+                           " slices have a sum of squared deviations (x - mean)^2 beyond float32's "
+                           "range (3.4e38): NormLab sums in float64, so its outputs stay finite, "
+                           "but a float32 variance there is inf and PyTorch's float32 kernels "
+                           "give NaN or 0; use float64 or rescale the input"});
 }
 
 } // namespace
@@ -276,8 +287,8 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
             backend.forward(st.view, st.in->raw(), st.mean.data(), st.rstd.data(),
                             st.params.weight.data(), st.params.bias.data(), st.out.raw());
         if (masked || batchStats)
-            noteSliceCounts(st, sp.source == StatsSource::Batch, s == 1 ? "channel stage: " : "",
-                            result.diagnostics);
+            noteSliceCounts(st, sp.source == StatsSource::Batch, spec.dtype == DType::Float32,
+                            s == 1 ? "channel stage: " : "", result.diagnostics);
     }
     {
         StageState& last = stages.back();

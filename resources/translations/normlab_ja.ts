@@ -16,6 +16,10 @@
         <translation>有効な要素がちょうど 1 つのスライスがあります。そこでは x − 平均 = 0 なので、出力はバイアスそのもので、分散は 0 です。</translation>
     </message>
     <message>
+        <source>Some slices spread so widely that (x - mean)^2 overflows float32: PyTorch&apos;s float32 result is wrong there (NaN or 0). Use float64 or rescale.</source>
+        <translation>(x - 平均)^2 が float32 であふれるほど広がったスライスがあります。そこでは PyTorch の float32 の結果は正しくありません（NaN または 0）。float64 を使うか、入力のスケールを変えてください。</translation>
+    </message>
+    <message>
         <source>Some slices hold NaN or infinite values: their statistics and outputs are not finite.</source>
         <translation>NaN や無限大を含むスライスがあります。その統計量と出力は有限の値になりません。</translation>
     </message>

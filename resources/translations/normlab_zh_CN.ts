@@ -16,6 +16,10 @@
         <translation>有些切片恰好只有一个有效元素：那里 x − 均值 = 0，所以输出就是偏置，方差为 0。</translation>
     </message>
     <message>
+        <source>Some slices spread so widely that (x - mean)^2 overflows float32: PyTorch&apos;s float32 result is wrong there (NaN or 0). Use float64 or rescale.</source>
+        <translation>有些切片分布太宽，(x - 均值)^2 超出了 float32 的范围：PyTorch 在那里的 float32 结果是错误的（NaN 或 0）。请改用 float64 或缩放输入。</translation>
+    </message>
+    <message>
         <source>Some slices hold NaN or infinite values: their statistics and outputs are not finite.</source>
         <translation>有些切片含有 NaN 或无穷大：它们的统计量和输出都不是有限值。</translation>
     </message>
