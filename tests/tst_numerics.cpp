@@ -41,6 +41,7 @@ class NumericsTest : public QObject {
     void varianceIsStableAtLargeMean();
     void runningVarUsesUnbiasedVariance();
     void momentumNoneIsCumulativeAverage();
+    void instanceNormMomentumNoneKeepsRunningStats();
     void rmsNormEpsNullIsMachineEpsilon_data();
     void rmsNormEpsNullIsMachineEpsilon();
     void storedInverseIsExactReestimatedIsNot();
@@ -130,6 +131,27 @@ void NumericsTest::momentumNoneIsCumulativeAverage() {
     // Every batch is {0, 1, 4, 9} shifted by 10 * step: squared deviations from the mean
     // sum to 49, so each unbiased variance is 49/3, and so is their cumulative average.
     QVERIFY(std::fabs(runningVar.at(0) - 49.0 / 3.0) < 1e-12);
+}
+
+// PyTorch 2.x's InstanceNorm passes `momentum if momentum is not None else 0.0` to
+// F.instance_norm: a tracked, training InstanceNorm with momentum=None runs and leaves its
+// running statistics as they were (1.13 raised a TypeError; the contract follows 2.x).
+void NumericsTest::instanceNormMomentumNoneKeepsRunningStats() {
+    NormSpec spec = specOf(Variant::InstanceNorm, DType::Float64);
+    spec.momentum = std::nullopt;
+    spec.trackRunningStats = true;
+    NormInputs in;
+    in.input = values({2, 3, 5}, DType::Float64, [](std::int64_t i) { return double(i % 7); });
+    in.runningMean = values({3}, DType::Float64, [](std::int64_t c) { return 1.5 + double(c); });
+    in.runningVar = values({3}, DType::Float64, [](std::int64_t c) { return 2.5 + double(c); });
+    const NormResult r = normalize(spec, in, cpuBackend());
+    QVERIFY2(r.ok(), r.error.c_str());
+    for (int c = 0; c < 3; ++c) {
+        QCOMPARE(r.runningMean.at(c), 1.5 + c);
+        QCOMPARE(r.runningVar.at(c), 2.5 + c);
+    }
+    // Training normalises with each instance's own statistics all the same.
+    QVERIFY(std::fabs(r.mean.at(0) - (0 + 1 + 2 + 3 + 4) / 5.0) < 1e-12);
 }
 
 void NumericsTest::rmsNormEpsNullIsMachineEpsilon_data() {

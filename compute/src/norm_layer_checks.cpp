@@ -404,6 +404,11 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                       " channels, not divisible by num_groups=" + num(*spec.numGroups);
             fix = a.constructorWith("num_groups",
                                     num(largestDivisorAtMost(channels, *spec.numGroups)), 0);
+        } else if (code == "batch_of_one" && spec.variant == Variant::GroupNorm) {
+            message = type + " has one value per group: the input " + shapeToString(shape) +
+                      " with num_groups=" + num(*spec.numGroups) +
+                      " leaves a single value in each group";
+            fix = "fewer groups, or an input with more than one value per group";
         } else if (code == "batch_of_one") {
             message = type + " in training needs more than one value per channel; the input " +
                       shapeToString(shape) + " has exactly one";
@@ -417,8 +422,10 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
             fix = "move the norm before the pooling, or use nn.BatchNorm" +
                   num(std::max(layer.dims, 1)) + "d / nn.LayerNorm on the pooled features";
         }
-        out.push_back(finding(Severity::Error, code, message, TorchAction::Raises,
-                              std::string(c.exception), torchWording(result.error), fix));
+        out.push_back(finding(
+            Severity::Error, code, message, TorchAction::Raises, std::string(c.exception),
+            // F.group_norm prints its size as a list, batch_norm as torch.Size
+            spec.variant == Variant::GroupNorm ? result.error : torchWording(result.error), fix));
         return check;
     }
     for (const Diagnostic& w : result.warnings) {

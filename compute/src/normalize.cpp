@@ -261,7 +261,12 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
             st.countValid();
         if (sp.updatesRunning) {
             if (plan.countsBatches) ++batchesTracked;
-            const double factor = spec.momentum ? *spec.momentum : 1.0 / double(batchesTracked);
+            // momentum=None: a cumulative average, except InstanceNorm, whose module passes
+            // 0.0 on (PyTorch 2.x; 1.13 raises a TypeError): running statistics stay as they are.
+            const double factor = spec.momentum ? *spec.momentum
+                                  : spec.variant == Variant::InstanceNorm
+                                      ? 0.0
+                                      : 1.0 / double(batchesTracked);
             const RunningUpdate u =
                 updateRunningStats(L, st.mean, st.var, st.count, factor, sp.unbiasedRunningVar,
                                    runningMean, runningVar);

@@ -111,7 +111,10 @@ Stage groupStage(const Shape& shape, std::int64_t groups, bool perChannelParams)
 bool planBatchNorm(Checker& c, StagePlan& sp) {
     const NormSpec& spec = c.spec;
     if (c.rank < 2) return c.fail(rankError("2D or 3D", c.rank));
-    if (spec.training && !c.masked && c.batch() * c.spatial() == 1)
+    // F.batch_norm checks the size whenever it uses batch statistics: in training, and in
+    // eval without running statistics (the module then passes training=True).
+    const bool useBatchStats = spec.training || !spec.trackRunningStats;
+    if (useBatchStats && !c.masked && c.batch() * c.spatial() == 1)
         return c.fail("Expected more than 1 value per channel when training, got input size " +
                       shapeToString(c.shape));
     const std::int64_t nf = spec.numFeatures.value_or(c.channels());
@@ -125,7 +128,6 @@ bool planBatchNorm(Checker& c, StagePlan& sp) {
         c.mismatchWarning(nf, "BatchNorm");
     }
     sp.stage = batchNormStage(c.shape);
-    const bool useBatchStats = spec.training || !spec.trackRunningStats;
     sp.source = useBatchStats ? StatsSource::Batch : StatsSource::Running;
     sp.updatesRunning = spec.training && spec.trackRunningStats;
     return true;
@@ -149,10 +151,6 @@ bool planInstanceNorm(Checker& c, StagePlan& sp) {
         // PyTorch repeats running_mean N times and feeds [1, N*C, ...] to batch_norm.
         return c.fail("running_mean should contain " + num(c.batch() * c.channels()) +
                       " elements not " + num(c.batch() * nf));
-    if (spec.trackRunningStats && spec.training && !spec.momentum)
-        return c.fail("instance_norm: momentum=None (cumulative average) is not supported: "
-                      "PyTorch's InstanceNorm passes momentum straight to instance_norm(), which "
-                      "needs a float");
     Stage& s = sp.stage;
     const std::int64_t N = c.batch(), C = c.channels();
     s.layout.slices = N * C;
@@ -210,6 +208,12 @@ bool planGroupNorm(Checker& c, StagePlan& sp) {
     if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
     const std::int64_t nf = spec.numFeatures.value_or(c.channels());
     if (nf % G != 0) return c.fail("num_channels must be divisible by num_groups");
+    // F.group_norm checks [N * C // G, G, *spatial] before anything else, in train and eval.
+    Shape grouped{c.batch() * c.channels() / G, G};
+    grouped.insert(grouped.end(), c.shape.begin() + 2, c.shape.end());
+    if (!c.masked && grouped[0] * c.spatial() == 1)
+        return c.fail("Expected more than 1 value per channel when training, got input size " +
+                      shapeToString(grouped));
     if (c.channels() % G != 0)
         return c.fail("Expected number of channels in input to be divisible by num_groups, but got "
                       "input of shape " +
@@ -244,7 +248,8 @@ bool planBatchChannelNorm(Checker& c, StagePlan& batchStage, StagePlan& channelS
     if (spec.estimate && !spec.trackRunningStats)
         return c.fail("batch_channel_norm with estimate=true normalises with running estimates, so "
                       "track_running_stats must be true");
-    if (!spec.estimate && spec.training && !c.masked && c.batch() * c.spatial() == 1)
+    if (!spec.estimate && (spec.training || !spec.trackRunningStats) && !c.masked &&
+        c.batch() * c.spatial() == 1)
         return c.fail("Expected more than 1 value per channel when training, got input size " +
                       shapeToString(c.shape));
     batchStage.stage = batchNormStage(c.shape);

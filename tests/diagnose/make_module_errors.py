@@ -120,6 +120,11 @@ CASES = [
     ("ReplicationPad2d(2)", (2, 3, 8, 8)),
     ("ZeroPad2d((1, 0, 2, 3))", (2, 3, 8, 8)),
     ("ConstantPad1d(3, 0.5)", (2, 3, 8)),
+    # normalization layers that PyTorch refuses on one value per group / channel
+    ("GroupNorm(3, 3)", (1, 3)),
+    ("GroupNorm(2, 4)", (1, 3)),
+    ("GroupNorm(2, 4)", (2, 4)),
+    ("BatchNorm1d(3)", (1, 3)),
     # linear
     ("Linear(in_features=8, out_features=4, bias=True)", (2, 5, 8)),
     ("Linear(in_features=7, out_features=4, bias=True)", (2, 5, 8)),

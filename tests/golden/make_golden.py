@@ -550,6 +550,26 @@ def main():
                {"lengths": np.array([5, 6], dtype=np.int64)})
     error_case("err_weight_shape", {"variant": "batch_norm"}, (2, 3, 5),
                "weight has shape [4], expected [3]", None, {"weight": np.ones(4, np.float32)})
+    # What PyTorch raised and NormLab did not (the hostile-input issue): F.group_norm checks
+    # [N * C // G, G, *spatial] first, in train and eval; F.batch_norm checks the size
+    # whenever it uses batch statistics, so in eval without running statistics too.
+    error_case("err_gn_one_value_per_group", {"variant": "group_norm", "num_features": 3, "num_groups": 3}, (1, 3),
+               "Expected more than 1 value per channel when training, got input size [1, 3]",
+               lambda x: torch.nn.GroupNorm(3, 3)(x))
+    error_case("err_gn_one_value_before_divisibility", {"variant": "group_norm", "num_features": 4, "num_groups": 2}, (1, 3),
+               "Expected more than 1 value per channel when training, got input size [1, 2]",
+               lambda x: torch.nn.GroupNorm(2, 4)(x))
+    error_case("err_gn_one_value_eval", {"variant": "group_norm", "num_features": 3, "num_groups": 3, "training": False}, (1, 3),
+               "Expected more than 1 value per channel when training, got input size [1, 3]",
+               lambda x: torch.nn.GroupNorm(3, 3).eval()(x))
+    error_case("err_bn_eval_untracked_one_value",
+               {"variant": "batch_norm", "num_features": 3, "track_running_stats": False, "training": False}, (1, 3),
+               "Expected more than 1 value per channel when training, got input size [1, 3]",
+               lambda x: torch.nn.BatchNorm1d(3, track_running_stats=False).eval()(x))
+    error_case("err_bcn_eval_untracked_one_value",
+               {"variant": "batch_channel_norm", "num_features": 1, "num_groups": 1, "estimate": False,
+                "track_running_stats": False, "training": False}, (1, 1, 1),
+               "Expected more than 1 value per channel when training, got input size [1, 1, 1]", None)
     warning_case("warn_in_mismatch", {"variant": "instance_norm", "num_features": 1024}, (2, 512, 4), "num_features_mismatch")
     warning_case("warn_nan_input", {"variant": "layer_norm", "normalized_shape": [4]}, (2, 3, 4), "non_finite_input")
     # The NaN case needs a NaN in its input.
