@@ -14,7 +14,9 @@ const char* kUsage =
     "  bench   time a normalization on random input, print JSON\n"
     "  diagnose  explain shape/affine mistakes in a print(model) text, print JSON\n"
     "\n"
-    "normlab-cli <command> --help shows the options of a command.\n";
+    "normlab-cli <command> --help shows the options of a command.\n"
+    "The contract (output files, exit codes, the spec JSON) is in docs/ of the NormLab sources:\n"
+    "docs/cli.md and docs/spec.md.\n";
 
 } // namespace
 

@@ -95,7 +95,7 @@ int runCommand(const QStringList& arguments) {
          &NormInputs::lengths},
         {"mask", "bool/uint8, input's shape: 1 = valid.", &NormInputs::mask},
     };
-    parser.addOption({"spec", "Normalization spec (JSON, see SPEC.md).", "SPEC.json"});
+    parser.addOption({"spec", "Normalization spec (JSON, see docs/spec.md).", "SPEC.json"});
     parser.addOption({"out",
                       "Output directory: created, or an empty one, or a previous normlab-cli "
                       "output (replaced atomically). Anything else is refused.",

@@ -434,6 +434,11 @@ void DiagnoseTest::hostileArgumentsNeverCrash_data() {
     QTest::newRow("pad overflow") << QByteArray("ZeroPad2d((9223372036854775807, 1, 0, 0))")
                                   << "size_overflow";
     QTest::newRow("pad negative") << QByteArray("ZeroPad2d((-9, -9, 0, 0))") << "invalid_argument";
+    // Found by fuzz_model_text: a negative size reached the report.
+    QTest::newRow("negative out_channels")
+        << QByteArray("Conv2d(3, -11, kernel_size=(1, 1), stride=(1, 1))") << "invalid_argument";
+    QTest::newRow("channel mismatch and a kernel larger than the input")
+        << QByteArray("Conv2d(16, 16, kernel_size=16, stride=(1, 1))") << "in_channels_mismatch";
 }
 
 void DiagnoseTest::hostileArgumentsNeverCrash() {

@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonParseError>
 
 #include <cmath>
 
@@ -31,7 +32,18 @@ std::vector<Lesson> loadLessons(const QString& language, QString* error) {
         if (error) *error = QObject::tr("the built-in lessons are missing");
         return {};
     }
-    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    return lessonsFromJson(file.readAll(), language, error);
+}
+
+std::vector<Lesson> lessonsFromJson(const QByteArray& json, const QString& language,
+                                    QString* error) {
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        if (error) *error = QObject::tr("not a lessons file");
+        return {};
+    }
+    const QJsonObject root = doc.object();
     std::vector<Lesson> lessons;
     for (const QJsonValue& l : root.value("lessons").toArray()) {
         const QJsonObject o = l.toObject();

@@ -33,6 +33,10 @@ struct Lesson {
 // The built-in lessons in `language` (English where a text lacks that language). Sets
 // *error (and returns none) when the resource is unreadable.
 std::vector<Lesson> loadLessons(const QString& language, QString* error = nullptr);
+// The same from the bytes of a lessons file; none, with *error set, when any part of it is
+// unreadable (nothing is loaded halfway).
+std::vector<Lesson> lessonsFromJson(const QByteArray& json, const QString& language,
+                                    QString* error = nullptr);
 
 // Whether `state` with view `viewId` visible does what `expect` asks; `missing` (if given)
 // lists the keys that do not match yet.

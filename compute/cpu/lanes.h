@@ -100,6 +100,8 @@ template <class Term> inline double lanedSum(std::int64_t n, Term term) {
 
 // Two sums in one pass over the data: term returns Two{first, second}.
 template <class V> struct Two { V first, second; };
+// Written out: clang 14 has no class template argument deduction for aggregates.
+template <class V> Two(V, V) -> Two<V>;
 using SumPair = Two<double>;
 
 template <class Term> inline SumPair lanedSum2(std::int64_t n, Term term) {

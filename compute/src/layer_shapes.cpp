@@ -270,11 +270,17 @@ LayerStep convShape(const ModuleNode& node, const Shape& input, int d, bool tran
             ", weight of size " + shapeToString(weight) + ", expected input" +
             shapeToString(batched) + " to have " + std::to_string(*in) + " channels, but got " +
             std::to_string(channels) + " channels instead";
-        return raises(
+        LayerStep step = raises(
             result, "in_channels_mismatch",
             node.type + " expects " + std::to_string(*in) +
                 " input channels but the previous layer gives " + std::to_string(channels),
             "RuntimeError", torch, a.constructorWith("in_channels", std::to_string(channels), 0));
+        // Analysis goes on with the fixed layer's output, unless even that has no size.
+        if (anyBelow(Shape(result.begin() + axis + 1, result.end()), 1)) {
+            step.output.reset();
+            step.unknownReason = node.type + " raises on this input";
+        }
+        return step;
     }
     const Shape spatialIn(input.begin() + axis + 1, input.end()),
         spatialOut(result.begin() + axis + 1, result.end());
@@ -724,7 +730,26 @@ bool isOpaqueModule(const std::string& type) {
     return type == "MultiheadAttention";
 }
 
+// The rule of a module type, before the common check below.
+LayerStep ruleShape(const ModuleNode& node, const Shape& input);
+
 LayerStep layerShape(const ModuleNode& node, const Shape& input) {
+    LayerStep step = ruleShape(node, input);
+    // A negative size comes only from printed arguments no PyTorch module accepts (e.g.
+    // Conv2d(8, -11)); whatever the rule computed, nothing runs past it.
+    if (step.output && anyBelow(*step.output, 0)) {
+        if (!step.raised)
+            return invalidArgument(node,
+                                   "its printed arguments give the output size " +
+                                       shapeToString(*step.output) + ", below 0",
+                                   "", "sizes of at least 0");
+        step.output.reset();
+        step.unknownReason = node.type + " raises on this input";
+    }
+    return step;
+}
+
+LayerStep ruleShape(const ModuleNode& node, const Shape& input) {
     const std::string& t = node.type;
     if (shapePreserving().count(t) || isOpaqueModule(t)) return shape(input);
     if (int d = spatialDims(t, "Conv")) return convShape(node, input, d, false);

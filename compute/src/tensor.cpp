@@ -10,6 +10,19 @@
 
 namespace normlab {
 
+namespace {
+
+// double -> integer without undefined behaviour: truncated toward zero, saturated at the
+// type's range, NaN as 0 (a plain cast of an out-of-range double is undefined).
+template <class I> I saturatingCast(double v) {
+    if (std::isnan(v)) return 0;
+    if (v <= double(std::numeric_limits<I>::min())) return std::numeric_limits<I>::min();
+    if (v >= double(std::numeric_limits<I>::max())) return std::numeric_limits<I>::max();
+    return I(v);
+}
+
+} // namespace
+
 std::int64_t numElements(const Shape& shape) {
     std::int64_t n = 1;
     for (std::int64_t d : shape) {
@@ -117,16 +130,16 @@ void Tensor::set(std::int64_t i, double v) {
         data<double>()[i] = v;
         break;
     case DType::Int32:
-        data<std::int32_t>()[i] = std::int32_t(v);
+        data<std::int32_t>()[i] = saturatingCast<std::int32_t>(v);
         break;
     case DType::Int64:
-        data<std::int64_t>()[i] = std::int64_t(v);
+        data<std::int64_t>()[i] = saturatingCast<std::int64_t>(v);
         break;
     case DType::Bool:
         data<std::uint8_t>()[i] = v != 0 ? 1 : 0;
         break;
     case DType::UInt8:
-        data<std::uint8_t>()[i] = std::uint8_t(v);
+        data<std::uint8_t>()[i] = saturatingCast<std::uint8_t>(v);
         break;
     }
 }

@@ -237,6 +237,10 @@
         <source>the Compare view&apos;s configuration: %1</source>
         <translation>「比較」ビューの設定：%1</translation>
     </message>
+    <message>
+        <source>not a lessons file</source>
+        <translation>レッスンファイルではありません</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>

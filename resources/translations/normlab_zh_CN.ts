@@ -237,6 +237,10 @@
         <source>the Compare view&apos;s configuration: %1</source>
         <translation>“对比”视图的配置：%1</translation>
     </message>
+    <message>
+        <source>not a lessons file</source>
+        <translation>不是课程文件</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>

@@ -36,7 +36,8 @@ class Tensor {
     // Contents unspecified: for outputs that a kernel overwrites completely.
     static Tensor uninitialized(Shape shape, DType type);
     static Tensor filled(Shape shape, DType type, double value);
-    // Values are converted to `type` (rounded for floats, truncated for integers).
+    // Values are converted to `type` (rounded for floats; for integers truncated toward
+    // zero and saturated at the type's range, NaN as 0).
     static Tensor fromValues(Shape shape, DType type, const std::vector<double>& values);
 
     Tensor(const Tensor& other);
