@@ -1,5 +1,7 @@
 #include "normlab/npy.h"
 
+#include "normlab/checked_int.h"
+
 #include <cctype>
 #include <cstring>
 #include <filesystem>
@@ -187,10 +189,10 @@ NpyReadResult parseNpy(std::string_view bytes) {
     if (shape.size() > std::size_t(kMaxRank))
         return failure("the .npy array has rank " + std::to_string(shape.size()) +
                        "; at most 5 is supported");
-    const std::int64_t count = numElements(shape);
-    if (count > kMaxElements)
+    const CheckedInt count = checkedProduct(shape);
+    if (!count.valid() || count.get() > kMaxElements)
         return failure("the .npy shape " + shapeToString(shape) + " has more than 2^31 elements");
-    const std::size_t expected = std::size_t(count) * dtypeSize(*type);
+    const std::size_t expected = std::size_t(count.get()) * dtypeSize(*type);
     const std::size_t present = bytes.size() - dataStart;
     if (present < expected)
         return failure("truncated .npy data: shape " + shapeToString(shape) + " needs " +

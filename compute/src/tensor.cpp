@@ -2,6 +2,8 @@
 
 #include "buffer_cache.h"
 
+#include "normlab/checked_int.h"
+
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -24,14 +26,10 @@ template <class I> I saturatingCast(double v) {
 } // namespace
 
 std::int64_t numElements(const Shape& shape) {
-    std::int64_t n = 1;
-    for (std::int64_t d : shape) {
+    for (std::int64_t d : shape)
         if (d < 0) return 0;
-        if (d != 0 && n > std::numeric_limits<std::int64_t>::max() / d)
-            return std::numeric_limits<std::int64_t>::max();
-        n *= d;
-    }
-    return n;
+    const CheckedInt n = checkedProduct(shape);
+    return n.valid() ? n.get() : std::numeric_limits<std::int64_t>::max();
 }
 
 std::string shapeToString(const Shape& shape) {
