@@ -27,7 +27,10 @@ QJsonObject diagnoseReportToJson(const DiagnoseReport& report, TorchVersion vers
                                   {"type", text(l.type)},
                                   {"line", l.line},
                                   {"input_shape", shapeJson(l.inputShape)},
-                                  {"output_shape", shapeJson(l.outputShape)}});
+                                  {"output_shape", shapeJson(l.outputShape)},
+                                  {"certainty", text(certaintyName(l.certainty))},
+                                  {"reading", text(l.reading)},
+                                  {"why", text(l.why)}});
     for (const Finding& f : report.findings)
         findings.append(QJsonObject{{"severity", text(severityName(f.severity))},
                                     {"code", text(f.code)},
@@ -37,7 +40,8 @@ QJsonObject diagnoseReportToJson(const DiagnoseReport& report, TorchVersion vers
                                     {"action", text(torchActionName(f.action))},
                                     {"exception", text(f.exception)},
                                     {"torch_message", text(f.torchMessage)},
-                                    {"fix", text(f.fix)}});
+                                    {"fix", text(f.fix)},
+                                    {"rests_on", text(f.restsOn)}});
     return QJsonObject{{"torch_version", text(version.toString())},
                        {"assumptions", assumptions},
                        {"layers", layers},

@@ -1,7 +1,6 @@
 #include "normlab/diagnose.h"
 
-#include "layer_shapes.h"
-#include "norm_layer_checks.h"
+#include "block_walker.h"
 
 #include <charconv>
 #include <set>
@@ -10,150 +9,17 @@ namespace normlab {
 
 namespace {
 
-using detail::LayerStep;
-
-// Children with these names take their parent's input and are added to its main path's
-// output (torchvision's ResNet blocks and most residual code).
-bool isResidualBranch(const std::string& name) {
-    static const std::set<std::string> names = {"downsample", "shortcut", "skip", "residual",
-                                                "proj_shortcut"};
-    return names.count(name) > 0;
-}
-
 const char* kOrderAssumption =
-    "Modules run in the order print(model) lists them (the nn.Sequential assumption): a model "
-    "whose forward() reorders, reuses or branches its modules is analysed as if it did not.";
+    "nn.Sequential runs its modules in printed order: shapes there are exact. Other classes run "
+    "them as their forward() says, which print(model) does not show: for each such block the "
+    "data-flow reading that fits the sizes its modules declare is used (sequential, gate, "
+    "residual with a projection, dense, parallel branches), and its shapes are inferred; a "
+    "block no reading fits, or that two readings fit differently, leaves its shapes unknown.";
 const char* kTrainingAssumption =
     "Modules are in training mode (as after construction); findings about eval mode say so.";
 const char* kContinueAssumption =
     "After a layer PyTorch would raise on, the analysis goes on with the output that layer "
     "would give once fixed, so later mistakes are found in the same pass.";
-
-class Walker {
-  public:
-    Walker(TorchVersion version, DiagnoseReport& report)
-        : version_(version)
-        , report_(report) {}
-
-    std::optional<Shape> walk(const ModuleNode& node, const std::string& path,
-                              std::optional<Shape> input) {
-        const bool leaf = node.children.empty() || detail::isOpaqueModule(node.type);
-        if (!leaf) return walkChildren(node, path, std::move(input));
-        LayerReport layer;
-        layer.name = path.empty() ? node.type : path;
-        layer.type = node.type;
-        layer.inputShape = input;
-        layer.line = node.line;
-        if (auto norm = detail::readNormLayer(node)) {
-            if (!norm->readError.empty()) {
-                add(layer, unreadable(node, norm->readError));
-            } else {
-                detail::NormCheck check =
-                    detail::checkNormLayer(node, *norm, input, previous_, version_);
-                for (Finding& f : check.findings) add(layer, std::move(f));
-                layer.normSpec = norm->spec;
-                layer.normInputShape = check.normalizedShape;
-                layer.outputShape = input;
-            }
-        } else if (input) {
-            LayerStep step = detail::layerShape(node, *input);
-            layer.outputShape = step.output;
-            if (step.raised) add(layer, std::move(*step.raised));
-            if (!step.output && step.raised) {
-                noteUnknown(layer.name);
-            } else if (!step.output) {
-                Finding f;
-                f.severity = Severity::Info;
-                f.code = node.children.empty() &&
-                                 step.unknownReason.find("could not read") == std::string::npos
-                             ? "unknown_module"
-                             : "unreadable_arguments";
-                f.message = step.unknownReason + "; shapes after it are unknown";
-                f.why = "not a mistake in itself";
-                f.fix = "give the shape this module outputs as the input of the next part, "
-                        "and diagnose that part separately";
-                add(layer, std::move(f));
-                noteUnknown(layer.name);
-            }
-        }
-        previous_ = &node;
-        std::optional<Shape> output = layer.outputShape;
-        report_.layers.push_back(std::move(layer));
-        return output;
-    }
-
-    bool sawUnknown() const { return !firstUnknown_.empty(); }
-    const std::string& firstUnknown() const { return firstUnknown_; }
-    bool usedResidual() const { return usedResidual_; }
-
-  private:
-    TorchVersion version_;
-    DiagnoseReport& report_;
-    const ModuleNode* previous_ = nullptr;
-    std::string firstUnknown_;
-    bool usedResidual_ = false;
-
-    std::optional<Shape> walkChildren(const ModuleNode& node, const std::string& path,
-                                      std::optional<Shape> input) {
-        std::optional<Shape> current = input;
-        for (const ModuleNode& child : node.children) {
-            const std::string childPath = path.empty() ? child.name : path + "." + child.name;
-            if (isResidualBranch(child.name) && &child != &node.children.front()) {
-                usedResidual_ = true;
-                previous_ = nullptr;
-                walk(child, childPath, input); // main path's output stays the block's
-                continue;
-            }
-            current = walk(child, childPath, current);
-        }
-        return current;
-    }
-
-    static Finding unreadable(const ModuleNode& node, const std::string& what) {
-        Finding f;
-        f.severity = Severity::Info;
-        f.code = "unreadable_arguments";
-        f.message = node.type + ": could not read " + what + " from the printed arguments";
-        f.why = "not checked";
-        f.fix = "paste the line exactly as print(model) prints it";
-        return f;
-    }
-
-    void noteUnknown(const std::string& layer) {
-        if (firstUnknown_.empty()) firstUnknown_ = layer;
-    }
-
-    void add(const LayerReport& layer, Finding f) {
-        f.layer = layer.name;
-        const std::string v = "PyTorch " + version_.toString();
-        const std::string& why = f.why;
-        switch (f.action) {
-        case TorchAction::Raises:
-            if (f.exception.empty())
-                f.pytorch = v + " fails here; what it says (or whether it crashes) is not "
-                                "modelled";
-            else
-                f.pytorch = v + " raises " + f.exception +
-                            (f.torchMessage.empty() ? " (its words here are not modelled)"
-                                                    : ": " + f.torchMessage);
-            if (!why.empty()) f.pytorch += " (" + why + ")";
-            break;
-        case TorchAction::Warns:
-            f.pytorch = v + " runs it and warns (" + f.exception + "): " + f.torchMessage;
-            break;
-        case TorchAction::Silent:
-            if (f.code == "unknown_module" || f.code == "unreadable_arguments") {
-                // The shape is unknown here, so nothing is claimed about what PyTorch does.
-                f.pytorch = v + " may or may not run this: the shape is not determined from the text";
-                break;
-            }
-            f.pytorch = v + " runs it without an error or warning" +
-                        (why.empty() ? std::string() : ": " + why);
-            break;
-        }
-        report_.findings.push_back(std::move(f));
-    }
-};
 
 } // namespace
 
@@ -173,6 +39,18 @@ std::optional<TorchVersion> TorchVersion::parse(std::string_view text) {
     if (r.ptr != end && *r.ptr != '.' && *r.ptr != '+') return std::nullopt;
     if (v.major < 1 || v.major > 9) return std::nullopt;
     return v;
+}
+
+std::string_view certaintyName(Certainty c) {
+    switch (c) {
+    case Certainty::Exact:
+        return "exact";
+    case Certainty::Inferred:
+        return "inferred";
+    case Certainty::Unknown:
+        break;
+    }
+    return "unknown";
 }
 
 std::string_view torchActionName(TorchAction action) {
@@ -218,13 +96,9 @@ DiagnoseReport diagnoseModel(const ModuleNode& model, const Shape& inputShape,
     report.assumptions.push_back(kContinueAssumption);
     report.assumptions.push_back("PyTorch's behaviour is described for version " +
                                  version.toString() + ".");
-    Walker walker(version, report);
-    walker.walk(model, "", inputShape);
-    if (walker.usedResidual())
-        report.assumptions.push_back(
-            "Children named downsample / shortcut / skip / residual take their block's input "
-            "(a residual branch), and the block's output is its main path's.");
-    if (walker.sawUnknown())
+    detail::BlockWalker walker(version, report);
+    walker.walk(model, "", detail::Flow{inputShape, Certainty::Exact}, nullptr);
+    if (!walker.firstUnknown().empty())
         report.assumptions.push_back("Shapes are unknown after " + walker.firstUnknown() +
                                      " (its finding says why); layers after it "
                                      "are checked only for what their printed line shows.");

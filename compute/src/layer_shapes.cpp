@@ -49,6 +49,8 @@ const std::set<std::string>& shapePreserving() {
         "Identity",
         "LocalResponseNorm",
         "CrossMapLRN2d",
+        "StochasticDepth",
+        "DropPath",
     };
     return types;
 }
@@ -726,6 +728,10 @@ LayerStep embeddingShape(const ModuleNode& node, const Shape& input) {
 
 } // namespace
 
+bool preservesShape(const std::string& type) {
+    return shapePreserving().count(type) > 0;
+}
+
 bool isOpaqueModule(const std::string& type) {
     return type == "MultiheadAttention";
 }
@@ -751,7 +757,7 @@ LayerStep layerShape(const ModuleNode& node, const Shape& input) {
 
 LayerStep ruleShape(const ModuleNode& node, const Shape& input) {
     const std::string& t = node.type;
-    if (shapePreserving().count(t) || isOpaqueModule(t)) return shape(input);
+    if (preservesShape(t) || isOpaqueModule(t)) return shape(input);
     if (int d = spatialDims(t, "Conv")) return convShape(node, input, d, false);
     if (int d = spatialDims(t, "ConvTranspose")) return convShape(node, input, d, true);
     if (int d = spatialDims(t, "MaxPool")) return poolShape(node, input, d, true);

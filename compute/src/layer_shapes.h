@@ -20,6 +20,9 @@ struct LayerStep {
     std::optional<Finding> raised;
 };
 
+// Modules whose output has their input's shape (activations, dropout, Identity, ...).
+bool preservesShape(const std::string& type);
+
 // Known modules with children that do not run them in printed order: one shape-preserving
 // step (MultiheadAttention).
 bool isOpaqueModule(const std::string& type);

@@ -48,6 +48,12 @@ struct TorchVersion {
 
 enum class TorchAction { Silent, Warns, Raises };
 
+// How a shape is known: exact (nn.Sequential from the given input, or a trace), inferred (a
+// data-flow reading of a custom block chosen because it fits the sizes its modules declare),
+// unknown (null, with the reason in a finding or in LayerReport::why).
+enum class Certainty { Exact, Inferred, Unknown };
+std::string_view certaintyName(Certainty c); // "exact", "inferred", "unknown"
+
 struct Finding {
     Severity severity = Severity::Warning; // Error exactly when PyTorch raises
     std::string code;
@@ -59,6 +65,7 @@ struct Finding {
     std::string why;          // why PyTorch does that (may be empty)
     std::string pytorch;      // one sentence: what that PyTorch version does, and why
     std::string fix;          // the corrected line, or what to change
+    std::string restsOn;      // what the shape behind it rests on (certainty and reading)
 };
 
 struct LayerReport {
@@ -66,6 +73,9 @@ struct LayerReport {
     std::string type;
     std::optional<Shape> inputShape, outputShape; // null: unknown
     int line = 0;                                 // line of the model text
+    Certainty certainty = Certainty::Unknown;     // of inputShape
+    std::string reading; // the data-flow reading of the block it is in ("sequential", ...)
+    std::string why;     // why the shape is inferred or unknown
     // Normalization layers: the workbench configuration that reproduces the layer.
     std::optional<NormSpec> normSpec;
     std::optional<Shape> normInputShape; // what it normalises (unbatched input gains N = 1)

@@ -1,0 +1,540 @@
+#include "block_walker.h"
+
+#include "layer_shapes.h"
+#include "module_arguments.h"
+#include "norm_layer_checks.h"
+
+#include "normlab/checked_int.h"
+
+#include <algorithm>
+
+namespace normlab::detail {
+
+namespace {
+
+bool isLeaf(const ModuleNode& node) {
+    return node.children.empty() || isOpaqueModule(node.type);
+}
+
+// Pools, padding and upsampling keep the channel count: a consumer's declared channels are
+// still visible through them.
+bool keepsChannels(const std::string& type) {
+    for (const char* prefix :
+         {"MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Upsample", "ZeroPad",
+          "ConstantPad", "ReflectionPad", "ReplicationPad"})
+        if (type.rfind(prefix, 0) == 0) return true;
+    return false;
+}
+
+bool declaresInput(const ModuleNode& leaf) {
+    const std::string& t = leaf.type;
+    if (t.rfind("Conv", 0) == 0 || t == "Linear") return true;
+    const auto norm = readNormLayer(leaf);
+    return norm && norm->readError.empty();
+}
+
+// The first module, in the order `node` would run them, whose arguments declare what input
+// it takes; null when a module without such a declaration changes the shape first.
+const ModuleNode* firstDeclaring(const ModuleNode& node) {
+    if (isLeaf(node)) {
+        if (declaresInput(node)) return &node;
+        if (preservesShape(node.type) || keepsChannels(node.type)) return nullptr;
+        return &node; // a shape-changing module: the search ends here (see fitsConsumer)
+    }
+    for (const ModuleNode& child : node.children) {
+        if (isLeaf(child) && !declaresInput(child) &&
+            (preservesShape(child.type) || keepsChannels(child.type)))
+            continue;
+        return firstDeclaring(child);
+    }
+    return nullptr;
+}
+
+// The Linear input forward() code makes with torch.flatten(x, 1) or global pooling: the
+// flattened size, or the channels.
+std::optional<Shape> implicitFlatten(const Shape& s, std::int64_t inFeatures) {
+    if (s.size() <= 2) return std::nullopt;
+    const CheckedInt flat = checkedProduct(Shape(s.begin() + 1, s.end()));
+    if (flat.valid() && flat.get() == inFeatures) return Shape{s[0], inFeatures};
+    if (s[1] == inFeatures) return Shape{s[0], inFeatures};
+    return std::nullopt;
+}
+
+// Whether `consumer` would accept `s` by the sizes it declares (true when it declares none).
+bool fitsConsumer(const ModuleNode* consumer, const Shape& s) {
+    if (!consumer) return true;
+    const ModuleNode* leaf = firstDeclaring(*consumer);
+    if (!leaf || !declaresInput(*leaf)) return true;
+    const ModuleArguments a(*leaf);
+    const std::string& t = leaf->type;
+    if (t == "Linear") {
+        const auto in = a.integer("in_features", 0);
+        return !in || s.back() == *in || implicitFlatten(s, *in);
+    }
+    if (t.rfind("Conv", 0) == 0) {
+        const auto in = a.integer("in_channels", 0);
+        const char d = t.size() >= 2 ? t[t.size() - 2] : '0';
+        const std::size_t spatial = d >= '1' && d <= '3' ? std::size_t(d - '0') : 0;
+        if (!in || !spatial) return true;
+        if (s.size() == spatial + 2) return s[1] == *in;
+        if (s.size() == spatial + 1) return s[0] == *in;
+        return false;
+    }
+    const auto norm = readNormLayer(*leaf);
+    const NormSpec& spec = norm->spec;
+    if (spec.variant == Variant::LayerNorm || spec.variant == Variant::RmsNorm) {
+        const Shape& n = spec.normalizedShape;
+        return s.size() >= n.size() && std::equal(n.begin(), n.end(), s.end() - n.size());
+    }
+    if (spec.numFeatures) return s.size() >= 2 && s[1] == *spec.numFeatures;
+    return true;
+}
+
+std::optional<Shape> concatChannels(const std::optional<Shape>& a, const std::optional<Shape>& b) {
+    if (!a || !b || a->size() != b->size() || a->size() < 2) return std::nullopt;
+    for (std::size_t i = 0; i < a->size(); ++i)
+        if (i != 1 && (*a)[i] != (*b)[i]) return std::nullopt;
+    Shape out = *a;
+    const CheckedInt c = CheckedInt((*a)[1]) + (*b)[1];
+    if (!c.valid()) return std::nullopt;
+    out[1] = c.get();
+    return out;
+}
+
+// Branches for the parallel readings: each child that changes the shape starts one; a
+// shape-preserving module (an activation, dropout) joins the branch before it.
+std::vector<std::vector<int>> branchesOf(const ModuleNode& node) {
+    std::vector<std::vector<int>> groups;
+    for (int i = 0; i < int(node.children.size()); ++i) {
+        const ModuleNode& c = node.children[std::size_t(i)];
+        if (!groups.empty() && isLeaf(c) && (preservesShape(c.type) || readNormLayer(c)))
+            groups.back().push_back(i);
+        else
+            groups.push_back({i});
+    }
+    return groups;
+}
+
+std::string childPath(const std::string& path, const ModuleNode& child) {
+    return path.empty() ? child.name : path + "." + child.name;
+}
+
+} // namespace
+
+std::string_view readingName(BlockWalker::Reading reading) {
+    switch (reading) {
+    case BlockWalker::Reading::Sequential:
+        return "sequential";
+    case BlockWalker::Reading::Gate:
+        return "gate (output = input x gate)";
+    case BlockWalker::Reading::Residual:
+        return "residual with a projection";
+    case BlockWalker::Reading::Dense:
+        return "dense (outputs concatenated to the input)";
+    case BlockWalker::Reading::Parallel:
+        return "parallel branches concatenated";
+    case BlockWalker::Reading::StemParallel:
+        return "stem, then parallel branches concatenated";
+    }
+    return "";
+}
+
+BlockWalker::BlockWalker(TorchVersion version, DiagnoseReport& report)
+    : version_(version)
+    , report_(report)
+    , decisions_(&ownDecisions_) {}
+
+Flow BlockWalker::walk(const ModuleNode& node, const std::string& path, Flow input,
+                       const ModuleNode* consumer) {
+    if (isLeaf(node)) return leaf(node, path, std::move(input), consumer);
+    if (node.type == "Sequential") {
+        embeddingOutput_.reset();
+        return sequence(node, path, std::move(input), consumer);
+    }
+    // A class of its own: its forward() decides the data flow.
+    const bool savedCustom = custom_;
+    const std::string savedReading = reading_;
+    custom_ = true;
+    Flow out;
+    if (!input.shape) {
+        reading_ = node.type + ": unknown input";
+        out = sequence(node, path, Flow{}, consumer);
+    } else {
+        const Decision d = decide(node, path, *input.shape, consumer);
+        inferredAny_ = true;
+        reading_ = (path.empty() ? node.type : path) + " (" + node.type + ") read as " +
+                   std::string(readingName(d.reading)) +
+                   (d.projection >= 0 ? " (" + node.children[std::size_t(d.projection)].name +
+                                            " projects the input)"
+                                      : "") +
+                   ", the reading that fits the sizes its modules declare";
+        if (d.structureUnknown) {
+            reading_ = node.type + ": no data-flow reading fits";
+            LayerReport block;
+            block.name = path.empty() ? node.type : path;
+            Finding f;
+            f.severity = Severity::Info;
+            f.code = "unknown_data_flow";
+            f.message = node.type + " (" + block.name + "): " + d.why +
+                        "; the shapes inside it and after it are unknown";
+            f.why = "not a mistake in itself";
+            f.fix = "give a trace of the real forward pass (normlab_trace.py) for exact shapes";
+            add(block, std::move(f));
+            noteUnknown(block.name);
+            out = sequence(node, path, Flow{}, consumer);
+        } else {
+            out = apply(node, path, input, consumer, d.reading, d.projection);
+            if (d.unknownOutput) {
+                LayerReport block;
+                block.name = path.empty() ? node.type : path;
+                Finding f;
+                f.severity = Severity::Info;
+                f.code = "unknown_data_flow";
+                f.message =
+                    node.type + " (" + block.name + "): " + d.why + "; its output shape is unknown";
+                f.why = "not a mistake in itself";
+                f.fix = "give a trace of the real forward pass (normlab_trace.py) for exact "
+                        "shapes";
+                add(block, std::move(f));
+                noteUnknown(block.name);
+                out.shape.reset();
+            }
+        }
+        if (out.shape) out.certainty = Certainty::Inferred;
+    }
+    custom_ = savedCustom;
+    reading_ = savedReading;
+    embeddingOutput_.reset();
+    if (!out.shape) out.certainty = Certainty::Unknown;
+    return out;
+}
+
+Flow BlockWalker::sequence(const ModuleNode& node, const std::string& path, Flow input,
+                           const ModuleNode* consumer, int skip) {
+    Flow current = std::move(input);
+    const auto& children = node.children;
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        if (int(i) == skip) continue;
+        const ModuleNode* next = consumer;
+        for (std::size_t j = i + 1; j < children.size(); ++j)
+            if (int(j) != skip) {
+                next = &children[j];
+                break;
+            }
+        const ModuleNode& child = children[i];
+        // Adjacent Embeddings in a custom block are summed (token + position + type).
+        if (custom_ && isLeaf(child) && child.type == "Embedding" && embeddingOutput_ &&
+            embeddingInput_) {
+            const Shape sum = *embeddingOutput_;
+            leaf(child, childPath(path, child), Flow{*embeddingInput_, current.certainty}, next);
+            embeddingOutput_ = sum;
+            current.shape = sum;
+            continue;
+        }
+        const bool embedding = isLeaf(child) && child.type == "Embedding";
+        const std::optional<Shape> before = current.shape;
+        current = walk(child, childPath(path, child), current, next);
+        if (embedding && before && current.shape) {
+            embeddingInput_ = before;
+            embeddingOutput_ = current.shape;
+        } else {
+            embeddingOutput_.reset();
+        }
+    }
+    return current;
+}
+
+Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow input,
+                        const ModuleNode* consumer, Reading reading, int projection) {
+    const auto& children = node.children;
+    switch (reading) {
+    case Reading::Sequential:
+        return sequence(node, path, input, consumer);
+    case Reading::Gate:
+        sequence(node, path, input, nullptr);
+        return input;
+    case Reading::Residual: {
+        const Flow main = sequence(node, path, input, consumer, projection);
+        previous_ = nullptr;
+        const ModuleNode& p = children[std::size_t(projection)];
+        const Flow side = walk(p, childPath(path, p), input, nullptr);
+        Flow out = main;
+        if (!side.shape || !main.shape || *side.shape != *main.shape) out.shape.reset();
+        return out;
+    }
+    case Reading::Dense: {
+        Flow x = input;
+        for (const ModuleNode& child : children) {
+            previous_ = nullptr;
+            const Flow y = walk(child, childPath(path, child), x, nullptr);
+            x.shape = concatChannels(x.shape, y.shape);
+        }
+        return x;
+    }
+    case Reading::Parallel:
+    case Reading::StemParallel: {
+        const auto groups = branchesOf(node);
+        Flow stem = input;
+        std::size_t first = 0;
+        if (reading == Reading::StemParallel) {
+            for (int i : groups[0])
+                stem = walk(children[std::size_t(i)], childPath(path, children[std::size_t(i)]),
+                            stem, nullptr);
+            first = 1;
+        }
+        // Branch chains: a group that takes the current branch's output by its declared
+        // sizes continues that branch; one that does not starts a new branch from the stem.
+        Flow out = stem;
+        out.shape.reset();
+        std::optional<Shape> branch;
+        for (std::size_t g = first; g < groups.size(); ++g) {
+            const ModuleNode& head = children[std::size_t(groups[g].front())];
+            const bool continues = branch && fitsConsumer(&head, *branch);
+            if (!continues) {
+                if (branch) out.shape = out.shape ? concatChannels(out.shape, branch) : branch;
+                branch = stem.shape;
+                previous_ = nullptr;
+            }
+            Flow b{branch, stem.certainty};
+            for (int i : groups[g])
+                b = walk(children[std::size_t(i)], childPath(path, children[std::size_t(i)]), b,
+                         nullptr);
+            branch = b.shape;
+            if (!branch) return Flow{};
+        }
+        if (branch) out.shape = out.shape ? concatChannels(out.shape, branch) : branch;
+        return out;
+    }
+    }
+    return {};
+}
+
+BlockWalker::Trial BlockWalker::trial(const ModuleNode& node, const std::string& path,
+                                      const Shape& input, const ModuleNode* consumer,
+                                      Reading reading, int projection) {
+    DiagnoseReport scratch;
+    BlockWalker t(version_, scratch);
+    t.decisions_ = decisions_;
+    t.custom_ = true;
+    const Flow out =
+        t.apply(node, path, Flow{input, Certainty::Inferred}, consumer, reading, projection);
+    Trial r;
+    r.output = out.shape;
+    for (const Finding& f : scratch.findings) {
+        r.errors += f.severity == Severity::Error || f.severity == Severity::Warning;
+        r.unknownInside = r.unknownInside || f.code == "unknown_module" ||
+                          f.code == "unreadable_arguments" || f.code == "unknown_data_flow";
+    }
+    for (const LayerReport& l : scratch.layers) r.unknownInside = r.unknownInside || !l.inputShape;
+    return r;
+}
+
+BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::string& path,
+                                          const Shape& input, const ModuleNode* consumer) {
+    const Key key{&node, input, consumer};
+    if (const auto it = decisions_->find(key); it != decisions_->end()) return it->second;
+
+    struct Candidate {
+        Reading reading;
+        int projection;
+        Trial result;
+    };
+    std::vector<Candidate> candidates;
+    const Trial seq = trial(node, path, input, consumer, Reading::Sequential, -1);
+    // A chain that squeezes the spatial dims to 1 and returns to the input's channels is a
+    // gate multiplied back onto the input.
+    bool gateLike = seq.output && seq.output->size() == input.size() && input.size() >= 3 &&
+                    (*seq.output)[0] == input[0] && (*seq.output)[1] == input[1];
+    bool inputHasSpace = false;
+    for (std::size_t i = 2; gateLike && i < input.size(); ++i) {
+        gateLike = (*seq.output)[i] == 1;
+        inputHasSpace = inputHasSpace || input[i] > 1;
+    }
+    if (gateLike && inputHasSpace) candidates.push_back({Reading::Gate, -1, seq});
+    candidates.push_back({Reading::Sequential, -1, seq});
+    const auto& children = node.children;
+    if (children.size() >= 2)
+        for (int i = 0; i < int(children.size()); ++i) {
+            const ModuleNode& c = children[std::size_t(i)];
+            if (isLeaf(c) && (preservesShape(c.type) || !declaresInput(c))) continue;
+            candidates.push_back(
+                {Reading::Residual, i, trial(node, path, input, consumer, Reading::Residual, i)});
+        }
+    candidates.push_back(
+        {Reading::Dense, -1, trial(node, path, input, consumer, Reading::Dense, -1)});
+    const std::size_t branches = branchesOf(node).size();
+    if (branches >= 2)
+        candidates.push_back(
+            {Reading::Parallel, -1, trial(node, path, input, consumer, Reading::Parallel, -1)});
+    if (branches >= 3)
+        candidates.push_back({Reading::StemParallel, -1,
+                              trial(node, path, input, consumer, Reading::StemParallel, -1)});
+
+    auto consistent = [](const Trial& t) { return t.errors == 0 && t.output && !t.unknownInside; };
+    std::vector<const Candidate*> fit, fitConsumer;
+    for (const Candidate& c : candidates)
+        if (consistent(c.result)) {
+            fit.push_back(&c);
+            if (fitsConsumer(consumer, *c.result.output)) fitConsumer.push_back(&c);
+        }
+    // Occam: the printed order (or a gate) before a residual sum before concatenations.
+    auto tier = [](Reading r) {
+        return r == Reading::Gate || r == Reading::Sequential ? 1 : r == Reading::Residual ? 2 : 3;
+    };
+    std::vector<const Candidate*> chosen = fitConsumer.empty() ? fit : fitConsumer;
+    if (!chosen.empty()) {
+        const int best = tier(chosen.front()->reading);
+        std::erase_if(chosen, [&](const Candidate* c) { return tier(c->reading) != best; });
+    }
+    Decision d;
+    if (!chosen.empty()) {
+        d.reading = chosen.front()->reading;
+        d.projection = chosen.front()->projection;
+        for (const Candidate* c : chosen)
+            if (*c->result.output != *chosen.front()->result.output) {
+                d.unknownOutput = true;
+                d.why = "two readings fit the declared sizes with different outputs (" +
+                        std::string(readingName(chosen.front()->reading)) + ": " +
+                        shapeToString(*chosen.front()->result.output) + ", " +
+                        std::string(readingName(c->reading)) + ": " +
+                        shapeToString(*c->result.output) + ")";
+                break;
+            }
+    } else if (seq.errors == 0) {
+        // Nothing contradicts the printed order, but something inside is unknown.
+        d.reading = Reading::Sequential;
+    } else {
+        const Candidate* best = nullptr;
+        for (const Candidate& c : candidates)
+            if (!c.result.unknownInside && (!best || c.result.errors < best->result.errors))
+                best = &c;
+        if (!best) best = &candidates[gateLike && inputHasSpace ? 1 : 0];
+        d.reading = best->reading;
+        d.projection = best->projection;
+        if (best->result.errors > 1) {
+            d.structureUnknown = true;
+            d.why = "no data-flow reading NormLab knows fits the sizes its modules declare (the "
+                    "closest, " +
+                    std::string(readingName(best->reading)) + ", disagrees in " +
+                    std::to_string(best->result.errors) + " places)";
+        }
+    }
+    decisions_->emplace(key, d);
+    return d;
+}
+
+Flow BlockWalker::leaf(const ModuleNode& node, const std::string& path, Flow input,
+                       const ModuleNode* consumer) {
+    LayerReport layer;
+    layer.name = path.empty() ? node.type : path;
+    layer.type = node.type;
+    layer.line = node.line;
+    // torch.flatten(x, 1) or global pooling in forward() before a Linear of a custom block.
+    if (custom_ && node.type == "Linear" && input.shape) {
+        const auto in = ModuleArguments(node).integer("in_features", 0);
+        if (in && input.shape->back() != *in)
+            if (auto flat = implicitFlatten(*input.shape, *in)) {
+                input.shape = flat;
+                input.certainty = Certainty::Inferred;
+                layer.why = "flattened (or pooled) in forward() before this Linear: inferred "
+                            "from its in_features";
+            }
+    }
+    layer.inputShape = input.shape;
+    layer.certainty = input.shape ? input.certainty : Certainty::Unknown;
+    if (layer.certainty == Certainty::Inferred) layer.reading = reading_;
+    Flow out{std::nullopt, input.certainty};
+    if (auto norm = readNormLayer(node)) {
+        if (!norm->readError.empty()) {
+            Finding f;
+            f.severity = Severity::Info;
+            f.code = "unreadable_arguments";
+            f.message =
+                node.type + ": could not read " + norm->readError + " from the printed arguments";
+            f.why = "not checked";
+            f.fix = "paste the line exactly as print(model) prints it";
+            add(layer, std::move(f));
+        } else {
+            NormCheck check = checkNormLayer(node, *norm, input.shape, previous_, version_);
+            for (Finding& f : check.findings) add(layer, std::move(f));
+            layer.normSpec = norm->spec;
+            layer.normInputShape = check.normalizedShape;
+            layer.outputShape = input.shape;
+        }
+    } else if (input.shape) {
+        LayerStep step = layerShape(node, *input.shape);
+        layer.outputShape = step.output;
+        if (step.raised) add(layer, std::move(*step.raised));
+        if (!step.output && step.raised) {
+            noteUnknown(layer.name);
+        } else if (!step.output) {
+            Finding f;
+            f.severity = Severity::Info;
+            f.code = node.children.empty() &&
+                             step.unknownReason.find("could not read") == std::string::npos
+                         ? "unknown_module"
+                         : "unreadable_arguments";
+            f.message = step.unknownReason + "; shapes after it are unknown";
+            f.why = "not a mistake in itself";
+            f.fix = "give the shape this module outputs as the input of the next part, "
+                    "and diagnose that part separately";
+            add(layer, std::move(f));
+            noteUnknown(layer.name);
+        }
+    }
+    (void)consumer;
+    previous_ = &node;
+    out.shape = layer.outputShape;
+    if (!out.shape) out.certainty = Certainty::Unknown;
+    if (!layer.inputShape && layer.why.empty()) layer.why = "the shape before it is unknown";
+    report_.layers.push_back(std::move(layer));
+    return out;
+}
+
+void BlockWalker::noteUnknown(const std::string& layer) {
+    if (firstUnknown_.empty()) firstUnknown_ = layer;
+}
+
+void BlockWalker::add(const LayerReport& layer, Finding f) {
+    f.layer = layer.name;
+    switch (layer.inputShape ? layer.certainty : Certainty::Unknown) {
+    case Certainty::Exact:
+        f.restsOn = "exact shapes: nn.Sequential runs its modules in printed order";
+        break;
+    case Certainty::Inferred:
+        f.restsOn = "inferred shapes: " + reading_;
+        break;
+    case Certainty::Unknown:
+        f.restsOn = "the module's own arguments (its input shape is unknown)";
+        break;
+    }
+    const std::string v = "PyTorch " + version_.toString();
+    const std::string& why = f.why;
+    switch (f.action) {
+    case TorchAction::Raises:
+        if (f.exception.empty())
+            f.pytorch = v + " fails here; what it says (or whether it crashes) is not modelled";
+        else
+            f.pytorch = v + " raises " + f.exception +
+                        (f.torchMessage.empty() ? " (its words here are not modelled)"
+                                                : ": " + f.torchMessage);
+        if (!why.empty()) f.pytorch += " (" + why + ")";
+        break;
+    case TorchAction::Warns:
+        f.pytorch = v + " runs it and warns (" + f.exception + "): " + f.torchMessage;
+        break;
+    case TorchAction::Silent:
+        if (f.code == "unknown_module" || f.code == "unreadable_arguments" ||
+            f.code == "unknown_data_flow") {
+            // The shape is unknown here, so nothing is claimed about what PyTorch does.
+            f.pytorch = v + " may or may not run this: the shape is not determined from the text";
+            break;
+        }
+        f.pytorch =
+            v + " runs it without an error or warning" + (why.empty() ? std::string() : ": " + why);
+        break;
+    }
+    report_.findings.push_back(std::move(f));
+}
+
+} // namespace normlab::detail

@@ -1,0 +1,98 @@
+// Propagates shapes through a parsed model, block by block, with the certainty of each.
+//
+// nn.Sequential runs its children in printed order: shapes there are as certain as the
+// block's input (exact from the given input). Any other class runs them as its forward()
+// says, which print(model) does not show. For such a block the walker tries data-flow
+// readings and keeps one that fits the sizes the modules declare (in_channels, in_features,
+// num_features, normalized_shape, ...) inside the block and at the module that consumes its
+// output:
+//   sequential      children in printed order (with torch.flatten / global pooling before a
+//                   Linear whose in_features is the flattened or channel size, and adjacent
+//                   Embeddings summed, as forward() code does)
+//   gate            the children compute a [N, C, 1, ...] gate from the input, which is
+//                   multiplied back: the output is the input (squeeze-and-excitation)
+//   residual        one child (any name, any printed position) projects the input to the
+//                   main path's output, and the two are added
+//   dense           each child's output is concatenated to its input along dim 1 (DenseNet)
+//   parallel        the children (a shape-preserving module joins the one before it) all take
+//                   the input and are concatenated along dim 1 (Inception, GoogLeNet)
+//   stem+parallel   the first child, then the rest in parallel on its output (Fire)
+// Shapes found this way are inferred. Where several readings fit with different outputs, the
+// output is unknown (said so); where none fits, one mismatch of the closest reading is
+// reported as a finding, and more than one makes the block's shapes unknown rather than a
+// list of errors that a misread structure would produce.
+#pragma once
+
+#include "normlab/diagnose.h"
+#include "normlab/model_text.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+
+namespace normlab::detail {
+
+struct Flow {
+    std::optional<Shape> shape;
+    Certainty certainty = Certainty::Unknown;
+};
+
+class BlockWalker {
+  public:
+    BlockWalker(TorchVersion version, DiagnoseReport& report);
+
+    // Walks `node` (named `path`) on `input`; `consumer` is the module that takes its output
+    // (null at the end of the model). Layers and findings go to the report.
+    Flow walk(const ModuleNode& node, const std::string& path, Flow input,
+              const ModuleNode* consumer);
+
+    const std::string& firstUnknown() const { return firstUnknown_; }
+    bool inferredAny() const { return inferredAny_; }
+
+    enum class Reading { Sequential, Gate, Residual, Dense, Parallel, StemParallel };
+
+  private:
+    struct Decision {
+        Reading reading = Reading::Sequential;
+        int projection = -1;           // Residual: the projecting child
+        bool unknownOutput = false;    // several readings fit with different outputs
+        bool structureUnknown = false; // no reading fits; shapes inside are not given
+        std::string why;
+    };
+    struct Trial {
+        std::optional<Shape> output;
+        int errors = 0;
+        bool unknownInside = false;
+    };
+    using Key = std::tuple<const ModuleNode*, Shape, const ModuleNode*>;
+
+    Flow leaf(const ModuleNode& node, const std::string& path, Flow input,
+              const ModuleNode* consumer);
+    Flow sequence(const ModuleNode& node, const std::string& path, Flow input,
+                  const ModuleNode* consumer, int skip = -1);
+    Flow apply(const ModuleNode& node, const std::string& path, Flow input,
+               const ModuleNode* consumer, Reading reading, int projection);
+    Decision decide(const ModuleNode& node, const std::string& path, const Shape& input,
+                    const ModuleNode* consumer);
+    Trial trial(const ModuleNode& node, const std::string& path, const Shape& input,
+                const ModuleNode* consumer, Reading reading, int projection);
+    void add(const LayerReport& layer, Finding f);
+    void noteUnknown(const std::string& layer);
+
+    TorchVersion version_;
+    DiagnoseReport& report_;
+    std::map<Key, Decision>* decisions_;
+    std::map<Key, Decision> ownDecisions_;
+    const ModuleNode* previous_ = nullptr;
+    bool custom_ = false; // inside a block whose forward() is not its printed order
+    std::string reading_ = "nn.Sequential: printed order";
+    std::string firstUnknown_;
+    bool inferredAny_ = false;
+    // Embedding sums: the input and output of the Embedding just walked in this sequence.
+    std::optional<Shape> embeddingInput_, embeddingOutput_;
+};
+
+std::string_view readingName(BlockWalker::Reading reading);
+
+} // namespace normlab::detail
