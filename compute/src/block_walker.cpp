@@ -7,6 +7,9 @@
 #include "normlab/checked_int.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
 
 namespace normlab::detail {
 
@@ -50,13 +53,20 @@ const ModuleNode* firstDeclaring(const ModuleNode& node) {
     return nullptr;
 }
 
-// The Linear input forward() code makes with torch.flatten(x, 1) or global pooling: the
-// flattened size, or the channels.
-std::optional<Shape> implicitFlatten(const Shape& s, std::int64_t inFeatures) {
+// The Linear input that forward() code makes with torch.flatten(x, 1) or x.view(N, -1): the
+// flattened size. `ambiguous` is set where in_features is the channel count of a map with
+// spatial extent: global pooling gives [N, C], moving channels last [N, ..., C], and the
+// text does not say which.
+std::optional<Shape> implicitFlatten(const Shape& s, std::int64_t inFeatures,
+                                     bool* ambiguous = nullptr) {
+    if (ambiguous) *ambiguous = false;
     if (s.size() <= 2) return std::nullopt;
     const CheckedInt flat = checkedProduct(Shape(s.begin() + 1, s.end()));
     if (flat.valid() && flat.get() == inFeatures) return Shape{s[0], inFeatures};
-    if (s[1] == inFeatures) return Shape{s[0], inFeatures};
+    if (s[1] == inFeatures) {
+        if (ambiguous) *ambiguous = true;
+        return Shape{s[0], inFeatures};
+    }
     return std::nullopt;
 }
 
@@ -135,6 +145,8 @@ std::string_view readingName(BlockWalker::Reading reading) {
         return "parallel branches concatenated";
     case BlockWalker::Reading::StemParallel:
         return "stem, then parallel branches concatenated";
+    case BlockWalker::Reading::SkipConcat:
+        return "sequential with a skip tensor concatenated before a convolution";
     }
     return "";
 }
@@ -161,6 +173,7 @@ Flow BlockWalker::walk(const ModuleNode& node, const std::string& path, Flow inp
         out = sequence(node, path, Flow{}, consumer);
     } else {
         const Decision d = decide(node, path, *input.shape, consumer);
+        input.certainty = Certainty::Inferred; // which child takes the input is read, not seen
         inferredAny_ = true;
         reading_ = (path.empty() ? node.type : path) + " (" + node.type + ") read as " +
                    std::string(readingName(d.reading)) +
@@ -169,6 +182,9 @@ Flow BlockWalker::walk(const ModuleNode& node, const std::string& path, Flow inp
                                       : "") +
                    ", the reading that fits the sizes its modules declare";
         if (d.structureUnknown) {
+            // Its mismatches count against the reading of the block around it: a reading
+            // may not look consistent by making this block unknown.
+            mismatches_ += d.mismatches;
             reading_ = node.type + ": no data-flow reading fits";
             LayerReport block;
             block.name = path.empty() ? node.type : path;
@@ -222,11 +238,42 @@ Flow BlockWalker::sequence(const ModuleNode& node, const std::string& path, Flow
                 break;
             }
         const ModuleNode& child = children[i];
+        // forward() flattens (x.flatten(1), x.view(N, -1)) where a Linear follows, possibly
+        // after dropout or an activation: the shape changes before them, not at the Linear.
+        if (custom_ && current.shape && current.shape->size() > 2) {
+            std::size_t k = i;
+            while (k < children.size() &&
+                   (int(k) == skip || (isLeaf(children[k]) && !declaresInput(children[k]) &&
+                                       preservesShape(children[k].type))))
+                ++k;
+            const ModuleNode* linear = k < children.size() ? firstDeclaring(children[k]) : nullptr;
+            if (linear && linear->type == "Linear") {
+                const auto in = ModuleArguments(*linear).integer("in_features", 0);
+                bool ambiguous = false;
+                if (in && current.shape->back() != *in)
+                    if (auto flat = implicitFlatten(*current.shape, *in, &ambiguous)) {
+                        current.shape = ambiguous ? std::nullopt : flat;
+                        current.certainty = ambiguous ? Certainty::Unknown : Certainty::Inferred;
+                    }
+            }
+        }
+        // Skip concatenation (UNet, FPN decoders): forward() concatenates a tensor from
+        // outside the block before a convolution that declares more channels than it gets.
+        if (skipConcat_ && current.shape && current.shape->size() >= 3)
+            if (const ModuleNode* conv = firstDeclaring(child);
+                conv && conv->type.rfind("Conv", 0) == 0) {
+                const auto in = ModuleArguments(*conv).integer("in_channels", 0);
+                if (in && *in > (*current.shape)[1]) (*current.shape)[1] = *in;
+            }
         // Adjacent Embeddings in a custom block are summed (token + position + type).
         if (custom_ && isLeaf(child) && child.type == "Embedding" && embeddingOutput_ &&
             embeddingInput_) {
+            // Its own input (positions, token types) is made in forward(): not in the text.
             const Shape sum = *embeddingOutput_;
-            leaf(child, childPath(path, child), Flow{*embeddingInput_, current.certainty}, next);
+            leaf(child, childPath(path, child), Flow{}, next);
+            report_.layers.back().why = "an Embedding added to the one before it; its input "
+                                        "(positions or token types) is made in forward()";
+            report_.layers.back().outputShape.reset();
             embeddingOutput_ = sum;
             current.shape = sum;
             continue;
@@ -253,12 +300,19 @@ Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow in
     case Reading::Gate:
         sequence(node, path, input, nullptr);
         return input;
+    case Reading::SkipConcat: {
+        skipConcat_ = true;
+        const Flow out = sequence(node, path, input, consumer);
+        skipConcat_ = false;
+        return out;
+    }
     case Reading::Residual: {
         const Flow main = sequence(node, path, input, consumer, projection);
         previous_ = nullptr;
         const ModuleNode& p = children[std::size_t(projection)];
         const Flow side = walk(p, childPath(path, p), input, nullptr);
         Flow out = main;
+        if (side.shape && main.shape && *side.shape != *main.shape) ++mismatches_;
         if (!side.shape || !main.shape || *side.shape != *main.shape) out.shape.reset();
         return out;
     }
@@ -267,7 +321,9 @@ Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow in
         for (const ModuleNode& child : children) {
             previous_ = nullptr;
             const Flow y = walk(child, childPath(path, child), x, nullptr);
+            const bool bothKnown = x.shape && y.shape;
             x.shape = concatChannels(x.shape, y.shape);
+            if (bothKnown && !x.shape) ++mismatches_;
         }
         return x;
     }
@@ -286,12 +342,23 @@ Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow in
         // sizes continues that branch; one that does not starts a new branch from the stem.
         Flow out = stem;
         out.shape.reset();
+        bool started = false;
+        auto join = [&](const std::optional<Shape>& b) {
+            if (!started) {
+                out.shape = b;
+                started = true;
+                return;
+            }
+            const bool known = out.shape && b;
+            out.shape = concatChannels(out.shape, b);
+            if (known && !out.shape) ++mismatches_;
+        };
         std::optional<Shape> branch;
         for (std::size_t g = first; g < groups.size(); ++g) {
             const ModuleNode& head = children[std::size_t(groups[g].front())];
             const bool continues = branch && fitsConsumer(&head, *branch);
             if (!continues) {
-                if (branch) out.shape = out.shape ? concatChannels(out.shape, branch) : branch;
+                if (branch) join(branch);
                 branch = stem.shape;
                 previous_ = nullptr;
             }
@@ -302,7 +369,7 @@ Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow in
             branch = b.shape;
             if (!branch) return Flow{};
         }
-        if (branch) out.shape = out.shape ? concatChannels(out.shape, branch) : branch;
+        if (branch) join(branch);
         return out;
     }
     }
@@ -320,12 +387,19 @@ BlockWalker::Trial BlockWalker::trial(const ModuleNode& node, const std::string&
         t.apply(node, path, Flow{input, Certainty::Inferred}, consumer, reading, projection);
     Trial r;
     r.output = out.shape;
+    r.errors = t.mismatches_;
+    std::set<std::string> disagreeing; // layers, not findings: one mistake may give two
     for (const Finding& f : scratch.findings) {
-        r.errors += f.severity == Severity::Error || f.severity == Severity::Warning;
+        if (f.severity == Severity::Error || f.severity == Severity::Warning)
+            disagreeing.insert(f.layer);
         r.unknownInside = r.unknownInside || f.code == "unknown_module" ||
                           f.code == "unreadable_arguments" || f.code == "unknown_data_flow";
     }
-    for (const LayerReport& l : scratch.layers) r.unknownInside = r.unknownInside || !l.inputShape;
+    for (const LayerReport& l : scratch.layers)
+        r.unknownInside = r.unknownInside || (!l.inputShape && l.why.rfind("an Embedding", 0) != 0);
+    r.errors += int(disagreeing.size());
+    // A residual sum or a concatenation whose parts do not match is a mismatch too.
+    if (!r.output && !r.unknownInside) ++r.errors;
     return r;
 }
 
@@ -369,6 +443,13 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
     if (branches >= 3)
         candidates.push_back({Reading::StemParallel, -1,
                               trial(node, path, input, consumer, Reading::StemParallel, -1)});
+    // A skip concatenation follows upsampling (decoders): only such blocks are read so.
+    const bool upsamples = std::any_of(children.begin(), children.end(), [](const ModuleNode& c) {
+        return c.type.rfind("ConvTranspose", 0) == 0 || c.type.rfind("Upsample", 0) == 0;
+    });
+    if (upsamples)
+        candidates.push_back(
+            {Reading::SkipConcat, -1, trial(node, path, input, consumer, Reading::SkipConcat, -1)});
 
     auto consistent = [](const Trial& t) { return t.errors == 0 && t.output && !t.unknownInside; };
     std::vector<const Candidate*> fit, fitConsumer;
@@ -379,7 +460,10 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
         }
     // Occam: the printed order (or a gate) before a residual sum before concatenations.
     auto tier = [](Reading r) {
-        return r == Reading::Gate || r == Reading::Sequential ? 1 : r == Reading::Residual ? 2 : 3;
+        return r == Reading::Gate || r == Reading::Sequential ? 1
+               : r == Reading::Residual                       ? 2
+               : r == Reading::SkipConcat                     ? 4
+                                                              : 3;
     };
     std::vector<const Candidate*> chosen = fitConsumer.empty() ? fit : fitConsumer;
     if (!chosen.empty()) {
@@ -404,15 +488,24 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
         // Nothing contradicts the printed order, but something inside is unknown.
         d.reading = Reading::Sequential;
     } else {
+        // The closest reading: fewest mismatches, then Occam's order. A single mismatch is
+        // taken as the model's mistake only in the printed order or a residual sum; in a
+        // concatenating reading it says more about the reading than about the model.
         const Candidate* best = nullptr;
         for (const Candidate& c : candidates)
-            if (!c.result.unknownInside && (!best || c.result.errors < best->result.errors))
+            if (!best || c.result.errors < best->result.errors ||
+                (c.result.errors == best->result.errors && tier(c.reading) < tier(best->reading)))
                 best = &c;
-        if (!best) best = &candidates[gateLike && inputHasSpace ? 1 : 0];
         d.reading = best->reading;
         d.projection = best->projection;
-        if (best->result.errors > 1) {
+        for (const Candidate& c : candidates)
+            fprintf(stderr, "%s %s r=%d p=%d err=%d unk=%d out=%s\n", path.c_str(),
+                    node.type.c_str(), int(c.reading), c.projection, c.result.errors,
+                    int(c.result.unknownInside),
+                    c.result.output ? shapeToString(*c.result.output).c_str() : "-");
+        if (best->result.errors > 1 || tier(best->reading) > 2) {
             d.structureUnknown = true;
+            d.mismatches = best->result.errors;
             d.why = "no data-flow reading NormLab knows fits the sizes its modules declare (the "
                     "closest, " +
                     std::string(readingName(best->reading)) + ", disagrees in " +
@@ -432,18 +525,54 @@ Flow BlockWalker::leaf(const ModuleNode& node, const std::string& path, Flow inp
     // torch.flatten(x, 1) or global pooling in forward() before a Linear of a custom block.
     if (custom_ && node.type == "Linear" && input.shape) {
         const auto in = ModuleArguments(node).integer("in_features", 0);
+        bool ambiguous = false;
         if (in && input.shape->back() != *in)
-            if (auto flat = implicitFlatten(*input.shape, *in)) {
-                input.shape = flat;
-                input.certainty = Certainty::Inferred;
-                layer.why = "flattened (or pooled) in forward() before this Linear: inferred "
-                            "from its in_features";
+            if (auto flat = implicitFlatten(*input.shape, *in, &ambiguous)) {
+                input.shape = ambiguous ? std::nullopt : flat;
+                input.certainty = ambiguous ? Certainty::Unknown : Certainty::Inferred;
+                layer.why = ambiguous ? "forward() pools the channels or moves them last before "
+                                        "this Linear (in_features is the channel count): which, "
+                                        "the text does not say"
+                                      : "flattened in forward() before this Linear: inferred "
+                                        "from its in_features";
             }
     }
     layer.inputShape = input.shape;
     layer.certainty = input.shape ? input.certainty : Certainty::Unknown;
     if (layer.certainty == Certainty::Inferred) layer.reading = reading_;
     Flow out{std::nullopt, input.certainty};
+    if (node.type == "Permute" && node.arguments.empty() && input.shape &&
+        input.shape->size() >= 3) {
+        // torchvision's Permute prints no dims. Channels moved last where the module after it
+        // wants them last (LayerNorm / Linear over C); moved back by the next Permute.
+        Shape last = *input.shape, first = *input.shape;
+        std::rotate(last.begin() + 1, last.begin() + 2, last.end());
+        std::rotate(first.begin() + 1, first.end() - 1, first.end());
+        std::optional<Shape> result;
+        if (channelsLast_) {
+            result = first;
+            channelsLast_ = false;
+        } else if (!fitsConsumer(consumer, *input.shape) || fitsConsumer(consumer, last)) {
+            // The module after it wants channels last, or takes neither: channels last is
+            // then assumed (NCHW -> NHWC, the permutation such blocks make).
+            result = last;
+            channelsLast_ = true;
+        }
+        layer.inputShape = input.shape;
+        layer.outputShape = result;
+        layer.why = "Permute() prints no dims: " +
+                    std::string(result ? "inferred from the modules around it"
+                                       : "the modules around it do not tell which");
+        if (!result) noteUnknown(layer.name);
+        previous_ = &node;
+        out.shape = result;
+        if (!out.shape)
+            out.certainty = Certainty::Unknown;
+        else
+            out.certainty = Certainty::Inferred;
+        report_.layers.push_back(std::move(layer));
+        return out;
+    }
     if (auto norm = readNormLayer(node)) {
         if (!norm->readError.empty()) {
             Finding f;

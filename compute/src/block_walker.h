@@ -17,6 +17,8 @@
 //   parallel        the children (a shape-preserving module joins the one before it) all take
 //                   the input and are concatenated along dim 1 (Inception, GoogLeNet)
 //   stem+parallel   the first child, then the rest in parallel on its output (Fire)
+//   skip concat     sequential, with a tensor from outside the block concatenated before a
+//                   convolution that declares more channels than it gets (UNet decoders)
 // Shapes found this way are inferred. Where several readings fit with different outputs, the
 // output is unknown (said so); where none fits, one mismatch of the closest reading is
 // reported as a finding, and more than one makes the block's shapes unknown rather than a
@@ -50,7 +52,7 @@ class BlockWalker {
     const std::string& firstUnknown() const { return firstUnknown_; }
     bool inferredAny() const { return inferredAny_; }
 
-    enum class Reading { Sequential, Gate, Residual, Dense, Parallel, StemParallel };
+    enum class Reading { Sequential, Gate, Residual, Dense, Parallel, StemParallel, SkipConcat };
 
   private:
     struct Decision {
@@ -58,6 +60,7 @@ class BlockWalker {
         int projection = -1;           // Residual: the projecting child
         bool unknownOutput = false;    // several readings fit with different outputs
         bool structureUnknown = false; // no reading fits; shapes inside are not given
+        int mismatches = 0;            // of the closest reading, when structureUnknown
         std::string why;
     };
     struct Trial {
@@ -89,6 +92,9 @@ class BlockWalker {
     std::string reading_ = "nn.Sequential: printed order";
     std::string firstUnknown_;
     bool inferredAny_ = false;
+    int mismatches_ = 0;        // residual sums and concatenations whose parts did not fit
+    bool skipConcat_ = false;   // the SkipConcat reading is being applied
+    bool channelsLast_ = false; // a Permute() moved channels last in this walk
     // Embedding sums: the input and output of the Embedding just walked in this sequence.
     std::optional<Shape> embeddingInput_, embeddingOutput_;
 };

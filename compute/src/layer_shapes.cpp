@@ -729,7 +729,9 @@ LayerStep embeddingShape(const ModuleNode& node, const Shape& input) {
 } // namespace
 
 bool preservesShape(const std::string& type) {
-    return shapePreserving().count(type) > 0;
+    // Normalization classes of a model's own (ConvNeXt's LayerNorm2d, FrozenBatchNorm2d,
+    // LlamaRMSNorm) keep the shape; the built-in ones are checked on their own.
+    return shapePreserving().count(type) > 0 || type.find("Norm") != std::string::npos;
 }
 
 bool isOpaqueModule(const std::string& type) {
@@ -741,6 +743,16 @@ LayerStep ruleShape(const ModuleNode& node, const Shape& input);
 
 LayerStep layerShape(const ModuleNode& node, const Shape& input) {
     LayerStep step = ruleShape(node, input);
+    // A shape whose element count passes 64 bits (upsampling on upsampling) reaches nothing
+    // after it: later arithmetic on it would overflow.
+    if (step.output && !anyBelow(*step.output, 0) && !checkedProduct(*step.output).valid()) {
+        if (step.raised) {
+            step.output.reset();
+            step.unknownReason = node.type + " raises on this input";
+            return step;
+        }
+        return sizeOverflow(node, "the number of elements of " + shapeToString(*step.output));
+    }
     // A negative size comes only from printed arguments no PyTorch module accepts (e.g.
     // Conv2d(8, -11)); whatever the rule computed, nothing runs past it.
     if (step.output && anyBelow(*step.output, 0)) {

@@ -450,7 +450,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                                  "feature",
                              "the sizes match, so nothing can tell", channelsLastFix));
     if (batchNorm && normalized[0] == 1 && normalized.size() > 2)
-        out.push_back(silent(Severity::Warning, "batch_of_one",
+        out.push_back(silent(Severity::Info, "batch_of_one",
                              type + " in training with a batch of 1 " + shapeToString(shape) +
                                  ": each channel's statistics come from one sample, so it acts as "
                                  "InstanceNorm and the running statistics learn that one "
@@ -458,7 +458,9 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                              "more than one value per channel is all it needs",
                              "a batch of 2 or more, or nn.GroupNorm for batch-independent "
                              "statistics"));
-    if (spec.variant == Variant::LayerNorm && shape.size() >= 4 && spec.normalizedShape.size() == 1)
+    // After a Permute the last dim is the channels (channels-last, as Swin and ConvNeXt do).
+    if (spec.variant == Variant::LayerNorm && shape.size() >= 4 &&
+        spec.normalizedShape.size() == 1 && !(previous && previous->type == "Permute"))
         out.push_back(silent(
             Severity::Warning, "layer_norm_trailing_axis",
             "LayerNorm(" + num(spec.normalizedShape[0]) + ") on the feature map " +

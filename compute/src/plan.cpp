@@ -1,5 +1,9 @@
 #include "plan.h"
 
+#include "normlab/checked_int.h"
+
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -10,10 +14,11 @@ namespace normlab::detail {
 
 namespace {
 
+// Saturates instead of overflowing: shapes reach here from the debugger's shape rules too.
 std::int64_t product(const Shape& s, std::size_t from, std::size_t to) {
-    std::int64_t p = 1;
-    for (std::size_t i = from; i < to && i < s.size(); ++i) p *= s[i];
-    return p;
+    CheckedInt p = 1;
+    for (std::size_t i = from; i < to && i < s.size(); ++i) p = p * s[i];
+    return p.valid() ? p.get() : std::numeric_limits<std::int64_t>::max();
 }
 
 std::string num(std::int64_t v) {
