@@ -498,11 +498,6 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
                 best = &c;
         d.reading = best->reading;
         d.projection = best->projection;
-        for (const Candidate& c : candidates)
-            fprintf(stderr, "%s %s r=%d p=%d err=%d unk=%d out=%s\n", path.c_str(),
-                    node.type.c_str(), int(c.reading), c.projection, c.result.errors,
-                    int(c.result.unknownInside),
-                    c.result.output ? shapeToString(*c.result.output).c_str() : "-");
         if (best->result.errors > 1 || tier(best->reading) > 2) {
             d.structureUnknown = true;
             d.mismatches = best->result.errors;
