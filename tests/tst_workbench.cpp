@@ -617,8 +617,24 @@ void WorkbenchTest::debuggerOpensALayerInTheWorkbench() {
     QCOMPARE(table->rowCount(), 3);
     QCOMPARE(table->item(1, 1)->text(), QString("InstanceNorm2d"));
     QCOMPARE(table->item(1, 2)->text(), QString("[2, 512, 16, 16]"));
-    QVERIFY2(table->item(1, 4)->text().contains("warning"), qPrintable(table->item(1, 4)->text()));
-    QVERIFY(table->item(0, 4)->text().isEmpty());
+    QVERIFY2(table->item(1, 5)->text().contains("warning"), qPrintable(table->item(1, 5)->text()));
+    QVERIFY(table->item(0, 5)->text().isEmpty());
+    QCOMPARE(table->item(1, 4)->text(), QString("exact")); // nn.Sequential: printed order
+
+    // A custom block: inferred shapes, and the reading they rest on on hover.
+    debugger->setModelText("Block(\n  (conv1): Conv2d(256, 64, kernel_size=(1, 1))\n"
+                           "  (bn1): BatchNorm2d(64)\n"
+                           "  (shortcut): Conv2d(256, 64, kernel_size=(1, 1))\n)\n");
+    QVERIFY(debugger->analyse());
+    QCOMPARE(table->item(1, 2)->text(), QString("[2, 64, 16, 16]"));
+    QCOMPARE(table->item(1, 4)->text(), QString("inferred"));
+    QVERIFY2(table->item(1, 4)->toolTip().contains("residual"),
+             qPrintable(table->item(1, 4)->toolTip()));
+    debugger->setModelText(
+        "Sequential(\n  (0): Conv2d(256, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+        "  (1): InstanceNorm2d(1024, eps=1e-05, momentum=0.1, affine=False, "
+        "track_running_stats=False)\n  (2): ReLU()\n)\n");
+    QVERIFY(debugger->analyse());
 
     // A broken text keeps the last analysis on screen and says where it broke.
     debugger->setModelText("Sequential(\n  (0): ReLU()\n");

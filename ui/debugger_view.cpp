@@ -58,6 +58,18 @@ QColor severityColour(Severity s) {
     return QColor(214, 230, 250);
 }
 
+QString certaintyLabel(Certainty c) {
+    switch (c) {
+    case Certainty::Exact:
+        return DebuggerView::tr("exact");
+    case Certainty::Inferred:
+        return DebuggerView::tr("inferred");
+    case Certainty::Unknown:
+        break;
+    }
+    return DebuggerView::tr("unknown");
+}
+
 QString severityLabel(Severity s) {
     switch (s) {
     case Severity::Error:
@@ -96,10 +108,10 @@ DebuggerView::DebuggerView(QWidget* parent)
     status_->setObjectName("debuggerStatus");
     status_->setWordWrap(true);
 
-    table_ = new QTableWidget(0, 5);
+    table_ = new QTableWidget(0, 6);
     table_->setObjectName("layerTable");
-    table_->setHorizontalHeaderLabels(
-        {tr("Layer"), tr("Type"), tr("Input shape"), tr("Output shape"), tr("Findings")});
+    table_->setHorizontalHeaderLabels({tr("Layer"), tr("Type"), tr("Input shape"),
+                                       tr("Output shape"), tr("Shape is"), tr("Findings")});
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -240,11 +252,15 @@ void DebuggerView::fillTable() {
             }
         const QStringList cells = {QString::fromStdString(l.name), QString::fromStdString(l.type),
                                    shapeText(l.inputShape), shapeText(l.outputShape),
+                                   certaintyLabel(l.certainty),
                                    count ? tr("%1 · %2").arg(count).arg(severityLabel(*worst))
                                          : QString()};
+        // Hover: what the shape rests on (the block's reading) or why it is unknown.
+        const QString basis = QString::fromStdString(l.why.empty() ? l.reading : l.why);
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (worst) item->setBackground(severityColour(*worst));
+            if (!basis.isEmpty()) item->setToolTip(basis);
             table_->setItem(row, c, item);
         }
         if (count && firstFinding < 0) firstFinding = row;
@@ -297,7 +313,8 @@ void DebuggerView::showSelectedFindings() {
                 translatedHeadline(f.code) + QString::fromStdString(f.message).toHtmlEscaped() +
                 "<br><i>" + QString::fromStdString(f.pytorch).toHtmlEscaped() + "</i><br>" +
                 tr("Fix:") + " <code>" + QString::fromStdString(f.fix).toHtmlEscaped() +
-                "</code></p>";
+                "</code><br><small>" + tr("Rests on:") + " " +
+                QString::fromStdString(f.restsOn).toHtmlEscaped() + "</small></p>";
     }
     if (here.empty()) html += "<p>" + tr("No findings on this layer.") + "</p>";
     details_->setHtml(html);

@@ -104,6 +104,9 @@ constexpr Explanation kFindings[] = {
     {"size_overflow",
      QT_TRANSLATE_NOOP("Findings",
                        "A size computed from the module's arguments does not fit in 64 bits.")},
+    {"unknown_data_flow",
+     QT_TRANSLATE_NOOP("Findings", "The block's forward() could not be read from its declared "
+                                   "sizes: its shapes are unknown, not guessed.")},
     {"unknown_module",
      QT_TRANSLATE_NOOP(
          "Findings",

@@ -114,6 +114,10 @@
         <source>The module&apos;s arguments could not be read.</source>
         <translation>モジュールの引数を読み取れませんでした。</translation>
     </message>
+    <message>
+        <source>The block&apos;s forward() could not be read from its declared sizes: its shapes are unknown, not guessed.</source>
+        <translation>このブロックの forward() は宣言されたサイズから読み取れませんでした。形状は推測せず、不明としています。</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -561,6 +565,26 @@
     <message>
         <source>Debugger</source>
         <translation>デバッガ</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>確定</translation>
+    </message>
+    <message>
+        <source>inferred</source>
+        <translation>推定</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>Shape is</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Rests on:</source>
+        <translation>根拠:</translation>
     </message>
 </context>
 <context>

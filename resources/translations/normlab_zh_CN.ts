@@ -114,6 +114,10 @@
         <source>The module&apos;s arguments could not be read.</source>
         <translation>无法读取该模块的参数。</translation>
     </message>
+    <message>
+        <source>The block&apos;s forward() could not be read from its declared sizes: its shapes are unknown, not guessed.</source>
+        <translation>无法从声明的尺寸读出该模块的 forward()：其形状标为未知，而不是猜测。</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -561,6 +565,26 @@
     <message>
         <source>Debugger</source>
         <translation>调试器</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>inferred</source>
+        <translation>推断</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Shape is</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Rests on:</source>
+        <translation>依据：</translation>
     </message>
 </context>
 <context>
