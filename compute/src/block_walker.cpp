@@ -145,6 +145,8 @@ std::string_view readingName(BlockWalker::Reading reading) {
         return "parallel branches concatenated";
     case BlockWalker::Reading::StemParallel:
         return "stem, then parallel branches concatenated";
+    case BlockWalker::Reading::ParallelPlusInput:
+        return "parallel branches and the pooled input concatenated";
     case BlockWalker::Reading::SkipConcat:
         return "sequential with a skip tensor concatenated before a convolution";
     }
@@ -174,6 +176,25 @@ Flow BlockWalker::walk(const ModuleNode& node, const std::string& path, Flow inp
     } else {
         const Decision d = decide(node, path, *input.shape, consumer);
         input.certainty = Certainty::Inferred; // which child takes the input is read, not seen
+        if (summarize_) {
+            // A trial of the block around this one: its decided outcome stands for its walk,
+            // so each block's leaves are walked once per reading of that block only.
+            custom_ = savedCustom;
+            reading_ = savedReading;
+            embeddingOutput_.reset();
+            if (d.structureUnknown) {
+                mismatches_ += d.mismatches;
+                unknownSeen_ = true;
+                return Flow{};
+            }
+            mismatches_ += d.outcome.errors;
+            unknownSeen_ = unknownSeen_ || d.outcome.unknownInside;
+            if (d.unknownOutput || !d.outcome.output) {
+                unknownSeen_ = true;
+                return Flow{};
+            }
+            return Flow{d.outcome.output, Certainty::Inferred};
+        }
         inferredAny_ = true;
         reading_ = (path.empty() ? node.type : path) + " (" + node.type + ") read as " +
                    std::string(readingName(d.reading)) +
@@ -327,6 +348,14 @@ Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow in
         }
         return x;
     }
+    case Reading::ParallelPlusInput: {
+        Flow out = apply(node, path, input, consumer, Reading::Parallel, -1);
+        if (out.shape && input.shape && out.shape->size() == input.shape->size())
+            (*out.shape)[1] += (*input.shape)[1]; // spatial as the branches' (a stride-2 pool)
+        else
+            out.shape.reset();
+        return out;
+    }
     case Reading::Parallel:
     case Reading::StemParallel: {
         const auto groups = branchesOf(node);
@@ -383,11 +412,13 @@ BlockWalker::Trial BlockWalker::trial(const ModuleNode& node, const std::string&
     BlockWalker t(version_, scratch);
     t.decisions_ = decisions_;
     t.custom_ = true;
+    t.summarize_ = true;
     const Flow out =
         t.apply(node, path, Flow{input, Certainty::Inferred}, consumer, reading, projection);
     Trial r;
     r.output = out.shape;
     r.errors = t.mismatches_;
+    r.unknownInside = t.unknownSeen_;
     std::set<std::string> disagreeing; // layers, not findings: one mistake may give two
     for (const Finding& f : scratch.findings) {
         if (f.severity == Severity::Error || f.severity == Severity::Warning)
@@ -424,30 +455,57 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
         gateLike = (*seq.output)[i] == 1;
         inputHasSpace = inputHasSpace || input[i] > 1;
     }
-    if (gateLike && inputHasSpace) candidates.push_back({Reading::Gate, -1, seq});
-    candidates.push_back({Reading::Sequential, -1, seq});
+    // Such a chain is read as the gate only: the squeezed map is not the block's output.
+    if (gateLike && inputHasSpace) {
+        Trial gate = seq;
+        gate.output = input; // the gate multiplies the input: the block gives the input's shape
+        candidates.push_back({Reading::Gate, -1, gate});
+    } else {
+        candidates.push_back({Reading::Sequential, -1, seq});
+    }
     const auto& children = node.children;
-    if (children.size() >= 2)
+    // Occam, and linear time: when the printed order (or a gate) fits the block's own sizes
+    // and its consumer, no other reading is tried.
+    const bool printedOrderFits =
+        seq.errors == 0 && seq.output && !seq.unknownInside && fitsConsumer(consumer, *seq.output);
+    // A container of many modules (a ModuleList of layers) is no residual or inception
+    // block: those readings are tried for blocks of up to this many children.
+    constexpr std::size_t kMaxBranchingChildren = 32;
+    const bool tryOthers = !printedOrderFits && children.size() <= kMaxBranchingChildren;
+    if (tryOthers && children.size() >= 2)
         for (int i = 0; i < int(children.size()); ++i) {
             const ModuleNode& c = children[std::size_t(i)];
             if (isLeaf(c) && (preservesShape(c.type) || !declaresInput(c))) continue;
             candidates.push_back(
                 {Reading::Residual, i, trial(node, path, input, consumer, Reading::Residual, i)});
         }
-    candidates.push_back(
-        {Reading::Dense, -1, trial(node, path, input, consumer, Reading::Dense, -1)});
-    const std::size_t branches = branchesOf(node).size();
+    if (tryOthers)
+        candidates.push_back(
+            {Reading::Dense, -1, trial(node, path, input, consumer, Reading::Dense, -1)});
+    const std::size_t branches = tryOthers ? branchesOf(node).size() : 0;
     if (branches >= 2)
         candidates.push_back(
             {Reading::Parallel, -1, trial(node, path, input, consumer, Reading::Parallel, -1)});
     if (branches >= 3)
         candidates.push_back({Reading::StemParallel, -1,
                               trial(node, path, input, consumer, Reading::StemParallel, -1)});
+    // Inception's reduction blocks also concatenate max_pool2d(x), a branch forward() makes
+    // without a module: tried where the branches fall short of the consumer by the input's
+    // channels exactly.
+    if (branches >= 2) {
+        const Trial& parallel = candidates.back().result;
+        if (parallel.output && parallel.output->size() >= 3 && consumer &&
+            !fitsConsumer(consumer, *parallel.output)) {
+            Trial plus = trial(node, path, input, consumer, Reading::ParallelPlusInput, -1);
+            if (plus.output && fitsConsumer(consumer, *plus.output))
+                candidates.push_back({Reading::ParallelPlusInput, -1, plus});
+        }
+    }
     // A skip concatenation follows upsampling (decoders): only such blocks are read so.
     const bool upsamples = std::any_of(children.begin(), children.end(), [](const ModuleNode& c) {
         return c.type.rfind("ConvTranspose", 0) == 0 || c.type.rfind("Upsample", 0) == 0;
     });
-    if (upsamples)
+    if (tryOthers && upsamples)
         candidates.push_back(
             {Reading::SkipConcat, -1, trial(node, path, input, consumer, Reading::SkipConcat, -1)});
 
@@ -474,6 +532,7 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
     if (!chosen.empty()) {
         d.reading = chosen.front()->reading;
         d.projection = chosen.front()->projection;
+        d.outcome = chosen.front()->result;
         for (const Candidate* c : chosen)
             if (*c->result.output != *chosen.front()->result.output) {
                 d.unknownOutput = true;
@@ -487,6 +546,7 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
     } else if (seq.errors == 0) {
         // Nothing contradicts the printed order, but something inside is unknown.
         d.reading = Reading::Sequential;
+        d.outcome = seq;
     } else {
         // The closest reading: fewest mismatches, then Occam's order. A single mismatch is
         // taken as the model's mistake only in the printed order or a residual sum; in a
@@ -498,6 +558,7 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
                 best = &c;
         d.reading = best->reading;
         d.projection = best->projection;
+        d.outcome = best->result;
         if (best->result.errors > 1 || tier(best->reading) > 2) {
             d.structureUnknown = true;
             d.mismatches = best->result.errors;

@@ -17,6 +17,8 @@
 //   parallel        the children (a shape-preserving module joins the one before it) all take
 //                   the input and are concatenated along dim 1 (Inception, GoogLeNet)
 //   stem+parallel   the first child, then the rest in parallel on its output (Fire)
+//   parallel+input  the branches and the (pooled) input concatenated, where only that fits
+//                   the consumer (Inception's reduction blocks)
 //   skip concat     sequential, with a tensor from outside the block concatenated before a
 //                   convolution that declares more channels than it gets (UNet decoders)
 // Shapes found this way are inferred. Where several readings fit with different outputs, the
@@ -52,9 +54,23 @@ class BlockWalker {
     const std::string& firstUnknown() const { return firstUnknown_; }
     bool inferredAny() const { return inferredAny_; }
 
-    enum class Reading { Sequential, Gate, Residual, Dense, Parallel, StemParallel, SkipConcat };
+    enum class Reading {
+        Sequential,
+        Gate,
+        Residual,
+        Dense,
+        Parallel,
+        StemParallel,
+        ParallelPlusInput,
+        SkipConcat
+    };
 
   private:
+    struct Trial {
+        std::optional<Shape> output;
+        int errors = 0;
+        bool unknownInside = false;
+    };
     struct Decision {
         Reading reading = Reading::Sequential;
         int projection = -1;           // Residual: the projecting child
@@ -62,11 +78,7 @@ class BlockWalker {
         bool structureUnknown = false; // no reading fits; shapes inside are not given
         int mismatches = 0;            // of the closest reading, when structureUnknown
         std::string why;
-    };
-    struct Trial {
-        std::optional<Shape> output;
-        int errors = 0;
-        bool unknownInside = false;
+        Trial outcome; // of the reading chosen: what the block gives the block around it
     };
     using Key = std::tuple<const ModuleNode*, Shape, const ModuleNode*>;
 
@@ -92,8 +104,11 @@ class BlockWalker {
     std::string reading_ = "nn.Sequential: printed order";
     std::string firstUnknown_;
     bool inferredAny_ = false;
-    int mismatches_ = 0;        // residual sums and concatenations whose parts did not fit
-    bool skipConcat_ = false;   // the SkipConcat reading is being applied
+    int mismatches_ = 0; // residual sums and concatenations whose parts did not fit
+    bool skipConcat_ = false;
+    bool summarize_ = false; // a trial: custom blocks inside give their decided outcome
+    bool unknownSeen_ =
+        false; // a summarized block inside was unknown   // the SkipConcat reading is being applied
     bool channelsLast_ = false; // a Permute() moved channels last in this walk
     // Embedding sums: the input and output of the Embedding just walked in this sequence.
     std::optional<Shape> embeddingInput_, embeddingOutput_;
