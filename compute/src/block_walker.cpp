@@ -207,33 +207,12 @@ Flow BlockWalker::walk(const ModuleNode& node, const std::string& path, Flow inp
             // may not look consistent by making this block unknown.
             mismatches_ += d.mismatches;
             reading_ = node.type + ": no data-flow reading fits";
-            LayerReport block;
-            block.name = path.empty() ? node.type : path;
-            Finding f;
-            f.severity = Severity::Info;
-            f.code = "unknown_data_flow";
-            f.message = node.type + " (" + block.name + "): " + d.why +
-                        "; the shapes inside it and after it are unknown";
-            f.why = "not a mistake in itself";
-            f.fix = "give a trace of the real forward pass (normlab_trace.py) for exact shapes";
-            add(block, std::move(f));
-            noteUnknown(block.name);
+            noteUnknownFlow(node, path, d.why + "; the shapes inside it and after it are unknown");
             out = sequence(node, path, Flow{}, consumer);
         } else {
             out = apply(node, path, input, consumer, d.reading, d.projection);
             if (d.unknownOutput) {
-                LayerReport block;
-                block.name = path.empty() ? node.type : path;
-                Finding f;
-                f.severity = Severity::Info;
-                f.code = "unknown_data_flow";
-                f.message =
-                    node.type + " (" + block.name + "): " + d.why + "; its output shape is unknown";
-                f.why = "not a mistake in itself";
-                f.fix = "give a trace of the real forward pass (normlab_trace.py) for exact "
-                        "shapes";
-                add(block, std::move(f));
-                noteUnknown(block.name);
+                noteUnknownFlow(node, path, d.why + "; its output shape is unknown");
                 out.shape.reset();
             }
         }
@@ -674,6 +653,21 @@ Flow BlockWalker::leaf(const ModuleNode& node, const std::string& path, Flow inp
     if (!layer.inputShape && layer.why.empty()) layer.why = "the shape before it is unknown";
     report_.layers.push_back(std::move(layer));
     return out;
+}
+
+void BlockWalker::noteUnknownFlow(const ModuleNode& node, const std::string& path,
+                                  const std::string& why) {
+    LayerReport block;
+    block.name = path.empty() ? node.type : path;
+    Finding f;
+    f.severity = Severity::Info;
+    f.code = "unknown_data_flow";
+    f.message = node.type + " (" + block.name + "): " + why;
+    f.why = "not a mistake in itself";
+    f.fix = "diagnose the part after it with the input shape its forward() gives, or read "
+            "forward() for how it combines its modules";
+    add(block, std::move(f));
+    noteUnknown(block.name);
 }
 
 void BlockWalker::noteUnknown(const std::string& layer) {

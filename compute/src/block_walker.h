@@ -94,6 +94,8 @@ class BlockWalker {
                 const ModuleNode* consumer, Reading reading, int projection);
     void add(const LayerReport& layer, Finding f);
     void noteUnknown(const std::string& layer);
+    // An info finding at a block whose data flow is not determined, and why.
+    void noteUnknownFlow(const ModuleNode& node, const std::string& path, const std::string& why);
 
     TorchVersion version_;
     DiagnoseReport& report_;
