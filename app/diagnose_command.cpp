@@ -4,17 +4,59 @@
 #include "cli_commands.h"
 #include "cli_support.h"
 #include "diagnose_json.h"
+#include "trace_json.h"
 
 #include "normlab/diagnose.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QTextStream>
 
 namespace normlab::app {
 
+namespace {
+
+int diagnoseTraceFile(const QCommandLineParser& parser) {
+    QFile file(parser.value("trace"));
+    if (!file.open(QIODevice::ReadOnly)) {
+        printError("cannot read " + parser.value("trace"));
+        return kExitInvalid;
+    }
+    constexpr qint64 kMaxTraceBytes = qint64(256) << 20;
+    if (file.size() > kMaxTraceBytes) {
+        printError(parser.value("trace") + " is larger than 256 MiB: not a trace");
+        return kExitInvalid;
+    }
+    Trace trace;
+    if (const QString error = traceFromJson(file.readAll(), trace); !error.isEmpty()) {
+        printError(parser.value("trace") + ": " + error);
+        return kExitInvalid;
+    }
+    // The traced version is described unless another one is asked for.
+    const QString asked = parser.isSet("torch-version")
+                              ? parser.value("torch-version")
+                              : QString::fromStdString(trace.torchVersion);
+    auto version = TorchVersion::parse(asked.toStdString());
+    if (!version && !parser.isSet("torch-version")) version = TorchVersion{};
+    if (!version) {
+        printError("--torch-version must look like 2.1 or 1.13, got '" + asked + "'");
+        return kExitInvalid;
+    }
+    const DiagnoseReport report = diagnoseTrace(trace.calls, trace.error, *version);
+    QTextStream(stdout)
+        << QJsonDocument(diagnoseReportToJson(report, *version)).toJson(QJsonDocument::Indented);
+    return kExitOk;
+}
+
+} // namespace
+
 int diagnoseCommand(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.addOption({"model", "What print(model) printed, as a text file.", "MODEL.txt"});
+    parser.addOption({"trace",
+                      "A trace of the real forward pass (tools/normlab_trace.py): exact shapes. "
+                      "Takes the place of --model and --input-shape.",
+                      "TRACE.json"});
     parser.addOption({"input-shape", "Shape of the model's input, e.g. 1,256,64,64.", "DIMS"});
     parser.addOption({"torch-version",
                       "PyTorch version whose behaviour to describe (default 2.4; 2.1 changed "
@@ -23,8 +65,15 @@ int diagnoseCommand(const QStringList& arguments) {
     if (auto code = parseCommandLine(parser, "diagnose",
                                      "Explain shape and affine mistakes in the normalization "
                                      "layers of a model, as PyTorch would report them (or not).",
-                                     arguments, {"model", "input-shape"}))
+                                     arguments, {}))
         return *code;
+    if (parser.isSet("trace")) return diagnoseTraceFile(parser);
+    for (const char* name : {"model", "input-shape"})
+        if (!parser.isSet(name)) {
+            printError(QString("--%1 is required, or --trace (see normlab-cli diagnose --help)")
+                           .arg(name));
+            return kExitInvalid;
+        }
     Shape shape;
     if (!parseShapeOption(parser.value("input-shape"), "--input-shape", kMaxModelInputRank, shape))
         return kExitInvalid;

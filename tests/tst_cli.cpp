@@ -55,6 +55,7 @@ class CliTest : public QObject {
     void cudaBackendWithoutDeviceIsAClearError();
     void diagnosePrintsLayersAndFindings();
     void diagnoseRejectsUnreadableInput();
+    void diagnoseReadsATrace();
 
   private:
     QStringList runArgs(const QString& out, bool withGradient = true);
@@ -356,6 +357,56 @@ void CliTest::clearErrorsForMisuse() {
     const Run onFile = cli(runArgs(file));
     QCOMPARE(onFile.exitCode, 2);
     QVERIFY2(onFile.err.contains("exists and is not a directory"), qPrintable(onFile.err));
+}
+
+// tests/diagnose/make_traces.py wrote these with tools/normlab_trace.py under PyTorch 1.13.
+void CliTest::diagnoseReadsATrace() {
+    const QString dir = QStringLiteral(NORMLAB_DIAGNOSE_DIR) + "/traces/";
+    auto run = [&](const QString& name) {
+        const Run r = cli({"diagnose", "--trace", dir + name});
+        if (r.exitCode != 0) qWarning("%s", qPrintable(r.err));
+        return QJsonDocument::fromJson(r.out.toUtf8()).object();
+    };
+    // ResNet-18 as PyTorch ran it: every layer exact, no error or warning, the version traced.
+    const QJsonObject resnet = run("resnet18.json");
+    QCOMPARE(resnet["torch_version"].toString(), QString("1.13"));
+    const QJsonArray layers = resnet["layers"].toArray();
+    // Every leaf once (the ReLUs run several times): conv1, bn1, relu, maxpool; 8 blocks of
+    // conv1, bn1, relu, conv2, bn2; 3 downsample pairs; avgpool, fc: 4 + 40 + 6 + 2.
+    QCOMPARE(layers.size(), 52);
+    for (const QJsonValue& l : layers) QCOMPARE(l["certainty"].toString(), QString("exact"));
+    for (const QJsonValue& f : resnet["findings"].toArray())
+        QVERIFY2(f["severity"] == "info", qPrintable(f["code"].toString()));
+    QCOMPARE(layers[1].toObject()["name"].toString(), QString("bn1"));
+    QCOMPARE(layers[1].toObject()["input_shape"].toArray(), QJsonArray({2, 64, 112, 112}));
+
+    // Where PyTorch raised: its words first, then NormLab's explanation of that module.
+    const QJsonArray raised = run("bn_mismatch.json")["findings"].toArray();
+    QJsonArray errors;
+    for (const QJsonValue& f : raised)
+        if (f["severity"] == "error") errors.append(f);
+    QCOMPARE(errors.size(), 2);
+    QCOMPARE(errors[0].toObject()["code"].toString(), QString("pytorch_error"));
+    QCOMPARE(errors[0].toObject()["torch_message"].toString(),
+             QString("running_mean should contain 8 elements not 16"));
+    QCOMPARE(errors[1].toObject()["code"].toString(), QString("num_features_mismatch"));
+    QCOMPARE(errors[1].toObject()["layer"].toString(), QString("1"));
+    QVERIFY(errors[1].toObject()["rests_on"].toString().contains("trace"));
+
+    // A silent mistake after a custom block: found on the traced shape.
+    QJsonObject silent;
+    for (const QJsonValue& f : run("residual_block.json")["findings"].toArray())
+        if (f["code"] == "num_features_mismatch") silent = f.toObject();
+    QCOMPARE(silent["layer"].toString(), QString("2"));
+    QCOMPARE(silent["severity"].toString(), QString("warning"));
+
+    // Not a trace: a clear message, exit 2.
+    const Run bad = cli({"diagnose", "--trace", writeText("t.json", R"({"calls": []})")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("not a trace"), qPrintable(bad.err));
+    const Run neither = cli({"diagnose"});
+    QCOMPARE(neither.exitCode, 2);
+    QVERIFY2(neither.err.contains("--trace"), qPrintable(neither.err));
 }
 
 void CliTest::helpForEachCommand() {

@@ -104,6 +104,8 @@ constexpr Explanation kFindings[] = {
     {"size_overflow",
      QT_TRANSLATE_NOOP("Findings",
                        "A size computed from the module's arguments does not fit in 64 bits.")},
+    {"pytorch_error",
+     QT_TRANSLATE_NOOP("Findings", "PyTorch raised this error here in the traced forward pass.")},
     {"unknown_data_flow",
      QT_TRANSLATE_NOOP("Findings", "The block's forward() could not be read from its declared "
                                    "sizes: its shapes are unknown, not guessed.")},

@@ -687,7 +687,12 @@ void BlockWalker::add(const LayerReport& layer, Finding f) {
         f.restsOn = "the module's own arguments (its input shape is unknown)";
         break;
     }
-    const std::string v = "PyTorch " + version_.toString();
+    describeForVersion(f, version_);
+    report_.findings.push_back(std::move(f));
+}
+
+void describeForVersion(Finding& f, TorchVersion version) {
+    const std::string v = "PyTorch " + version.toString();
     const std::string& why = f.why;
     switch (f.action) {
     case TorchAction::Raises:
@@ -713,7 +718,6 @@ void BlockWalker::add(const LayerReport& layer, Finding f) {
             v + " runs it without an error or warning" + (why.empty() ? std::string() : ": " + why);
         break;
     }
-    report_.findings.push_back(std::move(f));
 }
 
 } // namespace normlab::detail

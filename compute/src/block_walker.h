@@ -118,4 +118,7 @@ class BlockWalker {
 
 std::string_view readingName(BlockWalker::Reading reading);
 
+// Fills f.pytorch: what `version` does with it (raises which message, warns, or stays silent).
+void describeForVersion(Finding& f, TorchVersion version);
+
 } // namespace normlab::detail

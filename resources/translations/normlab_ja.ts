@@ -118,6 +118,10 @@
         <source>The block&apos;s forward() could not be read from its declared sizes: its shapes are unknown, not guessed.</source>
         <translation>このブロックの forward() は宣言されたサイズから読み取れませんでした。形状は推測せず、不明としています。</translation>
     </message>
+    <message>
+        <source>PyTorch raised this error here in the traced forward pass.</source>
+        <translation>PyTorch はトレースした順伝播のこの箇所でこのエラーを出しました。</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>

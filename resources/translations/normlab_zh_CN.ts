@@ -118,6 +118,10 @@
         <source>The block&apos;s forward() could not be read from its declared sizes: its shapes are unknown, not guessed.</source>
         <translation>无法从声明的尺寸读出该模块的 forward()：其形状标为未知，而不是猜测。</translation>
     </message>
+    <message>
+        <source>PyTorch raised this error here in the traced forward pass.</source>
+        <translation>PyTorch 在跟踪的前向传播中于此处抛出了这个错误。</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>

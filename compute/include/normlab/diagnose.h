@@ -94,6 +94,22 @@ inline constexpr int kMaxModelInputRank = 8;
 
 std::string_view torchActionName(TorchAction action); // "silent", "warns", "raises"
 
+// A trace of the real forward pass (tools/normlab_trace.py): module calls in execution
+// order with the shapes PyTorch saw, and where and how PyTorch raised, if it did.
+struct TracedCall {
+    std::string name, type, repr; // dotted name, class, the module's repr line
+    bool leaf = true;
+    std::optional<Shape> input, output; // first tensor input / output
+};
+struct TracedError {
+    std::string type, message, module;
+};
+
+// Every shape in the report is exact. Where PyTorch raised, its words come first, then
+// NormLab's explanation of that module.
+DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
+                             const std::optional<TracedError>& error, TorchVersion version);
+
 DiagnoseReport diagnoseModel(std::string_view modelText, const Shape& inputShape,
                              TorchVersion version = {});
 DiagnoseReport diagnoseModel(const ModuleNode& model, const Shape& inputShape,

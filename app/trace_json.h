@@ -1,0 +1,25 @@
+// Reads the JSON that tools/normlab_trace.py writes (format 1): module calls with their
+// shapes, and PyTorch's exception. Refuses, with the reason, a file that is not such a trace;
+// nothing is read halfway.
+#pragma once
+
+#include "normlab/diagnose.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace normlab::app {
+
+struct Trace {
+    std::vector<TracedCall> calls;
+    std::optional<TracedError> error;
+    std::string torchVersion; // as the trace recorded it, e.g. "2.1.2"
+};
+
+// Empty on success, else why `json` is not a trace.
+QString traceFromJson(const QByteArray& json, Trace& out);
+
+} // namespace normlab::app

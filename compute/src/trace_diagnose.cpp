@@ -1,0 +1,102 @@
+// The debugger on a trace of the real forward pass: every shape is observed, so every layer is
+// exact and the normalization checks run on what PyTorch actually gave each layer.
+#include "normlab/diagnose.h"
+
+#include "block_walker.h"
+#include "layer_shapes.h"
+#include "norm_layer_checks.h"
+
+#include <set>
+
+namespace normlab {
+
+namespace {
+
+const char* kTraceRestsOn = "exact shapes: a trace of the real forward pass";
+
+// The module as print(model) would show it, from its repr line; a bare node of its class
+// when the line cannot be read.
+ModuleNode nodeOf(const TracedCall& call) {
+    ModelText parsed = parseModelText(call.repr);
+    if (parsed.root && parsed.root->children.empty()) return *parsed.root;
+    ModuleNode node;
+    node.type = call.type;
+    return node;
+}
+
+} // namespace
+
+DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
+                             const std::optional<TracedError>& error, TorchVersion version) {
+    DiagnoseReport report;
+    report.assumptions.push_back("Shapes are from a trace of the real forward pass: every shape "
+                                 "is what PyTorch gave the module (exact).");
+    report.assumptions.push_back("PyTorch's behaviour is described for version " +
+                                 version.toString() + ".");
+    std::set<std::string> seen;
+    std::vector<ModuleNode> nodes; // kept alive for `previous`
+    nodes.reserve(calls.size());
+    const ModuleNode* previous = nullptr;
+    auto add = [&](const LayerReport& layer, Finding f) {
+        f.layer = layer.name;
+        f.restsOn = kTraceRestsOn;
+        detail::describeForVersion(f, version);
+        report.findings.push_back(std::move(f));
+    };
+    for (const TracedCall& call : calls) {
+        if (!call.leaf || !seen.insert(call.name).second) continue; // a module called again
+        nodes.push_back(nodeOf(call));
+        const ModuleNode& node = nodes.back();
+        LayerReport layer;
+        layer.name = call.name.empty() ? call.type : call.name;
+        layer.type = call.type;
+        layer.inputShape = call.input;
+        layer.outputShape = call.output;
+        layer.certainty = call.input ? Certainty::Exact : Certainty::Unknown;
+        layer.reading = "traced";
+        const bool raisedHere = error && error->module == call.name;
+        if (raisedHere) {
+            Finding f;
+            f.severity = Severity::Error;
+            f.code = "pytorch_error";
+            f.message = call.type + " is where the traced forward pass stopped";
+            f.action = TorchAction::Raises;
+            f.exception = error->type;
+            f.torchMessage = error->message;
+            f.why = "observed in the trace";
+            f.fix = "see NormLab's explanation of this module below";
+            add(layer, std::move(f));
+        }
+        if (auto norm = detail::readNormLayer(node); norm && norm->readError.empty()) {
+            detail::NormCheck check =
+                detail::checkNormLayer(node, *norm, call.input, previous, version);
+            for (Finding& f : check.findings) add(layer, std::move(f));
+            layer.normSpec = norm->spec;
+            layer.normInputShape = check.normalizedShape;
+        } else if (raisedHere && call.input) {
+            // Not a normalization layer: the shape rules say what is wrong, when they know.
+            detail::LayerStep step = detail::layerShape(node, *call.input);
+            if (step.raised) add(layer, std::move(*step.raised));
+        }
+        previous = &node;
+        report.layers.push_back(std::move(layer));
+    }
+    if (error && !seen.count(error->module)) {
+        // Raised in a container's own forward() code (a reshape, a cat), not in a leaf.
+        LayerReport where;
+        where.name = error->module.empty() ? "(model)" : error->module;
+        Finding f;
+        f.severity = Severity::Error;
+        f.code = "pytorch_error";
+        f.message = "the traced forward pass stopped in the forward() of " + where.name;
+        f.action = TorchAction::Raises;
+        f.exception = error->type;
+        f.torchMessage = error->message;
+        f.why = "observed in the trace";
+        f.fix = "the shapes the modules before it gave are in the layers above";
+        add(where, std::move(f));
+    }
+    return report;
+}
+
+} // namespace normlab
