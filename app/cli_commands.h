@@ -1,4 +1,4 @@
-// The subcommands of normlab-cli (shared/SPEC.md). Each takes its arguments without the
+// The subcommands of normlab-cli (docs/cli.md). Each takes its arguments without the
 // program and subcommand names and returns the process exit code: 0 done, 2 invalid input
 // or configuration (message on stderr, nothing written).
 #pragma once

@@ -1,4 +1,4 @@
-// The JSON form of a diagnose report (shared/SPEC.md, `normlab-cli diagnose`):
+// The JSON form of a diagnose report (docs/cli.md, `normlab-cli diagnose`):
 // {assumptions, layers: [{name, type, line, input_shape, output_shape}], findings: [{severity,
 // code, layer, message, pytorch, action, exception, torch_message, fix}]}. Unknown shapes are
 // null.

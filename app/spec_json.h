@@ -1,4 +1,4 @@
-// SPEC.json <-> NormSpec. Keys and defaults as in shared/SPEC.md: absent keys take the
+// SPEC.json <-> NormSpec. Keys and defaults as in docs/spec.md: absent keys take the
 // PyTorch module default of the variant; unknown keys and wrong types are errors that name
 // the key.
 #pragma once

@@ -4,7 +4,7 @@
 // PyTorch raised, with its message and the module it was in. The engine, told "1.13", must
 // give the same shapes, raise where PyTorch raised with PyTorch's exact words, and nowhere
 // else. PyTorch >= 2.1 behaviour (not installable here) is checked against the texts in
-// shared/SPEC.md. Then the parser on hostile and malformed text.
+// the contract (docs/cli.md). Then the parser on hostile and malformed text.
 #include "normlab/diagnose.h"
 #include "normlab/model_text.h"
 
@@ -152,7 +152,7 @@ void DiagnoseTest::againstPyTorch() {
 }
 
 void DiagnoseTest::instanceNormFrom21() {
-    // SPEC.md: from 2.1 InstanceNorm compares num_features with the input itself.
+    // From PyTorch 2.1 InstanceNorm compares num_features with the input itself.
     const QByteArray silent = modelText("instance_norm_mismatch_silent");
     const DiagnoseReport r21 = diagnose(silent, {2, 256, 16, 16}, {2, 1});
     const Finding* w = findCode(r21, "num_features_mismatch");

@@ -1,4 +1,4 @@
-// Closed-form checks of the numerical contract (SPEC.md): stable variance at large means,
+// Closed-form checks of the numerical contract (docs/spec.md): stable variance at large means,
 // running-statistics rules, RMSNorm's eps, the inverse and its re-estimating twin,
 // empty/degenerate slices, and cross-variant identities.
 #include "normlab/normalize.h"

@@ -46,8 +46,8 @@ Finding silent(Severity severity, std::string code, std::string message, std::st
     return f;
 }
 
-// PyTorch writes shapes in these two messages as torch.Size([...]); the compute core (and
-// SPEC.md) as [...].
+// PyTorch writes shapes in these two messages as torch.Size([...]); the compute core
+// writes them as [...].
 std::string torchWording(const std::string& message) {
     const std::string marker = "got input size ";
     const std::size_t at = message.find(marker);

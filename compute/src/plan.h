@@ -1,4 +1,4 @@
-// Validation and planning, done once per run (DESIGN.md rule 1): checks a (spec, inputs)
+// Validation and planning, done once per run (docs/architecture.md, rule 1): checks a (spec, inputs)
 // pair in the order PyTorch does, with PyTorch's messages, and lays out each stage.
 #pragma once
 

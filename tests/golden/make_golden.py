@@ -12,7 +12,7 @@ References: torch.nn.BatchNorm{1,2,3}d, InstanceNorm{1,2,3}d, LayerNorm and Grou
 modules for the unmasked built-in variants; plain torch ops for RMSNorm (torch 1.13 has no
 nn.RMSNorm), Batch-Channel Norm (labml.ai's form), custom reduce axes and every masked case
 (the loop-free mask formula). Gradients by autograd. Error cases record the message torch
-raises next to the one NormLab must print (SPEC.md).
+raises next to the one NormLab must print (docs/spec.md).
 """
 import json
 import os
@@ -381,7 +381,7 @@ def bcn_case(name, rank, dtype, estimate, training, lengths=None, momentum=0.1):
 
 
 # ---------------------------------------------------------------------------------------
-# Errors: the message NormLab must print (SPEC.md), next to what torch 1.13 raises.
+# Errors: the message NormLab must print (docs/spec.md), next to what torch 1.13 raises.
 
 def error_case(name, spec, shape, expected, torch_call=None, extra=None):
     case = Case(name, spec, shape, "float32")
@@ -521,7 +521,7 @@ def main():
         bcn_case(f"masked_bcn_lengths_{dtype}", 3, dtype, True, True, lengths=[7, 0, 3])
         bcn_case(f"masked_bcn_batch_stage_{dtype}", 3, dtype, False, True, lengths=[7, 2, 3])
 
-    # Errors (SPEC.md's list).
+    # Errors (docs/cli.md's list).
     error_case("err_bn_running_mean", {"variant": "batch_norm", "num_features": 4}, (2, 3, 5),
                "running_mean should contain 3 elements not 4", lambda x: torch.nn.BatchNorm1d(4)(x))
     error_case("err_bn_weight", {"variant": "batch_norm", "num_features": 4, "track_running_stats": False}, (2, 3, 5),

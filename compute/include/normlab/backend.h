@@ -1,4 +1,4 @@
-// The device seam (DESIGN.md rule 2): every kernel is declared once here and implemented
+// The device seam (docs/architecture.md, rule 2): every kernel is declared once here and implemented
 // by the CPU backend (cpu/, the oracle) and the CUDA backend (cuda/) with this signature.
 //
 // Kernels assume validated, contiguous input in layout order (normlab/layout.h). Element

@@ -6,7 +6,7 @@
 // writes the formula with plain torch ops: masked statistics as sums over the valid
 // elements divided by their count (no Python loop over samples), RMSNorm as
 // x * rsqrt(mean(x²) + eps) * w (nn.RMSNorm only exists from PyTorch 2.4), Batch-Channel
-// Norm in the labml form (SPEC.md), and custom reduce axes with channel groups.
+// Norm in the labml form (docs/spec.md), and custom reduce axes with channel groups.
 //
 // Files next to the snippet (the current directory when it runs), written by the PyTorch
 // code view:

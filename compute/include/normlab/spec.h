@@ -1,5 +1,5 @@
 // What to compute: the normalization variant and its module arguments, with PyTorch's
-// defaults. See shared/SPEC.md for the meaning of every field.
+// defaults. See docs/spec.md for the meaning of every field.
 #pragma once
 
 #include "normlab/dtype.h"
