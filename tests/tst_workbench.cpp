@@ -636,6 +636,25 @@ void WorkbenchTest::debuggerOpensALayerInTheWorkbench() {
         "track_running_stats=False)\n  (2): ReLU()\n)\n");
     QVERIFY(debugger->analyse());
 
+    // A trace: every shape exact, PyTorch's error first; a file that is not a trace changes
+    // nothing. The trace script ships inside the application.
+    const QString traces = QStringLiteral(NORMLAB_DIAGNOSE_DIR) + "/traces/";
+    QVERIFY(debugger->loadTraceFile(traces + "bn_mismatch.json"));
+    QCOMPARE(table->rowCount(), 2);
+    QCOMPARE(table->item(1, 2)->text(), QString("[2, 8, 6, 6]"));
+    QCOMPARE(table->item(1, 4)->text(), QString("exact"));
+    QVERIFY2(table->item(1, 5)->text().contains("error"), qPrintable(table->item(1, 5)->text()));
+    QCOMPARE(debugger->report().findings.front().code, std::string("pytorch_error"));
+    QVERIFY(!debugger->loadTraceFile(traces + "../cases.json"));
+    QCOMPARE(table->rowCount(), 2);
+    QVERIFY(DebuggerView::traceScript().contains("def trace(model, x, out_path"));
+    QVERIFY(DebuggerView::traceSnippet().contains("normlab_trace.trace(model, x"));
+    debugger->setModelText(
+        "Sequential(\n  (0): Conv2d(256, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+        "  (1): InstanceNorm2d(1024, eps=1e-05, momentum=0.1, affine=False, "
+        "track_running_stats=False)\n  (2): ReLU()\n)\n");
+    QVERIFY(debugger->analyse());
+
     // A broken text keeps the last analysis on screen and says where it broke.
     debugger->setModelText("Sequential(\n  (0): ReLU()\n");
     QVERIFY(!debugger->analyse());

@@ -1,19 +1,25 @@
 #include "debugger_view.h"
+#include "trace_json.h"
 
 #include "diagnostic_text.h"
 #include "language.h"
 
 #include "cli_support.h"
 
+#include <QClipboard>
 #include <QComboBox>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTableWidget>
@@ -102,6 +108,12 @@ DebuggerView::DebuggerView(QWidget* parent)
     version_->setToolTip(tr("The PyTorch version whose behaviour the findings describe: 2.1 "
                             "changed InstanceNorm's num_features checks, 2.4 added nn.RMSNorm"));
     auto* openFile = new QPushButton(tr("Open model text..."));
+    auto* openTrace = new QPushButton(tr("Open trace..."));
+    openTrace->setToolTip(tr("A trace of the real forward pass, written by normlab_trace.py: "
+                             "exact shapes"));
+    auto* script = new QPushButton(tr("Trace script..."));
+    script->setToolTip(tr("Save normlab_trace.py and copy the three lines that trace a model "
+                          "from a notebook"));
     auto* analyseButton = new QPushButton(tr("Analyse"));
     analyseButton->setToolTip(tr("Ctrl+Return"));
     status_ = new QLabel;
@@ -129,6 +141,8 @@ DebuggerView::DebuggerView(QWidget* parent)
     controls->addWidget(new QLabel(tr("PyTorch:")));
     controls->addWidget(version_);
     controls->addWidget(openFile);
+    controls->addWidget(openTrace);
+    controls->addWidget(script);
     controls->addWidget(analyseButton);
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
@@ -169,6 +183,12 @@ DebuggerView::DebuggerView(QWidget* parent)
                                                           tr("Text (*.txt *.log);;All files (*)"));
         if (!path.isEmpty()) loadModelFile(path);
     });
+    connect(openTrace, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open trace"), {},
+                                                          tr("Traces (*.json);;All files (*)"));
+        if (!path.isEmpty()) loadTraceFile(path);
+    });
+    connect(script, &QPushButton::clicked, this, &DebuggerView::saveTraceScript);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &DebuggerView::showSelectedFindings);
     connect(table_, &QTableWidget::cellDoubleClicked, this, &DebuggerView::requestOpen);
     connect(open_, &QPushButton::clicked, this, &DebuggerView::requestOpen);
@@ -219,8 +239,59 @@ bool DebuggerView::analyse() {
                              .arg(QString::fromStdString(report.error)));
         return false;
     }
+    showReport(std::move(report), *version, {});
+    return true;
+}
+
+bool DebuggerView::loadTraceFile(const QString& path) {
+    QFile file(path);
+    constexpr qint64 kMaxTraceBytes = qint64(256) << 20;
+    if (!file.open(QIODevice::ReadOnly) || file.size() > kMaxTraceBytes) {
+        status_->setText(tr("Cannot read %1 as a trace (the last analysis stays below)").arg(path));
+        return false;
+    }
+    app::Trace trace;
+    if (const QString error = app::traceFromJson(file.readAll(), trace); !error.isEmpty()) {
+        status_->setText(tr("%1: %2 (the last analysis stays below)").arg(path, error));
+        return false;
+    }
+    const TorchVersion version = TorchVersion::parse(trace.torchVersion).value_or(TorchVersion{});
+    showReport(diagnoseTrace(trace.calls, trace.error, version), version,
+               tr("Trace %1.").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+QByteArray DebuggerView::traceScript() {
+    QFile f(QStringLiteral(":/tools/normlab_trace.py"));
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString DebuggerView::traceSnippet() {
+    return QStringLiteral("import normlab_trace\n"
+                          "x = torch.zeros(2, 3, 224, 224)  # your input's shape\n"
+                          "normlab_trace.trace(model, x, \"trace.json\")\n");
+}
+
+void DebuggerView::saveTraceScript() {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save the trace script"), QStringLiteral("normlab_trace.py"), tr("Python (*.py)"));
+    if (path.isEmpty()) return;
+    QSaveFile file(path);
+    const QByteArray bytes = traceScript();
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        status_->setText(tr("Cannot write %1").arg(path));
+        return;
+    }
+    QGuiApplication::clipboard()->setText(traceSnippet());
+    status_->setText(tr("Saved %1. The lines that trace a model from a notebook are on the "
+                        "clipboard; or run: python3 normlab_trace.py --model my_model.py:build "
+                        "--input-shape 2,3,224,224 --out trace.json, then Open trace.")
+                         .arg(path));
+}
+
+void DebuggerView::showReport(DiagnoseReport report, TorchVersion version, const QString& source) {
     report_ = std::move(report);
-    reportVersion_ = *version;
+    reportVersion_ = version;
     int errors = 0, warnings = 0;
     for (const Finding& f : report_.findings) {
         errors += f.severity == Severity::Error;
@@ -231,10 +302,9 @@ bool DebuggerView::analyse() {
                          .arg(errors)
                          .arg(warnings)
                          .arg(int(report_.findings.size()) - errors - warnings)
-                         .arg(QString::fromStdString(version->toString()),
-                              QString::fromStdString(report_.assumptions.front())));
+                         .arg(QString::fromStdString(version.toString()),
+                              source + QString::fromStdString(report_.assumptions.front())));
     fillTable();
-    return true;
 }
 
 void DebuggerView::fillTable() {
@@ -250,8 +320,10 @@ void DebuggerView::fillTable() {
                 ++count;
                 if (!worst || int(f.severity) > int(*worst)) worst = f.severity;
             }
-        const QStringList cells = {QString::fromStdString(l.name), QString::fromStdString(l.type),
-                                   shapeText(l.inputShape), shapeText(l.outputShape),
+        const QStringList cells = {QString::fromStdString(l.name),
+                                   QString::fromStdString(l.type),
+                                   shapeText(l.inputShape),
+                                   shapeText(l.outputShape),
                                    certaintyLabel(l.certainty),
                                    count ? tr("%1 · %2").arg(count).arg(severityLabel(*worst))
                                          : QString()};

@@ -32,6 +32,12 @@ class DebuggerView : public QWidget {
     // be read: the message is shown and the last analysis stays on screen.
     bool analyse();
     bool loadModelFile(const QString& path);
+    // A trace of the real forward pass (tools/normlab_trace.py): every shape exact. False,
+    // with the reason shown and the last analysis kept, when the file is not a trace.
+    bool loadTraceFile(const QString& path);
+    // The trace script, as shipped inside the application, and the notebook snippet.
+    static QByteArray traceScript();
+    static QString traceSnippet();
     const DiagnoseReport& report() const { return report_; }
     QTableWidget* layerTable() const { return table_; }
     // Selects the table row of layer `name` (dotted path).
@@ -43,6 +49,8 @@ class DebuggerView : public QWidget {
                          const QString& layer);
 
   private:
+    void showReport(DiagnoseReport report, TorchVersion version, const QString& source);
+    void saveTraceScript();
     void fillTable();
     void showSelectedFindings();
     void requestOpen();

@@ -590,6 +590,58 @@
         <source>Rests on:</source>
         <translation>根拠:</translation>
     </message>
+    <message>
+        <source>Open trace...</source>
+        <translation>トレースを開く...</translation>
+    </message>
+    <message>
+        <source>A trace of the real forward pass, written by normlab_trace.py: exact shapes</source>
+        <translation>normlab_trace.py が書き出した実際の順伝播のトレース: 形状は確定</translation>
+    </message>
+    <message>
+        <source>Trace script...</source>
+        <translation>トレース用スクリプト...</translation>
+    </message>
+    <message>
+        <source>Save normlab_trace.py and copy the three lines that trace a model from a notebook</source>
+        <translation>normlab_trace.py を保存し、ノートブックからモデルをトレースする 3 行をコピーします</translation>
+    </message>
+    <message>
+        <source>Open trace</source>
+        <translation>トレースを開く</translation>
+    </message>
+    <message>
+        <source>Traces (*.json);;All files (*)</source>
+        <translation>トレース (*.json);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read %1 as a trace (the last analysis stays below)</source>
+        <translation>%1 をトレースとして読めません（前回の解析はそのまま表示しています）</translation>
+    </message>
+    <message>
+        <source>%1: %2 (the last analysis stays below)</source>
+        <translation>%1: %2（前回の解析はそのまま表示しています）</translation>
+    </message>
+    <message>
+        <source>Trace %1.</source>
+        <translation>トレース %1。</translation>
+    </message>
+    <message>
+        <source>Save the trace script</source>
+        <translation>トレース用スクリプトを保存</translation>
+    </message>
+    <message>
+        <source>Python (*.py)</source>
+        <translation>Python (*.py)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1 に書き込めません</translation>
+    </message>
+    <message>
+        <source>Saved %1. The lines that trace a model from a notebook are on the clipboard; or run: python3 normlab_trace.py --model my_model.py:build --input-shape 2,3,224,224 --out trace.json, then Open trace.</source>
+        <translation>%1 を保存しました。ノートブックからモデルをトレースする行はクリップボードにあります。または python3 normlab_trace.py --model my_model.py:build --input-shape 2,3,224,224 --out trace.json を実行し、「トレースを開く」で開いてください。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::GradientsView</name>

@@ -590,6 +590,58 @@
         <source>Rests on:</source>
         <translation>依据：</translation>
     </message>
+    <message>
+        <source>Open trace...</source>
+        <translation>打开跟踪...</translation>
+    </message>
+    <message>
+        <source>A trace of the real forward pass, written by normlab_trace.py: exact shapes</source>
+        <translation>normlab_trace.py 写出的真实前向传播跟踪：形状确定</translation>
+    </message>
+    <message>
+        <source>Trace script...</source>
+        <translation>跟踪脚本...</translation>
+    </message>
+    <message>
+        <source>Save normlab_trace.py and copy the three lines that trace a model from a notebook</source>
+        <translation>保存 normlab_trace.py，并复制在笔记本中跟踪模型的三行代码</translation>
+    </message>
+    <message>
+        <source>Open trace</source>
+        <translation>打开跟踪</translation>
+    </message>
+    <message>
+        <source>Traces (*.json);;All files (*)</source>
+        <translation>跟踪 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read %1 as a trace (the last analysis stays below)</source>
+        <translation>无法将 %1 作为跟踪读取（上一次的分析仍显示在下方）</translation>
+    </message>
+    <message>
+        <source>%1: %2 (the last analysis stays below)</source>
+        <translation>%1：%2（上一次的分析仍显示在下方）</translation>
+    </message>
+    <message>
+        <source>Trace %1.</source>
+        <translation>跟踪 %1。</translation>
+    </message>
+    <message>
+        <source>Save the trace script</source>
+        <translation>保存跟踪脚本</translation>
+    </message>
+    <message>
+        <source>Python (*.py)</source>
+        <translation>Python (*.py)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Saved %1. The lines that trace a model from a notebook are on the clipboard; or run: python3 normlab_trace.py --model my_model.py:build --input-shape 2,3,224,224 --out trace.json, then Open trace.</source>
+        <translation>已保存 %1。在笔记本中跟踪模型的几行代码已复制到剪贴板；或者运行 python3 normlab_trace.py --model my_model.py:build --input-shape 2,3,224,224 --out trace.json，然后“打开跟踪”。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::GradientsView</name>
