@@ -86,6 +86,8 @@ class WorkbenchTest : public QObject {
     void theCodeViewFollowsEveryEdit();
 
   private:
+    // Settings of this run only: the user's, and a concurrent run's, stay untouched.
+    QTemporaryDir config_;
     static void setVariant(MainWindow& w, Variant v) {
         QComboBox* box = w.normalizationPanel()->variantBox();
         box->setCurrentIndex(box->findData(int(v)));
@@ -95,6 +97,10 @@ class WorkbenchTest : public QObject {
 
 void WorkbenchTest::initTestCase() {
     qRegisterMetaType<std::shared_ptr<const ComputeOutcome>>();
+    // Before any QSettings is made: this process and the programs it starts keep their
+    // settings in a folder of this run.
+    QVERIFY(config_.isValid());
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(config_.path()));
     QCoreApplication::setOrganizationName("NormLabTest"); // keep the user's settings out
     QSettings().remove("session/last"); // even one an interrupted earlier run left behind
 }

@@ -140,14 +140,18 @@ DebuggerView::DebuggerView(QWidget* parent)
     controls->addWidget(shape_);
     controls->addWidget(new QLabel(tr("PyTorch:")));
     controls->addWidget(version_);
-    controls->addWidget(openFile);
-    controls->addWidget(openTrace);
-    controls->addWidget(script);
     controls->addWidget(analyseButton);
+    // Files on a row of their own, so the view stays narrow enough for small windows.
+    auto* files = new QHBoxLayout;
+    files->addWidget(openFile);
+    files->addWidget(openTrace);
+    files->addWidget(script);
+    files->addStretch(1);
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addLayout(controls);
+    leftLayout->addLayout(files);
     leftLayout->addWidget(text_, 1);
     leftLayout->addWidget(status_);
     auto* right = new QSplitter(Qt::Vertical);
