@@ -1,5 +1,7 @@
 #include "trace_json.h"
 
+#include "normlab/checked_int.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,7 +12,7 @@ namespace normlab::app {
 namespace {
 
 // The first tensor of a list of {shape, dtype}; null when there is none. Sets `bad` on a
-// shape that is not a list of sizes >= 0 (at most 8 of them).
+// shape that is not a list of sizes >= 0 (at most 8 of them) whose product fits 64 bits.
 std::optional<Shape> firstShape(const QJsonValue& list, bool& bad) {
     const QJsonArray tensors = list.toArray();
     if (tensors.isEmpty()) return std::nullopt;
@@ -28,6 +30,7 @@ std::optional<Shape> firstShape(const QJsonValue& list, bool& bad) {
         }
         s.push_back(v);
     }
+    if (!checkedProduct(s).valid()) bad = true; // no tensor has 2^63 elements
     return s;
 }
 

@@ -404,6 +404,14 @@ void CliTest::diagnoseReadsATrace() {
     const Run bad = cli({"diagnose", "--trace", writeText("t.json", R"({"calls": []})")});
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains("not a trace"), qPrintable(bad.err));
+    // Found by fuzz_trace: a traced size whose element count passes 2^63.
+    const Run huge = cli(
+        {"diagnose", "--trace",
+         writeText("h.json", R"j({"normlab_trace": 1, "calls": [{"name": "0", "type": "BatchNorm1d",
+             "repr": "BatchNorm1d(3)", "inputs": [{"shape": [3, 4404904473719248795]}]}]
+})j")});
+    QCOMPARE(huge.exitCode, 2);
+    QVERIFY2(huge.err.contains("malformed shape"), qPrintable(huge.err));
     const Run neither = cli({"diagnose"});
     QCOMPARE(neither.exitCode, 2);
     QVERIFY2(neither.err.contains("--trace"), qPrintable(neither.err));
