@@ -195,7 +195,6 @@ Flow BlockWalker::walk(const ModuleNode& node, const std::string& path, Flow inp
             }
             return Flow{d.outcome.output, Certainty::Inferred};
         }
-        inferredAny_ = true;
         reading_ = (path.empty() ? node.type : path) + " (" + node.type + ") read as " +
                    std::string(readingName(d.reading)) +
                    (d.projection >= 0 ? " (" + node.children[std::size_t(d.projection)].name +
@@ -254,6 +253,12 @@ Flow BlockWalker::sequence(const ModuleNode& node, const std::string& path, Flow
                     if (auto flat = implicitFlatten(*current.shape, *in, &ambiguous)) {
                         current.shape = ambiguous ? std::nullopt : flat;
                         current.certainty = ambiguous ? Certainty::Unknown : Certainty::Inferred;
+                        pendingWhy_ =
+                            ambiguous ? "forward() pools the channels or moves them last before "
+                                        "the Linear that follows (in_features is the channel "
+                                        "count): which, the text does not say"
+                                      : "flattened in forward() before the Linear that follows: "
+                                        "inferred from its in_features";
                     }
             }
         }
@@ -557,21 +562,9 @@ Flow BlockWalker::leaf(const ModuleNode& node, const std::string& path, Flow inp
     layer.name = path.empty() ? node.type : path;
     layer.type = node.type;
     layer.line = node.line;
-    // torch.flatten(x, 1) or global pooling in forward() before a Linear of a custom block.
-    if (custom_ && node.type == "Linear" && input.shape) {
-        const auto in = ModuleArguments(node).integer("in_features", 0);
-        bool ambiguous = false;
-        if (in && input.shape->back() != *in)
-            if (auto flat = implicitFlatten(*input.shape, *in, &ambiguous)) {
-                input.shape = ambiguous ? std::nullopt : flat;
-                input.certainty = ambiguous ? Certainty::Unknown : Certainty::Inferred;
-                layer.why = ambiguous ? "forward() pools the channels or moves them last before "
-                                        "this Linear (in_features is the channel count): which, "
-                                        "the text does not say"
-                                      : "flattened in forward() before this Linear: inferred "
-                                        "from its in_features";
-            }
-    }
+    // The shape sequence() gave this leaf, flattened in forward() where a Linear follows.
+    layer.why = std::move(pendingWhy_);
+    pendingWhy_.clear();
     layer.inputShape = input.shape;
     layer.certainty = input.shape ? input.certainty : Certainty::Unknown;
     if (layer.certainty == Certainty::Inferred) layer.reading = reading_;

@@ -52,7 +52,6 @@ class BlockWalker {
               const ModuleNode* consumer);
 
     const std::string& firstUnknown() const { return firstUnknown_; }
-    bool inferredAny() const { return inferredAny_; }
 
     enum class Reading {
         Sequential,
@@ -105,8 +104,8 @@ class BlockWalker {
     bool custom_ = false; // inside a block whose forward() is not its printed order
     std::string reading_ = "nn.Sequential: printed order";
     std::string firstUnknown_;
-    bool inferredAny_ = false;
-    int mismatches_ = 0; // residual sums and concatenations whose parts did not fit
+    std::string pendingWhy_; // why the next leaf's input is what it is (set by sequence)
+    int mismatches_ = 0;     // residual sums and concatenations whose parts did not fit
     bool skipConcat_ = false;
     bool summarize_ = false; // a trial: custom blocks inside give their decided outcome
     bool unknownSeen_ =

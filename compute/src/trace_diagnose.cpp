@@ -24,6 +24,20 @@ ModuleNode nodeOf(const TracedCall& call) {
     return node;
 }
 
+// PyTorch's own exception, in its words, at the module where the trace stopped.
+Finding pytorchError(const TracedError& error, std::string message, std::string fix) {
+    Finding f;
+    f.severity = Severity::Error;
+    f.code = "pytorch_error";
+    f.message = std::move(message);
+    f.action = TorchAction::Raises;
+    f.exception = error.type;
+    f.torchMessage = error.message;
+    f.why = "observed in the trace";
+    f.fix = std::move(fix);
+    return f;
+}
+
 } // namespace
 
 DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
@@ -56,15 +70,9 @@ DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
         layer.reading = "traced";
         const bool raisedHere = error && error->module == call.name;
         if (raisedHere) {
-            Finding f;
-            f.severity = Severity::Error;
-            f.code = "pytorch_error";
-            f.message = call.type + " is where the traced forward pass stopped";
-            f.action = TorchAction::Raises;
-            f.exception = error->type;
-            f.torchMessage = error->message;
-            f.why = "observed in the trace";
-            f.fix = "see NormLab's explanation of this module below";
+            Finding f =
+                pytorchError(*error, call.type + " is where the traced forward pass stopped",
+                             "see NormLab's explanation of this module below");
             add(layer, std::move(f));
         }
         if (auto norm = detail::readNormLayer(node); norm && norm->readError.empty()) {
@@ -85,15 +93,9 @@ DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
         // Raised in a container's own forward() code (a reshape, a cat), not in a leaf.
         LayerReport where;
         where.name = error->module.empty() ? "(model)" : error->module;
-        Finding f;
-        f.severity = Severity::Error;
-        f.code = "pytorch_error";
-        f.message = "the traced forward pass stopped in the forward() of " + where.name;
-        f.action = TorchAction::Raises;
-        f.exception = error->type;
-        f.torchMessage = error->message;
-        f.why = "observed in the trace";
-        f.fix = "the shapes the modules before it gave are in the layers above";
+        Finding f = pytorchError(
+            *error, "the traced forward pass stopped in the forward() of " + where.name,
+            "the shapes the modules before it gave are in the layers above");
         add(where, std::move(f));
     }
     return report;
