@@ -56,6 +56,8 @@ class CliTest : public QObject {
     void diagnosePrintsLayersAndFindings();
     void diagnoseRejectsUnreadableInput();
     void diagnoseReadsATrace();
+    void architectureTraces_data();
+    void architectureTraces();
 
   private:
     QStringList runArgs(const QString& out, bool withGradient = true);
@@ -415,6 +417,64 @@ void CliTest::diagnoseReadsATrace() {
     const Run neither = cli({"diagnose"});
     QCOMPARE(neither.exitCode, 2);
     QVERIFY2(neither.err.contains("--trace"), qPrintable(neither.err));
+}
+
+void CliTest::architectureTraces_data() {
+    // tests/diagnose/make_traces.py traced every model of the static reading's corpus
+    // (make_architectures.py) and every mutated copy; architectures.json holds the shapes
+    // PyTorch's own forward hooks saw, and the mistakes.
+    QFile f(QStringLiteral(NORMLAB_DIAGNOSE_DIR) + "/architectures.json");
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QTest::addColumn<QJsonObject>("golden");
+    for (const QJsonValue& c : QJsonDocument::fromJson(f.readAll())["cases"].toArray())
+        QTest::newRow(qPrintable(c["name"].toString())) << c.toObject();
+}
+
+// With a trace: every normalization layer PyTorch ran is shaped exactly, as its hooks saw it;
+// no error or warning on a model PyTorch runs; a mistake at its layer, in PyTorch's words.
+void CliTest::architectureTraces() {
+    QFETCH(QJsonObject, golden);
+    const QString name = golden["name"].toString();
+    const Run r =
+        cli({"diagnose", "--trace",
+             QStringLiteral(NORMLAB_DIAGNOSE_DIR) + "/traces/architectures/" + name + ".json"});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QMap<QString, QJsonObject> byName;
+    for (const QJsonValue& l : report["layers"].toArray())
+        byName[l["name"].toString()] = l.toObject();
+    int norms = 0;
+    for (const QJsonValue& v : golden["layers"].toArray()) {
+        const QString type = v["type"].toString();
+        if (!type.contains("Norm") || !byName.contains(v["name"].toString())) continue;
+        const QJsonObject l = byName[v["name"].toString()];
+        QCOMPARE(l["certainty"].toString(), QString("exact"));
+        QVERIFY2(v["input_shapes"].toArray().contains(l["input_shape"]),
+                 qPrintable(v["name"].toString()));
+        ++norms;
+    }
+    QJsonArray serious;
+    for (const QJsonValue& f : report["findings"].toArray())
+        if (f["severity"] == "error" || f["severity"] == "warning") serious.append(f);
+    const QJsonObject mistake = golden["mistake"].toObject();
+    if (mistake.isEmpty()) {
+        QVERIFY(norms > 0 || name == "squeezenet1_0" || name == "alexnet");
+        QVERIFY2(serious.isEmpty(), qPrintable(QJsonDocument(serious).toJson()));
+        return;
+    }
+    QVERIFY(!serious.isEmpty());
+    const QJsonObject first = serious[0].toObject();
+    QCOMPARE(first["layer"].toString(), mistake["layer"].toString());
+    const QJsonObject raised = golden["error"].toObject();
+    if (raised.isEmpty()) {
+        QCOMPARE(first["code"].toString(), mistake["code"].toString());
+        return;
+    }
+    // PyTorch's words first, then NormLab's finding of the mistake's code at the same layer.
+    QCOMPARE(first["code"].toString(), QString("pytorch_error"));
+    QCOMPARE(first["torch_message"].toString(), raised["message"].toString());
+    QCOMPARE(serious[1].toObject()["code"].toString(), mistake["code"].toString());
+    QCOMPARE(serious[1].toObject()["layer"].toString(), mistake["layer"].toString());
 }
 
 void CliTest::helpForEachCommand() {

@@ -512,7 +512,9 @@ void DiagnoseTest::realArchitecturesShapeMostNormLayers() {
     qInfo("normalization layers: %d, shaped %d (%.1f%%), of them exact %d", norms, shaped,
           100.0 * shaped / norms, exact);
     QVERIFY(norms > 1000);
-    QVERIFY2(shaped >= norms * 8 / 10, qPrintable(QString::number(shaped)));
+    // 952 of 1,027 (92.7%) when written; the rest are ShuffleNet's stride-1 units (an empty
+    // branch and x.chunk in forward()) and ViT's tokens (class token or not: not in the text).
+    QVERIFY2(shaped * 10 >= norms * 9, qPrintable(QString::number(shaped)));
 }
 
 void DiagnoseTest::hostileArgumentsNeverCrash_data() {

@@ -125,6 +125,59 @@ std::vector<std::vector<int>> branchesOf(const ModuleNode& node) {
     return groups;
 }
 
+// The input size the first declaring module of `node` states: in_channels of a
+// convolution, in_features of a Linear; nullopt for anything else.
+std::optional<std::int64_t> declaredInputSize(const ModuleNode& node) {
+    const ModuleNode* leaf = firstDeclaring(node);
+    if (!leaf) return std::nullopt;
+    const ModuleArguments a(*leaf);
+    if (leaf->type == "Linear") return a.integer("in_features", 0);
+    if (leaf->type.rfind("Conv", 0) == 0) return a.integer("in_channels", 0);
+    return std::nullopt;
+}
+
+// Whether two adjacent branch groups declare the same input size: forks are possible.
+bool hasForks(const ModuleNode& node) {
+    const auto groups = branchesOf(node);
+    for (std::size_t g = 1; g < groups.size(); ++g) {
+        const auto a = declaredInputSize(node.children[std::size_t(groups[g - 1].front())]);
+        if (a && a == declaredInputSize(node.children[std::size_t(groups[g].front())])) return true;
+    }
+    return false;
+}
+
+// Whether a module of the block declares 4 x `channels` (a Linear's in_features, a norm's
+// size): 2x2 patches merged into channels.
+bool mergesPatches(const ModuleNode& node, std::int64_t channels) {
+    for (const ModuleNode& c : node.children) {
+        std::optional<std::int64_t> declared;
+        if (c.type == "Linear")
+            declared = ModuleArguments(c).integer("in_features", 0);
+        else if (const auto norm = readNormLayer(c);
+                 norm && norm->readError.empty() && norm->spec.normalizedShape.size() == 1)
+            declared = norm->spec.normalizedShape[0];
+        if (declared && channels > 0 && *declared == 4 * channels) return true;
+    }
+    return false;
+}
+
+// Attention-like: the block's own Linear layers fuse the projections (out_features a
+// multiple of in_features, as qkv) or repeat them (three or more with one in_features).
+bool looksLikeAttention(const ModuleNode& node) {
+    std::map<std::int64_t, int> byInput;
+    bool fused = false;
+    for (const ModuleNode& c : node.children) {
+        if (c.type != "Linear") continue;
+        const ModuleArguments a(c);
+        const auto in = a.integer("in_features", 0), out = a.integer("out_features", 1);
+        if (!in || !out || *in <= 0) continue;
+        fused = fused || (*out >= 2 * *in && *out % *in == 0);
+        ++byInput[*in];
+    }
+    return fused ||
+           std::any_of(byInput.begin(), byInput.end(), [](const auto& e) { return e.second >= 3; });
+}
+
 std::string childPath(const std::string& path, const ModuleNode& child) {
     return path.empty() ? child.name : path + "." + child.name;
 }
@@ -149,6 +202,12 @@ std::string_view readingName(BlockWalker::Reading reading) {
         return "parallel branches and the pooled input concatenated";
     case BlockWalker::Reading::SkipConcat:
         return "sequential with a skip tensor concatenated before a convolution";
+    case BlockWalker::Reading::ParallelForks:
+        return "parallel branches with forks, concatenated";
+    case BlockWalker::Reading::Attention:
+        return "attention (projections of the input, heads merged back)";
+    case BlockWalker::Reading::PatchMerge:
+        return "2x2 patches merged into channels, normalized, then reduced";
     }
     return "";
 }
@@ -184,6 +243,7 @@ Flow BlockWalker::walk(const ModuleNode& node, const std::string& path, Flow inp
             embeddingOutput_.reset();
             if (d.structureUnknown) {
                 mismatches_ += d.mismatches;
+                unknownBlockMismatches_ += d.mismatches;
                 unknownSeen_ = true;
                 return Flow{};
             }
@@ -340,7 +400,42 @@ Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow in
             out.shape.reset();
         return out;
     }
+    case Reading::PatchMerge: {
+        if (!input.shape || input.shape->size() != 4) return Flow{};
+        const Shape& in = *input.shape;
+        const CheckedInt merged = CheckedInt(in[3]) * 4;
+        if (!merged.valid()) return Flow{};
+        Flow x{Shape{in[0], (in[1] + 1) / 2, (in[2] + 1) / 2, merged.get()}, input.certainty};
+        // The normalization over the merged size runs first, then the rest in printed order.
+        std::vector<int> order;
+        for (int i = 0; i < int(children.size()); ++i)
+            if (readNormLayer(children[std::size_t(i)])) order.push_back(i);
+        for (int i = 0; i < int(children.size()); ++i)
+            if (!readNormLayer(children[std::size_t(i)])) order.push_back(i);
+        previous_ = nullptr;
+        for (int i : order)
+            x = walk(children[std::size_t(i)], childPath(path, children[std::size_t(i)]), x,
+                     nullptr);
+        return x;
+    }
+    case Reading::Attention: {
+        int lastLinear = -1;
+        for (int i = 0; i < int(children.size()); ++i)
+            if (children[std::size_t(i)].type == "Linear") lastLinear = i;
+        Flow out = input;
+        for (int i = 0; i < int(children.size()); ++i) {
+            const ModuleNode& c = children[std::size_t(i)];
+            if (i <= lastLinear) previous_ = nullptr;
+            // Projections of the input up to the last Linear, which takes the merged heads
+            // (the input's size where it fits); what follows it takes its output.
+            const Flow in = i <= lastLinear ? input : out;
+            const Flow y = walk(c, childPath(path, c), in, nullptr);
+            if (i >= lastLinear) out = y;
+        }
+        return out;
+    }
     case Reading::Parallel:
+    case Reading::ParallelForks:
     case Reading::StemParallel: {
         const auto groups = branchesOf(node);
         Flow stem = input;
@@ -366,21 +461,41 @@ Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow in
             out.shape = concatChannels(out.shape, b);
             if (known && !out.shape) ++mismatches_;
         };
-        std::optional<Shape> branch;
+        std::optional<Shape> branch, groupInput;
+        const ModuleNode* previousHead = nullptr; // of a group inside a branch, not its first
         for (std::size_t g = first; g < groups.size(); ++g) {
             const ModuleNode& head = children[std::size_t(groups[g].front())];
-            const bool continues = branch && fitsConsumer(&head, *branch);
-            if (!continues) {
+            // A fork: the group takes the input of the group before it (same declared input
+            // size), and the two outputs are concatenated. Groups that take the stem are
+            // branches of their own.
+            const auto declared = declaredInputSize(head);
+            const bool forks = reading == Reading::ParallelForks && previousHead && groupInput &&
+                               declared && declared == declaredInputSize(*previousHead) &&
+                               fitsConsumer(&head, *groupInput);
+            const bool continues = !forks && branch && fitsConsumer(&head, *branch);
+            if (!forks && !continues) {
                 if (branch) join(branch);
                 branch = stem.shape;
                 previous_ = nullptr;
             }
-            Flow b{branch, stem.certainty};
+            const bool inside = forks || continues;
+            if (forks) previous_ = nullptr;
+            Flow b{forks ? groupInput : branch, stem.certainty};
+            if (!forks) groupInput = branch;
             for (int i : groups[g])
                 b = walk(children[std::size_t(i)], childPath(path, children[std::size_t(i)]), b,
                          nullptr);
-            branch = b.shape;
-            if (!branch) return Flow{};
+            if (!b.shape) return Flow{};
+            if (forks) {
+                branch = concatChannels(branch, b.shape);
+                if (!branch) {
+                    ++mismatches_;
+                    return Flow{};
+                }
+            } else {
+                branch = b.shape;
+            }
+            previousHead = inside ? &head : nullptr;
         }
         if (branch) join(branch);
         return out;
@@ -396,15 +511,18 @@ BlockWalker::Trial BlockWalker::trial(const ModuleNode& node, const std::string&
     BlockWalker t(version_, scratch);
     t.decisions_ = decisions_;
     t.custom_ = true;
+    t.channelsLast_ = channelsLast_;
     t.summarize_ = true;
     const Flow out =
         t.apply(node, path, Flow{input, Certainty::Inferred}, consumer, reading, projection);
     Trial r;
     r.output = out.shape;
     r.errors = t.mismatches_;
+    r.errorsInUnknownBlocks = t.unknownBlockMismatches_;
     r.unknownInside = t.unknownSeen_;
     std::set<std::string> disagreeing; // layers, not findings: one mistake may give two
     for (const Finding& f : scratch.findings) {
+
         if (f.severity == Severity::Error || f.severity == Severity::Warning)
             disagreeing.insert(f.layer);
         r.unknownInside = r.unknownInside || f.code == "unknown_module" ||
@@ -420,7 +538,7 @@ BlockWalker::Trial BlockWalker::trial(const ModuleNode& node, const std::string&
 
 BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::string& path,
                                           const Shape& input, const ModuleNode* consumer) {
-    const Key key{&node, input, consumer};
+    const Key key{&node, input, consumer, channelsLast_};
     if (const auto it = decisions_->find(key); it != decisions_->end()) return it->second;
 
     struct Candidate {
@@ -470,6 +588,15 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
     if (branches >= 2)
         candidates.push_back(
             {Reading::Parallel, -1, trial(node, path, input, consumer, Reading::Parallel, -1)});
+    if (branches >= 2 && hasForks(node))
+        candidates.push_back({Reading::ParallelForks, -1,
+                              trial(node, path, input, consumer, Reading::ParallelForks, -1)});
+    if (tryOthers && channelsLast_ && input.size() == 4 && mergesPatches(node, input[3]))
+        candidates.push_back(
+            {Reading::PatchMerge, -1, trial(node, path, input, consumer, Reading::PatchMerge, -1)});
+    if (tryOthers && looksLikeAttention(node))
+        candidates.push_back(
+            {Reading::Attention, -1, trial(node, path, input, consumer, Reading::Attention, -1)});
     if (branches >= 3)
         candidates.push_back({Reading::StemParallel, -1,
                               trial(node, path, input, consumer, Reading::StemParallel, -1)});
@@ -477,7 +604,10 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
     // without a module: tried where the branches fall short of the consumer by the input's
     // channels exactly.
     if (branches >= 2) {
-        const Trial& parallel = candidates.back().result;
+        const Trial& parallel =
+            std::find_if(candidates.begin(), candidates.end(), [](const Candidate& c) {
+                return c.reading == Reading::Parallel;
+            })->result;
         if (parallel.output && parallel.output->size() >= 3 && consumer &&
             !fitsConsumer(consumer, *parallel.output)) {
             Trial plus = trial(node, path, input, consumer, Reading::ParallelPlusInput, -1);
@@ -502,10 +632,10 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
         }
     // Occam: the printed order (or a gate) before a residual sum before concatenations.
     auto tier = [](Reading r) {
-        return r == Reading::Gate || r == Reading::Sequential ? 1
-               : r == Reading::Residual                       ? 2
-               : r == Reading::SkipConcat                     ? 4
-                                                              : 3;
+        return r == Reading::Gate || r == Reading::Sequential                                  ? 1
+               : r == Reading::Residual || r == Reading::Attention || r == Reading::PatchMerge ? 2
+               : r == Reading::SkipConcat                                                      ? 4
+                                                                                               : 3;
     };
     std::vector<const Candidate*> chosen = fitConsumer.empty() ? fit : fitConsumer;
     if (!chosen.empty()) {
@@ -527,8 +657,9 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
                         shapeToString(*c->result.output) + ")";
                 break;
             }
-    } else if (seq.errors == 0) {
-        // Nothing contradicts the printed order, but something inside is unknown.
+    } else if (seq.errors == seq.errorsInUnknownBlocks) {
+        // Nothing contradicts the printed order but blocks inside it whose own reading is
+        // unknown: the shapes up to them stand, the rest is unknown.
         d.reading = Reading::Sequential;
         d.outcome = seq;
     } else {
@@ -612,7 +743,8 @@ Flow BlockWalker::leaf(const ModuleNode& node, const std::string& path, Flow inp
             f.fix = "paste the line exactly as print(model) prints it";
             add(layer, std::move(f));
         } else {
-            NormCheck check = checkNormLayer(node, *norm, input.shape, previous_, version_);
+            NormCheck check =
+                checkNormLayer(node, *norm, input.shape, previous_, version_, channelsLast_);
             for (Finding& f : check.findings) add(layer, std::move(f));
             layer.normSpec = norm->spec;
             layer.normInputShape = check.normalizedShape;

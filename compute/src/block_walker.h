@@ -15,7 +15,18 @@
 //                   main path's output, and the two are added
 //   dense           each child's output is concatenated to its input along dim 1 (DenseNet)
 //   parallel        the children (a shape-preserving module joins the one before it) all take
-//                   the input and are concatenated along dim 1 (Inception, GoogLeNet)
+//                   the input and are concatenated along dim 1 (Inception, GoogLeNet); a child
+//                   that takes the output of the one before it continues that branch
+//   parallel forks  as parallel, but a child that declares the same input as the one before
+//                   it takes that one's input, and the two are concatenated (Inception-v3's
+//                   1x3 / 3x1 pairs)
+//   patch merge     on a channels-last map [N, H, W, C] whose modules declare 4C: forward()
+//                   concatenates each 2x2 neighbourhood ([N, H/2, W/2, 4C], odd sizes padded)
+//                   and normalizes it before the Linear that reduces it, whatever the
+//                   printed order (Swin's PatchMerging)
+//   attention       every child takes the block's input (query, key, value projections), the
+//                   last Linear the merged heads, which have the input's size (attention
+//                   blocks whose Linear layers fuse or repeat the projections)
 //   stem+parallel   the first child, then the rest in parallel on its output (Fire)
 //   parallel+input  the branches and the (pooled) input concatenated, where only that fits
 //                   the consumer (Inception's reduction blocks)
@@ -61,13 +72,17 @@ class BlockWalker {
         Parallel,
         StemParallel,
         ParallelPlusInput,
-        SkipConcat
+        SkipConcat,
+        ParallelForks,
+        Attention,
+        PatchMerge
     };
 
   private:
     struct Trial {
         std::optional<Shape> output;
         int errors = 0;
+        int errorsInUnknownBlocks = 0; // of `errors`: those of blocks inside with no reading
         bool unknownInside = false;
     };
     struct Decision {
@@ -79,7 +94,7 @@ class BlockWalker {
         std::string why;
         Trial outcome; // of the reading chosen: what the block gives the block around it
     };
-    using Key = std::tuple<const ModuleNode*, Shape, const ModuleNode*>;
+    using Key = std::tuple<const ModuleNode*, Shape, const ModuleNode*, bool>;
 
     Flow leaf(const ModuleNode& node, const std::string& path, Flow input,
               const ModuleNode* consumer);
@@ -104,8 +119,9 @@ class BlockWalker {
     bool custom_ = false; // inside a block whose forward() is not its printed order
     std::string reading_ = "nn.Sequential: printed order";
     std::string firstUnknown_;
-    std::string pendingWhy_; // why the next leaf's input is what it is (set by sequence)
-    int mismatches_ = 0;     // residual sums and concatenations whose parts did not fit
+    std::string pendingWhy_;         // why the next leaf's input is what it is (set by sequence)
+    int mismatches_ = 0;             // residual sums and concatenations whose parts did not fit
+    int unknownBlockMismatches_ = 0; // of mismatches_: those of blocks inside with no reading
     bool skipConcat_ = false;
     bool summarize_ = false; // a trial: custom blocks inside give their decided outcome
     bool unknownSeen_ =

@@ -247,7 +247,7 @@ std::optional<NormLayer> readNormLayer(const ModuleNode& node) {
 
 NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                          const std::optional<Shape>& input, const ModuleNode* previous,
-                         TorchVersion version) {
+                         TorchVersion version, bool channelsLastInput) {
     NormCheck check;
     std::vector<Finding>& out = check.findings;
     const NormSpec& spec = layer.spec;
@@ -460,7 +460,8 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                              "statistics"));
     // After a Permute the last dim is the channels (channels-last, as Swin and ConvNeXt do).
     if (spec.variant == Variant::LayerNorm && shape.size() >= 4 &&
-        spec.normalizedShape.size() == 1 && !(previous && previous->type == "Permute"))
+        spec.normalizedShape.size() == 1 && !channelsLastInput &&
+        !(previous && previous->type == "Permute"))
         out.push_back(silent(
             Severity::Warning, "layer_norm_trailing_axis",
             "LayerNorm(" + num(spec.normalizedShape[0]) + ") on the feature map " +

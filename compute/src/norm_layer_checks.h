@@ -28,9 +28,12 @@ struct NormCheck {
     std::optional<Shape> normalizedShape;
 };
 
-// `previous`: the leaf that ran right before this layer, if any.
+// `previous`: the leaf that ran right before this layer, if any. `channelsLast`: the input's
+// last dim may be its channels (a Permute earlier on the way, as in Swin and ConvNeXt
+// blocks, or a layout the caller cannot tell): a LayerNorm over it is then not said to
+// normalise along the width.
 NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                          const std::optional<Shape>& input, const ModuleNode* previous,
-                         TorchVersion version);
+                         TorchVersion version, bool channelsLast = false);
 
 } // namespace normlab::detail

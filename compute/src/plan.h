@@ -1,5 +1,5 @@
-// Validation and planning, done once per run (docs/architecture.md, rule 1): checks a (spec, inputs)
-// pair in the order PyTorch does, with PyTorch's messages, and lays out each stage.
+// Validation and planning, done once per run (docs/architecture.md, rule 1): checks a (spec,
+// inputs) pair in the order PyTorch does, with PyTorch's messages, and lays out each stage.
 #pragma once
 
 #include "normlab/diagnostics.h"

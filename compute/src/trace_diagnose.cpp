@@ -38,6 +38,15 @@ Finding pytorchError(const TracedError& error, std::string message, std::string 
     return f;
 }
 
+// Modules whose output is a [N, C, ...] map: convolutions, pools, padding, upsampling.
+bool makesChannelsFirstMap(const std::string& type) {
+    for (const char* prefix :
+         {"Conv", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Upsample", "ZeroPad",
+          "ConstantPad", "ReflectionPad", "ReplicationPad", "PixelShuffle", "PixelUnshuffle"})
+        if (type.rfind(prefix, 0) == 0) return true;
+    return false;
+}
+
 } // namespace
 
 DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
@@ -51,6 +60,10 @@ DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
     std::vector<ModuleNode> nodes; // kept alive for `previous`
     nodes.reserve(calls.size());
     const ModuleNode* previous = nullptr;
+    // A trace shows shapes, not layouts: a map is known to be [N, C, H, W] while it is the
+    // output of a convolution-like module, passed on only through shape-preserving ones (a
+    // Linear, a Permute or a forward() reshape in between may have moved the channels last).
+    std::optional<Shape> channelsFirstMap;
     auto add = [&](const LayerReport& layer, Finding f) {
         f.layer = layer.name;
         f.restsOn = kTraceRestsOn;
@@ -76,8 +89,9 @@ DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
             add(layer, std::move(f));
         }
         if (auto norm = detail::readNormLayer(node); norm && norm->readError.empty()) {
-            detail::NormCheck check =
-                detail::checkNormLayer(node, *norm, call.input, previous, version);
+            const bool knownChannelsFirst = channelsFirstMap && channelsFirstMap == call.input;
+            detail::NormCheck check = detail::checkNormLayer(node, *norm, call.input, previous,
+                                                             version, !knownChannelsFirst);
             for (Finding& f : check.findings) add(layer, std::move(f));
             layer.normSpec = norm->spec;
             layer.normInputShape = check.normalizedShape;
@@ -86,6 +100,11 @@ DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
             detail::LayerStep step = detail::layerShape(node, *call.input);
             if (step.raised) add(layer, std::move(*step.raised));
         }
+        if (makesChannelsFirstMap(call.type))
+            channelsFirstMap = call.output;
+        else if (!call.input || !call.output || *call.input != *call.output ||
+                 !detail::preservesShape(call.type))
+            channelsFirstMap.reset();
         previous = &node;
         report.layers.push_back(std::move(layer));
     }

@@ -5,6 +5,8 @@
                                channels (silent in PyTorch 1.13: a true warning)
   traces/bn_mismatch.json      Conv2d(3, 8) then BatchNorm2d(16): PyTorch raises in module 1
   traces/resnet18.json         torchvision's ResNet-18, batch 2: no mistake
+  traces/architectures/*.json  every model and mutated copy of make_architectures.py (the
+                               static reading's corpus), traced in training mode
 Run: /usr/bin/python3 tests/diagnose/make_traces.py
 """
 import os
@@ -17,6 +19,7 @@ import torchvision.models as tvm
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 import normlab_trace  # noqa: E402
+import make_architectures as corpus  # noqa: E402
 
 
 class Block(nn.Module):
@@ -43,6 +46,23 @@ def main():
     for name, (model, shape) in models.items():
         doc = normlab_trace.trace(model.train(), torch.zeros(shape), os.path.join(out, name + ".json"))
         print(name, len(doc["calls"]), "calls", doc["error"])
+    trace_corpus(os.path.join(out, "architectures"))
+
+
+def trace_corpus(out):
+    os.makedirs(out, exist_ok=True)
+    builders = {name: (build, shape, dtype) for name, build, shape, dtype in corpus.MODELS}
+    jobs = [(name, build, shape, dtype, None) for name, build, shape, dtype in corpus.MODELS]
+    jobs += [(f"{base}_{label}", *builders[base], mutate)
+             for base, label, mutate in corpus.MUTATIONS]
+    for name, build, shape, dtype, mutate in jobs:
+        torch.manual_seed(0)
+        model = build()
+        if mutate:
+            mutate(model)
+        x = torch.zeros(shape, dtype=torch.long) if dtype == "long" else torch.randn(shape)
+        doc = normlab_trace.trace(model.train(), x, os.path.join(out, name + ".json"))
+        print(name, len(doc["calls"]), "calls", doc["error"] and doc["error"]["message"][:60])
 
 
 if __name__ == "__main__":
