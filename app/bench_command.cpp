@@ -108,10 +108,8 @@ int benchCommand(const QStringList& arguments) {
                                           std::chrono::steady_clock::now() - t0)
                                           .count());
     }
-    std::sort(times.begin(), times.end());
-    const double median = times.size() % 2
-                              ? times[times.size() / 2]
-                              : 0.5 * (times[times.size() / 2 - 1] + times[times.size() / 2]);
+    const TimingSummary timing = TimingSummary::of(times);
+    const double median = timing.median;
 
     // Minimum traffic: read the valid elements of x once and write y (forward); backward
     // reads valid x and dy once more and writes dx.
@@ -129,8 +127,8 @@ int benchCommand(const QStringList& arguments) {
 
     QJsonObject o;
     o["median_ms"] = median;
-    o["min_ms"] = times.front();
-    o["max_ms"] = times.back();
+    o["min_ms"] = timing.min;
+    o["max_ms"] = timing.max;
     o["bytes_moved"] = bytes;
     o["gb_per_s"] = bytes / (median * 1e-3) / 1e9;
     o["threads"] = backend->parallelism();

@@ -12,6 +12,7 @@ inline constexpr int kExitInvalid = 2;
 
 int runCommand(const QStringList& arguments);
 int benchCommand(const QStringList& arguments);
+int benchDiagnoseCommand(const QStringList& arguments);
 int diagnoseCommand(const QStringList& arguments);
 
 } // namespace normlab::app

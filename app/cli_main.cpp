@@ -12,6 +12,7 @@ const char* kUsage =
     "commands:\n"
     "  run     one normalization step: outputs, statistics, gradients, inverse -> DIR\n"
     "  bench   time a normalization on random input, print JSON\n"
+    "  bench-diagnose  time the shape debugger on a model text (or a generated one)\n"
     "  diagnose  explain shape/affine mistakes in a print(model) text, print JSON\n"
     "\n"
     "normlab-cli <command> --help shows the options of a command.\n"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
     const QString command = args.takeFirst();
     if (command == "run") return normlab::app::runCommand(args);
     if (command == "bench") return normlab::app::benchCommand(args);
+    if (command == "bench-diagnose") return normlab::app::benchDiagnoseCommand(args);
     if (command == "diagnose") return normlab::app::diagnoseCommand(args);
     QTextStream(stderr) << "normlab-cli: unknown command '" << command << "'\n\n" << kUsage;
     return normlab::app::kExitInvalid;

@@ -5,7 +5,9 @@
 #include "normlab/npy.h"
 
 #include <QFile>
+
 #include <QTextStream>
+#include <algorithm>
 
 namespace normlab::app {
 
@@ -104,6 +106,14 @@ bool parseShapeOption(const QString& text, const char* option, int maxRank, Shap
     const QString error = shapeFromText(text, option, maxRank, shape);
     if (!error.isEmpty()) printError(error);
     return error.isEmpty();
+}
+
+TimingSummary TimingSummary::of(std::vector<double> times) {
+    if (times.empty()) return {};
+    std::sort(times.begin(), times.end());
+    const std::size_t n = times.size();
+    const double median = n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
+    return {median, times.front(), times.back()};
 }
 
 } // namespace normlab::app

@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include <optional>
+#include <vector>
 
 namespace normlab::app {
 
@@ -31,5 +32,11 @@ Backend* chooseBackend(const QString& name);
 QString shapeFromText(const QString& text, const QString& what, int maxRank, Shape& shape);
 // The same for a command-line option, printing the reason.
 bool parseShapeOption(const QString& text, const char* option, int maxRank, Shape& shape);
+
+// Median, fastest and slowest of timed iterations (milliseconds).
+struct TimingSummary {
+    double median = 0, min = 0, max = 0;
+    static TimingSummary of(std::vector<double> times);
+};
 
 } // namespace normlab::app

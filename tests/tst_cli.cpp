@@ -52,6 +52,7 @@ class CliTest : public QObject {
     void clearErrorsForMisuse();
     void helpForEachCommand();
     void benchPrintsJson();
+    void benchDiagnosePrintsJson();
     void cudaBackendWithoutDeviceIsAClearError();
     void diagnosePrintsLayersAndFindings();
     void diagnoseRejectsUnreadableInput();
@@ -477,10 +478,32 @@ void CliTest::architectureTraces() {
     QCOMPARE(serious[1].toObject()["layer"].toString(), mistake["layer"].toString());
 }
 
+// The debugger's benchmark: a generated ResNet-like model of custom blocks (projections
+// printed first, gates) is read completely, every layer shaped; the timing fields are there.
+// The figures themselves are for the note, not asserted.
+void CliTest::benchDiagnosePrintsJson() {
+    const Run r = cli({"bench-diagnose", "--generate", "300", "--repeat", "2"});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QVERIFY(o["modules"].toDouble() >= 300 && o["modules"].toDouble() < 330);
+    QVERIFY(o["layers"].toDouble() > 200);
+    QCOMPARE(o["layers_shaped"].toDouble(), o["layers"].toDouble());
+    for (const char* key : {"median_ms", "min_ms", "max_ms", "parse_median_ms"})
+        QVERIFY2(o[key].toDouble() > 0, key);
+    const Run file = cli({"bench-diagnose", "--model",
+                          QStringLiteral(NORMLAB_DIAGNOSE_DIR) + "/architectures/resnet18.txt",
+                          "--input-shape", "2,3,224,224", "--repeat", "1"});
+    QCOMPARE(file.exitCode, 0);
+    QCOMPARE(QJsonDocument::fromJson(file.out.toUtf8())["modules"].toDouble(), 68.0);
+    const Run neither = cli({"bench-diagnose"});
+    QCOMPARE(neither.exitCode, 2);
+    QVERIFY2(neither.err.contains("--generate"), qPrintable(neither.err));
+}
+
 void CliTest::helpForEachCommand() {
     for (const QStringList& args :
          {QStringList{"--help"}, QStringList{"run", "--help"}, QStringList{"bench", "--help"},
-          QStringList{"diagnose", "--help"}}) {
+          QStringList{"bench-diagnose", "--help"}, QStringList{"diagnose", "--help"}}) {
         const Run r = cli(args);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("--") || r.out.contains("usage"), qPrintable(r.out));

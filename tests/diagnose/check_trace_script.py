@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""ctest `trace_script` (label python): runs tools/normlab_trace.py as a user would, on a
+model file of the user's, and gives the trace to normlab-cli diagnose --trace.
+
+Checked against PyTorch itself in the same run: the shapes the script records are those a
+forward hook sees, and a model that raises is recorded with the exception PyTorch raised
+when this script ran the model directly. Exits 77 (skipped) without PyTorch.
+
+  check_trace_script.py NORMLAB_CLI TRACE_SCRIPT
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+try:
+    import torch
+    import torch.nn as nn
+except ImportError:
+    print("PyTorch is not installed: skipped")
+    sys.exit(77)
+
+MODEL = '''
+import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.skip = nn.Conv2d(3, 8, 1)
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+
+    def forward(self, x):
+        return self.bn(self.conv(x)) + self.skip(x)
+
+def build():
+    return nn.Sequential(Block(), nn.ReLU(), nn.InstanceNorm2d(16), nn.Flatten(),
+                         nn.Linear(8 * 6 * 6, 4))
+
+def broken():
+    return nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(6))
+'''
+
+
+def run(*args):
+    r = subprocess.run(list(args), capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed ({r.returncode}):\n{r.stderr}")
+    return r.stdout
+
+
+def main(cli, script):
+    work = tempfile.mkdtemp(prefix="normlab-trace-")
+    model_file = os.path.join(work, "my_model.py")
+    with open(model_file, "w") as f:
+        f.write(MODEL)
+    sys.path.insert(0, work)
+    import my_model  # noqa: E402
+
+    # What PyTorch's own hooks see, for comparison.
+    model = my_model.build()
+    seen = {}
+
+    def record(name):
+        def hook(module, inputs, output):
+            seen.setdefault(name, list(inputs[0].shape))  # returns None: output unchanged
+        return hook
+
+    for name, m in model.named_modules():
+        if not list(m.children()):
+            m.register_forward_hook(record(name))
+    model(torch.zeros(2, 3, 6, 6))
+
+    out = os.path.join(work, "trace.json")
+    run(sys.executable, script, "--model", model_file + ":build", "--input-shape", "2,3,6,6",
+        "--out", out)
+    trace = json.load(open(out))
+    leaves = {c["name"]: c for c in trace["calls"] if c.get("leaf", True)}
+    for name, shape in seen.items():
+        assert leaves[name]["inputs"][0]["shape"] == shape, (name, leaves[name], shape)
+    assert trace["error"] is None
+
+    report = json.loads(run(cli, "diagnose", "--trace", out))
+    layers = {l["name"]: l for l in report["layers"]}
+    for name, shape in seen.items():
+        assert layers[name]["certainty"] == "exact" and layers[name]["input_shape"] == shape, name
+    serious = [f for f in report["findings"] if f["severity"] in ("error", "warning")]
+    # InstanceNorm2d(16) on 8 channels: PyTorch 1.13 runs it without a word (affine=False).
+    assert [(f["layer"], f["code"]) for f in serious] == [("2", "num_features_mismatch")], serious
+
+    # A model that raises: the module and PyTorch's exact words.
+    try:
+        my_model.broken()(torch.zeros(2, 3, 6, 6))
+        sys.exit("the broken model ran")
+    except RuntimeError as e:
+        expected = str(e).split("\n")[0]
+    out = os.path.join(work, "broken.json")
+    run(sys.executable, script, "--model", model_file + ":broken", "--input-shape", "2,3,6,6",
+        "--out", out)
+    report = json.loads(run(cli, "diagnose", "--trace", out))
+    first = [f for f in report["findings"] if f["severity"] == "error"][0]
+    assert first["code"] == "pytorch_error" and first["layer"] == "1", first
+    assert first["torch_message"] == expected, (first["torch_message"], expected)
+    print("trace script: shapes as PyTorch's hooks saw them, the silent mistake and the raised "
+          "error found")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
