@@ -10,6 +10,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLibraryInfo>
@@ -23,7 +24,16 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/resource.h>
+
 namespace {
+
+// The process's peak resident memory so far (Linux: ru_maxrss in KiB), in MB.
+double peakResidentMb() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) * 1024.0 / 1e6;
+}
 
 // Edits the eps field N times, waiting for each redraw; the first (cold) run is not counted.
 int measureLatency(QApplication& app, normlab::ui::MainWindow& window,
@@ -61,8 +71,28 @@ int measureLatency(QApplication& app, normlab::ui::MainWindow& window,
                          state.spec.eps = 1e-5 * double(total.size() + 1);
                          QTimer::singleShot(0, &app, [&] { window.applyState(state); });
                      });
+    // The longest the event loop went without running a 5 ms timer: how long the window was
+    // unresponsive at worst (compute runs off the GUI thread; drawing does not).
+    QElapsedTimer sinceTick;
+    double longestStallMs = 0;
+    QTimer ticker;
+    ticker.setInterval(5);
+    QObject::connect(&ticker, &QTimer::timeout, &app, [&] {
+        longestStallMs = std::max(longestStallMs, double(sinceTick.nsecsElapsed()) / 1e6);
+        sinceTick.restart();
+    });
     window.applyState(state);
     QTimer::singleShot(600000, &app, &QApplication::quit);
+    // Counted from the first redraw on, so that building the first input is not counted.
+    QObject::connect(
+        &window, &ui::MainWindow::outcomeShown, &app,
+        [&] {
+            if (!ticker.isActive()) {
+                sinceTick.start();
+                ticker.start();
+            }
+        },
+        Qt::SingleShotConnection);
     app.exec();
     if (int(total.size()) <= edits) return 2;
     auto median = [](std::vector<double> v) {
@@ -75,7 +105,12 @@ int measureLatency(QApplication& app, normlab::ui::MainWindow& window,
                   {"median_edit_to_redraw_ms", median(total)},
                   {"max_edit_to_redraw_ms", *std::max_element(total.begin() + 1, total.end())},
                   {"median_compute_ms", median(compute)},
-                  {"median_redraw_ms", median(redraw)}};
+                  {"median_redraw_ms", median(redraw)},
+                  {"longest_gui_stall_ms", longestStallMs},
+                  {"peak_resident_mb", peakResidentMb()},
+                  {"input_mb", double(numElements(state.recipe.shape)) *
+                                   double(dtypeSize(state.recipe.dtype)) / 1e6},
+                  {"view", window.currentViewName()}};
     QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
     return 0;
 }

@@ -108,8 +108,7 @@ void CompareView::redraw() {
         QCPRange(std::min(ra.lower, rbRange.lower), std::max(ra.upper, rbRange.upper)));
     for (QCPColorMap* map : {mapA_, mapB_}) {
         map->rescaleAxes();
-        map->keyAxis()->setRange(-0.5, map->data()->keySize() - 0.5);
-        map->valueAxis()->setRange(-0.5, map->data()->valueSize() - 0.5);
+        showWholeMap(map);
     }
     plot()->replot();
     double largest = 0;

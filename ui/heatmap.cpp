@@ -1,12 +1,28 @@
 #include "heatmap.h"
 
+#include "normlab/grid_summary.h"
+
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace normlab::ui {
 
 namespace {
+
+// Half the width of a cell along one axis: cells are centred on the range's points.
+double halfCell(const QCPRange& range, int cells) {
+    return cells > 1 ? (range.upper - range.lower) / double(cells - 1) / 2.0 : 0.5;
+}
+
+// The cells' outer edges, in plot coordinates.
+QRectF cellExtent(const QCPColorMapData* cells) {
+    const QCPRange keys = cells->keyRange(), values = cells->valueRange();
+    const double hk = halfCell(keys, cells->keySize()), hv = halfCell(values, cells->valueSize());
+    return QRectF(QPointF(keys.lower - hk, values.lower - hv),
+                  QPointF(keys.upper + hk, values.upper + hv));
+}
 
 class HatchedColorMap : public QCPColorMap {
   public:
@@ -16,9 +32,9 @@ class HatchedColorMap : public QCPColorMap {
     void draw(QCPPainter* painter) override {
         const QCPColorMapData* cells = data();
         if (cells->keySize() > 0 && cells->valueSize() > 0) {
-            const QCPRange keys = cells->keyRange(), values = cells->valueRange();
-            const QRectF area = QRectF(coordsToPixels(keys.lower - 0.5, values.lower - 0.5),
-                                       coordsToPixels(keys.upper + 0.5, values.upper + 0.5))
+            const QRectF edges = cellExtent(cells);
+            const QRectF area = QRectF(coordsToPixels(edges.left(), edges.top()),
+                                       coordsToPixels(edges.right(), edges.bottom()))
                                     .normalized();
             painter->fillRect(area, QColor(238, 238, 238));
             painter->fillRect(area, QBrush(QColor(120, 120, 120), Qt::BDiagPattern));
@@ -64,18 +80,27 @@ void showColorScale(QCustomPlot* plot, QCPColorScale* scale, bool shown) {
 }
 
 void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric) {
-    const Grid grid = gridOf(values);
-    map->data()->setSize(grid.cols, grid.rows);
-    map->data()->setRange(QCPRange(0, grid.cols - 1), QCPRange(0, grid.rows - 1));
+    // As many cells as the plot has pixels (a block of the tensor's grid per pixel, its
+    // mean drawn), so drawing costs what the screen shows. The colour range spans the
+    // blocks' minima and maxima: the data's own extremes, not those of the means.
+    const QRect pixels = map->keyAxis()->axisRect()->rect();
+    const int maxCols = std::clamp(pixels.width(), kMinHeatmapCells, kMaxHeatmapCells);
+    const int maxRows = std::clamp(pixels.height(), kMinHeatmapCells, kMaxHeatmapCells);
+    const GridSummary g = summarizeGrid(values, keep, maxRows, maxCols);
+    map->data()->setSize(g.cols, g.rows);
+    // Cell centres in the grid's own units (positions, n x C + c), whatever the block size.
+    const double keyHalf = double(g.colStep - 1) / 2.0, valueHalf = double(g.rowStep - 1) / 2.0;
+    map->data()->setRange(
+        QCPRange(keyHalf, double(std::max(g.cols - 1, 0)) * double(g.colStep) + keyHalf),
+        QCPRange(valueHalf, double(std::max(g.rows - 1, 0)) * double(g.rowStep) + valueHalf));
     double low = qInf(), high = -qInf();
-    for (int r = 0; r < grid.rows; ++r)
-        for (int c = 0; c < grid.cols; ++c) {
-            double v = grid.at(r, c);
-            if (keep && keep->at(flatIndex(values, r, c)) < 0) v = qQNaN();
-            map->data()->setCell(c, r, v);
-            if (std::isfinite(v)) {
-                low = std::min(low, v);
-                high = std::max(high, v);
+    for (int r = 0; r < g.rows; ++r)
+        for (int c = 0; c < g.cols; ++c) {
+            const std::size_t i = g.cell(r, c);
+            map->data()->setCell(c, r, g.count[i] ? g.mean[i] : qQNaN());
+            if (g.count[i]) {
+                low = std::min(low, g.min[i]);
+                high = std::max(high, g.max[i]);
             }
         }
     if (!(low <= high)) low = high = 0;
@@ -90,6 +115,12 @@ void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
     } else {
         map->setDataRange(QCPRange(low, high > low ? high : low + 1e-30));
     }
+}
+
+void showWholeMap(QCPColorMap* map) {
+    const QRectF edges = cellExtent(map->data());
+    map->keyAxis()->setRange(edges.left(), edges.right());
+    map->valueAxis()->setRange(edges.top(), edges.bottom());
 }
 
 } // namespace normlab::ui

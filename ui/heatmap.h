@@ -1,5 +1,5 @@
-// Fills a QCPColorMap with a tensor in the Grid layout (rows n*C + c, columns positions).
-// NaN cells (masked out) are hatched.
+// Fills a QCPColorMap with a tensor in the Grid layout (rows n*C + c, columns positions),
+// at most one cell per pixel. NaN cells (masked out) are hatched.
 #pragma once
 
 #include "plot_series.h"
@@ -15,7 +15,7 @@ namespace normlab::ui {
 
 // A colour map whose NaN cells (masked-out elements, empty slices) show a grey hatching:
 // the map is drawn over a hatched rectangle covering its cells and its gradient's NaN colour
-// is made transparent. Cells are assumed one key/value unit wide (ranges 0..size-1).
+// is made transparent. Cells are centred on the points of the data range, evenly spaced.
 QCPColorMap* addHatchedColorMap(QCPAxis* keyAxis, QCPAxis* valueAxis, QCPColorGradient gradient);
 
 // A colour map in `plot`'s main axis rect (rows downwards, labelled `rowLabel`) with a
@@ -27,7 +27,16 @@ QCPColorMap* addHeatmap(QCustomPlot* plot, QCPColorGradient gradient, const QStr
 // the plot (a merely hidden layout element would keep its space).
 void showColorScale(QCustomPlot* plot, QCPColorScale* scale, bool shown);
 
+// Bounds on the cells a heatmap gets per axis (at most one per pixel of its plot).
+inline constexpr int kMinHeatmapCells = 256, kMaxHeatmapCells = 4096;
+
+// Shows `values` in the Grid layout; `keep` (the slice map) hatches masked-out elements.
+// A grid larger than the plot in pixels is shown as the mean of each block of elements a
+// pixel covers (normlab/grid_summary.h), cell centres in the grid's own units.
 // `symmetric`: colour range [-m, m] with m = max |value| (for signed data such as grads).
 void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric);
+
+// Sets the map's axes to exactly its cells' extent.
+void showWholeMap(QCPColorMap* map);
 
 } // namespace normlab::ui

@@ -373,6 +373,10 @@ QStringList MainWindow::viewNames() const {
     return names;
 }
 
+QString MainWindow::currentViewName() const {
+    return views_->currentWidget() ? views_->currentWidget()->objectName() : QString();
+}
+
 void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     QElapsedTimer redraw;
     redraw.start();

@@ -66,6 +66,7 @@ class MainWindow : public QMainWindow {
     // Shows the view whose title is `name` (case-insensitive); false if there is none.
     bool selectView(const QString& name);
     QStringList viewNames() const;
+    QString currentViewName() const;
 
     // Puts `state` into the panels and recomputes (an undoable edit).
     void applyState(const WorkbenchState& state);

@@ -61,7 +61,7 @@ void OutputView::redraw() {
     const Tensor& x = outcome_->inputs.input;
     const Tensor& y = outcome_->result.output;
     if (mode == 0) {
-        const auto [low, high] = finiteRange(x, y);
+        const auto [low, high] = finiteRange(x, y, &outcome_->sliceMap);
         constexpr int kBins = 60;
         for (auto [graph, tensor] : {std::pair{input_, &x}, std::pair{output_, &y}}) {
             const Histogram h = histogramOf(*tensor, low, high, kBins, &outcome_->sliceMap);
@@ -78,13 +78,17 @@ void OutputView::redraw() {
         plot()->yAxis->setRangeUpper(plot()->yAxis->range().upper * 1.1);
     } else if (mode == 1) {
         // Rows of sample 0 in the heatmap layout: one curve per channel (at most 32 drawn).
-        const Grid grid = gridOf(y);
+        // Only those rows are read (QCPGraph draws them min/max-decimated per pixel column).
         const int channels = y.rank() >= 3 ? int(y.shape()[1]) : 1;
+        const std::int64_t cols = y.size() / std::max(gridRows(y.shape()), 1);
         for (int c = 0; c < std::min(channels, 32); ++c) {
             QVector<double> keys, values;
-            for (int k = 0; k < grid.cols; ++k) {
-                keys << k;
-                values << (outcome_->sliceMap.at(flatIndex(y, c, k)) < 0 ? qQNaN() : grid.at(c, k));
+            keys.reserve(cols);
+            values.reserve(cols);
+            for (std::int64_t k = 0; k < cols; ++k) {
+                const std::int64_t i = flatIndex(y, c, int(k));
+                keys << double(k);
+                values << (outcome_->sliceMap.at(i) < 0 ? qQNaN() : y.at(i));
             }
             QCPGraph* g = plot()->addGraph();
             g->setPen(QPen(QColor::fromHsvF(sliceHue(c), 0.8, 0.8), 1.5));

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QPushButton>
 
+#include <algorithm>
 #include <cmath>
 
 namespace normlab::ui {
@@ -85,7 +86,9 @@ void SlicesView::paintTo(int row, int col) {
         stroke_.data<std::uint8_t>()[flatIndex(stroke_, r, c)] = valid;
         // Masked cells show the hatching at once; restored ones a neutral colour until the
         // recompute gives them their slice's.
-        map_->data()->setCell(c, r, valid ? 0.0 : qQNaN());
+        map_->data()->setCell(int(c / std::max<std::int64_t>(blocks_.colStep, 1)),
+                              int(r / std::max<std::int64_t>(blocks_.rowStep, 1)),
+                              valid ? 0.0 : qQNaN());
     }
     lastRow_ = row;
     lastCol_ = col;
@@ -103,14 +106,27 @@ void SlicesView::release(QMouseEvent* event) {
 void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
     if (!stroke_.isNull() && stroke_.shape() != outcome->sliceMap.shape()) stroke_ = Tensor();
-    const Grid grid = gridOf(outcome->sliceMap);
-    map_->data()->setSize(grid.cols, grid.rows);
-    map_->data()->setRange(QCPRange(0, grid.cols - 1), QCPRange(0, grid.rows - 1));
-    for (int r = 0; r < grid.rows; ++r)
-        for (int c = 0; c < grid.cols; ++c) {
-            const double id = grid.at(r, c);
-            map_->data()->setCell(c, r, id < 0 ? qQNaN() : sliceHue(std::int64_t(id)));
+    // At most one cell per pixel: each block shows the slice of its centre element (ids
+    // are labels, not values to average); cell centres in the grid's own units.
+    const QRect pixels = plot()->axisRect()->rect();
+    blocks_ = gridBlocks(outcome->sliceMap.shape(),
+                         std::clamp(pixels.height(), kMinHeatmapCells, kMaxHeatmapCells),
+                         std::clamp(pixels.width(), kMinHeatmapCells, kMaxHeatmapCells));
+    const GridBlocks& b = blocks_;
+    map_->data()->setSize(b.cols, b.rows);
+    const double keyHalf = double(b.colStep - 1) / 2.0, valueHalf = double(b.rowStep - 1) / 2.0;
+    map_->data()->setRange(
+        QCPRange(keyHalf, double(std::max(b.cols - 1, 0)) * double(b.colStep) + keyHalf),
+        QCPRange(valueHalf, double(std::max(b.rows - 1, 0)) * double(b.rowStep) + valueHalf));
+    const std::int64_t* ids = outcome->sliceMap.data<std::int64_t>();
+    for (int r = 0; r < b.rows; ++r) {
+        const std::int64_t row = std::min(r * b.rowStep + b.rowStep / 2, b.sourceRows - 1);
+        for (int c = 0; c < b.cols; ++c) {
+            const std::int64_t col = std::min(c * b.colStep + b.colStep / 2, b.sourceCols - 1);
+            const std::int64_t id = ids[row * b.sourceCols + col];
+            map_->data()->setCell(c, r, id < 0 ? qQNaN() : sliceHue(id));
         }
+    }
     map_->setDataRange(QCPRange(0, 1));
     // A line between samples (rows n*C - 0.5) for inputs of rank >= 3.
     for (QCPItemStraightLine* line : sampleLines_) plot()->removeItem(line);
@@ -126,8 +142,7 @@ void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
             sampleLines_ << line;
         }
     plot()->rescaleAxes();
-    plot()->xAxis->setRange(-0.5, grid.cols - 0.5);
-    plot()->yAxis->setRange(-0.5, grid.rows - 0.5);
+    showWholeMap(map_);
     plot()->replot();
     setReadout(tr("%1 slices share statistics; hover a cell to see its arithmetic.")
                    .arg(outcome->result.mean.size()));

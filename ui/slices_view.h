@@ -6,6 +6,8 @@
 
 #include "plot_view.h"
 
+#include "normlab/grid_summary.h"
+
 class QCPColorMap;
 class QComboBox;
 class QCPItemStraightLine;
@@ -41,6 +43,7 @@ class SlicesView : public PlotView {
 
     QCPColorMap* map_;
     QList<QCPItemStraightLine*> sampleLines_;
+    GridBlocks blocks_; // how the grid is shown: one cell per block
     std::shared_ptr<const ComputeOutcome> outcome_;
     Brush brush_ = Brush::Inspect;
     QComboBox* brushBox_;

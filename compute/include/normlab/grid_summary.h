@@ -1,0 +1,58 @@
+// Screen-sized summaries of a tensor's heatmap grid, so that drawing costs what the screen
+// shows, not what the tensor holds.
+//
+// The grid: one row per (n, c) (rank >= 3), per n (rank 2) or a single row (rank <= 1), one
+// column per element of the remaining dims in memory order. A summary splits it into blocks
+// of rowStep x colStep source cells (the last row and column of blocks may be smaller) and
+// gives per block the mean, minimum and maximum of the finite values whose `keep` entry is
+// >= 0 (keep: the slice map, -1 = masked out), and how many there were. A block without such
+// a value has count 0 and NaN statistics. Mean is accumulated in double.
+#pragma once
+
+#include "normlab/tensor.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace normlab {
+
+// How a grid is split into blocks.
+struct GridBlocks {
+    std::int64_t sourceRows = 0, sourceCols = 0; // the full grid
+    std::int64_t rowStep = 1, colStep = 1;       // source cells per block
+    int rows = 0, cols = 0;                      // blocks
+};
+// The blocks of the grid of `shape`: at most maxRows x maxCols (each >= 1), steps of 1 where
+// the grid fits.
+GridBlocks gridBlocks(const Shape& shape, int maxRows, int maxCols);
+
+struct GridSummary : GridBlocks {
+    std::vector<double> mean, min, max; // row-major, rows x cols
+    std::vector<std::int64_t> count;
+
+    std::size_t cell(int row, int col) const {
+        return std::size_t(row) * std::size_t(cols) + std::size_t(col);
+    }
+};
+
+// Rows of the grid of a tensor of `shape`.
+std::int64_t gridRowsOf(const Shape& shape);
+
+// At most maxRows x maxCols blocks (each >= 1); a grid that fits is summarized cell by cell
+// (steps of 1). `keep`, when given, has the values' shape. One pass over the data.
+GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows, int maxCols);
+
+// The smallest and largest finite value whose `keep` entry is >= 0; nullopt when there is none.
+struct ValueRange {
+    double low = 0, high = 0;
+};
+std::optional<ValueRange> finiteRangeOf(const Tensor& values, const Tensor* keep);
+
+// Counts of the finite kept values in `bins` equal bins over [low, high] (bin b covers
+// [low + b w, low + (b + 1) w), w = (high - low) / bins, or 1 / bins when high <= low);
+// values outside fall into the first or last bin.
+std::vector<double> histogramCounts(const Tensor& values, const Tensor* keep, double low,
+                                    double high, int bins);
+
+} // namespace normlab
