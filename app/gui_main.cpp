@@ -245,7 +245,8 @@ int main(int argc, char** argv) {
             QTextStream(stderr) << "normlab: cannot write " << parser.value("screenshot") << "\n";
         app.quit();
     };
-    QObject::connect(&window.controller(), &normlab::ui::RecomputeController::resultReady, &app,
+    // Once the visible view has drawn a result (one computed for it).
+    QObject::connect(&window, &normlab::ui::MainWindow::outcomeShown, &app,
                      [&] { QTimer::singleShot(50, &app, shoot); });
     // An invalid configuration has no result to wait for: say why at once.
     QObject::connect(&window.controller(), &normlab::ui::RecomputeController::failed, &app,

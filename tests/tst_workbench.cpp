@@ -248,14 +248,24 @@ void WorkbenchTest::undoRestoresAndRedoReapplies() {
 void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
     MainWindow w;
     waitIdle(w);
+    // The first view (slices) draws the forward pass only: no backward pass, no inverse.
+    QVERIFY(w.controller().current()->result.gradInput.isNull());
+    QVERIFY(w.controller().current()->result.reconstruction.isNull());
+    QVERIFY(!w.controller().current()->gradientCheck);
+    // Showing the gradients computes them, once.
+    QVERIFY(w.selectView("gradients"));
+    waitIdle(w);
     auto outcome = w.controller().current();
+    QVERIFY(outcome->computed.gradients && !outcome->result.gradInput.isNull());
     QVERIFY(outcome->gradientCheck.has_value());
     QVERIFY(outcome->gradientCheck->checked > 0);
     QVERIFY(outcome->gradientCheck->maxRelError < 1e-4); // float32 analytic vs float64 numeric
     QVERIFY(outcome->reestimatedInverse.isNull());
     w.normalizationPanel()->findChild<QCheckBox*>("reestimate")->setChecked(true);
+    QVERIFY(w.selectView("invertibility")); // the inverse is computed for the view showing it
     waitIdle(w);
     outcome = w.controller().current();
+    QVERIFY(outcome->computed.inverse && !outcome->result.reconstruction.isNull());
     QVERIFY(!outcome->reestimatedInverse.isNull());
     // BatchNorm with a batch of 4: re-estimating from y recovers a different x.
     double worst = 0;
@@ -265,7 +275,6 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
     QVERIFY2(worst > 100 * outcome->result.maxReconstructionError + 1e-3,
              qPrintable(QString::number(worst)));
     QCOMPARE(outcome->inverseError.maxValid, worst); // what the Invertibility view shows
-    QVERIFY(w.selectView("invertibility"));
     QVERIFY(w.selectView("gradients"));
 }
 
@@ -533,6 +542,9 @@ void WorkbenchTest::outputViewModes() {
     MainWindow w(false);
     waitIdle(w);
     QVERIFY(w.selectView("output"));
+    waitIdle(w); // the histograms are binned for this view: a recompute
+    QVERIFY(w.controller().current()->computed.histograms);
+    QCOMPARE(w.controller().current()->histograms.input.size(), std::size_t(kHistogramBins));
     auto* view = w.findChild<OutputView*>();
     QVERIFY(view);
     // Index axes tick at whole numbers; the histogram's value axis keeps fractional ticks.

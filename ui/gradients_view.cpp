@@ -1,5 +1,7 @@
 #include "gradients_view.h"
 
+#include "normlab/grid_summary.h"
+
 #include "heatmap.h"
 #include "recompute_controller.h"
 
@@ -96,9 +98,8 @@ void GradientsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& out
                    "− numeric| = %2")
                     .arg(outcome->gradientCheck->checked)
                     .arg(outcome->gradientCheck->maxAbsError, 0, 'g', 3);
-    double largest = 0;
-    for (std::int64_t i = 0; i < r.gradInput.size(); ++i)
-        largest = std::max(largest, std::fabs(r.gradInput.at(i)));
+    const auto range = finiteRangeOf(r.gradInput, nullptr);
+    const double largest = range ? std::max(std::fabs(range->low), std::fabs(range->high)) : 0.0;
     const QString zero =
         largest < 1e-12 ? tr(" dx = 0: every slice's statistics absorb this gradient (a uniform dy "
                              "moves only the mean, which normalisation removes).")

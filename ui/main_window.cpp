@@ -113,12 +113,13 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     setCentralWidget(views_);
     connect(views_, &QTabWidget::currentChanged, this, [this] {
         auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget());
-        if (visible && shown_ && visible->property("stale").toBool()) {
+        if (fitNeedsToVisibleView() && visible && shown_ && visible->property("stale").toBool()) {
             visible->showOutcome(shown_);
             visible->setProperty("stale", false);
         }
         lesson_->updateCheck(state(), currentViewId());
     });
+    fitNeedsToVisibleView();
     status_ = new QLabel(this);
     statusBar()->addPermanentWidget(status_, 1);
 
@@ -377,6 +378,16 @@ QString MainWindow::currentViewName() const {
     return views_->currentWidget() ? views_->currentWidget()->objectName() : QString();
 }
 
+bool MainWindow::fitNeedsToVisibleView() {
+    auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget());
+    const ComputeNeeds needs = visible ? visible->needs() : ComputeNeeds{false, false, false};
+    controller_.setNeeds(needs);
+    if (!shown_ || shown_->computed.covers(needs)) return true;
+    if (controller_.busy()) return false; // the job under way gives the next outcome
+    recompute();
+    return false;
+}
+
 void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     QElapsedTimer redraw;
     redraw.start();
@@ -384,9 +395,14 @@ void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     shown_ = outcome;
     code_->setOutcome(outcome);
     for (OutcomeView* v : outcomeViews_) v->setProperty("stale", true);
-    if (auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget())) {
+    if (auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget());
+        visible && outcome->computed.covers(visible->needs())) {
         visible->showOutcome(outcome);
         visible->setProperty("stale", false);
+    } else if (visible) {
+        // Computed for another view: once more, for this one; shown when that arrives.
+        fitNeedsToVisibleView();
+        return;
     }
     diagnostics_->clear();
     for (const Diagnostic& d : outcome->result.diagnostics) {

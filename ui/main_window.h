@@ -95,6 +95,9 @@ class MainWindow : public QMainWindow {
 
   private:
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome);
+    // Computes what the visible view draws, and no more; recomputes when the outcome on
+    // screen lacks it. True when the visible view can draw the outcome shown.
+    bool fitNeedsToVisibleView();
     // A panel changed: record the edit for undo, then recompute.
     void edited();
     void putIntoPanels(const WorkbenchState& state);

@@ -10,12 +10,26 @@ namespace normlab::ui {
 
 struct ComputeOutcome;
 
+// The optional parts of a compute outcome. At real sizes the backward pass and the inverse
+// cost as much as the forward pass each: they are computed only while a view shows them.
+struct ComputeNeeds {
+    bool gradients = true;  // dx, dgamma, dbeta, the finite-difference spot check
+    bool inverse = true;    // reconstruction, its error, log|det J|
+    bool histograms = true; // of x and y, binned on the compute side
+    bool covers(const ComputeNeeds& other) const {
+        return (gradients || !other.gradients) && (inverse || !other.inverse) &&
+               (histograms || !other.histograms);
+    }
+};
+
 class OutcomeView : public QWidget {
     Q_OBJECT
   public:
     using QWidget::QWidget;
-    // Redraws from an outcome (never null).
+    // Redraws from an outcome (never null) that has what needs() asks for.
     virtual void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) = 0;
+    // What this view draws beyond the forward pass (statistics, output, slices).
+    virtual ComputeNeeds needs() const { return {false, false, false}; }
 };
 
 } // namespace normlab::ui

@@ -58,19 +58,17 @@ void OutputView::redraw() {
     plot()->yAxis->setRangeReversed(mode == 2);
     useIntegerTicks(plot()->xAxis, mode != 0); // positions, or values in the histogram
     useIntegerTicks(plot()->yAxis, mode == 2);
-    const Tensor& x = outcome_->inputs.input;
     const Tensor& y = outcome_->result.output;
     if (mode == 0) {
-        const auto [low, high] = finiteRange(x, y, &outcome_->sliceMap);
-        constexpr int kBins = 60;
-        for (auto [graph, tensor] : {std::pair{input_, &x}, std::pair{output_, &y}}) {
-            const Histogram h = histogramOf(*tensor, low, high, kBins, &outcome_->sliceMap);
-            QVector<double> keys, counts;
-            for (int b = 0; b < kBins; ++b) {
-                keys << h.low + b * h.width;
-                counts << h.counts[std::size_t(b)];
+        // Binned on the compute side (ComputeOutcome::histograms).
+        const auto& h = outcome_->histograms;
+        for (auto [graph, counts] : {std::pair{input_, &h.input}, std::pair{output_, &h.output}}) {
+            QVector<double> keys, values;
+            for (std::size_t b = 0; b < counts->size(); ++b) {
+                keys << h.low + double(b) * h.width;
+                values << (*counts)[b];
             }
-            graph->setData(keys, counts);
+            graph->setData(keys, values);
         }
         plot()->xAxis->setLabel(tr("value"));
         plot()->yAxis->setLabel(tr("elements"));
@@ -105,8 +103,12 @@ void OutputView::redraw() {
         plot()->yAxis->setLabel(tr("n × C + c"));
     }
     plot()->replot();
-    setReadout(tr("max |x − inverse(y)| = %1 (reconstruction error)")
-                   .arg(outcome_->result.maxReconstructionError, 0, 'g', 3));
+    // The inverse is computed while the Invertibility view is shown, not for this one.
+    if (outcome_->computed.inverse)
+        setReadout(tr("max |x − inverse(y)| = %1 (reconstruction error)")
+                       .arg(outcome_->result.maxReconstructionError, 0, 'g', 3));
+    else
+        setReadout(tr("The reconstruction error is in the Invertibility view."));
 }
 
 Tensor OutputView::exportData() const {

@@ -15,6 +15,7 @@ class OutputView : public PlotView {
   public:
     explicit OutputView(QWidget* parent = nullptr);
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
+    ComputeNeeds needs() const override { return {false, false, true}; }
     Tensor exportData() const override;
     // 0 histograms, 1 per-channel curves of sample 0, 2 heatmap of y.
     QComboBox* modeBox() const { return mode_; }

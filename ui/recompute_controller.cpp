@@ -1,5 +1,7 @@
 #include "recompute_controller.h"
 
+#include "plot_series.h"
+
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <chrono>
@@ -9,7 +11,7 @@ namespace normlab::ui {
 RecomputeController::RecomputeController(QObject* parent)
     : QObject(parent) {
     debounce_.setSingleShot(true);
-    debounce_.setInterval(15);
+    debounce_.setInterval(4); // coalesces a burst of edits (a dragged slider)
     connect(&debounce_, &QTimer::timeout, this, &RecomputeController::startPending);
     connect(&watcher_, &QFutureWatcher<std::shared_ptr<ComputeOutcome>>::finished, this,
             &RecomputeController::jobFinished);
@@ -31,10 +33,11 @@ void RecomputeController::startPending() {
     if (!pending_ || watcher_.isRunning()) return; // a running job starts the next itself
     const WorkbenchState state = *pending_;
     const quint64 generation = pendingGeneration_;
+    const ComputeNeeds needs = needs_;
     pending_.reset();
     jobRunning_ = true;
     watcher_.setFuture(QtConcurrent::run(
-        [this, state, generation] { return compute(state, generation, &cache_); }));
+        [this, state, generation, needs] { return compute(state, generation, &cache_, needs); }));
 }
 
 void RecomputeController::jobFinished() {
@@ -56,12 +59,14 @@ void RecomputeController::jobFinished() {
         emit busyChanged(false);
 }
 
-std::shared_ptr<ComputeOutcome>
-RecomputeController::compute(const WorkbenchState& state, quint64 generation, InputCache* cache) {
+std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchState& state,
+                                                             quint64 generation, InputCache* cache,
+                                                             ComputeNeeds needs) {
     const auto start = std::chrono::steady_clock::now();
     auto outcome = std::make_shared<ComputeOutcome>();
     outcome->generation = generation;
     outcome->state = state;
+    outcome->computed = needs;
     std::string error;
     if (state.loadedInput) {
         outcome->inputs.input = *state.loadedInput;
@@ -132,7 +137,9 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
             }
         }
     }
-    if (state.upstream == Upstream::Mse) { // dy depends on y: a forward pass first
+    if (!needs.gradients) {
+        // No upstream gradient: normalize() skips the backward pass.
+    } else if (state.upstream == Upstream::Mse) { // dy depends on y: a forward pass first
         const NormResult forward = normalize(state.spec, in, *backend, RunOptions{false});
         if (!forward.ok()) {
             outcome->result = forward;
@@ -155,19 +162,30 @@ RecomputeController::compute(const WorkbenchState& state, quint64 generation, In
             }
         }
     }
-    outcome->result = normalize(state.spec, in, *backend);
+    outcome->result = normalize(state.spec, in, *backend, RunOptions{needs.inverse});
     if (outcome->result.ok()) {
         try { // the extra passes run on the same backend, which may fail (a CUDA error)
             outcome->sliceMap = sliceIndexMap(state.spec, in);
-            if (state.reestimateInverse)
+            if (needs.inverse && state.reestimateInverse)
                 outcome->reestimatedInverse =
                     invertReestimating(state.spec, in, outcome->result.output, *backend);
-            outcome->inverseError =
-                reconstructionError(in.input,
-                                    state.reestimateInverse ? outcome->reestimatedInverse
-                                                            : outcome->result.reconstruction,
-                                    &outcome->sliceMap);
-            if (in.input.size() <= kGradientCheckLimit)
+            if (needs.inverse)
+                outcome->inverseError =
+                    reconstructionError(in.input,
+                                        state.reestimateInverse ? outcome->reestimatedInverse
+                                                                : outcome->result.reconstruction,
+                                        &outcome->sliceMap);
+            if (needs.histograms) {
+                const auto [low, high] =
+                    finiteRange(in.input, outcome->result.output, &outcome->sliceMap);
+                const Histogram hx =
+                    histogramOf(in.input, low, high, kHistogramBins, &outcome->sliceMap);
+                outcome->histograms = {hx.low, hx.width, hx.counts,
+                                       histogramOf(outcome->result.output, low, high,
+                                                   kHistogramBins, &outcome->sliceMap)
+                                           .counts};
+            }
+            if (needs.gradients && in.input.size() <= kGradientCheckLimit)
                 outcome->gradientCheck = checkGradient(state.spec, in, outcome->result, *backend);
         } catch (const BackendFailure& failure) {
             outcome->result.error = failure.what();

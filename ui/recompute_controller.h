@@ -5,6 +5,7 @@
 // through failed(); the last good outcome stays current.
 #pragma once
 
+#include "outcome_view.h"
 #include "workbench_state.h"
 
 #include "normlab/normalize.h"
@@ -30,8 +31,17 @@ struct ComputeOutcome {
     ReconstructionError inverseError;
     std::optional<GradientCheck> gradientCheck; // inputs up to kGradientCheckLimit elements
     double computeMs = 0;
-    QString inputError; // the input itself could not be made
+    QString inputError;    // the input itself could not be made
+    ComputeNeeds computed; // the optional parts present (the others are empty)
+    // With computed.histograms: x and y over their common range of kept finite values.
+    struct Histograms {
+        double low = 0, width = 1;
+        std::vector<double> input, output;
+    } histograms;
 };
+
+// Bins of the output view's histograms.
+inline constexpr int kHistogramBins = 60;
 
 // Inputs up to this many elements get a finite-difference spot check on every edit.
 inline constexpr std::int64_t kGradientCheckLimit = 65536;
@@ -43,6 +53,9 @@ class RecomputeController : public QObject {
     ~RecomputeController() override;
 
     void setDebounceMs(int ms) { debounce_.setInterval(ms); }
+    // The optional parts the next computations make (default: all).
+    void setNeeds(ComputeNeeds needs) { needs_ = needs; }
+    ComputeNeeds needs() const { return needs_; }
     // Schedules a recompute of `state`; supersedes any not yet started.
     void request(const WorkbenchState& state);
     bool busy() const { return jobRunning_ || debounce_.isActive() || pending_.has_value(); }
@@ -62,7 +75,8 @@ class RecomputeController : public QObject {
         Tensor gradOutput;
     };
     static std::shared_ptr<ComputeOutcome> compute(const WorkbenchState& state, quint64 generation,
-                                                   InputCache* cache = nullptr);
+                                                   InputCache* cache = nullptr,
+                                                   ComputeNeeds needs = {});
 
   signals:
     void resultReady(std::shared_ptr<const normlab::ui::ComputeOutcome> outcome);
@@ -76,6 +90,7 @@ class RecomputeController : public QObject {
     QTimer debounce_;
     QFutureWatcher<std::shared_ptr<ComputeOutcome>> watcher_;
     std::optional<WorkbenchState> pending_;
+    ComputeNeeds needs_;
     quint64 requested_ = 0;
     quint64 pendingGeneration_ = 0;
     int dropped_ = 0;

@@ -62,6 +62,12 @@ void StatisticsView::redraw() {
         }
         mean_->setData(keys, means);
         var_->setData(keys, vars);
+        // Thousands of slices: plain bars and a plain line (a circle and an outline per
+        // slice would cost seconds to draw and show nothing more).
+        const bool many = r.mean.size() > plot()->axisRect()->width() / 4;
+        var_->setScatterStyle(
+            QCPScatterStyle(many ? QCPScatterStyle::ssNone : QCPScatterStyle::ssCircle, 5));
+        mean_->setPen(many ? QPen(Qt::NoPen) : QPen(QColor(40, 90, 150)));
         plot()->xAxis->setLabel(tr("slice"));
         plot()->yAxis->setLabel(tr("mean"));
         plot()->yAxis->setRangeReversed(false);

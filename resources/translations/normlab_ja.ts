@@ -1253,6 +1253,10 @@
         <source>max |x − inverse(y)| = %1 (reconstruction error)</source>
         <translation>max |x − inverse(y)| = %1（再構成誤差）</translation>
     </message>
+    <message>
+        <source>The reconstruction error is in the Invertibility view.</source>
+        <translation>再構成誤差は「可逆性」ビューに表示されます。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::PlotView</name>

@@ -1253,6 +1253,10 @@
         <source>max |x − inverse(y)| = %1 (reconstruction error)</source>
         <translation>max |x − inverse(y)| = %1（重建误差）</translation>
     </message>
+    <message>
+        <source>The reconstruction error is in the Invertibility view.</source>
+        <translation>重构误差见“可逆性”视图。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::PlotView</name>
