@@ -68,6 +68,9 @@ void StatisticsView::redraw() {
         var_->setScatterStyle(
             QCPScatterStyle(many ? QCPScatterStyle::ssNone : QCPScatterStyle::ssCircle, 5));
         mean_->setPen(many ? QPen(Qt::NoPen) : QPen(QColor(40, 90, 150)));
+        // A 2 px antialiased line through thousands of jumps costs seconds in the stroker.
+        var_->setPen(QPen(QColor(220, 100, 40), many ? 1 : 2));
+        var_->setAntialiased(!many);
         plot()->xAxis->setLabel(tr("slice"));
         plot()->yAxis->setLabel(tr("mean"));
         plot()->yAxis->setRangeReversed(false);
