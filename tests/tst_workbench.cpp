@@ -7,6 +7,7 @@
 #include "cube_view.h"
 #include "debugger_view.h"
 #include "gradients_view.h"
+#include "heatmap.h"
 #include "input_panel.h"
 #include "latest_job.h"
 #include "lesson_panel.h"
@@ -66,6 +67,7 @@ class WorkbenchTest : public QObject {
     void customReduceAxesFollowTheCheckboxes();
     void theLastSessionIsRestored();
     void toolRunsNeverReplaceTheRememberedSession();
+    void largeRememberedSessionOpensAtOnce();
     void sessionsTheWorkbenchCannotHonourAreRefused_data();
     void sessionsTheWorkbenchCannotHonourAreRefused();
     void screenshotOfAnInvalidSessionSaysWhy();
@@ -414,6 +416,35 @@ void WorkbenchTest::theLastSessionIsRestored() {
     waitIdle(fresh);
     QCOMPARE(fresh.controller().current()->state.spec.variant, Variant::BatchNorm);
     QSettings().remove("session/last"); // later tests start clean
+}
+
+// A remembered session of 4.2 M elements: the window is built and shown without waiting for
+// it (the input is made and normalized off the GUI thread), then draws its result in the
+// remembered view, the heatmap at most one cell per pixel.
+void WorkbenchTest::largeRememberedSessionOpensAtOnce() {
+    WorkbenchState remembered;
+    remembered.recipe.shape = {16, 64, 4096};
+    remembered.spec = specFittingShape(Variant::InstanceNorm, remembered.recipe.shape);
+    QSettings().setValue("session/last",
+                         sessionToJson(Session{remembered, "slices", std::nullopt}));
+    MainWindow w;
+    w.show();
+    // Nothing computed yet when the constructor has returned: the job runs in the background.
+    QVERIFY(w.controller().busy());
+    QVERIFY(!w.controller().current());
+    QCOMPARE(w.state().recipe.shape, remembered.recipe.shape);
+    waitIdle(w);
+    QVERIFY(w.controller().current());
+    QCOMPARE(w.controller().current()->inputs.input.size(), 16 * 64 * 4096);
+    QCOMPARE(w.currentViewName(), QString("slices"));
+    auto* map = w.findChild<SlicesView*>()->findChild<QCPColorMap*>();
+    QVERIFY(map);
+    QVERIFY(map->data()->keySize() <= kMaxHeatmapCells && map->data()->keySize() < 4096);
+    QVERIFY(map->data()->valueSize() <= kMaxHeatmapCells);
+    // The axes still count the grid's own positions and rows.
+    QVERIFY(map->keyAxis()->range().upper > 4000);
+    QVERIFY(map->valueAxis()->range().upper > 1000);
+    QSettings().remove("session/last");
 }
 
 // A window that is not the user's own work (a measurement, a screenshot, a --session not yet
