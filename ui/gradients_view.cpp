@@ -73,10 +73,16 @@ GradientsView::GradientsView(QWidget* parent)
     legend->addItem(new QCPPlottableLegendItem(legend, dbeta_));
 }
 
+ComputeNeeds GradientsView::needs() const {
+    const auto [rows, cols] = heatmapCells(dx_);
+    return {true, false, false, rows, cols};
+}
+
 void GradientsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
     const NormResult& r = outcome->result;
-    showHeatmap(dx_, r.gradInput, &outcome->sliceMap, true);
+    showHeatmap(dx_, r.gradInput, &outcome->sliceMap, true,
+                outcome->gradInputMap ? &*outcome->gradInputMap : nullptr);
     dx_->rescaleAxes();
     QVector<double> keys, gammas, betas;
     for (std::int64_t k = 0; k < r.gradWeight.size(); ++k) {
@@ -98,8 +104,16 @@ void GradientsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& out
                    "− numeric| = %2")
                     .arg(outcome->gradientCheck->checked)
                     .arg(outcome->gradientCheck->maxAbsError, 0, 'g', 3);
-    const auto range = finiteRangeOf(r.gradInput, nullptr);
-    const double largest = range ? std::max(std::fabs(range->low), std::fabs(range->high)) : 0.0;
+    // The largest |dx| of the valid elements (masked-out ones get no gradient): from the
+    // heatmap's summary where it was made off the GUI thread.
+    double largest = 0;
+    if (outcome->gradInputMap) {
+        const GridSummary& g = *outcome->gradInputMap;
+        for (std::size_t i = 0; i < g.count.size(); ++i)
+            if (g.count[i]) largest = std::max({largest, std::fabs(g.min[i]), std::fabs(g.max[i])});
+    } else if (const auto range = finiteRangeOf(r.gradInput, &outcome->sliceMap)) {
+        largest = std::max(std::fabs(range->low), std::fabs(range->high));
+    }
     const QString zero =
         largest < 1e-12 ? tr(" dx = 0: every slice's statistics absorb this gradient (a uniform dy "
                              "moves only the mean, which normalisation removes).")

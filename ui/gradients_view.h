@@ -18,7 +18,7 @@ class GradientsView : public PlotView {
   public:
     explicit GradientsView(QWidget* parent = nullptr);
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
-    ComputeNeeds needs() const override { return {true, false, false}; }
+    ComputeNeeds needs() const override;
     Tensor exportData() const override;
     // The upstream-gradient choice, as the panels do it.
     void writeTo(WorkbenchState& state) const;

@@ -79,14 +79,23 @@ void showColorScale(QCustomPlot* plot, QCPColorScale* scale, bool shown) {
     }
 }
 
-void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric) {
+std::pair<int, int> heatmapCells(const QCPColorMap* map) {
+    const QRect pixels = map->keyAxis()->axisRect()->rect();
+    return {std::clamp(pixels.height(), kMinHeatmapCells, kMaxHeatmapCells),
+            std::clamp(pixels.width(), kMinHeatmapCells, kMaxHeatmapCells)};
+}
+
+void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric,
+                 const GridSummary* summary) {
     // As many cells as the plot has pixels (a block of the tensor's grid per pixel, its
     // mean drawn), so drawing costs what the screen shows. The colour range spans the
     // blocks' minima and maxima: the data's own extremes, not those of the means.
-    const QRect pixels = map->keyAxis()->axisRect()->rect();
-    const int maxCols = std::clamp(pixels.width(), kMinHeatmapCells, kMaxHeatmapCells);
-    const int maxRows = std::clamp(pixels.height(), kMinHeatmapCells, kMaxHeatmapCells);
-    const GridSummary g = summarizeGrid(values, keep, maxRows, maxCols);
+    const auto [maxRows, maxCols] = heatmapCells(map);
+    const GridBlocks wanted = gridBlocks(values.shape(), maxRows, maxCols);
+    const bool reuse = summary && summary->rowStep == wanted.rowStep &&
+                       summary->colStep == wanted.colStep && summary->rows == wanted.rows &&
+                       summary->cols == wanted.cols;
+    const GridSummary g = reuse ? *summary : summarizeGrid(values, keep, maxRows, maxCols);
     map->data()->setSize(g.cols, g.rows);
     // Cell centres in the grid's own units (positions, n x C + c), whatever the block size.
     const double keyHalf = double(g.colStep - 1) / 2.0, valueHalf = double(g.rowStep - 1) / 2.0;

@@ -4,6 +4,10 @@
 
 #include "plot_series.h"
 
+#include "normlab/grid_summary.h"
+
+#include <utility>
+
 class QCPAxis;
 class QCPColorGradient;
 class QCPColorMap;
@@ -34,7 +38,14 @@ inline constexpr int kMinHeatmapCells = 256, kMaxHeatmapCells = 4096;
 // A grid larger than the plot in pixels is shown as the mean of each block of elements a
 // pixel covers (normlab/grid_summary.h), cell centres in the grid's own units.
 // `symmetric`: colour range [-m, m] with m = max |value| (for signed data such as grads).
-void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric);
+// `summary`: the same made beforehand (off the GUI thread), used where it has the blocks
+// this plot's size asks for.
+void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric,
+                 const GridSummary* summary = nullptr);
+
+// The blocks (rows, cols) a heatmap in `map`'s plot is drawn with: one per pixel of its axis
+// rect, within [kMinHeatmapCells, kMaxHeatmapCells].
+std::pair<int, int> heatmapCells(const QCPColorMap* map);
 
 // Sets the map's axes to exactly its cells' extent.
 void showWholeMap(QCPColorMap* map);

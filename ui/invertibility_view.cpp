@@ -23,12 +23,18 @@ InvertibilityView::InvertibilityView(QWidget* parent)
     plot()->plotLayout()->setColumnStretchFactor(2, 0.4);
 }
 
+ComputeNeeds InvertibilityView::needs() const {
+    const auto [rows, cols] = heatmapCells(error_);
+    return {false, true, false, rows, cols};
+}
+
 void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
     const bool reestimated =
         outcome->state.reestimateInverse && !outcome->reestimatedInverse.isNull();
     const double worst = outcome->inverseError.maxValid;
-    showHeatmap(error_, outcome->inverseError.perElement, &outcome->sliceMap, false);
+    showHeatmap(error_, outcome->inverseError.perElement, &outcome->sliceMap, false,
+                outcome->inverseErrorMap ? &*outcome->inverseErrorMap : nullptr);
     error_->rescaleAxes();
     QVector<double> keys, logdet;
     for (std::int64_t n = 0; n < outcome->result.logdet.size(); ++n) {

@@ -15,7 +15,7 @@ class InvertibilityView : public PlotView {
   public:
     explicit InvertibilityView(QWidget* parent = nullptr);
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
-    ComputeNeeds needs() const override { return {false, true, false}; }
+    ComputeNeeds needs() const override;
     Tensor exportData() const override;
 
   private:

@@ -310,6 +310,9 @@ void MainWindow::recompute() {
         showError(input_->lengthsError());
         return;
     }
+    // The visible view's needs, its heatmap's size included (the window may have changed).
+    if (auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget()))
+        controller_.setNeeds(visible->needs());
     controller_.request(s);
 }
 
@@ -392,7 +395,7 @@ void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     QElapsedTimer redraw;
     redraw.start();
     // Only the visible view redraws now; the others when they are shown.
-    shown_ = outcome;
+    releaseOffGuiThread(std::exchange(shown_, outcome));
     code_->setOutcome(outcome);
     for (OutcomeView* v : outcomeViews_) v->setProperty("stale", true);
     if (auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget());

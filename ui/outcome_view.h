@@ -16,6 +16,9 @@ struct ComputeNeeds {
     bool gradients = true;  // dx, dgamma, dbeta, the finite-difference spot check
     bool inverse = true;    // reconstruction, its error, log|det J|
     bool histograms = true; // of x and y, binned on the compute side
+    // Cells (rows x cols, 0 x 0 for none) of the heatmap the view draws of dx or of the
+    // inverse's error: summarized off the GUI thread to that size (normlab/grid_summary.h).
+    int heatmapRows = 0, heatmapCols = 0;
     bool covers(const ComputeNeeds& other) const {
         return (gradients || !other.gradients) && (inverse || !other.inverse) &&
                (histograms || !other.histograms);

@@ -2,19 +2,27 @@
 
 #include "plot_series.h"
 
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <chrono>
+#include <new>
+#include <string_view>
+#include <utility>
 
 namespace normlab::ui {
+
+void releaseOffGuiThread(std::shared_ptr<const ComputeOutcome> outcome) {
+    if (outcome)
+        QThreadPool::globalInstance()->start([o = std::move(outcome)]() mutable { o.reset(); });
+}
 
 RecomputeController::RecomputeController(QObject* parent)
     : QObject(parent) {
     debounce_.setSingleShot(true);
     debounce_.setInterval(4); // coalesces a burst of edits (a dragged slider)
     connect(&debounce_, &QTimer::timeout, this, &RecomputeController::startPending);
-    connect(&watcher_, &QFutureWatcher<std::shared_ptr<ComputeOutcome>>::finished, this,
-            &RecomputeController::jobFinished);
+    connect(&watcher_, &QFutureWatcher<void>::finished, this, &RecomputeController::jobFinished);
 }
 
 RecomputeController::~RecomputeController() {
@@ -36,13 +44,33 @@ void RecomputeController::startPending() {
     const ComputeNeeds needs = needs_;
     pending_.reset();
     jobRunning_ = true;
-    watcher_.setFuture(QtConcurrent::run(
-        [this, state, generation, needs] { return compute(state, generation, &cache_, needs); }));
+    // The outcome is handed over through finished_, not the future: a future keeps its
+    // result until the next job replaces it, and the last reference to a large outcome
+    // would then be dropped, and its memory freed, on the GUI thread.
+    watcher_.setFuture(QtConcurrent::run([this, state, generation, needs] {
+        std::shared_ptr<ComputeOutcome> outcome;
+        try {
+            outcome = compute(state, generation, &cache_, needs);
+        } catch (const std::exception& e) { // std::bad_alloc above all: said, not a crash
+            outcome = std::make_shared<ComputeOutcome>();
+            outcome->generation = generation;
+            outcome->state = state;
+            outcome->inputError = std::string_view(e.what()) == std::bad_alloc().what()
+                                      ? QStringLiteral("not enough memory for this input")
+                                      : QString::fromUtf8(e.what());
+        }
+        const std::lock_guard lock(finishedMutex_);
+        finished_ = std::move(outcome);
+    }));
 }
 
 void RecomputeController::jobFinished() {
     jobRunning_ = false;
-    std::shared_ptr<ComputeOutcome> outcome = watcher_.result();
+    std::shared_ptr<ComputeOutcome> outcome;
+    {
+        const std::lock_guard lock(finishedMutex_);
+        outcome = std::move(finished_);
+    }
     if (outcome->generation != requested_) {
         ++dropped_; // a newer edit exists: never show this one
     } else if (!outcome->inputError.isEmpty() || !outcome->result.ok()) {
@@ -50,9 +78,10 @@ void RecomputeController::jobFinished() {
                                                   : outcome->inputError,
                     outcome->generation);
     } else {
-        current_ = outcome;
+        releaseOffGuiThread(std::exchange(current_, outcome));
         emit resultReady(current_);
     }
+    releaseOffGuiThread(std::move(outcome)); // a dropped or failed one: the last reference
     if (pending_ && !debounce_.isActive())
         startPending();
     else if (!busy())
@@ -184,6 +213,16 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                                        histogramOf(outcome->result.output, low, high,
                                                    kHistogramBins, &outcome->sliceMap)
                                            .counts};
+            }
+            if (needs.heatmapRows > 0 && needs.heatmapCols > 0) {
+                if (needs.gradients && !outcome->result.gradInput.isNull())
+                    outcome->gradInputMap =
+                        summarizeGrid(outcome->result.gradInput, &outcome->sliceMap,
+                                      needs.heatmapRows, needs.heatmapCols);
+                if (needs.inverse && !outcome->inverseError.perElement.isNull())
+                    outcome->inverseErrorMap =
+                        summarizeGrid(outcome->inverseError.perElement, &outcome->sliceMap,
+                                      needs.heatmapRows, needs.heatmapCols);
             }
             if (needs.gradients && in.input.size() <= kGradientCheckLimit)
                 outcome->gradientCheck = checkGradient(state.spec, in, outcome->result, *backend);

@@ -8,6 +8,7 @@
 #include "outcome_view.h"
 #include "workbench_state.h"
 
+#include "normlab/grid_summary.h"
 #include "normlab/normalize.h"
 
 #include <QFutureWatcher>
@@ -16,6 +17,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace normlab::ui {
@@ -38,7 +40,14 @@ struct ComputeOutcome {
         double low = 0, width = 1;
         std::vector<double> input, output;
     } histograms;
+    // With computed.gradients / computed.inverse and a heatmap size asked: dx and the
+    // inverse's per-element error summarized to that size (masked-out elements left out).
+    std::optional<GridSummary> gradInputMap, inverseErrorMap;
 };
+
+// Drops `outcome` on a worker thread: the last reference to a large outcome frees hundreds
+// of megabytes, which takes tens of milliseconds the GUI thread should not spend.
+void releaseOffGuiThread(std::shared_ptr<const ComputeOutcome> outcome);
 
 // Bins of the output view's histograms.
 inline constexpr int kHistogramBins = 60;
@@ -88,7 +97,9 @@ class RecomputeController : public QObject {
     void jobFinished();
 
     QTimer debounce_;
-    QFutureWatcher<std::shared_ptr<ComputeOutcome>> watcher_;
+    QFutureWatcher<void> watcher_;
+    std::mutex finishedMutex_;
+    std::shared_ptr<ComputeOutcome> finished_; // the job's outcome, taken by jobFinished()
     std::optional<WorkbenchState> pending_;
     ComputeNeeds needs_;
     quint64 requested_ = 0;

@@ -28,6 +28,7 @@ class StatisticsView : public PlotView {
   private:
     void hover(QMouseEvent* event);
     QCPBars* mean_;
+    QCPGraph* meanLine_; // the means as a line, where the bars would be under a pixel wide
     QCPGraph* var_;
     QComboBox* mode_;
     QCPColorMap* map_;
