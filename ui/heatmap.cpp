@@ -96,12 +96,7 @@ void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
                        summary->colStep == wanted.colStep && summary->rows == wanted.rows &&
                        summary->cols == wanted.cols;
     const GridSummary g = reuse ? *summary : summarizeGrid(values, keep, maxRows, maxCols);
-    map->data()->setSize(g.cols, g.rows);
-    // Cell centres in the grid's own units (positions, n x C + c), whatever the block size.
-    const double keyHalf = double(g.colStep - 1) / 2.0, valueHalf = double(g.rowStep - 1) / 2.0;
-    map->data()->setRange(
-        QCPRange(keyHalf, double(std::max(g.cols - 1, 0)) * double(g.colStep) + keyHalf),
-        QCPRange(valueHalf, double(std::max(g.rows - 1, 0)) * double(g.rowStep) + valueHalf));
+    placeCells(map, g);
     double low = qInf(), high = -qInf();
     for (int r = 0; r < g.rows; ++r)
         for (int c = 0; c < g.cols; ++c) {
@@ -124,6 +119,15 @@ void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
     } else {
         map->setDataRange(QCPRange(low, high > low ? high : low + 1e-30));
     }
+}
+
+void placeCells(QCPColorMap* map, const GridBlocks& b) {
+    map->data()->setSize(b.cols, b.rows);
+    // Cell centres in the grid's own units (positions, n x C + c), whatever the block size.
+    const double keyHalf = double(b.colStep - 1) / 2.0, valueHalf = double(b.rowStep - 1) / 2.0;
+    map->data()->setRange(
+        QCPRange(keyHalf, double(std::max(b.cols - 1, 0)) * double(b.colStep) + keyHalf),
+        QCPRange(valueHalf, double(std::max(b.rows - 1, 0)) * double(b.rowStep) + valueHalf));
 }
 
 void showWholeMap(QCPColorMap* map) {

@@ -47,6 +47,9 @@ void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
 // rect, within [kMinHeatmapCells, kMaxHeatmapCells].
 std::pair<int, int> heatmapCells(const QCPColorMap* map);
 
+// Sizes `map` to `blocks` (one cell per block), cell centres in the grid's own units.
+void placeCells(QCPColorMap* map, const GridBlocks& blocks);
+
 // Sets the map's axes to exactly its cells' extent.
 void showWholeMap(QCPColorMap* map);
 

@@ -108,16 +108,10 @@ void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     if (!stroke_.isNull() && stroke_.shape() != outcome->sliceMap.shape()) stroke_ = Tensor();
     // At most one cell per pixel: each block shows the slice of its centre element (ids
     // are labels, not values to average); cell centres in the grid's own units.
-    const QRect pixels = plot()->axisRect()->rect();
-    blocks_ = gridBlocks(outcome->sliceMap.shape(),
-                         std::clamp(pixels.height(), kMinHeatmapCells, kMaxHeatmapCells),
-                         std::clamp(pixels.width(), kMinHeatmapCells, kMaxHeatmapCells));
+    const auto [maxRows, maxCols] = heatmapCells(map_);
+    blocks_ = gridBlocks(outcome->sliceMap.shape(), maxRows, maxCols);
     const GridBlocks& b = blocks_;
-    map_->data()->setSize(b.cols, b.rows);
-    const double keyHalf = double(b.colStep - 1) / 2.0, valueHalf = double(b.rowStep - 1) / 2.0;
-    map_->data()->setRange(
-        QCPRange(keyHalf, double(std::max(b.cols - 1, 0)) * double(b.colStep) + keyHalf),
-        QCPRange(valueHalf, double(std::max(b.rows - 1, 0)) * double(b.rowStep) + valueHalf));
+    placeCells(map_, b);
     const std::int64_t* ids = outcome->sliceMap.data<std::int64_t>();
     for (int r = 0; r < b.rows; ++r) {
         const std::int64_t row = std::min(r * b.rowStep + b.rowStep / 2, b.sourceRows - 1);
