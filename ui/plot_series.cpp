@@ -26,10 +26,13 @@ Histogram histogramOf(const Tensor& values, double low, double high, int bins, c
 }
 
 std::pair<double, double> finiteRange(const Tensor& a, const Tensor& b, const Tensor* keep) {
-    const auto ra = finiteRangeOf(a, keep), rb = finiteRangeOf(b, keep);
-    if (!ra && !rb) return {-1, 1};
-    const double lo = std::min(ra ? ra->low : rb->low, rb ? rb->low : ra->low);
-    const double hi = std::max(ra ? ra->high : rb->high, rb ? rb->high : ra->high);
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const Tensor* t : {&a, &b})
+        if (const auto r = finiteRangeOf(*t, keep)) {
+            lo = std::min(lo, r->low);
+            hi = std::max(hi, r->high);
+        }
+    if (!(lo <= hi)) return {-1, 1};
     if (lo == hi) return {lo - 0.5, hi + 0.5};
     return {lo, hi};
 }

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <new>
-#include <string_view>
 #include <utility>
 
 namespace normlab::ui {
@@ -51,11 +50,11 @@ void RecomputeController::startPending() {
         std::shared_ptr<ComputeOutcome> outcome;
         try {
             outcome = compute(state, generation, &cache_, needs);
-        } catch (const std::exception& e) { // std::bad_alloc above all: said, not a crash
+        } catch (const std::exception& e) { // said, not a crash
             outcome = std::make_shared<ComputeOutcome>();
             outcome->generation = generation;
             outcome->state = state;
-            outcome->inputError = std::string_view(e.what()) == std::bad_alloc().what()
+            outcome->inputError = dynamic_cast<const std::bad_alloc*>(&e)
                                       ? QStringLiteral("not enough memory for this input")
                                       : QString::fromUtf8(e.what());
         }

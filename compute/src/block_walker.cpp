@@ -19,16 +19,6 @@ bool isLeaf(const ModuleNode& node) {
     return node.children.empty() || isOpaqueModule(node.type);
 }
 
-// Pools, padding and upsampling keep the channel count: a consumer's declared channels are
-// still visible through them.
-bool keepsChannels(const std::string& type) {
-    for (const char* prefix :
-         {"MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Upsample", "ZeroPad",
-          "ConstantPad", "ReflectionPad", "ReplicationPad"})
-        if (type.rfind(prefix, 0) == 0) return true;
-    return false;
-}
-
 bool declaresInput(const ModuleNode& leaf) {
     const std::string& t = leaf.type;
     if (t.rfind("Conv", 0) == 0 || t == "Linear") return true;

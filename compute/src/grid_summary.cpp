@@ -38,31 +38,41 @@ template <class T> void accumulate(const T* values, const std::int64_t* keep, Gr
     }
 }
 
-// Calls f(value) for every finite value whose keep entry is >= 0, in the values' own type.
-template <class F> void forEachKept(const Tensor& values, const Tensor* keep, F f) {
-    if (keep && (keep->shape() != values.shape() || keep->dtype() != DType::Int64))
+// Calls f with the values' data pointer in their own element type.
+template <class F> void withTypedData(const Tensor& values, F f) {
+    switch (values.dtype()) {
+    case DType::Float32:
+        return f(values.data<float>());
+    case DType::Float64:
+        return f(values.data<double>());
+    case DType::Int64:
+        return f(values.data<std::int64_t>());
+    case DType::Int32:
+        return f(values.data<std::int32_t>());
+    case DType::Bool:
+    case DType::UInt8:
+        return f(values.data<std::uint8_t>());
+    }
+}
+
+// The keep entries (the slice map), checked against the values; null without keep.
+const std::int64_t* keepData(const Tensor& values, const Tensor* keep) {
+    if (!keep) return nullptr;
+    if (keep->shape() != values.shape() || keep->dtype() != DType::Int64)
         throw std::invalid_argument("keep must be int64 of the values' shape");
-    const std::int64_t* k = keep ? keep->data<std::int64_t>() : nullptr;
-    auto run = [&](const auto* v) {
+    return keep->data<std::int64_t>();
+}
+
+// Calls f(value) for every finite value whose keep entry is >= 0.
+template <class F> void forEachKept(const Tensor& values, const Tensor* keep, F f) {
+    const std::int64_t* k = keepData(values, keep);
+    withTypedData(values, [&](const auto* v) {
         for (std::int64_t i = 0; i < values.size(); ++i) {
             if (k && k[i] < 0) continue;
             const double x = double(v[i]);
             if (std::isfinite(x)) f(x);
         }
-    };
-    switch (values.dtype()) {
-    case DType::Float32:
-        return run(values.data<float>());
-    case DType::Float64:
-        return run(values.data<double>());
-    case DType::Int64:
-        return run(values.data<std::int64_t>());
-    case DType::Int32:
-        return run(values.data<std::int32_t>());
-    case DType::Bool:
-    case DType::UInt8:
-        return run(values.data<std::uint8_t>());
-    }
+    });
 }
 
 } // namespace
@@ -110,8 +120,7 @@ GridBlocks gridBlocks(const Shape& shape, int maxRows, int maxCols) {
 }
 
 GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows, int maxCols) {
-    if (keep && (keep->shape() != values.shape() || keep->dtype() != DType::Int64))
-        throw std::invalid_argument("summarizeGrid: keep must be int64 of the values' shape");
+    const std::int64_t* k = keepData(values, keep);
     GridSummary s;
     static_cast<GridBlocks&>(s) = gridBlocks(values.shape(), maxRows, maxCols);
     if (!s.rows || !s.cols) return s;
@@ -120,25 +129,7 @@ GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows,
     s.min.assign(cells, std::numeric_limits<double>::infinity());
     s.max.assign(cells, -std::numeric_limits<double>::infinity());
     s.count.assign(cells, 0);
-    const std::int64_t* k = keep ? keep->data<std::int64_t>() : nullptr;
-    switch (values.dtype()) {
-    case DType::Float32:
-        accumulate(values.data<float>(), k, s);
-        break;
-    case DType::Float64:
-        accumulate(values.data<double>(), k, s);
-        break;
-    case DType::Int64:
-        accumulate(values.data<std::int64_t>(), k, s);
-        break;
-    case DType::Int32:
-        accumulate(values.data<std::int32_t>(), k, s);
-        break;
-    case DType::Bool:
-    case DType::UInt8:
-        accumulate(values.data<std::uint8_t>(), k, s);
-        break;
-    }
+    withTypedData(values, [&](const auto* v) { accumulate(v, k, s); });
     for (std::size_t i = 0; i < cells; ++i) {
         if (s.count[i]) {
             s.mean[i] /= double(s.count[i]);

@@ -734,6 +734,14 @@ bool preservesShape(const std::string& type) {
     return shapePreserving().count(type) > 0 || type.find("Norm") != std::string::npos;
 }
 
+bool keepsChannels(const std::string& type) {
+    for (const char* prefix :
+         {"MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Upsample", "ZeroPad",
+          "ConstantPad", "ReflectionPad", "ReplicationPad"})
+        if (type.rfind(prefix, 0) == 0) return true;
+    return false;
+}
+
 bool isOpaqueModule(const std::string& type) {
     return type == "MultiheadAttention";
 }

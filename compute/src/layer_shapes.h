@@ -27,6 +27,9 @@ bool preservesShape(const std::string& type);
 // step (MultiheadAttention).
 bool isOpaqueModule(const std::string& type);
 
+// Pools, padding and upsampling: they keep the channel count of a [N, C, ...] map.
+bool keepsChannels(const std::string& type);
+
 // The step of a leaf (or opaque) module; a type without a rule here gives an unknown output.
 LayerStep layerShape(const ModuleNode& node, const Shape& input);
 

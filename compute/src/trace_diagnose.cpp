@@ -38,13 +38,10 @@ Finding pytorchError(const TracedError& error, std::string message, std::string 
     return f;
 }
 
-// Modules whose output is a [N, C, ...] map: convolutions, pools, padding, upsampling.
+// Modules whose output is a [N, C, ...] map: convolutions, and what keeps a map's channels.
 bool makesChannelsFirstMap(const std::string& type) {
-    for (const char* prefix :
-         {"Conv", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Upsample", "ZeroPad",
-          "ConstantPad", "ReflectionPad", "ReplicationPad", "PixelShuffle", "PixelUnshuffle"})
-        if (type.rfind(prefix, 0) == 0) return true;
-    return false;
+    return type.rfind("Conv", 0) == 0 || type.rfind("PixelShuffle", 0) == 0 ||
+           type.rfind("PixelUnshuffle", 0) == 0 || detail::keepsChannels(type);
 }
 
 } // namespace
