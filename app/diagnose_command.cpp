@@ -1,12 +1,16 @@
 // normlab-cli diagnose: reads a print(model) text, propagates --input-shape through it and
-// prints the layers and findings as JSON (diagnose_json.h). Exit 0 when it analysed (even
-// with findings), 2 when the model text or the arguments cannot be read.
+// prints the layers and findings as JSON (diagnose_json.h); with --checkpoint, also what
+// load_state_dict would say about that checkpoint (normlab/load_state_dict.h). Exit 0 when it
+// analysed (even with findings), 2 when the model text, the checkpoint or the arguments
+// cannot be read.
+#include "checkpoint_file.h"
 #include "cli_commands.h"
 #include "cli_support.h"
 #include "diagnose_json.h"
 #include "trace_json.h"
 
 #include "normlab/diagnose.h"
+#include "normlab/load_state_dict.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -57,6 +61,11 @@ int diagnoseCommand(const QStringList& arguments) {
                       "A trace of the real forward pass (tools/normlab_trace.py): exact shapes. "
                       "Takes the place of --model and --input-shape.",
                       "TRACE.json"});
+    parser.addOption({"checkpoint",
+                      "A checkpoint to load into the model (.pt, .pth, .bin from torch.save, or "
+                      ".safetensors): what load_state_dict would raise, and why. Only headers "
+                      "are read; no code in the file runs.",
+                      "FILE"});
     parser.addOption({"input-shape", "Shape of the model's input, e.g. 1,256,64,64.", "DIMS"});
     parser.addOption({"torch-version",
                       "PyTorch version whose behaviour to describe (default 2.4; 2.1 changed "
@@ -67,15 +76,22 @@ int diagnoseCommand(const QStringList& arguments) {
                                      "layers of a model, as PyTorch would report them (or not).",
                                      arguments, {}))
         return *code;
-    if (parser.isSet("trace")) return diagnoseTraceFile(parser);
-    for (const char* name : {"model", "input-shape"})
-        if (!parser.isSet(name)) {
-            printError(QString("--%1 is required, or --trace (see normlab-cli diagnose --help)")
-                           .arg(name));
+    if (parser.isSet("trace")) {
+        if (parser.isSet("checkpoint")) {
+            printError("--checkpoint goes with --model: a state_dict follows the printed module "
+                       "order, which a trace (execution order) does not keep");
             return kExitInvalid;
         }
+        return diagnoseTraceFile(parser);
+    }
+    if (!parser.isSet("model") || (!parser.isSet("input-shape") && !parser.isSet("checkpoint"))) {
+        printError(QString("--%1 is required, or --trace (see normlab-cli diagnose --help)")
+                       .arg(parser.isSet("model") ? "input-shape (or --checkpoint)" : "model"));
+        return kExitInvalid;
+    }
     Shape shape;
-    if (!parseShapeOption(parser.value("input-shape"), "--input-shape", kMaxModelInputRank, shape))
+    if (parser.isSet("input-shape") &&
+        !parseShapeOption(parser.value("input-shape"), "--input-shape", kMaxModelInputRank, shape))
         return kExitInvalid;
     const auto version = TorchVersion::parse(parser.value("torch-version").toStdString());
     if (!version) {
@@ -89,13 +105,41 @@ int diagnoseCommand(const QStringList& arguments) {
         printError(QString::fromStdString(error));
         return kExitInvalid;
     }
-    const DiagnoseReport report = diagnoseModel(text, shape, *version);
-    if (!report.ok()) {
-        printError(parser.value("model") + ": " + QString::fromStdString(report.error));
+    const ModelText model = parseModelText(text);
+    if (!model.root) {
+        printError(parser.value("model") + ": " + QString::fromStdString(model.error));
         return kExitInvalid;
     }
-    QTextStream(stdout)
-        << QJsonDocument(diagnoseReportToJson(report, *version)).toJson(QJsonDocument::Indented);
+    CheckpointRead checkpoint;
+    if (parser.isSet("checkpoint")) {
+        checkpoint = readCheckpointFile(parser.value("checkpoint"));
+        if (!checkpoint.ok()) {
+            printError(QString::fromStdString(checkpoint.error));
+            return kExitInvalid;
+        }
+    }
+    DiagnoseReport report;
+    if (parser.isSet("input-shape")) {
+        report = diagnoseModel(*model.root, shape, *version);
+        if (!report.ok()) {
+            printError(parser.value("model") + ": " + QString::fromStdString(report.error));
+            return kExitInvalid;
+        }
+    } else {
+        report.assumptions.push_back("no --input-shape: shapes were not propagated; only the "
+                                     "checkpoint was checked against the model");
+    }
+    QJsonObject json;
+    if (parser.isSet("checkpoint")) {
+        const LoadStateDictReport loaded = checkLoadStateDict(*model.root, checkpoint.checkpoint);
+        report.findings.insert(report.findings.end(), loaded.findings.begin(),
+                               loaded.findings.end());
+        json = diagnoseReportToJson(report, *version);
+        json["load_state_dict"] = loadStateDictToJson(loaded, checkpoint.checkpoint);
+    } else {
+        json = diagnoseReportToJson(report, *version);
+    }
+    QTextStream(stdout) << QJsonDocument(json).toJson(QJsonDocument::Indented);
     return kExitOk;
 }
 

@@ -17,7 +17,36 @@ QString text(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
+QJsonArray texts(const std::vector<std::string>& v) {
+    QJsonArray out;
+    for (const std::string& s : v) out.append(text(s));
+    return out;
+}
+
+QJsonValue optionalText(const std::optional<std::string>& s) {
+    return s ? QJsonValue(text(*s)) : QJsonValue(QJsonValue::Null);
+}
+
 } // namespace
+
+QJsonObject loadStateDictToJson(const LoadStateDictReport& report, const Checkpoint& checkpoint) {
+    return QJsonObject{
+        {"checkpoint", QJsonObject{{"format", text(checkpoint.format)},
+                                   {"location", text(checkpoint.location)},
+                                   {"note", text(checkpoint.note)},
+                                   {"tensors", qint64(checkpoint.tensors.size())},
+                                   {"module_versions", checkpoint.versions.has_value()}}},
+        {"model_class", text(report.modelClass)},
+        {"loads", !report.strictError.has_value()},
+        {"strict_error", optionalText(report.strictError)},
+        {"non_strict_error", optionalText(report.nonStrictError)},
+        {"missing", texts(report.missing)},
+        {"unexpected", texts(report.unexpected)},
+        {"module_errors", texts(report.moduleErrors)},
+        {"certainty", text(certaintyName(report.certainty))},
+        {"why", text(report.why)},
+        {"assumed_own", texts(report.assumedOwn)}};
+}
 
 QJsonObject diagnoseReportToJson(const DiagnoseReport& report, TorchVersion version) {
     QJsonArray assumptions, layers, findings;

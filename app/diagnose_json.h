@@ -5,11 +5,16 @@
 #pragma once
 
 #include "normlab/diagnose.h"
+#include "normlab/load_state_dict.h"
 
 #include <QJsonObject>
 
 namespace normlab::app {
 
 QJsonObject diagnoseReportToJson(const DiagnoseReport& report, TorchVersion version);
+
+// {checkpoint: {format, location, note, tensors}, loads, strict_error, non_strict_error,
+//  missing, unexpected, module_errors, certainty, why, assumed_own}; errors null when none.
+QJsonObject loadStateDictToJson(const LoadStateDictReport& report, const Checkpoint& checkpoint);
 
 } // namespace normlab::app

@@ -2,6 +2,7 @@
 //   normlab [--screenshot FILE.png [--size WxH] [--view NAME]]
 // --screenshot renders the window offscreen once the first result is drawn, writes the PNG
 // and exits (0 written, 2 otherwise).
+#include "debugger_view.h"
 #include "language.h"
 #include "lesson_panel.h"
 #include "main_window.h"
@@ -13,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLibraryInfo>
 #include <QTextStream>
 #include <QTimer>
@@ -162,6 +164,13 @@ int main(int argc, char** argv) {
     parser.addOption({"view", "View to show first.", "NAME"});
     parser.addOption({"session", "Open a session file (JSON).", "FILE"});
     parser.addOption({"lesson", "Open built-in lesson N (1 to 8) at its first step.", "N"});
+    parser.addOption({"model", "Open a print(model) text in the Debugger.", "FILE"});
+    parser.addOption({"checkpoint",
+                      "Check a checkpoint (.pt, .pth, .bin, .safetensors) against --model in the "
+                      "Debugger.",
+                      "FILE"});
+    parser.addOption(
+        {"input-shape", "The model's input shape for --model, e.g. 1,3,224,224.", "DIMS"});
     parser.addOption({"presentation", "Start in presentation mode (large, high contrast)."});
     parser.addOption({"lang",
                       "Language of the interface: en, zh_CN or ja (default: as chosen "
@@ -213,6 +222,21 @@ int main(int argc, char** argv) {
         QTextStream(stderr) << "normlab: no view '" << parser.value("view") << "' ("
                             << window.viewNames().join(", ") << ")\n";
         return 2;
+    }
+    if (parser.isSet("model") || parser.isSet("checkpoint")) {
+        // Files the user named: a failure is reported and leaves the Debugger as it was.
+        normlab::ui::DebuggerView* debugger = window.debugger();
+        if (parser.isSet("input-shape")) debugger->setInputShape(parser.value("input-shape"));
+        const bool read =
+            (!parser.isSet("model") || debugger->loadModelFile(parser.value("model"))) &&
+            (!parser.isSet("checkpoint") ||
+             debugger->loadCheckpointFile(parser.value("checkpoint")));
+        if (!read) {
+            QTextStream(stderr) << "normlab: "
+                                << debugger->findChild<QLabel*>("debuggerStatus")->text() << "\n";
+            if (offscreen) return 2;
+        }
+        if (!parser.isSet("view")) window.selectView("debugger");
     }
     if (parser.isSet("presentation")) window.presentationAction()->setChecked(true);
     if (parser.isSet("lesson") && !window.openLesson(parser.value("lesson").toInt() - 1)) {

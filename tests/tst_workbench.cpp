@@ -75,6 +75,7 @@ class WorkbenchTest : public QObject {
     void screenshotWritesAPicture();
     void screenshotOpensTheGivenSession();
     void debuggerOpensALayerInTheWorkbench();
+    void debuggerChecksACheckpoint();
     void recentActivationsLoadAgain();
     void paintingAMaskChangesTheValidCounts();
     void theUpstreamGradientIsChosenInTheGradientsView();
@@ -651,6 +652,37 @@ void WorkbenchTest::screenshotOpensTheGivenSession() {
     QVERIFY(window("ja.png") != window("default.png"));
     QVERIFY(window("zh.png") != window("ja.png"));
     QCOMPARE(shoot({"--lang", "xx"}, "xx.png"), 2);
+}
+
+void WorkbenchTest::debuggerChecksACheckpoint() {
+    MainWindow w(false);
+    waitIdle(w);
+    DebuggerView* debugger = w.debugger();
+    QVERIFY(w.selectView("debugger"));
+    const QString cases = QStringLiteral(NORMLAB_SOURCE_DIR "/tests/checkpoints/cases/");
+    QVERIFY(debugger->loadModelFile(cases + "affine_trained_into_affine_false.txt"));
+    debugger->setInputShape("2,3,16,16");
+    QVERIFY(debugger->analyse());
+    QVERIFY(!debugger->checkpointReport());
+    // A file that is not a checkpoint changes nothing.
+    QVERIFY(!debugger->loadCheckpointFile(cases + "affine_trained_into_affine_false.txt"));
+    QVERIFY(!debugger->checkpointReport());
+    QVERIFY(debugger->loadCheckpointFile(cases + "affine_trained_into_affine_false.pth"));
+    QVERIFY(debugger->checkpointReport() && debugger->checkpointReport()->strictError);
+    // The finding sits on the BatchNorm's row, and PyTorch's message is on screen.
+    QTableWidget* table = debugger->layerTable();
+    QCOMPARE(table->item(1, 1)->text(), QString("BatchNorm2d"));
+    QVERIFY2(table->item(1, 5)->text().contains("error"), qPrintable(table->item(1, 5)->text()));
+    auto* summary = debugger->findChild<QLabel*>("checkpointStatus");
+    QVERIFY(summary && summary->isVisibleTo(debugger));
+    QVERIFY2(summary->text().contains("Unexpected key(s) in state_dict: &quot;1.weight&quot;"),
+             qPrintable(summary->text()));
+    // A refused pickle keeps the checkpoint that was loaded.
+    QVERIFY(!debugger->loadCheckpointFile(cases + "refused_whole_model.pth"));
+    QVERIFY(debugger->checkpointReport() && debugger->checkpointReport()->strictError);
+    debugger->clearCheckpoint();
+    QVERIFY(!debugger->checkpointReport());
+    QCOMPARE(table->item(1, 5)->text(), QString());
 }
 
 void WorkbenchTest::debuggerOpensALayerInTheWorkbench() {

@@ -1,4 +1,5 @@
 #include "debugger_view.h"
+#include "checkpoint_file.h"
 #include "trace_json.h"
 
 #include "diagnostic_text.h"
@@ -111,6 +112,10 @@ DebuggerView::DebuggerView(QWidget* parent)
     auto* openTrace = new QPushButton(tr("Open trace..."));
     openTrace->setToolTip(tr("A trace of the real forward pass, written by normlab_trace.py: "
                              "exact shapes"));
+    auto* openCheckpoint = new QPushButton(tr("Open checkpoint..."));
+    openCheckpoint->setToolTip(tr("A checkpoint to load into this model (.pt, .pth, .bin, "
+                                  ".safetensors): what load_state_dict would raise, and why. "
+                                  "Only its headers are read; no code in it runs."));
     auto* script = new QPushButton(tr("Trace script..."));
     script->setToolTip(tr("Save normlab_trace.py and copy the three lines that trace a model "
                           "from a notebook"));
@@ -119,6 +124,13 @@ DebuggerView::DebuggerView(QWidget* parent)
     status_ = new QLabel;
     status_->setObjectName("debuggerStatus");
     status_->setWordWrap(true);
+    checkpointStatus_ = new QLabel;
+    checkpointStatus_->setObjectName("checkpointStatus");
+    checkpointStatus_->setWordWrap(true);
+    checkpointStatus_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    checkpointStatus_->hide();
+    forgetCheckpoint_ = new QPushButton(tr("Forget checkpoint"));
+    forgetCheckpoint_->hide();
 
     table_ = new QTableWidget(0, 6);
     table_->setObjectName("layerTable");
@@ -145,6 +157,7 @@ DebuggerView::DebuggerView(QWidget* parent)
     auto* files = new QHBoxLayout;
     files->addWidget(openFile);
     files->addWidget(openTrace);
+    files->addWidget(openCheckpoint);
     files->addWidget(script);
     files->addStretch(1);
     auto* left = new QWidget;
@@ -154,6 +167,8 @@ DebuggerView::DebuggerView(QWidget* parent)
     leftLayout->addLayout(files);
     leftLayout->addWidget(text_, 1);
     leftLayout->addWidget(status_);
+    leftLayout->addWidget(checkpointStatus_);
+    leftLayout->addWidget(forgetCheckpoint_, 0, Qt::AlignLeft);
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(table_);
     auto* detailBox = new QWidget;
@@ -192,6 +207,13 @@ DebuggerView::DebuggerView(QWidget* parent)
                                                           tr("Traces (*.json);;All files (*)"));
         if (!path.isEmpty()) loadTraceFile(path);
     });
+    connect(openCheckpoint, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open checkpoint"), {},
+            tr("Checkpoints (*.pt *.pth *.bin *.safetensors *.ckpt);;All files (*)"));
+        if (!path.isEmpty()) loadCheckpointFile(path);
+    });
+    connect(forgetCheckpoint_, &QPushButton::clicked, this, &DebuggerView::clearCheckpoint);
     connect(script, &QPushButton::clicked, this, &DebuggerView::saveTraceScript);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &DebuggerView::showSelectedFindings);
     connect(table_, &QTableWidget::cellDoubleClicked, this, &DebuggerView::requestOpen);
@@ -236,15 +258,77 @@ bool DebuggerView::analyse() {
         return false;
     }
     const QByteArray text = text_->toPlainText().toUtf8();
-    DiagnoseReport report = diagnoseModel(
-        std::string_view(text.constData(), std::size_t(text.size())), shape, *version);
+    const ModelText model =
+        parseModelText(std::string_view(text.constData(), std::size_t(text.size())));
+    DiagnoseReport report;
+    if (model.root)
+        report = diagnoseModel(*model.root, shape, *version);
+    else
+        report.error = model.error;
     if (!report.ok()) {
         status_->setText(tr("Cannot read the model text: %1 (the last analysis stays below)")
                              .arg(QString::fromStdString(report.error)));
         return false;
     }
+    loaded_.reset();
+    if (checkpoint_) {
+        loaded_ = checkLoadStateDict(*model.root, *checkpoint_);
+        report.findings.insert(report.findings.end(), loaded_->findings.begin(),
+                               loaded_->findings.end());
+    }
     showReport(std::move(report), *version, {});
+    showCheckpointSummary();
     return true;
+}
+
+bool DebuggerView::loadCheckpointFile(const QString& path) {
+    const CheckpointRead read = app::readCheckpointFile(path);
+    if (!read.ok()) {
+        status_->setText(tr("Cannot read the checkpoint: %1 (nothing changed)")
+                             .arg(QString::fromStdString(read.error)));
+        return false;
+    }
+    checkpoint_ = read.checkpoint;
+    checkpointName_ = QFileInfo(path).fileName();
+    return analyse();
+}
+
+void DebuggerView::clearCheckpoint() {
+    checkpoint_.reset();
+    checkpointName_.clear();
+    analyse();
+}
+
+void DebuggerView::showCheckpointSummary() {
+    checkpointStatus_->setVisible(checkpoint_.has_value());
+    forgetCheckpoint_->setVisible(checkpoint_.has_value());
+    if (!checkpoint_ || !loaded_) return;
+    QString html = "<b>" + tr("Checkpoint %1").arg(checkpointName_.toHtmlEscaped()) + "</b> (" +
+                   tr("%1 tensors").arg(checkpoint_->tensors.size()) +
+                   (checkpoint_->location.empty()
+                        ? QString()
+                        : ", " + QString::fromStdString(checkpoint_->location).toHtmlEscaped()) +
+                   "): ";
+    if (!loaded_->strictError) {
+        html += tr("load_state_dict loads it.");
+    } else {
+        html += tr("load_state_dict raises:") + "<pre>RuntimeError: " +
+                QString::fromStdString(*loaded_->strictError).toHtmlEscaped() + "</pre>";
+        html += loaded_->nonStrictError
+                    ? tr("With strict=False it still raises (sizes differ).")
+                    : tr("With strict=False it loads: unexpected tensors are ignored, "
+                         "missing ones keep their initial values (see the "
+                         "layers' findings).");
+    }
+    for (const Finding& f : loaded_->findings)
+        if (f.layer.empty())
+            html += "<br><b>" + QString::fromStdString(f.code) +
+                    "</b>: " + QString::fromStdString(f.message).toHtmlEscaped() + " " +
+                    tr("Fix:") + " <code>" + QString::fromStdString(f.fix).toHtmlEscaped() +
+                    "</code>";
+    if (loaded_->certainty != Certainty::Exact)
+        html += "<br><small>" + QString::fromStdString(loaded_->why).toHtmlEscaped() + "</small>";
+    checkpointStatus_->setText(html);
 }
 
 bool DebuggerView::loadTraceFile(const QString& path) {
@@ -262,6 +346,11 @@ bool DebuggerView::loadTraceFile(const QString& path) {
     const TorchVersion version = TorchVersion::parse(trace.torchVersion).value_or(TorchVersion{});
     showReport(diagnoseTrace(trace.calls, trace.error, version), version,
                tr("Trace %1.").arg(QFileInfo(path).fileName()));
+    loaded_.reset();
+    showCheckpointSummary();
+    if (checkpoint_)
+        checkpointStatus_->setText(tr("A checkpoint is checked against the model text (its "
+                                      "printed order is the state_dict's), not against a trace."));
     return true;
 }
 

@@ -4,7 +4,9 @@
 // input of the inferred shape, so the user sees what happens to their tensor.
 #pragma once
 
+#include "normlab/checkpoint.h"
 #include "normlab/diagnose.h"
+#include "normlab/load_state_dict.h"
 
 #include <QWidget>
 
@@ -35,6 +37,13 @@ class DebuggerView : public QWidget {
     // A trace of the real forward pass (tools/normlab_trace.py): every shape exact. False,
     // with the reason shown and the last analysis kept, when the file is not a trace.
     bool loadTraceFile(const QString& path);
+    // A checkpoint to load into the model text (.pt, .pth, .bin, .safetensors): the next
+    // analyses add what load_state_dict would raise and why. False, with the reason shown and
+    // the previous checkpoint kept, when the file cannot be read as a state_dict.
+    bool loadCheckpointFile(const QString& path);
+    void clearCheckpoint();
+    // What the last analysis found loading the checkpoint; null without one.
+    const std::optional<LoadStateDictReport>& checkpointReport() const { return loaded_; }
     // The trace script, as shipped inside the application, and the notebook snippet.
     static QByteArray traceScript();
     static QString traceSnippet();
@@ -50,6 +59,7 @@ class DebuggerView : public QWidget {
 
   private:
     void showReport(DiagnoseReport report, TorchVersion version, const QString& source);
+    void showCheckpointSummary();
     void saveTraceScript();
     void fillTable();
     void showSelectedFindings();
@@ -60,12 +70,17 @@ class DebuggerView : public QWidget {
     QLineEdit* shape_;
     QComboBox* version_;
     QLabel* status_;
+    QLabel* checkpointStatus_;
+    QPushButton* forgetCheckpoint_;
     QTableWidget* table_;
     QTextBrowser* details_;
     QPushButton* open_;
     QTimer* debounce_;
     DiagnoseReport report_;
     TorchVersion reportVersion_;
+    std::optional<Checkpoint> checkpoint_;
+    QString checkpointName_;
+    std::optional<LoadStateDictReport> loaded_;
 };
 
 } // namespace normlab::ui

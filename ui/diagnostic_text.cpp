@@ -115,6 +115,24 @@ constexpr Explanation kFindings[] = {
          "NormLab does not know this module's shape rule: the shapes after it are unknown.")},
     {"unreadable_arguments",
      QT_TRANSLATE_NOOP("Findings", "The module's arguments could not be read.")},
+    {"checkpoint_affine_mismatch",
+     QT_TRANSLATE_NOOP("Findings", "The checkpoint and the model disagree on the layer's affine "
+                                   "parameters (weight and bias).")},
+    {"checkpoint_running_stats_mismatch",
+     QT_TRANSLATE_NOOP("Findings", "The checkpoint and the model disagree on whether the layer "
+                                   "keeps running statistics.")},
+    {"checkpoint_num_batches_tracked",
+     QT_TRANSLATE_NOOP("Findings", "The checkpoint lacks the layer's num_batches_tracked.")},
+    {"checkpoint_size_mismatch",
+     QT_TRANSLATE_NOOP("Findings", "The checkpoint's tensors have another size than the "
+                                   "model's: it was trained with another width.")},
+    {"checkpoint_key_prefix",
+     QT_TRANSLATE_NOOP("Findings", "The checkpoint's keys carry a prefix the model's do not "
+                                   "(or the reverse), as a wrapped model saves them.")},
+    {"checkpoint_missing_keys",
+     QT_TRANSLATE_NOOP("Findings", "Tensors of the model are missing from the checkpoint.")},
+    {"checkpoint_unexpected_keys",
+     QT_TRANSLATE_NOOP("Findings", "The checkpoint holds tensors the model has no place for.")},
 };
 
 template <std::size_t N>

@@ -122,6 +122,34 @@
         <source>PyTorch raised this error here in the traced forward pass.</source>
         <translation>PyTorch はトレースした順伝播のこの箇所でこのエラーを出しました。</translation>
     </message>
+    <message>
+        <source>The checkpoint and the model disagree on the layer&apos;s affine parameters (weight and bias).</source>
+        <translation>チェックポイントとモデルで、この層のアフィンパラメータ（weight と bias）の有無が食い違っています。</translation>
+    </message>
+    <message>
+        <source>The checkpoint and the model disagree on whether the layer keeps running statistics.</source>
+        <translation>チェックポイントとモデルで、この層が移動平均統計量を持つかどうかが食い違っています。</translation>
+    </message>
+    <message>
+        <source>The checkpoint lacks the layer&apos;s num_batches_tracked.</source>
+        <translation>チェックポイントにこの層の num_batches_tracked がありません。</translation>
+    </message>
+    <message>
+        <source>The checkpoint&apos;s tensors have another size than the model&apos;s: it was trained with another width.</source>
+        <translation>チェックポイントのテンソルの大きさがモデルと違います。別の幅で学習されたものです。</translation>
+    </message>
+    <message>
+        <source>The checkpoint&apos;s keys carry a prefix the model&apos;s do not (or the reverse), as a wrapped model saves them.</source>
+        <translation>チェックポイントのキーには、モデルのキーにない接頭辞が付いています（またはその逆）。ラップされたモデルが保存するとこうなります。</translation>
+    </message>
+    <message>
+        <source>Tensors of the model are missing from the checkpoint.</source>
+        <translation>モデルのテンソルの一部がチェックポイントにありません。</translation>
+    </message>
+    <message>
+        <source>The checkpoint holds tensors the model has no place for.</source>
+        <translation>チェックポイントに、モデルに対応する場所のないテンソルがあります。</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -641,6 +669,58 @@
     <message>
         <source>Saved %1. The lines that trace a model from a notebook are on the clipboard; or run: python3 normlab_trace.py --model my_model.py:build --input-shape 2,3,224,224 --out trace.json, then Open trace.</source>
         <translation>%1 を保存しました。ノートブックからモデルをトレースする行はクリップボードにあります。または python3 normlab_trace.py --model my_model.py:build --input-shape 2,3,224,224 --out trace.json を実行し、「トレースを開く」で開いてください。</translation>
+    </message>
+    <message>
+        <source>Open checkpoint...</source>
+        <translation>チェックポイントを開く...</translation>
+    </message>
+    <message>
+        <source>A checkpoint to load into this model (.pt, .pth, .bin, .safetensors): what load_state_dict would raise, and why. Only its headers are read; no code in it runs.</source>
+        <translation>このモデルに読み込むチェックポイント（.pt、.pth、.bin、.safetensors）：load_state_dict が出すエラーとその理由。読むのはヘッダだけで、ファイル内のコードは実行しません。</translation>
+    </message>
+    <message>
+        <source>Forget checkpoint</source>
+        <translation>チェックポイントを外す</translation>
+    </message>
+    <message>
+        <source>Open checkpoint</source>
+        <translation>チェックポイントを開く</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.pt *.pth *.bin *.safetensors *.ckpt);;All files (*)</source>
+        <translation>チェックポイント (*.pt *.pth *.bin *.safetensors *.ckpt);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read the checkpoint: %1 (nothing changed)</source>
+        <translation>チェックポイントを読めません：%1（何も変更していません）</translation>
+    </message>
+    <message>
+        <source>Checkpoint %1</source>
+        <translation>チェックポイント %1</translation>
+    </message>
+    <message>
+        <source>load_state_dict loads it.</source>
+        <translation>load_state_dict で読み込めます。</translation>
+    </message>
+    <message>
+        <source>load_state_dict raises:</source>
+        <translation>load_state_dict は次のエラーを出します：</translation>
+    </message>
+    <message>
+        <source>With strict=False it still raises (sizes differ).</source>
+        <translation>strict=False でもエラーになります（大きさが違うため）。</translation>
+    </message>
+    <message>
+        <source>With strict=False it loads: unexpected tensors are ignored, missing ones keep their initial values (see the layers&apos; findings).</source>
+        <translation>strict=False なら読み込めますが、余分なテンソルは無視され、足りないものは初期値のままです（各層の診断結果を参照）。</translation>
+    </message>
+    <message>
+        <source>A checkpoint is checked against the model text (its printed order is the state_dict&apos;s), not against a trace.</source>
+        <translation>チェックポイントはトレースではなくモデルのテキストと照合します（state_dict の順序は表示順と同じです）。</translation>
+    </message>
+    <message>
+        <source>%1 tensors</source>
+        <translation>テンソル %1 個</translation>
     </message>
 </context>
 <context>

@@ -122,6 +122,34 @@
         <source>PyTorch raised this error here in the traced forward pass.</source>
         <translation>PyTorch 在跟踪的前向传播中于此处抛出了这个错误。</translation>
     </message>
+    <message>
+        <source>The checkpoint and the model disagree on the layer&apos;s affine parameters (weight and bias).</source>
+        <translation>检查点与模型在该层的仿射参数（weight 和 bias）上不一致。</translation>
+    </message>
+    <message>
+        <source>The checkpoint and the model disagree on whether the layer keeps running statistics.</source>
+        <translation>检查点与模型在该层是否保存滑动平均统计量上不一致。</translation>
+    </message>
+    <message>
+        <source>The checkpoint lacks the layer&apos;s num_batches_tracked.</source>
+        <translation>检查点缺少该层的 num_batches_tracked。</translation>
+    </message>
+    <message>
+        <source>The checkpoint&apos;s tensors have another size than the model&apos;s: it was trained with another width.</source>
+        <translation>检查点中张量的大小与模型不同：它是用另一种宽度训练的。</translation>
+    </message>
+    <message>
+        <source>The checkpoint&apos;s keys carry a prefix the model&apos;s do not (or the reverse), as a wrapped model saves them.</source>
+        <translation>检查点的键带有模型的键所没有的前缀（或相反），这是被包装的模型保存时的样子。</translation>
+    </message>
+    <message>
+        <source>Tensors of the model are missing from the checkpoint.</source>
+        <translation>检查点中缺少模型的部分张量。</translation>
+    </message>
+    <message>
+        <source>The checkpoint holds tensors the model has no place for.</source>
+        <translation>检查点中有模型无处安放的张量。</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -641,6 +669,58 @@
     <message>
         <source>Saved %1. The lines that trace a model from a notebook are on the clipboard; or run: python3 normlab_trace.py --model my_model.py:build --input-shape 2,3,224,224 --out trace.json, then Open trace.</source>
         <translation>已保存 %1。在笔记本中跟踪模型的几行代码已复制到剪贴板；或者运行 python3 normlab_trace.py --model my_model.py:build --input-shape 2,3,224,224 --out trace.json，然后“打开跟踪”。</translation>
+    </message>
+    <message>
+        <source>Open checkpoint...</source>
+        <translation>打开检查点...</translation>
+    </message>
+    <message>
+        <source>A checkpoint to load into this model (.pt, .pth, .bin, .safetensors): what load_state_dict would raise, and why. Only its headers are read; no code in it runs.</source>
+        <translation>要载入此模型的检查点（.pt、.pth、.bin、.safetensors）：load_state_dict 会报什么错，以及原因。只读取文件头，不执行文件中的任何代码。</translation>
+    </message>
+    <message>
+        <source>Forget checkpoint</source>
+        <translation>移除检查点</translation>
+    </message>
+    <message>
+        <source>Open checkpoint</source>
+        <translation>打开检查点</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.pt *.pth *.bin *.safetensors *.ckpt);;All files (*)</source>
+        <translation>检查点 (*.pt *.pth *.bin *.safetensors *.ckpt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read the checkpoint: %1 (nothing changed)</source>
+        <translation>无法读取检查点：%1（未做任何更改）</translation>
+    </message>
+    <message>
+        <source>Checkpoint %1</source>
+        <translation>检查点 %1</translation>
+    </message>
+    <message>
+        <source>load_state_dict loads it.</source>
+        <translation>load_state_dict 可以载入它。</translation>
+    </message>
+    <message>
+        <source>load_state_dict raises:</source>
+        <translation>load_state_dict 会报错：</translation>
+    </message>
+    <message>
+        <source>With strict=False it still raises (sizes differ).</source>
+        <translation>即使 strict=False 也会报错（大小不同）。</translation>
+    </message>
+    <message>
+        <source>With strict=False it loads: unexpected tensors are ignored, missing ones keep their initial values (see the layers&apos; findings).</source>
+        <translation>使用 strict=False 时可以载入：多余的张量被忽略，缺少的保持初始值（见各层的诊断结果）。</translation>
+    </message>
+    <message>
+        <source>A checkpoint is checked against the model text (its printed order is the state_dict&apos;s), not against a trace.</source>
+        <translation>检查点与模型文本对照（state_dict 的顺序即打印顺序），而不是与追踪对照。</translation>
+    </message>
+    <message>
+        <source>%1 tensors</source>
+        <translation>%1 个张量</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,470 @@
+// load_state_dict, replayed on shapes (load_state_dict.h). The walk follows PyTorch's
+// Module._load_from_state_dict module by module, in registration order (the printed order):
+//   - BatchNorm / InstanceNorm tracking running statistics, saved without a version (or
+//     before version 2): a missing num_batches_tracked is filled with 0, not reported;
+//   - InstanceNorm without running statistics, saved without a version: running_mean /
+//     running_var in the checkpoint are removed with their own error message;
+//   - each own tensor: missing, or a size mismatch (a 0-dim tensor accepts a 1-element one);
+//   - each checkpoint key under the module whose next name component is neither a child nor
+//     an own tensor: unexpected (in the checkpoint's order);
+// then Missing before Unexpected before the rest, joined as PyTorch joins them.
+#include "normlab/load_state_dict.h"
+
+#include "module_arguments.h"
+#include "module_parameters.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace normlab {
+
+namespace {
+
+using detail::NormFamily;
+
+// What one module's load found, for the explanations.
+struct ModuleOutcome {
+    std::string path;
+    const ModuleNode* node = nullptr;
+    detail::ModuleParameters parameters;
+    std::vector<std::string> missing, unexpected, mismatched; // own tensor names
+    std::map<std::string, Shape> checkpointShapes;            // own name -> checkpoint's shape
+    std::string versionMessage; // InstanceNorm's "Unexpected running stats buffer(s)" text
+};
+
+std::string quotedList(const std::vector<std::string>& keys) {
+    std::string out;
+    for (const std::string& k : keys) out += (out.empty() ? "\"" : ", \"") + k + "\"";
+    return out;
+}
+
+std::string joinedNames(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return out;
+}
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+class Loader {
+  public:
+    explicit Loader(const Checkpoint& checkpoint)
+        : checkpoint_(checkpoint) {
+        for (std::size_t i = 0; i < checkpoint.tensors.size(); ++i)
+            index_.emplace(checkpoint.tensors[i].key, i);
+        removed_.assign(checkpoint.tensors.size(), false);
+    }
+
+    void walk(const ModuleNode& node, const std::string& prefix, int depth) {
+        ModuleOutcome o;
+        o.path = prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1);
+        o.node = &node;
+        o.parameters = detail::moduleParameters(node);
+        if (!o.parameters.known) unknownTypes_.insert(node.type);
+        versionRules(node, prefix, o);
+        for (const detail::OwnTensor& t : o.parameters.tensors) {
+            const std::string key = prefix + t.name;
+            const CheckpointTensor* saved = find(key);
+            if (!saved) {
+                if (!filledIn_.count(key)) {
+                    missing_.push_back(key);
+                    o.missing.push_back(t.name);
+                }
+                continue;
+            }
+            o.checkpointShapes[t.name] = saved->shape;
+            if (!t.shape) continue;
+            Shape given = saved->shape;
+            if (t.shape->empty() && given.size() == 1 && given[0] == 1) given.clear();
+            if (given != *t.shape) {
+                moduleErrors_.push_back("size mismatch for " + key +
+                                        ": copying a param with shape " +
+                                        torchSizeText(saved->shape) +
+                                        " from checkpoint, the shape in current model is " +
+                                        torchSizeText(*t.shape) + ".");
+                o.mismatched.push_back(t.name);
+            }
+        }
+        for (std::size_t i = 0; i < checkpoint_.tensors.size(); ++i) {
+            const std::string& key = checkpoint_.tensors[i].key;
+            if (removed_[i] || key.compare(0, prefix.size(), prefix) != 0) continue;
+            const std::string first =
+                key.substr(prefix.size(), key.find('.', prefix.size()) - prefix.size());
+            const bool child = std::any_of(node.children.begin(), node.children.end(),
+                                           [&](const ModuleNode& c) { return c.name == first; });
+            const bool own =
+                std::any_of(o.parameters.tensors.begin(), o.parameters.tensors.end(),
+                            [&](const detail::OwnTensor& t) { return t.name == first; });
+            if (child || own) continue;
+            if (!o.parameters.known) {
+                assumedOwn_.push_back(key);
+                continue;
+            }
+            unexpected_.push_back(key);
+            o.unexpected.push_back(key.substr(prefix.size()));
+        }
+        outcomes_.push_back(std::move(o));
+        if (depth > 64) return; // no printed model nests this deep; the parser bounds it too
+        for (const ModuleNode& child : node.children)
+            walk(child, prefix + child.name + ".", depth + 1);
+    }
+
+    LoadStateDictReport finish(const ModuleNode& model);
+
+  private:
+    const CheckpointTensor* find(const std::string& key) const {
+        const auto it = index_.find(key);
+        return it == index_.end() || removed_[it->second] ? nullptr
+                                                          : &checkpoint_.tensors[it->second];
+    }
+
+    // _NormBase / _InstanceNorm's _load_from_state_dict for files saved without a version.
+    void versionRules(const ModuleNode& node, const std::string& prefix, ModuleOutcome& o) {
+        const NormFamily family = o.parameters.family;
+        if (family != NormFamily::BatchNorm && family != NormFamily::InstanceNorm) return;
+        std::optional<int> version;
+        if (checkpoint_.versions) {
+            const auto it = checkpoint_.versions->find(o.path);
+            if (it != checkpoint_.versions->end()) version = it->second;
+        }
+        const bool tracks =
+            std::any_of(o.parameters.tensors.begin(), o.parameters.tensors.end(),
+                        [](const detail::OwnTensor& t) { return t.name == "running_mean"; });
+        if ((!version || *version < 2) && tracks && !find(prefix + "num_batches_tracked"))
+            filledIn_.insert(prefix + "num_batches_tracked");
+        if (!version && family == NormFamily::InstanceNorm && !tracks) {
+            std::vector<std::string> keys;
+            for (const char* name : {"running_mean", "running_var"}) {
+                const auto it = index_.find(prefix + name);
+                if (it == index_.end() || removed_[it->second]) continue;
+                keys.push_back(prefix + name);
+                removed_[it->second] = true;
+                o.unexpected.push_back(name);
+            }
+            if (keys.empty()) return;
+            std::string names;
+            for (const std::string& k : keys)
+                names += (names.empty() ? "\"" : " and \"") + k + "\"";
+            const std::string& klass = node.type;
+            o.versionMessage =
+                "Unexpected running stats buffer(s) " + names + " for " + klass +
+                " with track_running_stats=False. If state_dict is a checkpoint saved before "
+                "0.4.0, this may be expected because " +
+                klass +
+                " does not track running stats "
+                "by default since 0.4.0. Please remove these keys from state_dict. If the running "
+                "stats are actually needed, instead set track_running_stats=True in " +
+                klass + " to enable them. See the documentation of " + klass + " for details.";
+            moduleErrors_.push_back(o.versionMessage);
+        }
+    }
+
+    void normFindings(const ModuleOutcome& o, LoadStateDictReport& r) const;
+    bool prefixFinding(LoadStateDictReport& r) const; // true when a key prefix explains all
+    void restFindings(LoadStateDictReport& r) const;
+
+    const Checkpoint& checkpoint_;
+    std::unordered_map<std::string, std::size_t> index_;
+    std::vector<bool> removed_;
+    std::set<std::string> filledIn_, unknownTypes_;
+    std::vector<std::string> missing_, unexpected_, moduleErrors_, assumedOwn_;
+    std::vector<ModuleOutcome> outcomes_;
+};
+
+Finding checkpointFinding(const std::string& code, const std::string& layer, bool raises) {
+    Finding f;
+    f.code = code;
+    f.layer = layer;
+    f.severity = raises ? Severity::Error : Severity::Warning;
+    f.action = raises ? TorchAction::Raises : TorchAction::Silent;
+    f.exception = raises ? "RuntimeError" : "";
+    return f;
+}
+
+void Loader::normFindings(const ModuleOutcome& o, LoadStateDictReport& r) const {
+    const NormFamily family = o.parameters.family;
+    if (family == NormFamily::None) return;
+    const detail::ModuleArguments args(*o.node);
+    const std::string affineKey = detail::affineKeyword(family);
+    const std::string line = o.node->type + "(" + [&] {
+        std::string s;
+        for (const ModuleArgument& a : o.node->arguments)
+            s += (s.empty() ? "" : ", ") + (a.key.empty() ? a.value : a.key + "=" + a.value);
+        return s;
+    }() + ")";
+    auto has = [](const std::vector<std::string>& v, const char* name) {
+        return contains(v, name);
+    };
+    auto keys = [&](const std::vector<std::string>& names) {
+        std::vector<std::string> out;
+        for (const std::string& n : names) out.push_back(o.path + "." + n);
+        return quotedList(out);
+    };
+    const std::string where = "'" + o.path + "'";
+
+    // Learned scale and shift on one side only.
+    if (has(o.unexpected, "weight") || has(o.unexpected, "bias")) {
+        Finding f = checkpointFinding("checkpoint_affine_mismatch", o.path, true);
+        f.message = "the checkpoint holds a learned weight and bias for " + where +
+                    " (it was trained with " + affineKey + "=True); the model's " + line +
+                    " has none";
+        f.torchMessage = "Unexpected key(s) in state_dict: " + keys(o.unexpected) + ".";
+        f.pytorch = "load_state_dict(strict=True) raises; strict=False drops the learned scale "
+                    "and shift without a word, so the layer outputs the bare normalised values "
+                    "and the network computes something it was never trained to compute.";
+        f.fix = args.constructorWith(affineKey, "True");
+        r.findings.push_back(std::move(f));
+    } else if (has(o.missing, "weight") || has(o.missing, "bias")) {
+        Finding f = checkpointFinding("checkpoint_affine_mismatch", o.path, true);
+        f.message = "the model's " + line +
+                    " has a weight and bias the checkpoint lacks (it "
+                    "was trained with " +
+                    affineKey + "=False)";
+        f.torchMessage = "Missing key(s) in state_dict: " + keys(o.missing) + ".";
+        f.pytorch = "load_state_dict(strict=True) raises; strict=False leaves weight = 1 and "
+                    "bias = 0, their initial values, which computes exactly what " +
+                    affineKey + "=False computed, as long as they are not trained further.";
+        f.fix = args.constructorWith(affineKey, "False");
+        r.findings.push_back(std::move(f));
+    }
+    // Running statistics on one side only.
+    if (has(o.unexpected, "running_mean") || has(o.unexpected, "running_var")) {
+        Finding f = checkpointFinding("checkpoint_running_stats_mismatch", o.path, true);
+        f.message = "the checkpoint holds running statistics for " + where +
+                    " (it was trained "
+                    "with track_running_stats=True); the model's " +
+                    line + " keeps none";
+        f.torchMessage = o.versionMessage.empty()
+                             ? "Unexpected key(s) in state_dict: " + keys(o.unexpected) + "."
+                             : o.versionMessage;
+        f.pytorch = o.versionMessage.empty()
+                        ? "load_state_dict(strict=True) raises; strict=False drops them, and in "
+                          "eval mode the layer then normalises every batch by its own statistics: "
+                          "the model behaves in eval as in training, not as it was validated."
+                        : "A file saved without module versions (safetensors) makes InstanceNorm "
+                          "reject running statistics with this message, which load_state_dict "
+                          "raises even with strict=False.";
+        f.fix = args.constructorWith("track_running_stats", "True");
+        r.findings.push_back(std::move(f));
+    } else if (has(o.missing, "running_mean") || has(o.missing, "running_var")) {
+        Finding f = checkpointFinding("checkpoint_running_stats_mismatch", o.path, true);
+        f.message = "the model's " + line +
+                    " keeps running statistics the checkpoint lacks (it "
+                    "was trained with track_running_stats=False)";
+        f.torchMessage = "Missing key(s) in state_dict: " + keys(o.missing) + ".";
+        f.pytorch = "load_state_dict(strict=True) raises; strict=False leaves running_mean = 0 "
+                    "and running_var = 1, so in eval mode the layer does not normalise at all "
+                    "(it subtracts 0 and divides by sqrt(1 + eps)): fine in training, broken in "
+                    "eval.";
+        f.fix = args.constructorWith("track_running_stats", "False") +
+                ", or recompute the running statistics over training data before evaluating";
+        r.findings.push_back(std::move(f));
+    } else if (has(o.missing, "num_batches_tracked")) {
+        Finding f = checkpointFinding("checkpoint_num_batches_tracked", o.path, true);
+        f.severity = Severity::Warning;
+        f.message = "the checkpoint has running statistics for " + where +
+                    " but no num_batches_tracked, and records module versions (torch.save), so "
+                    "PyTorch does not fill it in";
+        f.torchMessage = "Missing key(s) in state_dict: \"" + o.path + ".num_batches_tracked\".";
+        f.pytorch = "load_state_dict(strict=True) raises; strict=False leaves the counter at 0, "
+                    "which matters only with momentum=None (a cumulative average restarts).";
+        f.fix = "add the key to the checkpoint (torch.tensor(0)) or load with strict=False";
+        r.findings.push_back(std::move(f));
+    }
+    // Another width.
+    for (const char* name : {"weight", "running_mean", "bias"}) {
+        if (!has(o.mismatched, name)) continue;
+        const Shape& saved = o.checkpointShapes.at(name);
+        Finding f = checkpointFinding("checkpoint_size_mismatch", o.path, true);
+        const auto [sizeKey, sizePosition] = detail::sizeArgument(family);
+        std::string savedSize;
+        if (family == NormFamily::LayerNorm || family == NormFamily::RMSNorm) {
+            savedSize = "(";
+            for (std::size_t i = 0; i < saved.size(); ++i)
+                savedSize += (i ? ", " : "") + std::to_string(saved[i]);
+            savedSize += saved.size() == 1 ? ",)" : ")";
+        } else {
+            savedSize = saved.empty() ? "?" : std::to_string(saved[0]);
+        }
+        f.message = "the checkpoint's " + o.path + "." + name + " has shape " +
+                    torchSizeText(saved) + ": it was trained with " + sizeKey + "=" + savedSize +
+                    "; the model's " + line + " declares another size";
+        f.torchMessage =
+            "size mismatch for " + o.path + "." + name + ": copying a param with shape " +
+            torchSizeText(saved) + " from checkpoint, the shape in current model is " +
+            torchSizeText(*std::find_if(o.parameters.tensors.begin(), o.parameters.tensors.end(),
+                                        [&](const auto& t) { return t.name == name; })
+                               ->shape) +
+            ".";
+        f.pytorch = "load_state_dict raises with strict=True and with strict=False alike: a "
+                    "size mismatch is never skipped. The checkpoint belongs to a model of another "
+                    "width here; the layers around this one must change with it.";
+        f.fix = args.constructorWith(sizeKey, savedSize, sizePosition);
+        r.findings.push_back(std::move(f));
+        break;
+    }
+}
+
+// Keys that differ from the model's by one leading component ("module." from
+// nn.DataParallel / DistributedDataParallel): the usual cause of everything missing.
+std::optional<std::pair<std::string, bool>> commonPrefix(const std::vector<std::string>& from,
+                                                         const std::vector<std::string>& to) {
+    if (from.empty() || to.empty()) return std::nullopt;
+    const std::string first = from[0].substr(0, from[0].find('.') + 1);
+    if (first.empty() || first.back() != '.') return std::nullopt;
+    std::size_t matched = 0;
+    for (const std::string& k : from) {
+        if (k.compare(0, first.size(), first) != 0) return std::nullopt;
+        matched += contains(to, k.substr(first.size()));
+    }
+    if (matched * 2 < std::min(from.size(), to.size())) return std::nullopt;
+    return std::make_pair(first, true);
+}
+
+bool Loader::prefixFinding(LoadStateDictReport& r) const {
+    if (auto p = commonPrefix(unexpected_, missing_)) {
+        Finding f = checkpointFinding("checkpoint_key_prefix", "", true);
+        f.message = "every checkpoint key starts with \"" + p->first +
+                    "\", which the model's "
+                    "keys do not: it was saved from a wrapped model (nn.DataParallel or "
+                    "DistributedDataParallel save their module under \"module.\")";
+        f.pytorch = "load_state_dict(strict=True) raises, listing every key twice; strict=False "
+                    "loads nothing at all and leaves every parameter at its initial value.";
+        f.fix = "model.load_state_dict({k.removeprefix(\"" + p->first +
+                "\"): v for k, v in "
+                "state_dict.items()})";
+        r.findings.push_back(std::move(f));
+        return true;
+    }
+    if (auto p = commonPrefix(missing_, unexpected_)) {
+        Finding f = checkpointFinding("checkpoint_key_prefix", "", true);
+        f.message = "every key the model expects starts with \"" + p->first +
+                    "\", which the "
+                    "checkpoint's keys do not: the model is wrapped, the checkpoint was not";
+        f.pytorch = "load_state_dict(strict=True) raises; strict=False loads nothing.";
+        f.fix = "load into the wrapped module: model." + p->first.substr(0, p->first.size() - 1) +
+                ".load_state_dict(state_dict)";
+        r.findings.push_back(std::move(f));
+        return true;
+    }
+    return false;
+}
+
+void Loader::restFindings(LoadStateDictReport& r) const {
+    std::set<std::string> explained;
+    for (const ModuleOutcome& o : outcomes_)
+        if (o.parameters.family != NormFamily::None) {
+            for (const std::string& n : o.missing) explained.insert(o.path + "." + n);
+            for (const std::string& n : o.unexpected) explained.insert(o.path + "." + n);
+            for (const std::string& n : o.mismatched) explained.insert(o.path + "." + n);
+        }
+    auto unexplained = [&](const std::vector<std::string>& keys) {
+        std::vector<std::string> out;
+        for (const std::string& k : keys)
+            if (!explained.count(k)) out.push_back(k);
+        return out;
+    };
+    auto listed = [](const std::vector<std::string>& keys) {
+        std::string s = quotedList(std::vector<std::string>(
+            keys.begin(), keys.begin() + std::ptrdiff_t(std::min<std::size_t>(keys.size(), 6))));
+        return keys.size() > 6 ? s + " and " + std::to_string(keys.size() - 6) + " more" : s;
+    };
+    if (const auto m = unexplained(missing_); !m.empty()) {
+        Finding f = checkpointFinding("checkpoint_missing_keys", "", true);
+        f.message = std::to_string(m.size()) +
+                    " tensor(s) of the model are not in the "
+                    "checkpoint: " +
+                    listed(m);
+        f.pytorch = "load_state_dict(strict=True) raises; strict=False leaves them at their "
+                    "initial (random) values without a word.";
+        r.findings.push_back(std::move(f));
+    }
+    if (const auto u = unexplained(unexpected_); !u.empty()) {
+        Finding f = checkpointFinding("checkpoint_unexpected_keys", "", true);
+        f.message = std::to_string(u.size()) +
+                    " checkpoint tensor(s) have no place in the "
+                    "model: " +
+                    listed(u);
+        f.pytorch = "load_state_dict(strict=True) raises; strict=False ignores them.";
+        r.findings.push_back(std::move(f));
+    }
+    std::vector<std::string> mismatched;
+    for (const ModuleOutcome& o : outcomes_)
+        if (o.parameters.family == NormFamily::None)
+            for (const std::string& n : o.mismatched) mismatched.push_back(o.path + "." + n);
+    if (!mismatched.empty()) {
+        Finding f = checkpointFinding("checkpoint_size_mismatch", "", true);
+        f.message = std::to_string(mismatched.size()) +
+                    " tensor(s) of other layers differ in "
+                    "shape: " +
+                    listed(mismatched);
+        f.pytorch = "load_state_dict raises with strict=True and strict=False alike.";
+        r.findings.push_back(std::move(f));
+    }
+}
+
+LoadStateDictReport Loader::finish(const ModuleNode& model) {
+    LoadStateDictReport r;
+    r.modelClass = model.type;
+    r.missing = missing_;
+    r.unexpected = unexpected_;
+    r.moduleErrors = moduleErrors_;
+    r.assumedOwn = assumedOwn_;
+    std::vector<std::string> strictLines;
+    if (!missing_.empty())
+        strictLines.push_back("Missing key(s) in state_dict: " + quotedList(missing_) + ". ");
+    if (!unexpected_.empty())
+        strictLines.push_back("Unexpected key(s) in state_dict: " + quotedList(unexpected_) + ". ");
+    strictLines.insert(strictLines.end(), moduleErrors_.begin(), moduleErrors_.end());
+    auto message = [&](const std::vector<std::string>& lines) -> std::optional<std::string> {
+        if (lines.empty()) return std::nullopt;
+        std::string s = "Error(s) in loading state_dict for " + model.type + ":";
+        for (const std::string& l : lines) s += "\n\t" + l;
+        return s;
+    };
+    r.strictError = message(strictLines);
+    r.nonStrictError = message(moduleErrors_);
+    if (!unknownTypes_.empty()) {
+        r.certainty = Certainty::Inferred;
+        std::vector<std::string> types(unknownTypes_.begin(), unknownTypes_.end());
+        r.why = "print(model) does not show the tensors a module may hold itself (nn.Parameter "
+                "attributes, MultiheadAttention's in_proj_weight), here in the classes " +
+                joinedNames(types) + ": " +
+                (assumedOwn_.empty()
+                     ? std::string("the checkpoint has none directly under such a module")
+                     : std::to_string(assumedOwn_.size()) +
+                           " checkpoint key(s) directly under such modules are taken as theirs") +
+                ", and one of theirs that the checkpoint lacks would be missing without NormLab "
+                "seeing it.";
+    }
+    if (!prefixFinding(r)) {
+        for (const ModuleOutcome& o : outcomes_) normFindings(o, r);
+        restFindings(r);
+    }
+    const std::string restsOn = r.certainty == Certainty::Exact
+                                    ? "every module's tensors follow from its printed line"
+                                    : r.why;
+    for (Finding& f : r.findings) f.restsOn = restsOn;
+    return r;
+}
+
+} // namespace
+
+std::string torchSizeText(const Shape& shape) {
+    std::string s = "torch.Size([";
+    for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "])";
+}
+
+LoadStateDictReport checkLoadStateDict(const ModuleNode& model, const Checkpoint& checkpoint) {
+    Loader loader(checkpoint);
+    loader.walk(model, "", 0);
+    return loader.finish(model);
+}
+
+} // namespace normlab
