@@ -38,6 +38,7 @@ class NpyTest : public QObject {
     void rejectsMalformed();
     void survivesRandomCorruption();
     void writesNumpyCompatibleHeader();
+    void mapsLargeFilesWithoutReadingThem();
 };
 
 void NpyTest::roundTrip_data() {
@@ -173,6 +174,58 @@ void NpyTest::writesNumpyCompatibleHeader() {
     QVERIFY(bytes.find("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }") == 10);
     QCOMPARE(bytes[10 + headerLength - 1], '\n');
     QVERIFY(encodeNpy(Tensor::zeros({5}, DType::Int64)).find("'shape': (5,)") != std::string::npos);
+}
+
+namespace {
+
+// This process's resident memory (VmRSS), in MiB; -1 where /proc is not there.
+double residentMiB() {
+    QFile status("/proc/self/status");
+    if (!status.open(QIODevice::ReadOnly)) return -1;
+    for (const QByteArray& line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024;
+    return -1;
+}
+
+} // namespace
+
+void NpyTest::mapsLargeFilesWithoutReadingThem() {
+    // 100 M float32 elements (400 MB), written sparse: a header, then a hole the file
+    // system does not store. Opening it must not read it.
+    QTemporaryDir dir;
+    const std::string path = (dir.path() + "/large.npy").toStdString();
+    const Shape shape{100, 1000, 1000};
+    const std::string dict =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (100, 1000, 1000), }";
+    std::string header("\x93NUMPY\x01\x00", 8);
+    std::string padded = dict;
+    padded.append((64 - (10 + dict.size() + 1) % 64) % 64, ' ');
+    padded += '\n';
+    header += char(padded.size() & 0xff);
+    header += char(padded.size() >> 8);
+    header += padded;
+    QCOMPARE(header.size() % 64, std::size_t(0));
+    {
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(header.data(), qint64(header.size()));
+        QVERIFY(f.resize(qint64(header.size()) + 400'000'000));
+    }
+    const double before = residentMiB();
+    NpyReadResult r = readNpy(path);
+    QVERIFY2(r.ok(), r.error.c_str());
+    QCOMPARE(r.tensor.shape(), shape);
+    QVERIFY(r.tensor.isMapped());
+    if (before >= 0)
+        QVERIFY2(residentMiB() - before < 64, qPrintable(QString::number(residentMiB() - before)));
+    // Reading an element touches one page; a write stays in memory, never in the file.
+    QCOMPARE(r.tensor.at(99'999'999), 0.0);
+    r.tensor.data<float>()[5] = 7.0f;
+    QCOMPARE(r.tensor.at(5), 7.0);
+    const NpyReadResult again = readNpy(path);
+    QCOMPARE(again.tensor.at(5), 0.0);
+    if (before >= 0) QVERIFY(residentMiB() - before < 64);
 }
 
 QTEST_GUILESS_MAIN(NpyTest)

@@ -2,6 +2,8 @@
 
 #include "normlab/checked_int.h"
 
+#include "file_mapping.h"
+
 #include <cctype>
 #include <cstring>
 #include <filesystem>
@@ -153,9 +155,21 @@ NpyReadResult failure(std::string message) {
     return {Tensor(), std::move(message)};
 }
 
-} // namespace
+// The header of `bytes` (a whole .npy file): shape, dtype and where the data starts, the
+// data's size checked against the bytes present.
+struct NpyLayout {
+    Shape shape;
+    DType type = DType::Float32;
+    std::size_t dataStart = 0, dataBytes = 0;
+    std::string error;
+};
 
-NpyReadResult parseNpy(std::string_view bytes) {
+NpyLayout npyLayout(std::string_view bytes) {
+    NpyLayout out;
+    auto failure = [&](std::string message) {
+        out.error = std::move(message);
+        return out;
+    };
     if (bytes.size() < 6 || bytes.substr(0, 6) != kMagic)
         return failure("not a .npy file (the magic string \\x93NUMPY is missing)");
     if (bytes.size() < 10) return failure("truncated .npy header");
@@ -201,8 +215,20 @@ NpyReadResult parseNpy(std::string_view bytes) {
     if (present > expected)
         return failure("the .npy file has " + std::to_string(present - expected) +
                        " bytes after the data its header describes");
-    Tensor t = Tensor::uninitialized(shape, *type);
-    if (expected) std::memcpy(t.raw(), bytes.data() + dataStart, expected);
+    out.shape = shape;
+    out.type = *type;
+    out.dataStart = dataStart;
+    out.dataBytes = expected;
+    return out;
+}
+
+} // namespace
+
+NpyReadResult parseNpy(std::string_view bytes) {
+    const NpyLayout layout = npyLayout(bytes);
+    if (!layout.error.empty()) return failure(layout.error);
+    Tensor t = Tensor::uninitialized(layout.shape, layout.type);
+    if (layout.dataBytes) std::memcpy(t.raw(), bytes.data() + layout.dataStart, layout.dataBytes);
     return {std::move(t), {}};
 }
 
@@ -210,6 +236,22 @@ NpyReadResult readNpy(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         return failure(path + " is a directory, not a .npy file");
+    // Mapped where the data sits on a 64-byte boundary (as numpy writes it): the tensor is the
+    // file's pages, read as they are touched. Otherwise read whole, as below.
+    detail::FileMapping mapping = detail::mapFile(path);
+    if (mapping.base) {
+        const NpyLayout layout =
+            npyLayout(std::string_view(static_cast<const char*>(mapping.base), mapping.length));
+        if (!layout.error.empty()) {
+            detail::unmapFile(mapping.base, mapping.length);
+            return failure(path + ": " + layout.error);
+        }
+        if (layout.dataStart % 64 == 0)
+            return {Tensor::adoptMapping(layout.shape, layout.type, mapping.base, mapping.length,
+                                         layout.dataStart),
+                    {}};
+        detail::unmapFile(mapping.base, mapping.length);
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) return failure("cannot open " + path);
     in.seekg(0, std::ios::end);

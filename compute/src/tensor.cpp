@@ -1,6 +1,7 @@
 #include "normlab/tensor.h"
 
 #include "buffer_cache.h"
+#include "file_mapping.h"
 
 #include "normlab/checked_int.h"
 
@@ -42,7 +43,26 @@ std::string shapeToString(const Shape& shape) {
 }
 
 void detail::BufferRelease::operator()(std::byte* p) const {
+    if (mapBase) {
+        unmapFile(mapBase, mapLength);
+        return;
+    }
     releaseBuffer({p, capacity});
+}
+
+Tensor Tensor::adoptMapping(Shape shape, DType type, void* mapBase, std::size_t mapLength,
+                            std::size_t offset) {
+    Tensor t;
+    t.shape_ = std::move(shape);
+    t.dtype_ = type;
+    t.numel_ = numElements(t.shape_);
+    if (offset % 64 != 0 || offset + t.byteSize() > mapLength || int(t.shape_.size()) > kMaxRank) {
+        detail::unmapFile(mapBase, mapLength);
+        throw std::invalid_argument("adoptMapping: the data does not fit the mapping");
+    }
+    t.data_ = std::unique_ptr<std::byte[], detail::BufferRelease>(
+        static_cast<std::byte*>(mapBase) + offset, detail::BufferRelease{0, mapBase, mapLength});
+    return t;
 }
 
 Tensor::Tensor(Shape shape, DType type)

@@ -1,5 +1,7 @@
 // A dense, contiguous (C order) tensor of rank 0..5 owning its storage.
-// Value semantics: copies are deep. Storage is 64-byte aligned.
+// Value semantics: copies are deep. Storage is 64-byte aligned. The storage is either a
+// buffer of the buffer cache or a private memory mapping of a file (readNpy): the pages of
+// a mapped tensor are read on first touch and written copy-on-write, never to the file.
 #pragma once
 
 #include "normlab/dtype.h"
@@ -17,6 +19,8 @@ namespace detail {
 // Returns tensor storage to the buffer cache (src/buffer_cache.h).
 struct BufferRelease {
     std::size_t capacity = 0;
+    void* mapBase = nullptr; // a memory mapping to unmap instead (base, length)
+    std::size_t mapLength = 0;
     void operator()(std::byte* p) const;
 };
 } // namespace detail
@@ -39,6 +43,13 @@ class Tensor {
     // Values are converted to `type` (rounded for floats; for integers truncated toward
     // zero and saturated at the type's range, NaN as 0).
     static Tensor fromValues(Shape shape, DType type, const std::vector<double>& values);
+    // Takes over a private mapping (mmap MAP_PRIVATE) of `mapLength` bytes at `mapBase`
+    // whose data starts `offset` bytes in (a multiple of 64) and holds the elements of
+    // `shape` in C order; the tensor unmaps it when destroyed.
+    static Tensor adoptMapping(Shape shape, DType type, void* mapBase, std::size_t mapLength,
+                               std::size_t offset);
+    // True when the storage is a file mapping (its untouched pages are not resident).
+    bool isMapped() const { return data_ && data_.get_deleter().mapBase; }
 
     Tensor(const Tensor& other);
     Tensor& operator=(const Tensor& other);
