@@ -14,5 +14,6 @@ int runCommand(const QStringList& arguments);
 int benchCommand(const QStringList& arguments);
 int benchDiagnoseCommand(const QStringList& arguments);
 int diagnoseCommand(const QStringList& arguments);
+int healthCommand(const QStringList& arguments);
 
 } // namespace normlab::app

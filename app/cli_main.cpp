@@ -13,7 +13,8 @@ const char* kUsage =
     "  run     one normalization step: outputs, statistics, gradients, inverse -> DIR\n"
     "  bench   time a normalization on random input, print JSON\n"
     "  bench-diagnose  time the shape debugger on a model text (or a generated one)\n"
-    "  diagnose  explain shape/affine mistakes in a print(model) text, print JSON\n"
+    "  diagnose  explain shape/affine mistakes in a print(model) text (and a checkpoint)\n"
+    "  health  the health of every layer of a capture (normlab_trace.py --activations)\n"
     "\n"
     "normlab-cli <command> --help shows the options of a command.\n"
     "The contract (output files, exit codes, the spec JSON) is in docs/ of the NormLab sources:\n"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     if (command == "bench") return normlab::app::benchCommand(args);
     if (command == "bench-diagnose") return normlab::app::benchDiagnoseCommand(args);
     if (command == "diagnose") return normlab::app::diagnoseCommand(args);
+    if (command == "health") return normlab::app::healthCommand(args);
     QTextStream(stderr) << "normlab-cli: unknown command '" << command << "'\n\n" << kUsage;
     return normlab::app::kExitInvalid;
 }

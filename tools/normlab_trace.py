@@ -14,6 +14,18 @@ In a notebook:
     import normlab_trace
     normlab_trace.trace(model, x, "trace.json")
 
+Activations (`--activations DIR`, or `trace(model, x, DIR, activations=True)`): the model runs
+for real on the given input (`--input x.npy`), and for every normalization layer (BatchNorm,
+InstanceNorm, LayerNorm, GroupNorm, RMSNorm and their subclasses) DIR receives its input and
+the output PyTorch produced (whole up to --cap-mib per layer, default 64 MiB, otherwise the
+first samples along dim 0), its weight, bias, running mean and variance as they were before
+the call, num_batches_tracked, its configuration and training flag; the sequence lengths or
+mask when given (`--lengths`, `--mask`: [N] ints or an [N, L] boolean array, True = valid).
+DIR/capture.json lists it all; every array is a plain .npy (float16 and bfloat16 saved as
+float32, with the original dtype recorded). The running statistics the forward pass updates in
+training mode are put back afterwards: capturing leaves the model as it was. DIR/trace.json is
+the trace of the same run.
+
 From the command line, where PyTorch supports it (2.x), the model runs on the meta device: shapes without memory
 or arithmetic, so tracing a large model is quick. Otherwise (or if a module does not support
 meta tensors) it runs on the CPU with zeros.
@@ -21,11 +33,20 @@ meta tensors) it runs on the CPU with zeros.
 import argparse
 import importlib.util
 import json
+import os
 import sys
 
 import torch
 
 FORMAT = 1
+CAPTURE_FORMAT = 1
+NORM_KINDS = [  # (base class, kind) in the order isinstance is tried
+    ("torch.nn.modules.batchnorm._BatchNorm", "batch_norm"),
+    ("torch.nn.modules.instancenorm._InstanceNorm", "instance_norm"),
+    ("torch.nn.LayerNorm", "layer_norm"),
+    ("torch.nn.GroupNorm", "group_norm"),
+    ("torch.nn.RMSNorm", "rms_norm"),  # PyTorch 2.4 and later
+]
 
 
 def _shapes(values):
@@ -75,12 +96,146 @@ def _run(model, x, device):
     return calls, error
 
 
-def trace(model, x, out_path, try_meta=False):
+def _norm_kind(module):
+    for path, kind in NORM_KINDS:
+        owner, _, name = path.rpartition(".")
+        cls = sys.modules.get(owner) and getattr(sys.modules[owner], name, None)
+        if cls is None and owner == "torch.nn":
+            cls = getattr(torch.nn, name, None)
+        if cls is not None and isinstance(module, cls):
+            return kind
+    return None
+
+
+def _config(module, kind):
+    def num(v):
+        return None if v is None else float(v)
+    if kind in ("batch_norm", "instance_norm"):
+        return {"num_features": module.num_features, "eps": num(module.eps),
+                "momentum": num(module.momentum), "affine": bool(module.affine),
+                "track_running_stats": bool(module.track_running_stats)}
+    if kind == "group_norm":
+        return {"num_groups": module.num_groups, "num_channels": module.num_channels,
+                "eps": num(module.eps), "affine": bool(module.affine)}
+    return {"normalized_shape": list(module.normalized_shape), "eps": num(module.eps),
+            "elementwise_affine": bool(module.elementwise_affine),
+            "bias": getattr(module, "bias", None) is not None}
+
+
+class _Capture:
+    """Forward hooks that save each normalization layer's first call into a directory."""
+
+    def __init__(self, model, directory, cap_bytes):
+        self.dir, self.cap, self.layers, self.saved_buffers = directory, cap_bytes, [], []
+        self.names = {id(m): n for n, m in model.named_modules()}
+        self.pending = {}
+        os.makedirs(os.path.join(directory, "layers"), exist_ok=True)
+
+    def _save(self, folder, name, tensor):
+        import numpy as np
+        t = tensor.detach().cpu()
+        if t.dtype in (torch.float16, torch.bfloat16):
+            t = t.float()
+        rel = f"layers/{folder}/{name}.npy"
+        np.save(os.path.join(self.dir, rel), t.contiguous().numpy())
+        return rel
+
+    def pre(self, module, inputs):
+        kind = _norm_kind(module)
+        if kind is None or not inputs or not torch.is_tensor(inputs[0]):
+            return
+        if id(module) in self.pending or any(l["name"] == self.names.get(id(module)) for l in self.layers):
+            return  # the first call of a module is the one captured
+        x = inputs[0]
+        buffers = {k: v.detach().clone() for k, v in module.named_buffers(recurse=False) if v is not None}
+        self.saved_buffers.append((module, buffers))
+        self.pending[id(module)] = (x, buffers, module.training)
+
+    def post(self, module, inputs, output):
+        if id(module) not in self.pending or not torch.is_tensor(output):
+            return
+        x, buffers, training = self.pending.pop(id(module))
+        kind = _norm_kind(module)
+        name = self.names.get(id(module), "")
+        folder = f"{len(self.layers):03d}_" + "".join(c if c.isalnum() else "_" for c in name or "root")
+        os.makedirs(os.path.join(self.dir, "layers", folder), exist_ok=True)
+        per_sample = x[0].numel() * 4 if x.dim() > 0 and x.shape[0] > 0 else x.numel() * 4
+        keep = x.shape[0] if x.dim() == 0 or x.numel() * 4 <= self.cap else max(1, self.cap // max(per_sample, 1))
+        files = {"input": self._save(folder, "input", x[:keep] if x.dim() else x),
+                 "output": self._save(folder, "output", output[:keep] if output.dim() else output)}
+        for key in ("weight", "bias"):
+            p = getattr(module, key, None)
+            if torch.is_tensor(p):
+                files[key] = self._save(folder, key, p)
+        for key in ("running_mean", "running_var"):
+            if key in buffers:
+                files[key] = self._save(folder, key, buffers[key])
+        layer = {"name": name, "type": type(module).__name__, "kind": kind,
+                 "repr": type(module).__name__ + "(" + module.extra_repr() + ")",
+                 "training": bool(training), "config": _config(module, kind),
+                 "input_shape": list(x.shape), "dtype": str(x.dtype).replace("torch.", ""),
+                 "captured_samples": int(keep) if x.dim() else None, "files": files}
+        if "num_batches_tracked" in buffers:
+            layer["num_batches_tracked"] = int(buffers["num_batches_tracked"])
+        self.layers.append(layer)
+
+    def restore(self):
+        """Puts back the buffers a training-mode forward changed (running statistics)."""
+        with torch.no_grad():
+            for module, buffers in self.saved_buffers:
+                for key, value in buffers.items():
+                    getattr(module, key).copy_(value)
+
+
+def _capture(model, x, directory, cap_mib, lengths, mask):
+    import numpy as np
+    capture = _Capture(model, directory, int(cap_mib * (1 << 20)))
+    handles = []
+    for m in model.modules():
+        handles.append(m.register_forward_pre_hook(capture.pre))
+        handles.append(m.register_forward_hook(capture.post))
+    try:
+        calls, error = _run(model, x, "cpu")
+    finally:
+        for h in handles:
+            h.remove()
+        capture.restore()
+    manifest = {"normlab_capture": CAPTURE_FORMAT, "torch_version": torch.__version__.split("+")[0],
+                "model_class": type(model).__name__, "input": _shapes(x)[0] if _shapes(x) else None,
+                "lengths": None, "mask": None, "cap_mib": cap_mib, "layers": capture.layers,
+                "error": error}
+    if lengths is not None:
+        np.save(os.path.join(directory, "lengths.npy"), np.asarray(lengths, dtype=np.int64))
+        manifest["lengths"] = "lengths.npy"
+    if mask is not None:
+        np.save(os.path.join(directory, "mask.npy"), np.asarray(mask, dtype=bool))
+        manifest["mask"] = "mask.npy"
+    with open(os.path.join(directory, "capture.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+    return calls, error, manifest
+
+
+def trace(model, x, out_path, try_meta=False, activations=False, cap_mib=64, lengths=None,
+          mask=None):
     """Runs `model` on `x` once and writes the trace to `out_path` (JSON).
 
     try_meta moves the model to the meta device (PyTorch 2.x) and so drops its weights: the
     command line does it on a model it built itself; from a notebook, pass True only for a
-    throwaway copy."""
+    throwaway copy.
+
+    activations=True: `out_path` is a directory; the model runs for real on `x` and every
+    normalization layer's input, output, parameters and statistics are written there with
+    capture.json (see the module's docstring), and the trace as trace.json. `lengths` ([N]
+    ints) or `mask` ([N, L] booleans, True = valid) describe padding, when there is some."""
+    if activations:
+        os.makedirs(out_path, exist_ok=True)
+        calls, error, manifest = _capture(model, x, out_path, cap_mib, lengths, mask)
+        doc = {"normlab_trace": FORMAT, "torch_version": torch.__version__.split("+")[0],
+               "device": "cpu", "input": _shapes(x), "calls": calls, "error": error}
+        with open(os.path.join(out_path, "trace.json"), "w") as f:
+            json.dump(doc, f, indent=1)
+        doc["capture"] = manifest
+        return doc
     device, calls, error = "cpu", None, None
     if try_meta and hasattr(torch, "device") and tuple(int(p) for p in torch.__version__.split(".")[:2] if p.isdigit()) >= (2, 0):
         try:
@@ -112,16 +267,38 @@ def _load(spec):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", required=True, help="FILE.py:FUNCTION returning the model")
-    p.add_argument("--input-shape", required=True, help="e.g. 2,3,224,224")
+    p.add_argument("--input-shape", help="e.g. 2,3,224,224 (a zero input of that shape)")
+    p.add_argument("--input", help="the input as a .npy file (real data, for --activations)")
     p.add_argument("--dtype", default="float", choices=["float", "long"])
     p.add_argument("--eval", action="store_true", help="trace in eval mode")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", help="the trace (JSON); not needed with --activations")
+    p.add_argument("--activations", metavar="DIR",
+                   help="run for real and save every normalization layer's tensors into DIR")
+    p.add_argument("--cap-mib", type=float, default=64,
+                   help="most MiB of input saved per layer (then the first samples; default 64)")
+    p.add_argument("--lengths", help="valid lengths per sample, .npy of N ints")
+    p.add_argument("--mask", help="valid positions, .npy of [N, L] booleans")
     a = p.parse_args(argv)
+    if not a.out and not a.activations:
+        p.error("give --out (a trace) or --activations DIR (a capture)")
+    if (a.input is None) == (a.input_shape is None):
+        p.error("give one of --input-shape and --input")
     model = _load(a.model)
     model.train(not a.eval)
-    shape = [int(d) for d in a.input_shape.split(",")]
-    x = torch.zeros(shape, dtype=torch.long) if a.dtype == "long" else torch.zeros(shape)
-    doc = trace(model, x, a.out, try_meta=True)
+    if a.input:
+        import numpy as np
+        x = torch.from_numpy(np.load(a.input))
+    else:
+        shape = [int(d) for d in a.input_shape.split(",")]
+        x = torch.zeros(shape, dtype=torch.long) if a.dtype == "long" else torch.zeros(shape)
+    if a.activations:
+        import numpy as np
+        doc = trace(model, x, a.activations, activations=True, cap_mib=a.cap_mib,
+                    lengths=np.load(a.lengths) if a.lengths else None,
+                    mask=np.load(a.mask) if a.mask else None)
+        print(f"{len(doc['capture']['layers'])} normalization layers captured in {a.activations}")
+    else:
+        doc = trace(model, x, a.out, try_meta=True)
     print(f"{len(doc['calls'])} module calls on {doc['device']}"
           + (f"; PyTorch raised {doc['error']['type']} in {doc['error']['module']}" if doc["error"] else ""))
 

@@ -102,8 +102,30 @@ def main(cli, script):
     first = [f for f in report["findings"] if f["severity"] == "error"][0]
     assert first["code"] == "pytorch_error" and first["layer"] == "1", first
     assert first["torch_message"] == expected, (first["torch_message"], expected)
+
+    # Activations: every norm layer's tensors, the model left as it was, and NormLab's output
+    # on the captured input equal to PyTorch's.
+    import numpy as np
+    sys.path.insert(0, os.path.dirname(script))
+    import normlab_trace  # noqa: E402
+    model = my_model.build().train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    capture = os.path.join(work, "capture")
+    x = torch.randn(4, 3, 6, 6)
+    normlab_trace.trace(model, x, capture, activations=True)
+    after = model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before), "the capture changed the model"
+    manifest = json.load(open(os.path.join(capture, "capture.json")))
+    norms = [n for n, m in model.named_modules() if normlab_trace._norm_kind(m)]
+    assert [l["name"] for l in manifest["layers"]] == norms, (manifest["layers"], norms)
+    bn = manifest["layers"][0]
+    np.testing.assert_array_equal(np.load(os.path.join(capture, bn["files"]["running_mean"])),
+                                  before["0.bn.running_mean"].numpy())
+    health = json.loads(run(cli, "health", "--capture", capture))
+    for layer in health["layers"]:
+        assert layer["max_error_vs_pytorch"] is not None and layer["max_error_vs_pytorch"] < 1e-4, layer
     print("trace script: shapes as PyTorch's hooks saw them, the silent mistake and the raised "
-          "error found")
+          "error found; a capture of every norm layer that NormLab reproduces")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,224 @@
+#include "normlab/layer_health.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace normlab {
+
+namespace {
+
+std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
+}
+
+// Largest |a - b| over the elements where `mask` (optional) is set; both float64 views.
+double maxDifference(const Tensor& a, const Tensor& b, const Tensor& mask = {}) {
+    const Tensor x = a.castTo(DType::Float64), y = b.castTo(DType::Float64);
+    const double* p = x.data<double>();
+    const double* q = y.data<double>();
+    double worst = 0;
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+        if (!mask.isNull() && mask.at(i) == 0) continue;
+        const double d = std::abs(p[i] - q[i]);
+        if (d > worst || std::isnan(d)) worst = std::isnan(d) ? INFINITY : d;
+    }
+    return worst;
+}
+
+double maxAbs(const Tensor& t) {
+    const Tensor x = t.castTo(DType::Float64);
+    double m = 0;
+    for (std::int64_t i = 0; i < x.size(); ++i) m = std::max(m, std::abs(x.data<double>()[i]));
+    return m;
+}
+
+NormResult run(NormSpec spec, NormInputs inputs, bool training, bool masked) {
+    spec.training = training;
+    spec.dtype = DType::Float64;
+    if (!masked) inputs.mask = Tensor();
+    inputs.gradOutput = Tensor();
+    return normalize(spec, inputs, cpuBackend(), RunOptions{false});
+}
+
+// Fraction bits (with the implicit one) of the dtypes activations are kept in.
+int precisionBits(const std::string& dtype) {
+    if (dtype == "bfloat16") return 8;
+    if (dtype == "float16") return 11;
+    if (dtype == "float64") return 53;
+    return 24;
+}
+
+void trainEvalGap(const LayerHealthInput& in, const NormResult& batch, LayerHealth& h) {
+    const NormInputs& x = in.inputs;
+    if (!in.spec.trackRunningStats || x.runningMean.isNull() || x.runningVar.isNull()) return;
+    const double eps = in.spec.eps.value_or(0);
+    const std::int64_t channels = x.runningMean.size();
+    if (channels <= 0) return;
+    double gap = 0, ratio = 1;
+    for (std::int64_t s = 0; s < batch.mean.size(); ++s) {
+        const std::int64_t c = s % channels;
+        const double rv = x.runningVar.at(c), v = batch.var.at(s);
+        const double g = std::abs(batch.mean.at(s) - x.runningMean.at(c)) / std::sqrt(rv + eps);
+        const double r = (v > 0 && rv > 0) ? std::max(v / rv, rv / v) : INFINITY;
+        if (!h.worstMeanChannel || g > gap) h.worstMeanChannel = c;
+        if (!h.worstVarChannel || r > ratio) h.worstVarChannel = c;
+        gap = std::max(gap, g);
+        ratio = std::max(ratio, r);
+    }
+    h.maxMeanGap = gap;
+    h.maxVarRatio = ratio;
+    const NormResult eval = run(in.spec, x, false, false);
+    if (!eval.ok()) return;
+    h.trainEvalOutputGap = maxDifference(batch.output, eval.output);
+    if (gap > 1 || ratio > 4 || *h.trainEvalOutputGap > 0.5)
+        h.findings.push_back(
+            {"train_eval_gap", Severity::Warning,
+             "the running statistics do not describe this data: channel " +
+                 std::to_string(*h.worstMeanChannel) + "'s batch mean lies " + number(gap) +
+                 " running standard deviations from its running mean, channel " +
+                 std::to_string(*h.worstVarChannel) +
+                 "'s batch variance differs from its "
+                 "running variance by a factor of " +
+                 number(ratio) +
+                 ", and the output in eval mode differs from training mode by up to " +
+                 number(*h.trainEvalOutputGap) +
+                 " (fine in training, different in eval: recompute the running statistics on "
+                 "data like this, or check that eval data is preprocessed as training data was)"});
+}
+
+void sliceFigures(const LayerHealthInput& in, const NormResult& batch, LayerHealth& h) {
+    const double eps = in.spec.eps.value_or(0);
+    const bool rms = in.spec.variant == Variant::RmsNorm;
+    std::vector<double> vars;
+    for (std::int64_t s = 0; s < batch.var.size(); ++s) {
+        const double v = batch.var.at(s);
+        if (batch.count.isNull() || batch.count.at(s) > 1) vars.push_back(v);
+        if (rms || batch.mean.isNull()) continue;
+        const double m = std::abs(batch.mean.at(s));
+        if (v > 0) h.maxMeanToSpread = std::max(h.maxMeanToSpread, m / std::sqrt(v));
+        h.conditioning = std::max(h.conditioning, m / std::sqrt(v + eps));
+    }
+    if (vars.empty()) return;
+    std::vector<double> sorted = vars;
+    std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(sorted.size() / 2),
+                     sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    for (double v : vars) {
+        h.deadSlices += v <= eps;
+        h.explodingSlices += !std::isfinite(v) || (median > 0 && v >= 1e4 * median);
+    }
+    const std::string what = rms ? "mean square" : "variance";
+    if (h.deadSlices)
+        h.findings.push_back(
+            {"dead_channels", Severity::Warning,
+             std::to_string(h.deadSlices) + " of " + std::to_string(vars.size()) +
+                 " slices have a " + what + " of at most eps = " + number(eps) +
+                 ": their inputs are (nearly) constant, so the output is β plus whatever noise "
+                 "there is, scaled by up to 1/sqrt(eps) = " +
+                 number(1 / std::sqrt(std::max(eps, 1e-300))) +
+                 " (a channel the layers before have switched off?)"});
+    if (h.explodingSlices)
+        h.findings.push_back({"exploding_channels", Severity::Warning,
+                              std::to_string(h.explodingSlices) + " slices have a " + what +
+                                  " at least 10^4 times the median slice's (" + number(median) +
+                                  "), or not finite: a few channels dominate the activations"});
+    const int p = precisionBits(in.capturedDType);
+    const double lost16 = h.maxMeanToSpread / std::ldexp(1.0, 8);
+    if (h.maxMeanToSpread > 0 && (lost16 > 0.1 || h.maxAbsInput > 256)) {
+        std::string m = "the largest |mean| / std over the slices is " + number(h.maxMeanToSpread) +
+                        ": in bfloat16 a value near the mean is rounded to about " +
+                        number(lost16) + " of the spread (in float16 " +
+                        number(h.maxMeanToSpread / 2048) + ")";
+        if (h.maxAbsInput > 256)
+            m += "; |x| reaches " + number(h.maxAbsInput) +
+                 ", beyond 256, where x^2 overflows float16 if a variance is computed in float16 "
+                 "(PyTorch's kernels accumulate in float32)";
+        const bool inThatDType = p < 24 && h.maxMeanToSpread / std::ldexp(1.0, p) > 0.1;
+        h.findings.push_back(
+            {"precision_risk", inThatDType ? Severity::Warning : Severity::Info, m});
+    }
+}
+
+void padding(const LayerHealthInput& in, const NormResult& batch, LayerHealth& h) {
+    if (in.inputs.mask.isNull()) return;
+    const NormResult masked = run(in.spec, in.inputs, true, true);
+    if (!masked.ok() || masked.mean.size() != batch.mean.size()) return;
+    const double eps = in.spec.eps.value_or(0);
+    double shift = 0;
+    for (std::int64_t s = 0; s < batch.mean.size(); ++s) {
+        if (masked.count.at(s) < 1) continue;
+        shift = std::max(shift, std::abs(batch.mean.at(s) - masked.mean.at(s)) /
+                                    std::sqrt(masked.var.at(s) + eps));
+    }
+    h.paddingMeanShift = shift;
+    h.paddingOutputGap = maxDifference(batch.output, masked.output, in.inputs.mask);
+    if (shift > 0.1 || *h.paddingOutputGap > 0.1)
+        h.findings.push_back(
+            {"padding_contamination", Severity::Warning,
+             "the padding enters this layer's statistics (PyTorch's module takes no mask): "
+             "with it a slice's mean moves by up to " +
+                 number(shift) + " standard deviations, and the valid outputs change by up to " +
+                 number(*h.paddingOutputGap) +
+                 " (the model's output depends on how much padding "
+                 "a batch has: normalise over valid elements only, e.g. a masked norm)"});
+}
+
+} // namespace
+
+LayerHealth layerHealth(const LayerHealthInput& in) {
+    LayerHealth h;
+    h.maxAbsInput = maxAbs(in.inputs.input);
+    // Batch statistics: what the layer computes in training mode (and always, for the
+    // per-sample variants).
+    const NormResult batch = run(in.spec, in.inputs, true, false);
+    if (!batch.ok()) {
+        h.error = batch.error;
+        return h;
+    }
+    h.slices = batch.mean.isNull() ? batch.var.size() : batch.mean.size();
+    sliceFigures(in, batch, h);
+    trainEvalGap(in, batch, h);
+    padding(in, batch, h);
+
+    const bool batchStatistics = in.spec.training || !in.spec.trackRunningStats;
+    const bool acrossSamples =
+        in.spec.variant == Variant::BatchNorm || in.spec.variant == Variant::BatchChannelNorm;
+    if (!in.torchOutput.isNull()) {
+        if (acrossSamples && batchStatistics && !in.wholeBatch) {
+            h.findings.push_back({"capture_subset", Severity::Info,
+                                  "only the first samples were captured, and this layer's "
+                                  "statistics run across the batch: NormLab's output is not "
+                                  "compared with PyTorch's (raise --cap-mib to capture it all)"});
+        } else if (in.torchOutput.shape() != in.inputs.input.shape()) {
+            h.findings.push_back({"capture_mismatch", Severity::Warning,
+                                  "PyTorch's saved output has shape " +
+                                      shapeToString(in.torchOutput.shape()) + ", the input " +
+                                      shapeToString(in.inputs.input.shape())});
+        } else {
+            const NormResult ours =
+                in.spec.training ? batch : run(in.spec, in.inputs, false, false);
+            if (ours.ok()) {
+                h.maxErrorVsTorch = maxDifference(ours.output, in.torchOutput);
+                const int p = precisionBits(in.capturedDType);
+                // PyTorch computed in the activation's dtype (float32 at best): its rounding,
+                // amplified by the slices' conditioning, is not a mismatch.
+                const double tolerance = std::max(1.0, maxAbs(in.torchOutput)) *
+                                         std::max(1.0, h.conditioning) *
+                                         std::ldexp(1.0, 4 - std::min(p, 24));
+                if (!(*h.maxErrorVsTorch <= tolerance))
+                    h.findings.push_back(
+                        {"capture_mismatch", Severity::Warning,
+                         "NormLab's output on the captured input differs from PyTorch's by up to " +
+                             number(*h.maxErrorVsTorch) + " (tolerance " + number(tolerance) +
+                             "): the module's forward() is not the standard one (a subclass "
+                             "that permutes or rescales), or the capture is inconsistent"});
+            }
+        }
+    }
+    return h;
+}
+
+} // namespace normlab
