@@ -2,6 +2,7 @@
 //   normlab [--screenshot FILE.png [--size WxH] [--view NAME]]
 // --screenshot renders the window offscreen once the first result is drawn, writes the PNG
 // and exits (0 written, 2 otherwise).
+#include "capture_dock.h"
 #include "debugger_view.h"
 #include "language.h"
 #include "lesson_panel.h"
@@ -112,6 +113,57 @@ int measureLatency(QApplication& app, normlab::ui::MainWindow& window,
     return 0;
 }
 
+// --measure-capture: opens the capture given by --capture, then opens its layers in the
+// workbench one after another (all of them, or --repeat N), each time until the visible view
+// has drawn it. Prints JSON: the time to open the capture (manifest read and layers listed),
+// the median and slowest switch, peak resident memory.
+int measureCapture(QApplication& app, normlab::ui::MainWindow& window, const QString& directory,
+                   int switches) {
+    window.resize(1400, 900);
+    window.show();
+    QElapsedTimer timer;
+    timer.start();
+    if (const QString error = window.openCapture(directory); !error.isEmpty()) {
+        QTextStream(stderr) << "normlab: " << error << "\n";
+        return 2;
+    }
+    const double openMs = double(timer.nsecsElapsed()) / 1e6;
+    const int layers = int(window.captureDock()->capture().layers.size());
+    const int count = std::min(switches > 0 ? switches : layers, layers);
+    std::vector<double> times;
+    int next = 0;
+    auto openNext = [&] {
+        timer.restart();
+        const int index = next++ % layers;
+        window.captureDock()->selectLayer(index);
+    };
+    QObject::connect(&window, &normlab::ui::MainWindow::outcomeShown, &app,
+                     [&](double, double, double) {
+                         if (next == 0) return; // the start-up outcome
+                         times.push_back(double(timer.nsecsElapsed()) / 1e6);
+                         if (int(times.size()) >= count) {
+                             app.quit();
+                             return;
+                         }
+                         QTimer::singleShot(0, &app, openNext);
+                     });
+    QTimer::singleShot(500, &app, openNext);
+    QTimer::singleShot(600000, &app, &QApplication::quit);
+    app.exec();
+    if (times.empty()) return 2;
+    std::vector<double> sorted = times;
+    std::sort(sorted.begin(), sorted.end());
+    QJsonObject o{{"layers", layers},
+                  {"open_ms", openMs},
+                  {"switches", int(times.size())},
+                  {"median_switch_ms", sorted[sorted.size() / 2]},
+                  {"max_switch_ms", sorted.back()},
+                  {"peak_resident_mb", peakResidentMb()},
+                  {"view", window.currentViewName()}};
+    QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
+    return 0;
+}
+
 // QGuiApplication takes "-session ID" / "--session ID" for X11 session management and
 // removes it from argv, so NormLab's --session FILE is taken out before Qt sees it.
 // Returns the file (empty if none); `args` keeps everything else.
@@ -143,7 +195,8 @@ int main(int argc, char** argv) {
     bool offscreen = false; // --screenshot and --measure-latency need no display
     for (int i = 1; i < argc; ++i)
         offscreen |= std::strcmp(argv[i], "--screenshot") == 0 ||
-                     std::strcmp(argv[i], "--measure-latency") == 0;
+                     std::strcmp(argv[i], "--measure-latency") == 0 ||
+                     std::strcmp(argv[i], "--measure-capture") == 0;
     if (offscreen && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     std::vector<char*> args(argv, argv + argc);
@@ -164,6 +217,16 @@ int main(int argc, char** argv) {
     parser.addOption({"view", "View to show first.", "NAME"});
     parser.addOption({"session", "Open a session file (JSON).", "FILE"});
     parser.addOption({"lesson", "Open built-in lesson N (1 to 8) at its first step.", "N"});
+    parser.addOption({"capture",
+                      "Open a capture (a folder written by normlab_trace.py --activations) in the "
+                      "Layers dock.",
+                      "DIR"});
+    parser.addOption(
+        {"layer", "With --capture: open this layer (dotted name) in the workbench.", "NAME"});
+    parser.addOption({"measure-capture",
+                      "With --capture: time opening it and switching between its layers (N "
+                      "switches, 0 for every layer), print JSON and exit.",
+                      "N"});
     parser.addOption({"model", "Open a print(model) text in the Debugger.", "FILE"});
     parser.addOption({"checkpoint",
                       "Check a checkpoint (.pt, .pth, .bin, .safetensors) against --model in the "
@@ -237,6 +300,30 @@ int main(int argc, char** argv) {
             if (offscreen) return 2;
         }
         if (!parser.isSet("view")) window.selectView("debugger");
+    }
+    if (parser.isSet("measure-capture")) {
+        if (!parser.isSet("capture")) {
+            QTextStream(stderr) << "normlab: --measure-capture needs --capture DIR\n";
+            return 2;
+        }
+        return measureCapture(app, window, parser.value("capture"),
+                              parser.value("measure-capture").toInt());
+    }
+    if (parser.isSet("capture")) {
+        if (const QString error = window.openCapture(parser.value("capture")); !error.isEmpty()) {
+            QTextStream(stderr) << "normlab: " << error << "\n";
+            if (offscreen) return 2;
+        } else if (parser.isSet("layer")) {
+            const auto& layers = window.captureDock()->capture().layers;
+            int index = -1;
+            for (int i = 0; i < int(layers.size()); ++i)
+                if (layers[std::size_t(i)].name == parser.value("layer")) index = i;
+            if (index < 0 || !window.captureDock()->selectLayer(index)) {
+                QTextStream(stderr)
+                    << "normlab: the capture has no layer '" << parser.value("layer") << "'\n";
+                if (offscreen) return 2;
+            }
+        }
     }
     if (parser.isSet("presentation")) window.presentationAction()->setChecked(true);
     if (parser.isSet("lesson") && !window.openLesson(parser.value("lesson").toInt() - 1)) {

@@ -2,6 +2,7 @@
 // equal the compute result; lengths change the valid counts; an invalid configuration
 // keeps the last result; rapid edits never show a stale result; --screenshot writes a
 // real picture.
+#include "capture_dock.h"
 #include "code_view.h"
 #include "compare_view.h"
 #include "cube_view.h"
@@ -76,6 +77,7 @@ class WorkbenchTest : public QObject {
     void screenshotOpensTheGivenSession();
     void debuggerOpensALayerInTheWorkbench();
     void debuggerChecksACheckpoint();
+    void captureLayersOpenInTheWorkbench();
     void recentActivationsLoadAgain();
     void paintingAMaskChangesTheValidCounts();
     void theUpstreamGradientIsChosenInTheGradientsView();
@@ -652,6 +654,50 @@ void WorkbenchTest::screenshotOpensTheGivenSession() {
     QVERIFY(window("ja.png") != window("default.png"));
     QVERIFY(window("zh.png") != window("ja.png"));
     QCOMPARE(shoot({"--lang", "xx"}, "xx.png"), 2);
+}
+
+void WorkbenchTest::captureLayersOpenInTheWorkbench() {
+    MainWindow w(false);
+    waitIdle(w);
+    const QString captures = QStringLiteral(NORMLAB_SOURCE_DIR "/tests/captures/");
+    CaptureDock* dock = w.captureDock();
+    // A broken manifest is refused and changes nothing.
+    QVERIFY(!w.openCapture(captures + "broken/not_json").isEmpty());
+    QCOMPARE(dock->table()->rowCount(), 0);
+    QCOMPARE(w.openCapture(captures + "captures/convnet_train"), QString());
+    QCOMPARE(dock->table()->rowCount(), 3);
+    QCOMPARE(dock->table()->item(0, 0)->text(), QString("bn"));
+    QVERIFY(!w.state().loadedInput);
+
+    // Selecting a layer puts its captured tensors into the workbench: input, configuration,
+    // γ and β, running statistics and the padding mask.
+    QVERIFY(dock->selectLayer(0));
+    waitIdle(w);
+    WorkbenchState s = w.state();
+    QVERIFY(s.loadedInput);
+    QCOMPARE(s.loadedInput->shape(), (Shape{4, 8, 12}));
+    QCOMPARE(s.spec.variant, Variant::BatchNorm);
+    QVERIFY(s.spec.training);
+    QCOMPARE(s.affineInit, AffineInit::Loaded);
+    QVERIFY(s.loadedWeight && s.loadedRunningMean && s.loadedRunningVar);
+    QCOMPARE(s.loadedRunningMean->at(0), 2.0); // planted by the capture's model
+    QVERIFY(s.mask);
+    QCOMPARE(s.mask->at(3 * 8 * 12 + 11), 0.0); // sample 3 has length 2
+    QCOMPARE(s.mask->at(3 * 8 * 12 + 1), 1.0);
+    QVERIFY(dock->selectLayer(1));
+    waitIdle(w);
+    QCOMPARE(w.state().spec.variant, Variant::GroupNorm);
+    // Undo goes back layer by layer, then to the generated input.
+    w.undoStack()->undo();
+    QCOMPARE(w.state().spec.variant, Variant::BatchNorm);
+    w.undoStack()->undo();
+    QVERIFY(!w.state().loadedInput);
+    QVERIFY(!w.state().loadedRunningMean);
+
+    // The health column fills in from the background.
+    QTRY_COMPARE_WITH_TIMEOUT(dock->healthDone(), 3, 20000);
+    QVERIFY2(dock->table()->item(0, 4)->text().contains("train_eval_gap"),
+             qPrintable(dock->table()->item(0, 4)->text()));
 }
 
 void WorkbenchTest::debuggerChecksACheckpoint() {

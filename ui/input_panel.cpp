@@ -187,6 +187,7 @@ void InputPanel::writeTo(WorkbenchState& state) const {
     state.recipe.seed = std::uint64_t(seed_->value());
     state.recipe.dtype = DType(dtype_->currentData().toInt());
     state.loadedInput = loadedInput_;
+    state.source = loadedInput_ ? source_ : QString();
     state.mask =
         paintedMask_ && paintedMask_->shape() == state.recipe.shape ? paintedMask_ : nullptr;
     state.lengths.clear();
@@ -217,6 +218,10 @@ void InputPanel::readFrom(const WorkbenchState& state) {
     for (auto l : state.lengths) lengths << QString::number(l);
     lengths_->setText(lengths.join(", "));
     loadedInput_ = state.loadedInput;
+    source_ = state.source;
+    if (loadedInput_ && !source_.isEmpty())
+        loaded_->setText(
+            tr("%1 %2").arg(source_, QString::fromStdString(shapeToString(loadedInput_->shape()))));
     paintedMask_ = state.mask;
     updating_ = false;
     updateSizeEditors();
@@ -291,6 +296,7 @@ QString InputPanel::loadNpyFile(const QString& path) {
     if (const QString why = inputSizeRefusal(r.tensor.shape(), r.tensor.dtype()); !why.isEmpty())
         return why;
     loadedInput_ = std::make_shared<const Tensor>(std::move(r.tensor));
+    source_.clear();
     loaded_->setText(tr("%1 %2").arg(QFileInfo(path).fileName(),
                                      QString::fromStdString(shapeToString(loadedInput_->shape()))));
     updating_ = true;

@@ -68,6 +68,7 @@ class InputPanel : public QWidget {
     QList<QSlider*> sliders_;
     bool syncing_ = false;
     std::shared_ptr<const Tensor> loadedInput_;
+    QString source_; // a captured layer's name, when the loaded input is one
     std::shared_ptr<const Tensor> paintedMask_;
     QLabel* maskStatus_;
     QToolButton* clearMask_;

@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "capture_dock.h"
 #include "code_view.h"
 #include "compare_view.h"
 #include "cube_view.h"
@@ -74,6 +75,16 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     addDockWidget(Qt::BottomDockWidgetArea, diagDock);
     lesson_ = new LessonPanel(activeLanguage());
     QDockWidget* lessonDock = dock(this, tr("Lesson"), lesson_, Qt::LeftDockWidgetArea);
+    captureDock_ = new CaptureDock;
+    auto* layersDock = new QDockWidget(tr("Layers"), this);
+    layersDock->setObjectName("Layers");
+    layersDock->setWidget(captureDock_);
+    addDockWidget(Qt::BottomDockWidgetArea, layersDock);
+    tabifyDockWidget(diagDock, layersDock);
+    diagDock->raise();
+    layersDock_ = layersDock;
+    connect(captureDock_, &CaptureDock::layerChosen, this,
+            [this](int index) { statusBar()->showMessage(openCapturedLayer(index), 8000); });
     tabifyDockWidget(inputDock, normDock);
     tabifyDockWidget(normDock, lessonDock);
     inputDock->raise();
@@ -145,6 +156,15 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
             QMessageBox::warning(this, tr("Cannot save session"), error);
     });
     file->addAction(tr("Save session &as..."), QKeySequence::SaveAs, this, saveAs);
+    file->addAction(tr("Open &capture..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+                    [this] {
+                        const QString dir = QFileDialog::getExistingDirectory(
+                            this, tr("Open a capture (a folder written by normlab_trace.py "
+                                     "--activations)"));
+                        if (dir.isEmpty()) return;
+                        if (const QString error = openCapture(dir); !error.isEmpty())
+                            QMessageBox::warning(this, tr("Cannot open the capture"), error);
+                    });
     recentMenu_ = file->addMenu(tr("&Recent sessions"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -195,7 +215,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
         });
     }
     view->addSeparator();
-    for (QDockWidget* d : {inputDock, normDock, lessonDock, diagDock})
+    for (QDockWidget* d : {inputDock, normDock, lessonDock, diagDock, layersDock})
         view->addAction(d->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -369,6 +389,55 @@ QString MainWindow::openLayer(const NormSpec& spec, const Shape& inputShape, con
             .arg(layer, shown)
             .arg(inputShape[0]);
     return tr("%1 opened on an input of %2").arg(layer, shown);
+}
+
+QString MainWindow::openCapture(const QString& directory) {
+    if (const QString error = captureDock_->openCapture(directory); !error.isEmpty()) return error;
+    layersDock_->show();
+    layersDock_->raise();
+    return {};
+}
+
+QString MainWindow::openCapturedLayer(int index) {
+    const app::Capture& capture = captureDock_->capture();
+    if (index < 0 || std::size_t(index) >= capture.layers.size()) return tr("no such layer");
+    const app::CapturedLayer& layer = capture.layers[std::size_t(index)];
+    app::LoadedLayer loaded;
+    if (const QString error = app::loadCapturedLayer(capture, std::size_t(index), loaded);
+        !error.isEmpty())
+        return error; // the workbench stays as it is
+    NormInputs& in = loaded.health.inputs;
+    const Shape shape = in.input.shape();
+    if (shape.size() < 2 || int(shape.size()) > kMaxRank)
+        return tr("%1: the workbench takes inputs of 2 to 5 dims, this one has %2")
+            .arg(layer.name)
+            .arg(shape.size());
+    if (const QString why = inputSizeRefusal(shape, in.input.dtype()); !why.isEmpty())
+        return layer.name + ": " + why;
+    WorkbenchState s = state();
+    s.recipe.shape = shape;
+    s.recipe.dtype = in.input.dtype();
+    s.loadedInput = std::make_shared<const Tensor>(std::move(in.input));
+    s.source = layer.name;
+    s.lengths.clear();
+    s.mask =
+        in.mask.isNull() ? nullptr : std::make_shared<const Tensor>(in.mask.castTo(DType::UInt8));
+    s.spec = loaded.health.spec;
+    s.spec.dtype = s.recipe.dtype;
+    auto shared = [](Tensor& t) {
+        return t.isNull() ? nullptr : std::make_shared<const Tensor>(std::move(t));
+    };
+    s.loadedWeight = shared(in.weight);
+    s.loadedBias = shared(in.bias);
+    s.affineInit = s.loadedWeight || s.loadedBias ? AffineInit::Loaded : AffineInit::Identity;
+    s.loadedRunningMean = shared(in.runningMean);
+    s.loadedRunningVar = shared(in.runningVar);
+    s.loadedNumBatchesTracked = in.numBatchesTracked;
+    applyState(s);
+    QString done = tr("%1 (%2) opened on its captured input %3")
+                       .arg(layer.name, layer.type, QString::fromStdString(shapeToString(shape)));
+    if (!loaded.paddingNote.isEmpty()) done += "; " + loaded.paddingNote;
+    return done;
 }
 
 QStringList MainWindow::viewNames() const {

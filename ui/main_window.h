@@ -19,6 +19,7 @@ class QTabWidget;
 
 namespace normlab::ui {
 
+class CaptureDock;
 class CodeView;
 class DebuggerView;
 class GradientsView;
@@ -75,6 +76,14 @@ class MainWindow : public QMainWindow {
     // view is shown. Returns what was done, or why not, as shown in the status bar.
     QString openLayer(const NormSpec& spec, const Shape& inputShape, const QString& layer);
     QUndoStack* undoStack() { return &undo_; }
+    // File > Open capture: lists the capture's layers in the Layers dock (and computes their
+    // health in the background). Empty on success, else why not; nothing changes then.
+    QString openCapture(const QString& directory);
+    // A captured layer in the workbench: its real input (memory-mapped), configuration,
+    // parameters, running statistics and padding mask, as an undoable edit. Returns what was
+    // done, or why not.
+    QString openCapturedLayer(int index);
+    CaptureDock* captureDock() const { return captureDock_; }
     // View > Presentation mode (checkable; Ctrl+Shift+P).
     QAction* presentationAction() const { return presentationAction_; }
     // Session files; each returns an error message or empty. Loading a bad file leaves
@@ -112,6 +121,8 @@ class MainWindow : public QMainWindow {
     QTabWidget* views_;
     QList<OutcomeView*> outcomeViews_;
     DebuggerView* debugger_;
+    CaptureDock* captureDock_ = nullptr;
+    QDockWidget* layersDock_ = nullptr;
     LessonPanel* lesson_;
     CodeView* code_;
     RecentFiles recentSessions_{"recentSessions"};

@@ -249,6 +249,9 @@ void NormalizationPanel::writeTo(WorkbenchState& state) const {
     state.affineSeed = std::uint64_t(affineSeed_->value());
     state.loadedWeight = loadedWeight_;
     state.loadedBias = loadedBias_;
+    state.loadedRunningMean = loadedRunningMean_;
+    state.loadedRunningVar = loadedRunningVar_;
+    state.loadedNumBatchesTracked = loadedNumBatchesTracked_;
 }
 
 void NormalizationPanel::readFrom(const WorkbenchState& state) {
@@ -275,6 +278,9 @@ void NormalizationPanel::readFrom(const WorkbenchState& state) {
     reestimate_->setChecked(state.reestimateInverse);
     loadedWeight_ = state.loadedWeight;
     loadedBias_ = state.loadedBias;
+    loadedRunningMean_ = state.loadedRunningMean;
+    loadedRunningVar_ = state.loadedRunningVar;
+    loadedNumBatchesTracked_ = state.loadedNumBatchesTracked;
     affineInit_->setCurrentIndex(affineInit_->findData(int(state.affineInit)));
     affineSeed_->setValue(int(state.affineSeed));
     updating_ = false;

@@ -49,6 +49,8 @@ class NormalizationPanel : public QWidget {
     QComboBox* affineInit_;
     QSpinBox* affineSeed_;
     std::shared_ptr<const Tensor> loadedWeight_, loadedBias_;
+    std::shared_ptr<const Tensor> loadedRunningMean_, loadedRunningVar_; // a captured layer's
+    std::int64_t loadedNumBatchesTracked_ = 0;
     Shape shape_{4, 8, 16};
     bool updating_ = false;
 };

@@ -137,6 +137,11 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
         return outcome;
     }
     NormInputs& in = outcome->inputs;
+    if (state.spec.trackRunningStats && state.loadedRunningMean && state.loadedRunningVar) {
+        in.runningMean = *state.loadedRunningMean;
+        in.runningVar = *state.loadedRunningVar;
+        in.numBatchesTracked = state.loadedNumBatchesTracked;
+    }
     if (state.spec.affine && state.affineInit != AffineInit::Identity) {
         if (state.affineInit == AffineInit::Loaded) {
             if (state.loadedWeight) in.weight = *state.loadedWeight;

@@ -8,6 +8,8 @@
 #include "normlab/spec.h"
 #include "normlab/tensor.h"
 
+#include <QString>
+
 #include <memory>
 #include <vector>
 
@@ -36,6 +38,12 @@ struct WorkbenchState {
     AffineInit affineInit = AffineInit::Identity;
     std::uint64_t affineSeed = 7;
     std::shared_ptr<const Tensor> loadedWeight, loadedBias; // AffineInit::Loaded
+    // Running statistics a captured layer had (used when the spec tracks them); null: PyTorch's
+    // initial values (mean 0, var 1).
+    std::shared_ptr<const Tensor> loadedRunningMean, loadedRunningVar;
+    std::int64_t loadedNumBatchesTracked = 0;
+    // Where the input came from, when it is a captured layer ("capture folder: layer name").
+    QString source;
 };
 
 // A spec that fits `shape`: num_features = C, normalized_shape = the last dim, groups

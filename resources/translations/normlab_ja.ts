@@ -302,6 +302,73 @@
     </message>
 </context>
 <context>
+    <name>normlab::ui::CaptureDock</name>
+    <message>
+        <source>No capture open. File &gt; Open capture... reads a folder written by normlab_trace.py --activations.</source>
+        <translation>キャプチャは開かれていません。「ファイル」>「キャプチャを開く...」で normlab_trace.py --activations が書き出したフォルダを読み込みます。</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop computing the layers&apos; health</source>
+        <translation>各層の健全性の計算を止めます</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>層</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Input shape</source>
+        <translation>入力形状</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健全性</translation>
+    </message>
+    <message>
+        <source>%1 normalization layers from %2 (PyTorch %3); health of %4 computed. Select a layer to open it in the workbench.</source>
+        <translation>%2 の正規化層 %1 個（PyTorch %3）。%4 層の健全性を計算しました。層を選ぶとワークベンチで開きます。</translation>
+    </message>
+    <message>
+        <source>%1 holds no normalization layer</source>
+        <translation>%1 には正規化層がありません</translation>
+    </message>
+    <message>
+        <source>(first %1 captured)</source>
+        <translation>（先頭の %1 個を取得）</translation>
+    </message>
+    <message>
+        <source>computing...</source>
+        <translation>計算中...</translation>
+    </message>
+    <message>
+        <source>%1 normalization layers from %2 (PyTorch %3); computing their health...</source>
+        <translation>%2 の正規化層 %1 個（PyTorch %3）。健全性を計算しています...</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>読み込めません</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>問題なし</translation>
+    </message>
+    <message>
+        <source>Health: %1 of %2 layers...</source>
+        <translation>健全性：%2 層中 %1 層...</translation>
+    </message>
+</context>
+<context>
     <name>normlab::ui::CodeView</name>
     <message>
         <source>&amp;Copy</source>
@@ -1166,6 +1233,30 @@
     <message>
         <source>&lt;b&gt;NormLab&lt;/b&gt;&lt;br&gt;A workbench for understanding and debugging normalization layers, with numbers that agree with PyTorch.</source>
         <translation>&lt;b&gt;NormLab&lt;/b&gt;&lt;br&gt;正規化層を理解し、デバッグするためのワークベンチ。数値は PyTorch と一致します。</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>層</translation>
+    </message>
+    <message>
+        <source>Open &amp;capture...</source>
+        <translation>キャプチャを開く(&amp;C)...</translation>
+    </message>
+    <message>
+        <source>Open a capture (a folder written by normlab_trace.py --activations)</source>
+        <translation>キャプチャを開く（normlab_trace.py --activations が書き出したフォルダ）</translation>
+    </message>
+    <message>
+        <source>Cannot open the capture</source>
+        <translation>キャプチャを開けません</translation>
+    </message>
+    <message>
+        <source>no such layer</source>
+        <translation>その層はありません</translation>
+    </message>
+    <message>
+        <source>%1 (%2) opened on its captured input %3</source>
+        <translation>%1（%2）を取得した入力 %3 で開きました</translation>
     </message>
 </context>
 <context>

@@ -302,6 +302,73 @@
     </message>
 </context>
 <context>
+    <name>normlab::ui::CaptureDock</name>
+    <message>
+        <source>No capture open. File &gt; Open capture... reads a folder written by normlab_trace.py --activations.</source>
+        <translation>尚未打开捕获。“文件 > 打开捕获...”读取 normlab_trace.py --activations 写出的文件夹。</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop computing the layers&apos; health</source>
+        <translation>停止计算各层的健康状况</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Input shape</source>
+        <translation>输入形状</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健康状况</translation>
+    </message>
+    <message>
+        <source>%1 normalization layers from %2 (PyTorch %3); health of %4 computed. Select a layer to open it in the workbench.</source>
+        <translation>来自 %2 的 %1 个归一化层（PyTorch %3）；已计算 %4 层的健康状况。选择一层即可在工作台中打开。</translation>
+    </message>
+    <message>
+        <source>%1 holds no normalization layer</source>
+        <translation>%1 中没有归一化层</translation>
+    </message>
+    <message>
+        <source>(first %1 captured)</source>
+        <translation>（捕获了前 %1 个）</translation>
+    </message>
+    <message>
+        <source>computing...</source>
+        <translation>计算中...</translation>
+    </message>
+    <message>
+        <source>%1 normalization layers from %2 (PyTorch %3); computing their health...</source>
+        <translation>来自 %2 的 %1 个归一化层（PyTorch %3）；正在计算健康状况...</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Health: %1 of %2 layers...</source>
+        <translation>健康状况：%2 层中的 %1 层...</translation>
+    </message>
+</context>
+<context>
     <name>normlab::ui::CodeView</name>
     <message>
         <source>&amp;Copy</source>
@@ -1166,6 +1233,30 @@
     <message>
         <source>&lt;b&gt;NormLab&lt;/b&gt;&lt;br&gt;A workbench for understanding and debugging normalization layers, with numbers that agree with PyTorch.</source>
         <translation>&lt;b&gt;NormLab&lt;/b&gt;&lt;br&gt;用于理解和调试归一化层的工作台，其数值与 PyTorch 一致。</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Open &amp;capture...</source>
+        <translation>打开捕获(&amp;C)...</translation>
+    </message>
+    <message>
+        <source>Open a capture (a folder written by normlab_trace.py --activations)</source>
+        <translation>打开捕获（normlab_trace.py --activations 写出的文件夹）</translation>
+    </message>
+    <message>
+        <source>Cannot open the capture</source>
+        <translation>无法打开捕获</translation>
+    </message>
+    <message>
+        <source>no such layer</source>
+        <translation>没有这一层</translation>
+    </message>
+    <message>
+        <source>%1 (%2) opened on its captured input %3</source>
+        <translation>已在其捕获的输入 %3 上打开 %1（%2）</translation>
     </message>
 </context>
 <context>
