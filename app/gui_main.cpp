@@ -153,7 +153,14 @@ int measureCapture(QApplication& app, normlab::ui::MainWindow& window, const QSt
     if (times.empty()) return 2;
     std::vector<double> sorted = times;
     std::sort(sorted.begin(), sorted.end());
+    const std::size_t slowest =
+        std::size_t(std::max_element(times.begin(), times.end()) - times.begin());
+    const auto& slowLayer = window.captureDock()->capture().layers[slowest % std::size_t(layers)];
     QJsonObject o{{"layers", layers},
+                  {"slowest_layer", slowLayer.name},
+                  {"slowest_layer_elements",
+                   double(normlab::numElements(slowLayer.inputShape)) * double(slowLayer.capturedSamples) /
+                       double(std::max<std::int64_t>(1, slowLayer.inputShape[0]))},
                   {"open_ms", openMs},
                   {"switches", int(times.size())},
                   {"median_switch_ms", sorted[sorted.size() / 2]},

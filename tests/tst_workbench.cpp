@@ -684,6 +684,20 @@ void WorkbenchTest::captureLayersOpenInTheWorkbench() {
     QVERIFY(s.mask);
     QCOMPARE(s.mask->at(3 * 8 * 12 + 11), 0.0); // sample 3 has length 2
     QCOMPARE(s.mask->at(3 * 8 * 12 + 1), 1.0);
+    // A session keeps all of it, running statistics included.
+    QTemporaryDir dir;
+    QCOMPARE(w.saveSessionTo(dir.filePath("captured.json")), QString());
+    {
+        MainWindow other(false);
+        waitIdle(other);
+        QCOMPARE(other.openSession(dir.filePath("captured.json")), QString());
+        const WorkbenchState o = other.state();
+        QVERIFY(o.loadedRunningMean && o.loadedRunningVar);
+        QCOMPARE(o.loadedRunningMean->at(0), 2.0);
+        QCOMPARE(o.loadedRunningVar->at(0), 0.25);
+        QCOMPARE(o.source, QString("bn"));
+        QCOMPARE(o.loadedInput->shape(), (Shape{4, 8, 12}));
+    }
     QVERIFY(dock->selectLayer(1));
     waitIdle(w);
     QCOMPARE(w.state().spec.variant, Variant::GroupNorm);

@@ -51,6 +51,10 @@ QByteArray sessionToJson(const Session& session) {
     QJsonObject affine{{"init", affineNames[int(s.affineInit)]}, {"seed", double(s.affineSeed)}};
     if (s.loadedWeight) affine["weight_npy_base64"] = embeddedNpy(*s.loadedWeight);
     if (s.loadedBias) affine["bias_npy_base64"] = embeddedNpy(*s.loadedBias);
+    if (!s.source.isEmpty()) input["source"] = s.source;
+    QJsonObject running{{"num_batches_tracked", double(s.loadedNumBatchesTracked)}};
+    if (s.loadedRunningMean) running["mean_npy_base64"] = embeddedNpy(*s.loadedRunningMean);
+    if (s.loadedRunningVar) running["var_npy_base64"] = embeddedNpy(*s.loadedRunningVar);
     QJsonObject o{{"normlab_session", kFormat},
                   {"input", input},
                   {"lengths", lengths},
@@ -61,6 +65,7 @@ QByteArray sessionToJson(const Session& session) {
                   {"reestimate_inverse", s.reestimateInverse},
                   {"affine", affine},
                   {"view", session.view}};
+    if (s.loadedRunningMean || s.loadedRunningVar) o["running_stats"] = running;
     if (session.compareSpec) o["compare_spec"] = app::specToJsonObject(*session.compareSpec);
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
@@ -163,6 +168,21 @@ QString sessionFromJson(const QByteArray& json, Session& out) {
             return QObject::tr("the embedded γ/β: %1").arg(QString::fromStdString(r.error));
         *into = std::make_shared<const Tensor>(std::move(r.tensor));
     }
+    const QJsonObject running = o.value("running_stats").toObject();
+    for (auto [key, into] : {std::pair{"mean_npy_base64", &s.state.loadedRunningMean},
+                             std::pair{"var_npy_base64", &s.state.loadedRunningVar}}) {
+        if (!running.contains(key)) continue;
+        NpyReadResult r = npyFromEmbedded(running.value(key));
+        if (!r.ok() || !isFloating(r.tensor.dtype()) || r.tensor.rank() != 1)
+            return QObject::tr("the embedded running statistics: %1")
+                .arg(r.ok() ? QObject::tr("not a 1-D floating-point array")
+                            : QString::fromStdString(r.error));
+        *into = std::make_shared<const Tensor>(std::move(r.tensor));
+    }
+    s.state.loadedNumBatchesTracked =
+        std::max<qint64>(0, running.value("num_batches_tracked").toInteger(0));
+    if (s.state.loadedInput)
+        s.state.source = o.value("input").toObject().value("source").toString();
     s.view = o.value("view").toString();
     if (o.contains("compare_spec")) {
         const app::SpecParseResult b = app::specFromJsonObject(o.value("compare_spec").toObject());

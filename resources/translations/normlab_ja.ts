@@ -277,6 +277,14 @@
         <source>not a lessons file</source>
         <translation>レッスンファイルではありません</translation>
     </message>
+    <message>
+        <source>the embedded running statistics: %1</source>
+        <translation>埋め込まれた移動平均統計量：%1</translation>
+    </message>
+    <message>
+        <source>not a 1-D floating-point array</source>
+        <translation>1 次元の浮動小数点配列ではありません</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>
@@ -305,7 +313,7 @@
     <name>normlab::ui::CaptureDock</name>
     <message>
         <source>No capture open. File &gt; Open capture... reads a folder written by normlab_trace.py --activations.</source>
-        <translation>キャプチャは開かれていません。「ファイル」>「キャプチャを開く...」で normlab_trace.py --activations が書き出したフォルダを読み込みます。</translation>
+        <translation>キャプチャは開かれていません。「ファイル」&gt;「キャプチャを開く...」で normlab_trace.py --activations が書き出したフォルダを読み込みます。</translation>
     </message>
     <message>
         <source>Stop</source>

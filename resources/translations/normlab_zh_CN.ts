@@ -277,6 +277,14 @@
         <source>not a lessons file</source>
         <translation>不是课程文件</translation>
     </message>
+    <message>
+        <source>the embedded running statistics: %1</source>
+        <translation>嵌入的滑动平均统计量：%1</translation>
+    </message>
+    <message>
+        <source>not a 1-D floating-point array</source>
+        <translation>不是一维浮点数组</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>
@@ -305,7 +313,7 @@
     <name>normlab::ui::CaptureDock</name>
     <message>
         <source>No capture open. File &gt; Open capture... reads a folder written by normlab_trace.py --activations.</source>
-        <translation>尚未打开捕获。“文件 > 打开捕获...”读取 normlab_trace.py --activations 写出的文件夹。</translation>
+        <translation>尚未打开捕获。“文件 &gt; 打开捕获...”读取 normlab_trace.py --activations 写出的文件夹。</translation>
     </message>
     <message>
         <source>Stop</source>
