@@ -46,9 +46,28 @@ int diagnoseTraceFile(const QCommandLineParser& parser) {
         printError("--torch-version must look like 2.1 or 1.13, got '" + asked + "'");
         return kExitInvalid;
     }
-    const DiagnoseReport report = diagnoseTrace(trace.calls, trace.error, *version);
-    QTextStream(stdout)
-        << QJsonDocument(diagnoseReportToJson(report, *version)).toJson(QJsonDocument::Indented);
+    DiagnoseReport report = diagnoseTrace(trace.calls, trace.error, *version);
+    if (!parser.isSet("checkpoint")) {
+        QTextStream(stdout) << QJsonDocument(diagnoseReportToJson(report, *version))
+                                   .toJson(QJsonDocument::Indented);
+        return kExitOk;
+    }
+    if (trace.modules.empty()) {
+        printError(parser.value("trace") +
+                   " lists no modules (written by an older "
+                   "normlab_trace.py): trace the model again, or use --model with --checkpoint");
+        return kExitInvalid;
+    }
+    const CheckpointRead checkpoint = readCheckpointFile(parser.value("checkpoint"));
+    if (!checkpoint.ok()) {
+        printError(QString::fromStdString(checkpoint.error));
+        return kExitInvalid;
+    }
+    const LoadStateDictReport loaded = checkLoadStateDict(trace.modules, checkpoint.checkpoint);
+    report.findings.insert(report.findings.end(), loaded.findings.begin(), loaded.findings.end());
+    QJsonObject json = diagnoseReportToJson(report, *version);
+    json["load_state_dict"] = loadStateDictToJson(loaded, checkpoint.checkpoint);
+    QTextStream(stdout) << QJsonDocument(json).toJson(QJsonDocument::Indented);
     return kExitOk;
 }
 
@@ -76,14 +95,7 @@ int diagnoseCommand(const QStringList& arguments) {
                                      "layers of a model, as PyTorch would report them (or not).",
                                      arguments, {}))
         return *code;
-    if (parser.isSet("trace")) {
-        if (parser.isSet("checkpoint")) {
-            printError("--checkpoint goes with --model: a state_dict follows the printed module "
-                       "order, which a trace (execution order) does not keep");
-            return kExitInvalid;
-        }
-        return diagnoseTraceFile(parser);
-    }
+    if (parser.isSet("trace")) return diagnoseTraceFile(parser);
     if (!parser.isSet("model") || (!parser.isSet("input-shape") && !parser.isSet("checkpoint"))) {
         printError(QString("--%1 is required, or --trace (see normlab-cli diagnose --help)")
                        .arg(parser.isSet("model") ? "input-shape (or --checkpoint)" : "model"));

@@ -65,6 +65,25 @@ QString traceFromJson(const QByteArray& json, Trace& out) {
                 .arg(i + 1);
         t.calls.push_back(std::move(call));
     }
+    const QJsonArray modules = o.value("modules").toArray();
+    for (qsizetype i = 0; i < modules.size(); ++i) {
+        const QJsonObject m = modules[i].toObject();
+        TracedModule module{m.value("name").toString().toStdString(),
+                            m.value("type").toString().toStdString(),
+                            m.value("repr").toString().toStdString(),
+                            {}};
+        for (const QJsonValue& t : m.value("tensors").toArray()) {
+            bool bad = false;
+            const QJsonArray one{QJsonObject{{"shape", t.toObject().value("shape")}}};
+            std::optional<Shape> shape = firstShape(one, bad);
+            if (bad || !shape || !t.toObject().value("name").isString())
+                return QStringLiteral("module %1 of the trace has a malformed tensor").arg(i + 1);
+            module.tensors.push_back({t.toObject().value("name").toString().toStdString(), *shape});
+        }
+        if (module.type.empty())
+            return QStringLiteral("module %1 of the trace has no class").arg(i + 1);
+        t.modules.push_back(std::move(module));
+    }
     if (o.value("error").isObject()) {
         const QJsonObject e = o.value("error").toObject();
         t.error = TracedError{e.value("type").toString().toStdString(),

@@ -17,6 +17,9 @@ struct Trace {
     std::vector<TracedCall> calls;
     std::optional<TracedError> error;
     std::string torchVersion; // as the trace recorded it, e.g. "2.1.2"
+    // Every module in registration order with its own tensors; empty in traces written
+    // before the script recorded them.
+    std::vector<TracedModule> modules;
 };
 
 // Empty on success, else why `json` is not a trace.

@@ -3,6 +3,7 @@
 // PyTorch's own, recorded by tests/checkpoints/make_checkpoints.py from load_state_dict on the
 // same files; the explanations are checked for the layer and the mistake each case injects.
 #include "checkpoint_file.h"
+#include "trace_json.h"
 
 #include "normlab/load_state_dict.h"
 #include "normlab/model_text.h"
@@ -85,6 +86,8 @@ class CheckpointTest : public QObject {
   private slots:
     void matchesPyTorch_data();
     void matchesPyTorch();
+    void traceMakesItExact_data() { matchesPyTorch_data(); }
+    void traceMakesItExact();
     void refusesForeignGlobals();
     void refusesMalformedFiles_data();
     void refusesMalformedFiles();
@@ -136,6 +139,31 @@ void CheckpointTest::matchesPyTorch() {
     const bool userClasses = name.rfind("custom", 0) == 0 || name.rfind("resnet", 0) == 0 ||
                              name.rfind("mobilenet", 0) == 0 || name.rfind("vit", 0) == 0;
     QCOMPARE(r.certainty, userClasses ? Certainty::Inferred : Certainty::Exact);
+}
+
+void CheckpointTest::traceMakesItExact() {
+    // The trace's module table lists each module's own tensors: the same messages as
+    // PyTorch's, and exact even where user classes hold parameters print(model) omits.
+    QFETCH(QJsonObject, c);
+    QFile file(kDir + "cases/" + c["trace"].toString());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    app::Trace trace;
+    QCOMPARE(app::traceFromJson(file.readAll(), trace), QString());
+    QVERIFY(!trace.modules.empty());
+    const CheckpointRead read = app::readCheckpointFile(kDir + "cases/" + c["checkpoint"].toString());
+    QVERIFY2(read.ok(), read.error.c_str());
+    const LoadStateDictReport r = checkLoadStateDict(trace.modules, read.checkpoint);
+    QCOMPARE(r.strictError, optionalString(c["strict_error"]));
+    QCOMPARE(r.nonStrictError, optionalString(c["non_strict_error"]));
+    QCOMPARE(r.certainty, Certainty::Exact);
+    QVERIFY(r.assumedOwn.empty());
+    const auto injected = kInjected.find(c["case"].toString().toStdString());
+    if (injected != kInjected.end()) {
+        bool found = false;
+        for (const Finding& f : r.findings)
+            found |= f.code == injected->second.code && f.layer == injected->second.layer;
+        QVERIFY2(found, injected->second.code);
+    }
 }
 
 void CheckpointTest::refusesForeignGlobals() {

@@ -737,6 +737,11 @@ void WorkbenchTest::debuggerChecksACheckpoint() {
     QVERIFY(summary && summary->isVisibleTo(debugger));
     QVERIFY2(summary->text().contains("Unexpected key(s) in state_dict: &quot;1.weight&quot;"),
              qPrintable(summary->text()));
+    // Against the model's trace the check is exact (the trace lists every module's tensors).
+    QVERIFY(debugger->loadTraceFile(cases + "affine_trained_into_affine_false.trace.json"));
+    QVERIFY(debugger->checkpointReport());
+    QCOMPARE(debugger->checkpointReport()->certainty, Certainty::Exact);
+    QVERIFY(debugger->checkpointReport()->strictError);
     // A refused pickle keeps the checkpoint that was loaded.
     QVERIFY(!debugger->loadCheckpointFile(cases + "refused_whole_model.pth"));
     QVERIFY(debugger->checkpointReport() && debugger->checkpointReport()->strictError);

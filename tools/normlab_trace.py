@@ -3,6 +3,9 @@
 
 Every module call, in execution order: its dotted name (as named_modules() gives it), class,
 repr line, the shapes and dtypes of its tensor inputs and outputs, and the training flag.
+Every module in registration order ("modules": the state_dict's order), with the tensors it
+holds itself (so a checkpoint can be checked against the model exactly, nn.Parameter
+attributes of your own classes included).
 When the forward raises, the module it was raised in (the innermost one entered and not
 left) and PyTorch's exact message. PyTorch only (1.13 to 2.x); nothing NormLab-specific is
 needed to read the JSON.
@@ -62,6 +65,21 @@ def _repr_line(module):
     if not children:
         return repr(module)
     return type(module).__name__ + "(" + module.extra_repr() + ")"
+
+
+def _module_table(model):
+    """Every module in registration order (the state_dict's order), with its class, its repr
+    line and the tensors it puts in the state_dict itself: parameters, then persistent
+    buffers, each with its shape and dtype."""
+    table = []
+    for name, m in model.named_modules():
+        skip = getattr(m, "_non_persistent_buffers_set", set())
+        own = [(k, v) for k, v in m._parameters.items() if v is not None]
+        own += [(k, v) for k, v in m._buffers.items() if v is not None and k not in skip]
+        table.append({"name": name, "type": type(m).__name__, "repr": _repr_line(m),
+                      "tensors": [{"name": k, "shape": list(v.shape),
+                                   "dtype": str(v.dtype).replace("torch.", "")} for k, v in own]})
+    return table
 
 
 def _run(model, x, device):
@@ -227,11 +245,13 @@ def trace(model, x, out_path, try_meta=False, activations=False, cap_mib=64, len
     normalization layer's input, output, parameters and statistics are written there with
     capture.json (see the module's docstring), and the trace as trace.json. `lengths` ([N]
     ints) or `mask` ([N, L] booleans, True = valid) describe padding, when there is some."""
+    modules = _module_table(model)
     if activations:
         os.makedirs(out_path, exist_ok=True)
         calls, error, manifest = _capture(model, x, out_path, cap_mib, lengths, mask)
         doc = {"normlab_trace": FORMAT, "torch_version": torch.__version__.split("+")[0],
-               "device": "cpu", "input": _shapes(x), "calls": calls, "error": error}
+               "device": "cpu", "input": _shapes(x), "calls": calls, "error": error,
+               "modules": modules}
         with open(os.path.join(out_path, "trace.json"), "w") as f:
             json.dump(doc, f, indent=1)
         doc["capture"] = manifest
@@ -250,7 +270,8 @@ def trace(model, x, out_path, try_meta=False, activations=False, cap_mib=64, len
         device = "cpu"
         calls, error = _run(model.to("cpu"), x.to("cpu"), "cpu")
     doc = {"normlab_trace": FORMAT, "torch_version": torch.__version__.split("+")[0],
-           "device": device, "input": _shapes(x), "calls": calls, "error": error}
+           "device": device, "input": _shapes(x), "calls": calls, "error": error,
+           "modules": modules}
     with open(out_path, "w") as f:
         json.dump(doc, f, indent=1)
     return doc

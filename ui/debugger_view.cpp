@@ -271,6 +271,8 @@ bool DebuggerView::analyse() {
         return false;
     }
     loaded_.reset();
+    traceModules_.clear();
+    tracePath_.clear();
     if (checkpoint_) {
         loaded_ = checkLoadStateDict(*model.root, *checkpoint_);
         report.findings.insert(report.findings.end(), loaded_->findings.begin(),
@@ -290,13 +292,13 @@ bool DebuggerView::loadCheckpointFile(const QString& path) {
     }
     checkpoint_ = read.checkpoint;
     checkpointName_ = QFileInfo(path).fileName();
-    return analyse();
+    return tracePath_.isEmpty() ? analyse() : loadTraceFile(tracePath_);
 }
 
 void DebuggerView::clearCheckpoint() {
     checkpoint_.reset();
     checkpointName_.clear();
-    analyse();
+    tracePath_.isEmpty() ? analyse() : loadTraceFile(tracePath_);
 }
 
 void DebuggerView::showCheckpointSummary() {
@@ -346,11 +348,20 @@ bool DebuggerView::loadTraceFile(const QString& path) {
     const TorchVersion version = TorchVersion::parse(trace.torchVersion).value_or(TorchVersion{});
     showReport(diagnoseTrace(trace.calls, trace.error, version), version,
                tr("Trace %1.").arg(QFileInfo(path).fileName()));
+    traceModules_ = trace.modules;
+    tracePath_ = path;
     loaded_.reset();
+    if (checkpoint_ && !traceModules_.empty()) {
+        loaded_ = checkLoadStateDict(traceModules_, *checkpoint_);
+        report_.findings.insert(report_.findings.end(), loaded_->findings.begin(),
+                                loaded_->findings.end());
+        fillTable();
+    }
     showCheckpointSummary();
-    if (checkpoint_)
-        checkpointStatus_->setText(tr("A checkpoint is checked against the model text (its "
-                                      "printed order is the state_dict's), not against a trace."));
+    if (checkpoint_ && traceModules_.empty())
+        checkpointStatus_->setText(tr("This trace lists no modules (an older normlab_trace.py "
+                                      "wrote it): trace the model again to check the checkpoint "
+                                      "against it."));
     return true;
 }
 

@@ -81,6 +81,8 @@ class DebuggerView : public QWidget {
     std::optional<Checkpoint> checkpoint_;
     QString checkpointName_;
     std::optional<LoadStateDictReport> loaded_;
+    std::vector<TracedModule> traceModules_; // of the trace shown, when one is
+    QString tracePath_;                      // the trace shown; empty: the model text
 };
 
 } // namespace normlab::ui

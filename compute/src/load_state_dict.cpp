@@ -53,8 +53,13 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
 
 class Loader {
   public:
-    explicit Loader(const Checkpoint& checkpoint)
-        : checkpoint_(checkpoint) {
+    // `exactOwn`: per module path, the tensors the module holds (from a trace); null when
+    // they are read from the printed arguments.
+    Loader(
+        const Checkpoint& checkpoint,
+        const std::unordered_map<std::string, std::vector<detail::OwnTensor>>* exactOwn = nullptr)
+        : checkpoint_(checkpoint)
+        , exactOwn_(exactOwn) {
         for (std::size_t i = 0; i < checkpoint.tensors.size(); ++i)
             index_.emplace(checkpoint.tensors[i].key, i);
         removed_.assign(checkpoint.tensors.size(), false);
@@ -65,6 +70,12 @@ class Loader {
         o.path = prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1);
         o.node = &node;
         o.parameters = detail::moduleParameters(node);
+        if (exactOwn_) {
+            const auto it = exactOwn_->find(o.path);
+            o.parameters.known = true;
+            o.parameters.tensors =
+                it == exactOwn_->end() ? std::vector<detail::OwnTensor>{} : it->second;
+        }
         if (!o.parameters.known) unknownTypes_.insert(node.type);
         versionRules(node, prefix, o);
         for (const detail::OwnTensor& t : o.parameters.tensors) {
@@ -169,6 +180,7 @@ class Loader {
     void restFindings(LoadStateDictReport& r) const;
 
     const Checkpoint& checkpoint_;
+    const std::unordered_map<std::string, std::vector<detail::OwnTensor>>* exactOwn_ = nullptr;
     std::unordered_map<std::string, std::size_t> index_;
     std::vector<bool> removed_;
     std::set<std::string> filledIn_, unknownTypes_;
@@ -446,9 +458,9 @@ LoadStateDictReport Loader::finish(const ModuleNode& model) {
         for (const ModuleOutcome& o : outcomes_) normFindings(o, r);
         restFindings(r);
     }
-    const std::string restsOn = r.certainty == Certainty::Exact
-                                    ? "every module's tensors follow from its printed line"
-                                    : r.why;
+    const std::string restsOn = r.certainty != Certainty::Exact ? r.why
+                                : exactOwn_ ? "the traced model's own list of its tensors"
+                                            : "every module's tensors follow from its printed line";
     for (Finding& f : r.findings) f.restsOn = restsOn;
     return r;
 }
@@ -465,6 +477,48 @@ LoadStateDictReport checkLoadStateDict(const ModuleNode& model, const Checkpoint
     Loader loader(checkpoint);
     loader.walk(model, "", 0);
     return loader.finish(model);
+}
+
+LoadStateDictReport checkLoadStateDict(const std::vector<TracedModule>& modules,
+                                       const Checkpoint& checkpoint) {
+    if (modules.empty() || !modules.front().name.empty()) {
+        LoadStateDictReport r;
+        r.certainty = Certainty::Unknown;
+        r.why = "the trace lists no modules (written by an older normlab_trace.py): trace the "
+                "model again, or check the checkpoint against print(model)";
+        return r;
+    }
+    // The module tree from the dotted names (registration order is the list's order), each
+    // module's arguments from its repr line, its tensors from the trace.
+    std::unordered_map<std::string, std::vector<detail::OwnTensor>> own;
+    std::unordered_map<std::string, std::size_t> indexOf;
+    std::vector<std::vector<std::size_t>> children(modules.size());
+    for (std::size_t i = 0; i < modules.size(); ++i) {
+        const TracedModule& m = modules[i];
+        indexOf.emplace(m.name, i);
+        auto& list = own[m.name];
+        for (const TracedModule::Tensor& t : m.tensors) list.push_back({t.name, t.shape});
+        if (i == 0) continue;
+        const std::size_t dot = m.name.rfind('.');
+        const auto parent = indexOf.find(dot == std::string::npos ? "" : m.name.substr(0, dot));
+        if (parent != indexOf.end() && parent->second != i) children[parent->second].push_back(i);
+    }
+    // Built bottom-up with an explicit stack: no recursion on a hostile table's depth.
+    std::vector<ModuleNode> nodes(modules.size());
+    for (std::size_t i = modules.size(); i-- > 0;) {
+        const TracedModule& m = modules[i];
+        ModuleNode& node = nodes[i];
+        const ModelText parsed = parseModelText(m.repr);
+        if (parsed.root && parsed.root->children.empty()) node.arguments = parsed.root->arguments;
+        node.type = m.type;
+        const std::size_t dot = m.name.rfind('.');
+        node.name = dot == std::string::npos ? m.name : m.name.substr(dot + 1);
+        for (std::size_t c : children[i]) node.children.push_back(std::move(nodes[c]));
+    }
+    const ModuleNode& root = nodes[0];
+    Loader loader(checkpoint, &own);
+    loader.walk(root, "", 0);
+    return loader.finish(root);
 }
 
 } // namespace normlab

@@ -7,6 +7,8 @@ an 8-byte header length, a JSON header, the data). Then PyTorch itself loads the
 into the model, strict and not strict, and the messages it raises are recorded:
   <case>.txt                 print(model)
   <case>.pth / .safetensors  the checkpoint
+  <case>.trace.json          the model traced by tools/normlab_trace.py (its module table
+                             lists every module's own tensors)
   cases.json                 per case: files, the RuntimeError text of load_state_dict
                              (strict=True and strict=False; null when it loads), the keys
                              PyTorch reports missing and unexpected
@@ -19,12 +21,16 @@ Run: /usr/bin/python3 tests/checkpoints/make_checkpoints.py
 import json
 import os
 import struct
+import sys
 import warnings
 from collections import OrderedDict
 
 import torch
 import torch.nn as nn
 import torchvision.models as tvm
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import normlab_trace  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "cases")
@@ -177,12 +183,23 @@ def write_malformed():
     return sorted(os.listdir(out))
 
 
+def example_input(model):
+    """A small input the model runs on, for its trace."""
+    first = next(m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear)))
+    if isinstance(first, nn.Linear):
+        return torch.zeros(2, first.in_features)
+    side = 224 if type(model).__name__ == "VisionTransformer" else 32
+    return torch.zeros(1 if side > 32 else 2, first.in_channels, side, side)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     records = []
     for name, model, saved, formats in cases():
         with open(os.path.join(OUT, name + ".txt"), "w") as f:
             f.write(repr(model) + "\n")
+        model.eval()
+        normlab_trace.trace(model, example_input(model), os.path.join(OUT, name + ".trace.json"))
         sd = saved["model"] if "model" in saved and not torch.is_tensor(saved["model"]) else saved
         small = tiny(sd)
         to_save = dict(saved, model=small) if sd is not saved else small
@@ -199,6 +216,7 @@ def main():
             loose_message, loose = load_message(model, state, False)
             records.append({
                 "case": name, "model": name + ".txt", "checkpoint": f"{name}.{fmt}",
+                "trace": name + ".trace.json",
                 "model_class": type(model).__name__,
                 "strict_error": strict_message, "non_strict_error": loose_message,
                 "non_strict_missing": list(loose.missing_keys) if loose else None,

@@ -1,9 +1,10 @@
 // libFuzzer target: traces (tools/normlab_trace.py's JSON) and the debugger on them. A trace
 // is read whole or refused with a message; every layer of a report on it is exact or has no
-// shape.
+// shape; its module table replays as a state_dict.
 #include "trace_json.h"
 
 #include "normlab/diagnose.h"
+#include "normlab/load_state_dict.h"
 
 #include <QByteArray>
 
@@ -20,5 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const DiagnoseReport r = diagnoseTrace(trace.calls, trace.error, TorchVersion{1, 13});
     for (const LayerReport& l : r.layers)
         if (l.inputShape && l.certainty != Certainty::Exact) std::abort();
+    // The module table as a state_dict: against an empty checkpoint, every tensor of it is
+    // missing and nothing is unexpected.
+    const LoadStateDictReport loaded = checkLoadStateDict(trace.modules, Checkpoint{});
+    if (!loaded.unexpected.empty()) std::abort();
     return 0;
 }

@@ -104,6 +104,16 @@ struct TracedCall {
 struct TracedError {
     std::string type, message, module;
 };
+// A module of the traced model, in registration order (the state_dict's order), with the
+// tensors it holds itself: parameters, then persistent buffers.
+struct TracedModule {
+    std::string name, type, repr; // dotted name ("" for the root), class, repr line
+    struct Tensor {
+        std::string name; // "weight", "class_token"
+        Shape shape;
+    };
+    std::vector<Tensor> tensors;
+};
 
 // Every shape in the report is exact. Where PyTorch raised, its words come first, then
 // NormLab's explanation of that module.

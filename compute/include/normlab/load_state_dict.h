@@ -38,6 +38,12 @@ struct LoadStateDictReport {
 
 LoadStateDictReport checkLoadStateDict(const ModuleNode& model, const Checkpoint& checkpoint);
 
+// The same against a trace's module table (tools/normlab_trace.py), which lists every
+// module's own tensors as PyTorch holds them: exact for user classes too. Empty `modules`
+// (a trace written before the table was recorded) gives an empty report with `why` set.
+LoadStateDictReport checkLoadStateDict(const std::vector<TracedModule>& modules,
+                                       const Checkpoint& checkpoint);
+
 // "torch.Size([8, 3, 3, 3])", as PyTorch prints a shape in these messages.
 std::string torchSizeText(const Shape& shape);
 
