@@ -790,12 +790,12 @@
         <translation>strict=False なら読み込めますが、余分なテンソルは無視され、足りないものは初期値のままです（各層の診断結果を参照）。</translation>
     </message>
     <message>
-        <source>A checkpoint is checked against the model text (its printed order is the state_dict&apos;s), not against a trace.</source>
-        <translation>チェックポイントはトレースではなくモデルのテキストと照合します（state_dict の順序は表示順と同じです）。</translation>
-    </message>
-    <message>
         <source>%1 tensors</source>
         <translation>テンソル %1 個</translation>
+    </message>
+    <message>
+        <source>This trace lists no modules (an older normlab_trace.py wrote it): trace the model again to check the checkpoint against it.</source>
+        <translation>このトレースにはモジュールの一覧がありません（古い normlab_trace.py で書き出されたもの）。チェックポイントと照合するには、モデルをもう一度トレースしてください。</translation>
     </message>
 </context>
 <context>

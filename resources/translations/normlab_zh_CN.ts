@@ -790,12 +790,12 @@
         <translation>使用 strict=False 时可以载入：多余的张量被忽略，缺少的保持初始值（见各层的诊断结果）。</translation>
     </message>
     <message>
-        <source>A checkpoint is checked against the model text (its printed order is the state_dict&apos;s), not against a trace.</source>
-        <translation>检查点与模型文本对照（state_dict 的顺序即打印顺序），而不是与追踪对照。</translation>
-    </message>
-    <message>
         <source>%1 tensors</source>
         <translation>%1 个张量</translation>
+    </message>
+    <message>
+        <source>This trace lists no modules (an older normlab_trace.py wrote it): trace the model again to check the checkpoint against it.</source>
+        <translation>此追踪没有列出模块（由旧版 normlab_trace.py 写出）：请重新追踪模型，以便与检查点对照。</translation>
     </message>
 </context>
 <context>
