@@ -60,15 +60,17 @@ constexpr Explanation kFindings[] = {
     {"group_norm_divisibility",
      QT_TRANSLATE_NOOP("Findings", "The number of channels is not divisible by num_groups.")},
     {"group_norm_one_group",
-     QT_TRANSLATE_NOOP(
-         "Findings",
-         "GroupNorm(1, C) equals LayerNorm over (C, H, W) only without affine parameters.")},
+     QT_TRANSLATE_NOOP("Findings",
+                       "GroupNorm(1, C) and LayerNorm over (C, H, W) always normalise identically; "
+                       "only their affine parameters differ (per channel against per element).")},
     {"batch_of_one",
      QT_TRANSLATE_NOOP("Findings",
                        "A batch of one: BatchNorm takes its statistics from a single sample.")},
     {"single_spatial_element",
-     QT_TRANSLATE_NOOP("Findings", "InstanceNorm over a single spatial element (e.g. after global "
-                                   "pooling): every output is 0.")},
+     QT_TRANSLATE_NOOP("Findings",
+                       "InstanceNorm over a single spatial element (e.g. after global pooling): "
+                       "PyTorch raises ValueError, in training and in eval without running "
+                       "statistics (computed anyway, every output would be β).")},
     {"instance_norm_unbatched",
      QT_TRANSLATE_NOOP("Findings",
                        "InstanceNorm1d reads a 2D input [N, F] as one unbatched sample [C, L].")},
@@ -82,7 +84,8 @@ constexpr Explanation kFindings[] = {
          "The convolution's bias is cancelled by the normalization after it: wasted parameters.")},
     {"eps_not_positive",
      QT_TRANSLATE_NOOP("Findings",
-                       "eps must be positive: a slice of variance 0 would be divided by zero.")},
+                       "eps = 0: PyTorch accepts it, but a slice of variance 0 is then divided by "
+                       "zero. This is NormLab's advice, not a PyTorch rule.")},
     {"wrong_rank",
      QT_TRANSLATE_NOOP("Findings", "The module receives an input of a rank it does not accept.")},
     {"rms_norm_unavailable",

@@ -33,6 +33,7 @@ PrecisionView::PrecisionView(QWidget* parent)
         {QT_TR_NOOP("naive E[x²] − E[x]², float32"), QColor(200, 40, 40), QCPScatterStyle::ssDisc},
         {QT_TR_NOOP("naive E[x²] − E[x]², float64"), QColor(230, 140, 20),
          QCPScatterStyle::ssSquare},
+        {QT_TR_NOOP("two-pass, float32 sums"), QColor(150, 60, 170), QCPScatterStyle::ssStar},
         {QT_TR_NOOP("Welford, float32"), QColor(40, 150, 60), QCPScatterStyle::ssTriangle},
         {QT_TR_NOOP("NormLab at float32 (two-pass, float64 sums)"), QColor(50, 100, 200),
          QCPScatterStyle::ssDiamond},
@@ -62,7 +63,7 @@ PrecisionView::PrecisionView(QWidget* parent)
 }
 
 void PrecisionView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
-    setReadout(tr("computing the variances four ways..."));
+    setReadout(tr("computing the variances five ways..."));
     job_.submit(outcome);
 }
 
@@ -76,14 +77,15 @@ void PrecisionView::show(PrecisionReport report) {
         return;
     }
     const Tensor& ref = report_.reference;
-    const Tensor* methods[] = {&report_.naive32, &report_.naive64, &report_.welford32,
-                               &report_.normlab32};
-    double worst[5] = {0, 0, 0, 0, 0};
-    for (int k = 0; k < 5; ++k) {
+    const Tensor* methods[] = {&report_.naive32, &report_.naive64, &report_.twoPass32,
+                               &report_.welford32, &report_.normlab32};
+    constexpr int kMethods = int(std::size(methods));
+    double worst[kMethods + 1] = {};
+    for (int k = 0; k <= kMethods; ++k) {
         QVector<double> keys, errors;
         for (std::int64_t s = 0; s < ref.size(); ++s) {
             double e = 0;
-            if (k < 4) {
+            if (k < kMethods) {
                 const double v = methods[k]->at(s), r = ref.at(s);
                 if (!std::isfinite(v) || !std::isfinite(r)) continue; // empty slice, or n/a
                 e = std::fabs(v - r) / (r > 0 ? r : 1.0);
@@ -97,18 +99,26 @@ void PrecisionView::show(PrecisionReport report) {
         series_[k]->setData(keys, errors);
     }
     plot()->xAxis->setRange(-0.5, double(std::max<std::int64_t>(ref.size(), 1)) - 0.5);
-    plot()->yAxis->setRange(kFloor / 3, 1e6); // room above the lines for the legend
+    // Every point on the plot, the worst included, in the lower 65% of the log axis: the
+    // legend sits above them.
+    double highest = 1.0;
+    for (double w : worst)
+        if (std::isfinite(w)) highest = std::max(highest, w);
+    const double low = std::log10(kFloor / 3);
+    const double top = std::max(6.0, low + (std::log10(highest) - low) / 0.65);
+    plot()->yAxis->setRange(kFloor / 3, std::pow(10.0, top));
     plot()->replot();
     auto percent = [](double e) { return QString::number(e, 'g', 2); };
     setReadout(
-        tr("Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 "
-           "(%4 negative), Welford float32 %5, NormLab float32 %6; float32 vs float64 output: "
-           "max |Δy| = %7. Zero errors are drawn at 1e-17.")
+        tr("Worst relative error: naive float32 %1 (%2 negative variances), naive float64 "
+           "%3 (%4 negative), two-pass float32 %5, Welford float32 %6, NormLab float32 "
+           "%7; float32 vs float64 output: max |Δy| = %8. Zero errors are drawn at "
+           "1e-17.")
             .arg(percent(worst[0]))
             .arg(report_.negativeNaive32)
             .arg(percent(worst[1]))
             .arg(report_.negativeNaive64)
-            .arg(percent(worst[2]), percent(worst[3]), percent(worst[4])));
+            .arg(percent(worst[2]), percent(worst[3]), percent(worst[4]), percent(worst[5])));
     emit reportShown();
 }
 
@@ -117,13 +127,15 @@ int PrecisionView::plottedPoints(int series) const {
 }
 
 Tensor PrecisionView::exportData() const {
-    // Rows: reference, naive f32, naive f64, Welford f32, NormLab f32, output gap.
+    // Rows: reference, naive f32, naive f64, two-pass f32, Welford f32, NormLab f32, output gap.
     const Tensor* rows[] = {&report_.reference, &report_.naive32,   &report_.naive64,
-                            &report_.welford32, &report_.normlab32, &report_.outputGap};
+                            &report_.twoPass32, &report_.welford32, &report_.normlab32,
+                            &report_.outputGap};
     if (report_.reference.isNull()) return {};
     const std::int64_t n = report_.reference.size();
-    Tensor out = Tensor::uninitialized({6, n}, DType::Float64);
-    for (int r = 0; r < 6; ++r)
+    constexpr int kRows = int(std::size(rows));
+    Tensor out = Tensor::uninitialized({kRows, n}, DType::Float64);
+    for (int r = 0; r < kRows; ++r)
         for (std::int64_t s = 0; s < n; ++s)
             out.data<double>()[r * n + s] = rows[r]->isNull() ? NAN : rows[r]->at(s);
     return out;

@@ -16,8 +16,8 @@ namespace normlab::ui {
 
 inline constexpr std::int64_t kMaxEditorSize = std::int64_t(1) << 20; // one size editor
 inline constexpr std::int64_t kMaxSeed = std::int64_t(1) << 30;       // the seed editor
-inline constexpr double kMaxAbsMean = 1e6;                            // the mean editor
-inline constexpr double kMaxSpread = 1e6;                             // the spread editor
+inline constexpr double kMaxAbsMean = 1e9; // the mean editor (the precision lesson goes to 1e8)
+inline constexpr double kMaxSpread = 1e6;  // the spread editor
 
 // Bytes the workbench holds per input byte while it shows a result (input, output, the
 // upstream gradient and dx, the inverse, float64 statistics, the slice map and the views'

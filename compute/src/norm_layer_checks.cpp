@@ -279,7 +279,8 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
         out.push_back(silent(Severity::Warning, "eps_not_positive",
                              "eps=" + a.text("eps") +
                                  ": a slice whose values are all equal has variance 0 and "
-                                 "divides by zero (inf or NaN outputs)",
+                                 "divides by zero (inf or NaN outputs). PyTorch accepts it: this "
+                                 "is NormLab's advice, not PyTorch's rule",
                              "eps is only added under the square root",
                              a.constructorWith("eps", "1e-05")));
     if (batchNorm && !spec.trackRunningStats)
@@ -416,9 +417,10 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                   "nn.LayerNorm whose statistics do not depend on the batch";
         } else if (code == "single_spatial_element") {
             message = type +
-                      " in training normalises each (sample, channel) over its spatial "
-                      "elements, and the input " +
-                      shapeToString(shape) + " has one";
+                      " in training (and in eval without running statistics) normalises each "
+                      "(sample, channel) over its spatial elements, and the input " +
+                      shapeToString(shape) +
+                      " has one; PyTorch raises rather than output β for every element";
             fix = "move the norm before the pooling, or use nn.BatchNorm" +
                   num(std::max(layer.dims, 1)) + "d / nn.LayerNorm on the pooled features";
         }

@@ -58,31 +58,44 @@ PrecisionReport precisionReport(NormSpec spec, const NormInputs& inputs) {
     const auto k = std::size_t(stats64.var.size());
 
     // Naive E[x²] − E[x]² in float and in double; Welford in float. Flat element order.
+    // The float methods read float(x); the double one reads x as given.
     std::vector<float> sum32(k, 0), sq32(k, 0), wMean(k, 0), wM2(k, 0), wN(k, 0);
     std::vector<double> sum64(k, 0), sq64(k, 0), gap(k, 0);
     for (std::int64_t i = 0; i < x.size(); ++i) {
         const auto s64 = std::int64_t(slices.at(i));
         if (s64 < 0) continue;
         const auto s = std::size_t(s64);
-        const float v = float(x.at(i));
+        const double d = x.at(i);
+        const float v = float(d);
         sum32[s] += v;
         sq32[s] += v * v;
-        sum64[s] += double(v);
-        sq64[s] += double(v) * double(v);
+        sum64[s] += d;
+        sq64[s] += d * d;
         wN[s] += 1.0f;
         const float delta = v - wMean[s];
         wMean[s] += delta / wN[s];
         wM2[s] += delta * (v - wMean[s]);
         gap[s] = std::max(gap[s], std::fabs(r32.output.at(i) - r64.output.at(i)));
     }
-    std::vector<double> reference(k), naive32(k), naive64(k), welford32(k), normlab32(k);
+    // Two-pass in float: the float mean, then the float sum of squared deviations from it.
+    std::vector<float> dev32(k, 0);
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+        const auto s64 = std::int64_t(slices.at(i));
+        if (s64 < 0) continue;
+        const auto s = std::size_t(s64);
+        const float m32 = wN[s] > 0 ? sum32[s] / wN[s] : 0.0f;
+        const float d = float(x.at(i)) - m32;
+        dev32[s] += d * d;
+    }
+    std::vector<double> reference(k), naive32(k), naive64(k), twoPass32(k), welford32(k),
+        normlab32(k);
     for (std::size_t s = 0; s < k; ++s) {
         const auto m = std::int64_t(s);
         const double n = stats64.count.at(m);
         reference[s] = stats64.var.at(m);
         normlab32[s] = spec.variant == Variant::RmsNorm ? NAN : stats32.var.at(m);
         if (n == 0) {
-            naive32[s] = naive64[s] = welford32[s] = NAN;
+            naive32[s] = naive64[s] = twoPass32[s] = welford32[s] = NAN;
             continue;
         }
         const float m32 = sum32[s] / float(n);
@@ -90,12 +103,14 @@ PrecisionReport precisionReport(NormSpec spec, const NormInputs& inputs) {
         const double m64 = sum64[s] / n;
         naive64[s] = sq64[s] / n - m64 * m64;
         welford32[s] = double(wM2[s] / wN[s]);
+        twoPass32[s] = double(dev32[s] / float(n));
         report.negativeNaive32 += naive32[s] < 0;
         report.negativeNaive64 += naive64[s] < 0;
     }
     report.reference = vectorTensor(reference);
     report.naive32 = vectorTensor(naive32);
     report.naive64 = vectorTensor(naive64);
+    report.twoPass32 = vectorTensor(twoPass32);
     report.welford32 = vectorTensor(welford32);
     report.normlab32 = vectorTensor(normlab32);
     report.outputGap = vectorTensor(gap);

@@ -5,7 +5,7 @@
     <name>Diagnostics</name>
     <message>
         <source>num_features differs from the input&apos;s channels; nothing reads it because the module has no affine parameters or running statistics.</source>
-        <translation>num_features が入力のチャネル数と違います。このモジュールにはアフィンパラメータも移動統計量もないので、num_features は使われません。</translation>
+        <translation>num_features が入力のチャネル数と違います。このモジュールにはアフィンパラメータも移動平均統計量もないので、num_features は使われません。</translation>
     </message>
     <message>
         <source>Some slices have no valid element: their mean and variance are NaN and their outputs 0.</source>
@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Slices with too few valid elements were left out of the running-statistics update.</source>
-        <translation>有効な要素が少なすぎるスライスは、移動統計量の更新から外しました。</translation>
+        <translation>有効な要素が少なすぎるスライスは、移動平均統計量の更新から外しました。</translation>
     </message>
 </context>
 <context>
@@ -51,16 +51,8 @@
         <translation>チャネル数が num_groups で割り切れません。</translation>
     </message>
     <message>
-        <source>GroupNorm(1, C) equals LayerNorm over (C, H, W) only without affine parameters.</source>
-        <translation>GroupNorm(1, C) が (C, H, W) にわたる LayerNorm と等しいのは、アフィンパラメータがない場合だけです。</translation>
-    </message>
-    <message>
         <source>A batch of one: BatchNorm takes its statistics from a single sample.</source>
-        <translation>バッチが 1 つだけ：BatchNorm は 1 サンプルだけから統計量を取ります。</translation>
-    </message>
-    <message>
-        <source>InstanceNorm over a single spatial element (e.g. after global pooling): every output is 0.</source>
-        <translation>空間要素が 1 つだけの InstanceNorm（大域プーリングの後など）：出力はすべて 0 になります。</translation>
+        <translation>バッチサイズが 1：BatchNorm は 1 サンプルだけから統計量を取ります。</translation>
     </message>
     <message>
         <source>InstanceNorm1d reads a 2D input [N, F] as one unbatched sample [C, L].</source>
@@ -68,15 +60,11 @@
     </message>
     <message>
         <source>Without running statistics, BatchNorm uses the batch&apos;s statistics even in eval mode.</source>
-        <translation>移動統計量がないと、BatchNorm は評価モードでもバッチの統計量を使います。</translation>
+        <translation>移動平均統計量がないと、BatchNorm は評価モードでもバッチの統計量を使います。</translation>
     </message>
     <message>
         <source>The convolution&apos;s bias is cancelled by the normalization after it: wasted parameters.</source>
         <translation>畳み込みのバイアスは後ろの正規化で打ち消されます。無駄なパラメータです。</translation>
-    </message>
-    <message>
-        <source>eps must be positive: a slice of variance 0 would be divided by zero.</source>
-        <translation>eps は正でなければなりません。分散 0 のスライスで 0 除算になります。</translation>
     </message>
     <message>
         <source>The module receives an input of a rank it does not accept.</source>
@@ -149,6 +137,18 @@
     <message>
         <source>The checkpoint holds tensors the model has no place for.</source>
         <translation>チェックポイントに、モデルに対応する場所のないテンソルがあります。</translation>
+    </message>
+    <message>
+        <source>GroupNorm(1, C) and LayerNorm over (C, H, W) always normalise identically; only their affine parameters differ (per channel against per element).</source>
+        <translation>GroupNorm(1, C) と (C, H, W) にわたる LayerNorm の正規化は常に同じです。違うのはアフィンパラメータだけです（チャネルごとか要素ごとか）。</translation>
+    </message>
+    <message>
+        <source>InstanceNorm over a single spatial element (e.g. after global pooling): PyTorch raises ValueError, in training and in eval without running statistics (computed anyway, every output would be β).</source>
+        <translation>空間要素が 1 つだけの InstanceNorm（大域プーリングの後など）：PyTorch は学習時も、移動平均統計量のない評価時も ValueError を送出します（仮に計算すれば、出力はすべて β になります）。</translation>
+    </message>
+    <message>
+        <source>eps = 0: PyTorch accepts it, but a slice of variance 0 is then divided by zero. This is NormLab&apos;s advice, not a PyTorch rule.</source>
+        <translation>eps = 0：PyTorch はこれを受け付けますが、分散 0 のスライスで 0 除算になります。これは NormLab の助言で、PyTorch の規則ではありません。</translation>
     </message>
 </context>
 <context>
@@ -1515,19 +1515,23 @@
         <translation>入力の平均を大きく（例：10000、広がり 1）すると、素朴な式が破綻する様子が見られます。</translation>
     </message>
     <message>
-        <source>computing the variances four ways...</source>
-        <translation>4 通りの方法で分散を計算中…</translation>
+        <source>two-pass, float32 sums</source>
+        <translation>2 パス法、float32 の和</translation>
     </message>
     <message>
-        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), Welford float32 %5, NormLab float32 %6; float32 vs float64 output: max |Δy| = %7. Zero errors are drawn at 1e-17.</source>
-        <translation>相対誤差の最大値：素朴な float32 %1（負の分散 %2 個）、素朴な float64 %3（負 %4 個）、Welford float32 %5、NormLab float32 %6。float32 と float64 の出力の差：max |Δy| = %7。誤差 0 は 1e-17 の位置に描いています。</translation>
+        <source>computing the variances five ways...</source>
+        <translation>5 通りの方法で分散を計算しています...</translation>
+    </message>
+    <message>
+        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), two-pass float32 %5, Welford float32 %6, NormLab float32 %7; float32 vs float64 output: max |Δy| = %8. Zero errors are drawn at 1e-17.</source>
+        <translation>最大の相対誤差：素朴な float32 %1（負の分散 %2 個）、素朴な float64 %3（負 %4 個）、2 パス法 float32 %5、Welford float32 %6、NormLab float32 %7。float32 と float64 の出力の差：max |Δy| = %8。誤差 0 は 1e-17 の位置に描きます。</translation>
     </message>
 </context>
 <context>
     <name>normlab::ui::RunningStatsView</name>
     <message>
         <source>Running statistics</source>
-        <translation>移動統計量</translation>
+        <translation>移動平均統計量</translation>
     </message>
     <message>
         <source>Simulate</source>
@@ -1559,7 +1563,7 @@
     </message>
     <message>
         <source>This configuration keeps no running statistics (track_running_stats is off).</source>
-        <translation>この設定では移動統計量を保持しません（track_running_stats がオフ）。</translation>
+        <translation>この設定では移動平均統計量を保持しません（track_running_stats がオフ）。</translation>
     </message>
     <message>
         <source>simulating %1 steps...</source>

@@ -5,7 +5,7 @@
     <name>Diagnostics</name>
     <message>
         <source>num_features differs from the input&apos;s channels; nothing reads it because the module has no affine parameters or running statistics.</source>
-        <translation>num_features 与输入的通道数不同；由于该模块没有仿射参数或运行统计量，num_features 从未被使用。</translation>
+        <translation>num_features 与输入的通道数不同；由于该模块没有仿射参数或滑动平均统计量，num_features 从未被使用。</translation>
     </message>
     <message>
         <source>Some slices have no valid element: their mean and variance are NaN and their outputs 0.</source>
@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Slices with too few valid elements were left out of the running-statistics update.</source>
-        <translation>有效元素太少的切片没有参与运行统计量的更新。</translation>
+        <translation>有效元素太少的切片没有参与滑动平均统计量的更新。</translation>
     </message>
 </context>
 <context>
@@ -51,16 +51,8 @@
         <translation>通道数不能被 num_groups 整除。</translation>
     </message>
     <message>
-        <source>GroupNorm(1, C) equals LayerNorm over (C, H, W) only without affine parameters.</source>
-        <translation>GroupNorm(1, C) 只有在没有仿射参数时才等于对 (C, H, W) 的 LayerNorm。</translation>
-    </message>
-    <message>
         <source>A batch of one: BatchNorm takes its statistics from a single sample.</source>
         <translation>批次只有一个样本：BatchNorm 的统计量只来自一个样本。</translation>
-    </message>
-    <message>
-        <source>InstanceNorm over a single spatial element (e.g. after global pooling): every output is 0.</source>
-        <translation>在单个空间元素上做 InstanceNorm（例如全局池化之后）：所有输出都是 0。</translation>
     </message>
     <message>
         <source>InstanceNorm1d reads a 2D input [N, F] as one unbatched sample [C, L].</source>
@@ -68,15 +60,11 @@
     </message>
     <message>
         <source>Without running statistics, BatchNorm uses the batch&apos;s statistics even in eval mode.</source>
-        <translation>没有运行统计量时，BatchNorm 即使在评估模式下也使用批次的统计量。</translation>
+        <translation>没有滑动平均统计量时，BatchNorm 即使在评估模式下也使用批次的统计量。</translation>
     </message>
     <message>
         <source>The convolution&apos;s bias is cancelled by the normalization after it: wasted parameters.</source>
         <translation>卷积的偏置会被其后的归一化抵消：这些参数是多余的。</translation>
-    </message>
-    <message>
-        <source>eps must be positive: a slice of variance 0 would be divided by zero.</source>
-        <translation>eps 必须为正：否则方差为 0 的切片会被除以零。</translation>
     </message>
     <message>
         <source>The module receives an input of a rank it does not accept.</source>
@@ -149,6 +137,18 @@
     <message>
         <source>The checkpoint holds tensors the model has no place for.</source>
         <translation>检查点中有模型无处安放的张量。</translation>
+    </message>
+    <message>
+        <source>GroupNorm(1, C) and LayerNorm over (C, H, W) always normalise identically; only their affine parameters differ (per channel against per element).</source>
+        <translation>GroupNorm(1, C) 与对 (C, H, W) 的 LayerNorm 的归一化总是相同的；只有仿射参数不同（按通道还是按元素）。</translation>
+    </message>
+    <message>
+        <source>InstanceNorm over a single spatial element (e.g. after global pooling): PyTorch raises ValueError, in training and in eval without running statistics (computed anyway, every output would be β).</source>
+        <translation>只有一个空间元素的 InstanceNorm（例如全局池化之后）：PyTorch 在训练时以及没有滑动平均统计量的评估时都会抛出 ValueError（若照样计算，每个输出都将是 β）。</translation>
+    </message>
+    <message>
+        <source>eps = 0: PyTorch accepts it, but a slice of variance 0 is then divided by zero. This is NormLab&apos;s advice, not a PyTorch rule.</source>
+        <translation>eps = 0：PyTorch 接受它，但方差为 0 的切片会被零除。这是 NormLab 的建议，而不是 PyTorch 的规则。</translation>
     </message>
 </context>
 <context>
@@ -1515,19 +1515,23 @@
         <translation>把输入均值设大（例如 10000，离散度 1），就能看到朴素公式失效。</translation>
     </message>
     <message>
-        <source>computing the variances four ways...</source>
-        <translation>正在用四种方法计算方差……</translation>
+        <source>two-pass, float32 sums</source>
+        <translation>两遍法，float32 求和</translation>
     </message>
     <message>
-        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), Welford float32 %5, NormLab float32 %6; float32 vs float64 output: max |Δy| = %7. Zero errors are drawn at 1e-17.</source>
-        <translation>最大相对误差：朴素 float32 %1（%2 个方差为负），朴素 float64 %3（%4 个为负），Welford float32 %5，NormLab float32 %6；float32 与 float64 的输出之差：max |Δy| = %7。误差为零的点画在 1e-17 处。</translation>
+        <source>computing the variances five ways...</source>
+        <translation>正在用五种方法计算方差...</translation>
+    </message>
+    <message>
+        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), two-pass float32 %5, Welford float32 %6, NormLab float32 %7; float32 vs float64 output: max |Δy| = %8. Zero errors are drawn at 1e-17.</source>
+        <translation>最大相对误差：朴素 float32 %1（%2 个负方差），朴素 float64 %3（%4 个为负），两遍法 float32 %5，Welford float32 %6，NormLab float32 %7；float32 与 float64 输出之差：max |Δy| = %8。误差为 0 的点画在 1e-17 处。</translation>
     </message>
 </context>
 <context>
     <name>normlab::ui::RunningStatsView</name>
     <message>
         <source>Running statistics</source>
-        <translation>运行统计量</translation>
+        <translation>滑动平均统计量</translation>
     </message>
     <message>
         <source>Simulate</source>
@@ -1547,11 +1551,11 @@
     </message>
     <message>
         <source>running mean</source>
-        <translation>running mean（运行均值）</translation>
+        <translation>running mean（滑动平均均值）</translation>
     </message>
     <message>
         <source>running variance</source>
-        <translation>running var（运行方差）</translation>
+        <translation>running var（滑动平均方差）</translation>
     </message>
     <message>
         <source>Press Simulate to run %1 training steps on fresh batches of this input.</source>
@@ -1559,7 +1563,7 @@
     </message>
     <message>
         <source>This configuration keeps no running statistics (track_running_stats is off).</source>
-        <translation>此配置不保留运行统计量（track_running_stats 已关闭）。</translation>
+        <translation>此配置不保留滑动平均统计量（track_running_stats 已关闭）。</translation>
     </message>
     <message>
         <source>simulating %1 steps...</source>
