@@ -47,6 +47,10 @@ int benchCommand(const QStringList& arguments) {
     parser.addOption({"warmup", "Untimed iterations first (default 3).", "N", "3"});
     parser.addOption({"lengths", "int64 [N] valid lengths along the last axis.", "L.npy"});
     parser.addOption({"backend", "cpu (default) or cuda.", "NAME", "cpu"});
+    parser.addOption({"device",
+                      "With --backend cuda: the CUDA device number (default 0, or the "
+                      "environment variable NORMLAB_CUDA_DEVICE).",
+                      "N"});
     if (auto code =
             parseCommandLine(parser, "bench",
                              "Benchmark a normalization on random input; prints median_ms, min_ms, "
@@ -69,7 +73,7 @@ int benchCommand(const QStringList& arguments) {
         printError("--warmup must be an integer in 0..1000");
         return kExitInvalid;
     }
-    Backend* backend = chooseBackend(parser.value("backend"));
+    Backend* backend = chooseBackend(parser.value("backend"), parser.value("device"));
     if (!backend) return kExitInvalid;
 
     std::mt19937_64 rng(20261122);
@@ -133,6 +137,8 @@ int benchCommand(const QStringList& arguments) {
     o["gb_per_s"] = bytes / (median * 1e-3) / 1e9;
     o["threads"] = backend->parallelism();
     o["backend"] = QString::fromStdString(std::string(backendName(backend->kind())));
+    if (const std::string device = backend->deviceDescription(); !device.empty())
+        o["device"] = QString::fromStdString(device);
     o["repeat"] = repeat;
     o["backward"] = backward;
     o["timing"] = deviceTimed ? "cuda events (kernels only)" : "wall clock";

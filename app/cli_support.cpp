@@ -75,13 +75,29 @@ bool loadNpy(const QString& path, const char* what, Tensor& out) {
     return true;
 }
 
-Backend* chooseBackend(const QString& name) {
+Backend* chooseBackend(const QString& name, const QString& device) {
     const auto kind = backendFromName(name.toStdString());
     if (!kind) {
         printError("--backend must be cpu or cuda, got '" + name + "'");
         return nullptr;
     }
     std::string why;
+    if (!device.isEmpty()) {
+        bool ok = false;
+        const int index = device.toInt(&ok);
+        if (!ok || index < 0) {
+            printError("--device must be a CUDA device number (0, 1, ...), got '" + device + "'");
+            return nullptr;
+        }
+        if (*kind != BackendKind::Cuda) {
+            printError("--device chooses a CUDA device: give it with --backend cuda");
+            return nullptr;
+        }
+        if (!selectCudaDevice(index, &why)) {
+            printError(QString::fromStdString(why));
+            return nullptr;
+        }
+    }
     Backend* backend = backendFor(*kind, &why);
     if (!backend) printError(QString::fromStdString(why));
     return backend;

@@ -106,6 +106,10 @@ int runCommand(const QStringList& arguments) {
     parser.addOption(
         {"num-batches-tracked", "num_batches_tracked before this step (default 0).", "K"});
     parser.addOption({"backend", "cpu (default) or cuda.", "NAME", "cpu"});
+    parser.addOption({"device",
+                      "With --backend cuda: the CUDA device number (default 0, or the "
+                      "environment variable NORMLAB_CUDA_DEVICE).",
+                      "N"});
     if (auto code =
             parseCommandLine(parser, "run",
                              "Run one normalization step and write outputs, statistics, gradients, "
@@ -127,7 +131,7 @@ int runCommand(const QStringList& arguments) {
             return kExitInvalid;
         }
     }
-    Backend* backend = chooseBackend(parser.value("backend"));
+    Backend* backend = chooseBackend(parser.value("backend"), parser.value("device"));
     if (!backend) return kExitInvalid;
 
     const NormResult result = normalize(spec, inputs, *backend);

@@ -13,6 +13,7 @@
 // device. The no-device error itself is tested wherever there is no device.
 #include "device_view.h"
 
+#include "normlab/cuda_availability.h"
 #include "normlab/normalize.h"
 
 #include <QtTest>
@@ -502,6 +503,8 @@ class CudaTest : public QObject {
     void theKernelsArithmeticMatchesCpuOnTheHost();
     void withoutADeviceTheReasonNamesCuda();
     void fastDivisionIsIntegerDivision();
+    void unavailableReasonsSayWhy();
+    void outOfMemoryLeavesTheNextCallUnharmed();
 };
 
 void CudaTest::cudaMatchesCpuEverywhere() {
@@ -529,8 +532,16 @@ void CudaTest::withoutADeviceTheReasonNamesCuda() {
     if (cudaBackend(&why)) QSKIP("a CUDA device is present: the no-device path is not reachable");
     const QString reason = QString::fromStdString(why);
     QVERIFY2(reason.contains("CUDA"), qPrintable(reason));
-    QVERIFY2(reason.contains("no CUDA device") || reason.contains("not compiled in"),
+    QVERIFY2(reason.contains("no CUDA device") || reason.contains("not compiled in") ||
+                 reason.contains("driver"),
              qPrintable(reason));
+    // A device that cannot be used is refused with a reason, and changes nothing.
+    std::string moved;
+    QVERIFY(!selectCudaDevice(7, &moved));
+    QVERIFY(!moved.empty());
+    std::string reset;
+    QVERIFY(!resetCudaBackend(&reset));
+    QCOMPARE(QString::fromStdString(reset), reason);
     // Asking by kind (as the CLI and the GUI do) gives the same refusal and reason.
     std::string byKind;
     QVERIFY(backendFor(BackendKind::Cuda, &byKind) == nullptr);
@@ -565,6 +576,69 @@ void CudaTest::fastDivisionIsIntegerDivision() {
         }
     }
     QVERIFY(checked > 1000000);
+}
+
+void CudaTest::unavailableReasonsSayWhy() {
+    // The wording of each way the backend can be unavailable, from what the runtime reports.
+    CudaProbe p;
+    p.runtimeVersion = 13000;
+    p.driverMissing = true;
+    QVERIFY(QString::fromStdString(cudaUnavailableReason(p)).contains("no NVIDIA driver"));
+    p = {};
+    p.runtimeVersion = 13000;
+    p.driverVersion = 12040;
+    p.driverTooOld = true;
+    const QString old = QString::fromStdString(cudaUnavailableReason(p));
+    QVERIFY2(old.contains("driver is too old") && old.contains("12.4") && old.contains("13.0"),
+             qPrintable(old));
+    QVERIFY(!old.contains("no CUDA device"));
+    p = {};
+    p.devices = 0;
+    QVERIFY(QString::fromStdString(cudaUnavailableReason(p)).contains("no CUDA device found"));
+    p.devices = 2;
+    p.device = 2;
+    QVERIFY(QString::fromStdString(cudaUnavailableReason(p))
+                .contains("no CUDA device 2 (devices 0 to 1)"));
+    p.device = 1;
+    p.name = "Tesla V100";
+    p.major = 7;
+    p.minor = 0;
+    p.builtArchitectures = "80 90";
+    const QString arch = QString::fromStdString(cudaUnavailableReason(p));
+    QVERIFY2(arch.contains("compute capability 7.0") && arch.contains("80 90") &&
+                 arch.contains("-DCMAKE_CUDA_ARCHITECTURES=70"),
+             qPrintable(arch));
+    p.kernelImageLoads = true;
+    QVERIFY(cudaUnavailableReason(p).empty());
+    p.multiprocessors = 80;
+    QCOMPARE(QString::fromStdString(cudaDeviceDescription(p)),
+             QString("cuda:1 Tesla V100 (compute capability 7.0, 80 multiprocessors)"));
+}
+
+void CudaTest::outOfMemoryLeavesTheNextCallUnharmed() {
+    // A failed cudaMalloc sets the runtime's last error; the backend clears it where it
+    // happens, so the next call (small enough) succeeds and agrees with the CPU.
+    std::string why;
+    Backend* cuda = cudaBackend(&why);
+    if (!cuda) QSKIP(qPrintable(QString::fromStdString(why)));
+    NormSpec spec = NormSpec::defaultsFor(Variant::LayerNorm);
+    spec.normalizedShape = {256};
+    NormInputs big;
+    big.input = Tensor::filled({4096, 256}, DType::Float32, 1.5); // 4 MiB: over the limit
+    setCudaAllocationLimitForTesting(std::size_t(1) << 20);
+    const NormResult failed = normalize(spec, big, *cuda, RunOptions{false});
+    setCudaAllocationLimitForTesting(0);
+    QVERIFY(!failed.ok());
+    QVERIFY2(QString::fromStdString(failed.error).contains("cudaMalloc"), failed.error.c_str());
+    NormInputs small;
+    small.input = Tensor::fromValues({2, 256}, DType::Float32, std::vector<double>(512, 0.25));
+    for (int i = 0; i < 256; ++i) small.input.set(i, double(i % 7));
+    const NormResult ok = normalize(spec, small, *cuda, RunOptions{false});
+    QVERIFY2(ok.ok(), ok.error.c_str());
+    const NormResult cpu = normalize(spec, small, cpuBackend(), RunOptions{false});
+    for (std::int64_t i = 0; i < 512; ++i)
+        QVERIFY(std::fabs(ok.output.at(i) - cpu.output.at(i)) < 1e-5);
+    QVERIFY(cuda->unavailableReason().empty()); // out of memory is not a broken context
 }
 
 QTEST_GUILESS_MAIN(CudaTest)

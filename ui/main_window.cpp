@@ -6,6 +6,7 @@
 #include "cube_view.h"
 #include "debugger_view.h"
 #include "diagnostic_text.h"
+#include "normlab/backend.h"
 
 #include "gradients_view.h"
 #include "input_panel.h"
@@ -214,6 +215,43 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
                 tr("NormLab will use %1 from its next start.").arg(languageName(code)));
         });
     }
+    // The CUDA device the CUDA backend computes on, and a reset after a kernel fault.
+    QMenu* cuda = view->addMenu(tr("CUDA &device"));
+    auto* deviceGroup = new QActionGroup(this);
+    std::string why;
+    Backend* cudaNow = cudaBackend(&why);
+    const int devices = cudaDeviceCount();
+    for (int d = 0; d < devices; ++d) {
+        QAction* choice = cuda->addAction(tr("Device %1").arg(d));
+        choice->setCheckable(true);
+        choice->setChecked(cudaNow && cudaNow->deviceDescription().rfind(
+                                          "cuda:" + std::to_string(d) + " ", 0) == 0);
+        deviceGroup->addAction(choice);
+        connect(choice, &QAction::triggered, this, [this, d] {
+            std::string reason;
+            if (!selectCudaDevice(d, &reason)) {
+                statusBar()->showMessage(QString::fromStdString(reason), 8000);
+                return;
+            }
+            if (Backend* b = cudaBackend(nullptr))
+                statusBar()->showMessage(
+                    tr("CUDA computes on %1").arg(QString::fromStdString(b->deviceDescription())),
+                    8000);
+            recompute();
+        });
+    }
+    if (devices == 0) {
+        QAction* none = cuda->addAction(QString::fromStdString(why));
+        none->setEnabled(false);
+    }
+    cuda->addSeparator();
+    cuda->addAction(tr("&Reset the CUDA backend"), this, [this] {
+        std::string reason;
+        statusBar()->showMessage(resetCudaBackend(&reason) ? tr("The CUDA backend was reset.")
+                                                           : QString::fromStdString(reason),
+                                 8000);
+        recompute();
+    });
     view->addSeparator();
     for (QDockWidget* d : {inputDock, normDock, lessonDock, diagDock, layersDock})
         view->addAction(d->toggleViewAction());

@@ -104,7 +104,10 @@ NormalizationPanel::NormalizationPanel(QWidget* parent)
     backend_->addItem("CPU", int(BackendKind::Cpu));
     backend_->addItem("CUDA", int(BackendKind::Cuda));
     std::string why;
-    if (!cudaBackend(&why)) {
+    if (Backend* cuda = cudaBackend(&why)) {
+        backend_->setItemData(1, QString::fromStdString(cuda->deviceDescription()),
+                              Qt::ToolTipRole);
+    } else {
         auto* model = qobject_cast<QStandardItemModel*>(backend_->model());
         model->item(1)->setEnabled(false);
         model->item(1)->setToolTip(QString::fromStdString(why));

@@ -8,4 +8,18 @@ Backend* cudaBackend(std::string* why) {
     return nullptr;
 }
 
+int cudaDeviceCount() {
+    return 0;
+}
+
+bool selectCudaDevice(int index, std::string* why) {
+    return cudaBackend(why) != nullptr && index == 0;
+}
+
+bool resetCudaBackend(std::string* why) {
+    return cudaBackend(why) != nullptr;
+}
+
+void setCudaAllocationLimitForTesting(std::size_t) {}
+
 } // namespace normlab

@@ -564,4 +564,9 @@ NORMLAB_INSTANTIATE(float)
 NORMLAB_INSTANTIATE(double)
 #undef NORMLAB_INSTANTIATE
 
+cudaError_t probeKernelImage() {
+    cudaFuncAttributes attributes;
+    return cudaFuncGetAttributes(&attributes, inverseStdKernel);
+}
+
 } // namespace normlab::cuda

@@ -67,4 +67,8 @@ void launchBackward(const DeviceView& v, const T* x, const T* dy, const double* 
                     bool centered, bool trainingGraph, T* dx, double* dweight, double* dbias,
                     std::int64_t chunks, double* sums, cudaStream_t stream);
 
+// cudaSuccess when this build's kernels load on the current device; otherwise the error
+// (cudaErrorNoKernelImageForDevice on a GPU older than the architectures compiled in).
+cudaError_t probeKernelImage();
+
 } // namespace normlab::cuda

@@ -6,8 +6,10 @@
 
 With --device cuda both sides run on the GPU: NormLab with --backend cuda (its kernels'
 time between CUDA events), PyTorch timed with CUDA events around each step, the copy
-bandwidth from a device-to-device copy of 256 MB, and the LayerNorm/RMSNorm 4096x4096 cases
-of the CUDA issue added, forward alone and forward + backward.
+bandwidth from a device-to-device copy of 256 MB, and added: LayerNorm 64 columns at 1 M
+rows, 4096 columns at 256 K rows, BatchNorm 64 channels x (32*56*56), and the LayerNorm /
+RMSNorm 4096x4096 cases forward alone and forward + backward. --only TEXT runs the cases
+whose title contains TEXT.
 
 Forward + backward, float32, training mode, PyTorch limited to as many threads as NormLab
 uses. The two alternate in --rounds rounds of --repeat iterations each (so that both meet
@@ -109,7 +111,11 @@ CASES = [
 ]
 LN4K = {"variant": "layer_norm", "normalized_shape": [4096]}
 RMS4K = {"variant": "rms_norm", "normalized_shape": [4096]}
+LN64 = {"variant": "layer_norm", "normalized_shape": [64]}
 CUDA_CASES = [
+    ("LayerNorm 1Mx64", "layer_norm", (1048576, 64), LN64, True),
+    ("LayerNorm 256Kx4096", "layer_norm", (262144, 4096), LN4K, True),
+    ("BatchNorm2d 32x64x56x56 (64 x 32*56*56)", "batch_norm", (32, 64, 56, 56), {"variant": "batch_norm"}, True),
     ("LayerNorm 4096x4096", "layer_norm", (4096, 4096), LN4K, False),
     ("LayerNorm 4096x4096", "layer_norm", (4096, 4096), LN4K, True),
     ("RMSNorm 4096x4096", "rms_norm", (4096, 4096), RMS4K, False),
@@ -123,6 +129,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    ap.add_argument("--only", help="run only the cases whose title contains this text")
     args = ap.parse_args()
     threads = os.cpu_count()
     torch.set_num_threads(threads)
@@ -132,6 +139,8 @@ def main():
     bandwidth = copy_bandwidth(args.device)
     rows = []
     cases = CASES + (CUDA_CASES if args.device == "cuda" else [])
+    if args.only:
+        cases = [c for c in cases if args.only in c[0]]
     with tempfile.TemporaryDirectory() as tmp:
         lengths_path = os.path.join(tmp, "lengths.npy")
         np.save(lengths_path, lengths)

@@ -63,6 +63,9 @@ class Backend {
     // CUDA events around each call's kernels (transfers excluded); -1 where not measured
     // (CPU). Differences of two readings time the calls in between.
     virtual double deviceMs() const { return -1; }
+    // The device computing: "cuda:0 NVIDIA H200 (compute capability 9.0, ...)"; empty for
+    // the CPU.
+    virtual std::string deviceDescription() const { return {}; }
 
     // Per slice: count of valid elements, mean and biased variance (two-pass, float64
     // accumulation). centered=false (RMSNorm): mean = 0, var = mean(x^2).
@@ -104,5 +107,18 @@ Backend& cpuBackend();
 Backend* cudaBackend(std::string* why);
 // Either of the above by kind.
 Backend* backendFor(BackendKind kind, std::string* why);
+// CUDA devices present (0 without CUDA or a driver).
+int cudaDeviceCount();
+// Makes device `index` the one the CUDA backend computes on (default 0, or the environment
+// variable NORMLAB_CUDA_DEVICE); a backend already started moves to it. False, with `why`,
+// when that device cannot run it (the backend then stays where it was).
+bool selectCudaDevice(int index, std::string* why);
+// A kernel fault (an illegal address, a failed launch) leaves the CUDA context unusable:
+// every later call fails and says so. This resets the device and the backend; false, with
+// `why`, when there is no backend to reset.
+bool resetCudaBackend(std::string* why);
+// For tests: CUDA allocations above `bytes` fail as a real failed cudaMalloc does (0: no
+// limit), to check that an out-of-memory call leaves the next one unharmed.
+void setCudaAllocationLimitForTesting(std::size_t bytes);
 
 } // namespace normlab
