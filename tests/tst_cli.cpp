@@ -544,8 +544,17 @@ void CliTest::cudaBackendWithoutDeviceIsAClearError() {
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("CUDA"), qPrintable(r.err));
     QVERIFY(r.err.contains("no CUDA device") || r.err.contains("not compiled in") ||
-            r.err.contains("not implemented"));
+            r.err.contains("driver"));
     QVERIFY(!QFileInfo::exists(dir_->filePath("out")));
+    // --device goes with --backend cuda, and a device number that is not one is refused.
+    const QString spec = writeText("s2.json", R"({"variant": "batch_norm"})");
+    const Run cpuDevice = cli({"bench", "--spec", spec, "--shape", "2,3", "--device", "1"});
+    QCOMPARE(cpuDevice.exitCode, 2);
+    QVERIFY2(cpuDevice.err.contains("--backend cuda"), qPrintable(cpuDevice.err));
+    const Run badDevice =
+        cli({"bench", "--spec", spec, "--shape", "2,3", "--backend", "cuda", "--device", "x"});
+    QCOMPARE(badDevice.exitCode, 2);
+    QVERIFY2(badDevice.err.contains("--device"), qPrintable(badDevice.err));
 }
 
 void CliTest::diagnosePrintsLayersAndFindings() {

@@ -1266,6 +1266,26 @@
         <source>%1 (%2) opened on its captured input %3</source>
         <translation>%1（%2）を取得した入力 %3 で開きました</translation>
     </message>
+    <message>
+        <source>CUDA &amp;device</source>
+        <translation>CUDA デバイス(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Device %1</source>
+        <translation>デバイス %1</translation>
+    </message>
+    <message>
+        <source>CUDA computes on %1</source>
+        <translation>CUDA は %1 で計算します</translation>
+    </message>
+    <message>
+        <source>&amp;Reset the CUDA backend</source>
+        <translation>CUDA バックエンドをリセット(&amp;R)</translation>
+    </message>
+    <message>
+        <source>The CUDA backend was reset.</source>
+        <translation>CUDA バックエンドをリセットしました。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::NormalizationPanel</name>

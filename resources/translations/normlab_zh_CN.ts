@@ -1266,6 +1266,26 @@
         <source>%1 (%2) opened on its captured input %3</source>
         <translation>已在其捕获的输入 %3 上打开 %1（%2）</translation>
     </message>
+    <message>
+        <source>CUDA &amp;device</source>
+        <translation>CUDA 设备(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Device %1</source>
+        <translation>设备 %1</translation>
+    </message>
+    <message>
+        <source>CUDA computes on %1</source>
+        <translation>CUDA 在 %1 上计算</translation>
+    </message>
+    <message>
+        <source>&amp;Reset the CUDA backend</source>
+        <translation>重置 CUDA 后端(&amp;R)</translation>
+    </message>
+    <message>
+        <source>The CUDA backend was reset.</source>
+        <translation>已重置 CUDA 后端。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::NormalizationPanel</name>
