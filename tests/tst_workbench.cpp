@@ -29,6 +29,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QJsonDocument>
@@ -61,6 +62,7 @@ class WorkbenchTest : public QObject {
   private slots:
     void initTestCase();
     void staleResultsAreNeverShown();
+    void cancelledWorkShowsNothing();
     void latestJobDeliversOnlyTheNewestResult();
     void changingTheVariantRecomputesAndPlotsTheResult();
     void lengthsChangeTheValidCounts();
@@ -139,7 +141,40 @@ void WorkbenchTest::staleResultsAreNeverShown() {
     const auto last = ready.last().at(0).value<std::shared_ptr<const ComputeOutcome>>();
     QCOMPARE(last->generation, controller.requestedGeneration());
     QCOMPARE(last->state.recipe.seed, std::uint64_t(25));
-    QVERIFY(ready.count() + controller.droppedResults() <= 25);
+    QVERIFY(ready.count() + controller.droppedResults() + controller.cancelledJobs() <= 25);
+}
+
+void WorkbenchTest::cancelledWorkShowsNothing() {
+    // A newer edit cancels the running job instead of queueing behind it; cancel() stops it
+    // and leaves the outcome on screen as it was.
+    RecomputeController controller;
+    controller.setDebounceMs(0);
+    QSignalSpy ready(&controller, &RecomputeController::resultReady);
+    QSignalSpy failed(&controller, &RecomputeController::failed);
+    WorkbenchState state;
+    state.recipe.shape = {8, 8, 64};
+    state.spec = specFittingShape(Variant::BatchNorm, state.recipe.shape);
+    controller.request(state);
+    QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 20000);
+    QCOMPARE(ready.count(), 1);
+    const auto shown = controller.current();
+    state.recipe.shape = {64, 64, 2048}; // 8 M elements: about a second of work
+    state.spec = specFittingShape(Variant::BatchNorm, state.recipe.shape);
+    controller.request(state);
+    QTRY_VERIFY_WITH_TIMEOUT(controller.runningMs() > 0, 5000);
+    QElapsedTimer sinceCancel;
+    sinceCancel.start();
+    controller.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 20000);
+    QCOMPARE(ready.count(), 1); // nothing new shown
+    QCOMPARE(failed.count(), 0); // and no error either
+    QCOMPARE(controller.current(), shown);
+    QCOMPARE(controller.cancelledJobs(), 1);
+    // The direct form: a set flag abandons the work and marks the outcome.
+    std::atomic<bool> stop{true};
+    const auto abandoned = RecomputeController::compute(state, 9, nullptr, {}, &stop);
+    QVERIFY(abandoned->cancelled);
+    QVERIFY(abandoned->result.output.isNull());
 }
 
 void WorkbenchTest::latestJobDeliversOnlyTheNewestResult() {

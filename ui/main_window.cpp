@@ -32,12 +32,16 @@
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QShortcut>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -296,11 +300,42 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     connect(&controller_, &RecomputeController::resultReady, this, &MainWindow::showOutcome);
     connect(&controller_, &RecomputeController::failed, this,
             [this](const QString& m) { showError(m); });
+    // Work that takes over 200 ms shows a busy bar with its elapsed time and a Cancel button
+    // (Esc); a newer edit cancels it by itself.
+    computing_ = new QWidget(this);
+    auto* computingLayout = new QHBoxLayout(computing_);
+    computingLayout->setContentsMargins(0, 0, 0, 0);
+    computingLabel_ = new QLabel(computing_);
+    auto* bar = new QProgressBar(computing_);
+    bar->setRange(0, 0); // the passes have no fraction to report: a busy indicator
+    bar->setMaximumWidth(120);
+    auto* cancelButton = new QPushButton(tr("Cancel"), computing_);
+    cancelButton->setObjectName("cancelCompute");
+    cancelButton->setToolTip(tr("Stop this computation (Esc); the result on screen stays"));
+    connect(cancelButton, &QPushButton::clicked, this, [this] { controller_.cancel(); });
+    computingLayout->addWidget(computingLabel_);
+    computingLayout->addWidget(bar);
+    computingLayout->addWidget(cancelButton);
+    statusBar()->addWidget(computing_);
+    computing_->hide();
+    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(escape, &QShortcut::activated, this, [this] {
+        if (controller_.busy()) controller_.cancel();
+    });
+    progressTimer_ = new QTimer(this);
+    progressTimer_->setInterval(100);
+    connect(progressTimer_, &QTimer::timeout, this, [this] {
+        const double ms = controller_.runningMs();
+        computing_->setVisible(controller_.busy() && ms > 200);
+        computingLabel_->setText(tr("computing... %1 s").arg(ms / 1000, 0, 'f', 1));
+    });
     connect(&controller_, &RecomputeController::busyChanged, this, [this](bool busy) {
-        if (busy)
-            statusBar()->showMessage(tr("computing..."));
-        else
-            statusBar()->clearMessage();
+        if (busy) {
+            progressTimer_->start();
+        } else {
+            progressTimer_->stop();
+            computing_->hide();
+        }
     });
 
     resize(1400, 900);

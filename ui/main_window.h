@@ -16,6 +16,8 @@ class QMenu;
 class QLabel;
 class QListWidget;
 class QTabWidget;
+class QTimer;
+class QWidget;
 
 namespace normlab::ui {
 
@@ -133,6 +135,9 @@ class MainWindow : public QMainWindow {
     CompareView* compare_;
     GradientsView* gradients_;
     QLabel* status_;
+    QWidget* computing_ = nullptr; // busy bar and Cancel, shown after 200 ms
+    QLabel* computingLabel_ = nullptr;
+    QTimer* progressTimer_ = nullptr;
     QDockWidget* diagnosticsDock_ = nullptr;
     QDockWidget* inputDock_ = nullptr;
     QDockWidget* lessonDock_ = nullptr;

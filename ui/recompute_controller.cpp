@@ -30,10 +30,22 @@ RecomputeController::~RecomputeController() {
 
 void RecomputeController::request(const WorkbenchState& state) {
     const bool wasBusy = busy();
+    if (jobRunning_ && cancelRunning_) *cancelRunning_ = true; // a newer edit supersedes it
     pending_ = state;
     pendingGeneration_ = ++requested_;
     debounce_.start();
     if (!wasBusy) emit busyChanged(true);
+}
+
+void RecomputeController::cancel() {
+    pending_.reset();
+    debounce_.stop();
+    if (jobRunning_ && cancelRunning_) *cancelRunning_ = true;
+    if (!busy()) emit busyChanged(false);
+}
+
+double RecomputeController::runningMs() const {
+    return jobRunning_ ? double(runningSince_.nsecsElapsed()) / 1e6 : 0.0;
 }
 
 void RecomputeController::startPending() {
@@ -43,13 +55,15 @@ void RecomputeController::startPending() {
     const ComputeNeeds needs = needs_;
     pending_.reset();
     jobRunning_ = true;
+    runningSince_.start();
+    cancelRunning_ = std::make_shared<std::atomic<bool>>(false);
     // The outcome is handed over through finished_, not the future: a future keeps its
     // result until the next job replaces it, and the last reference to a large outcome
     // would then be dropped, and its memory freed, on the GUI thread.
-    watcher_.setFuture(QtConcurrent::run([this, state, generation, needs] {
+    watcher_.setFuture(QtConcurrent::run([this, state, generation, needs, stop = cancelRunning_] {
         std::shared_ptr<ComputeOutcome> outcome;
         try {
-            outcome = compute(state, generation, &cache_, needs);
+            outcome = compute(state, generation, &cache_, needs, stop.get());
         } catch (const std::exception& e) { // said, not a crash
             outcome = std::make_shared<ComputeOutcome>();
             outcome->generation = generation;
@@ -70,7 +84,9 @@ void RecomputeController::jobFinished() {
         const std::lock_guard lock(finishedMutex_);
         outcome = std::move(finished_);
     }
-    if (outcome->generation != requested_) {
+    if (outcome->cancelled) {
+        ++cancelled_; // superseded or cancelled: nothing of it is shown
+    } else if (outcome->generation != requested_) {
         ++dropped_; // a newer edit exists: never show this one
     } else if (!outcome->inputError.isEmpty() || !outcome->result.ok()) {
         emit failed(outcome->inputError.isEmpty() ? QString::fromStdString(outcome->result.error)
@@ -89,11 +105,19 @@ void RecomputeController::jobFinished() {
 
 std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchState& state,
                                                              quint64 generation, InputCache* cache,
-                                                             ComputeNeeds needs) {
+                                                             ComputeNeeds needs,
+                                                             const std::atomic<bool>* cancel) {
     const auto start = std::chrono::steady_clock::now();
     auto outcome = std::make_shared<ComputeOutcome>();
     outcome->generation = generation;
     outcome->state = state;
+    // Between passes: a cancelled job stops there and shows nothing.
+    auto stopped = [&] {
+        if (!cancel || !cancel->load(std::memory_order_relaxed)) return false;
+        outcome->cancelled = true;
+        return true;
+    };
+    if (stopped()) return outcome;
     outcome->computed = needs;
     std::string error;
     if (state.loadedInput) {
@@ -108,6 +132,7 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
         outcome->inputError = QString::fromStdString(error);
         return outcome;
     }
+    if (stopped()) return outcome;
     const Shape& shape = outcome->inputs.input.shape();
     if (!state.lengths.empty()) {
         if (std::int64_t(state.lengths.size()) != shape[0]) {
@@ -137,6 +162,7 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
         return outcome;
     }
     NormInputs& in = outcome->inputs;
+    if (stopped()) return outcome;
     if (state.spec.trackRunningStats && state.loadedRunningMean && state.loadedRunningVar) {
         in.runningMean = *state.loadedRunningMean;
         in.runningVar = *state.loadedRunningVar;
@@ -195,10 +221,16 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
             }
         }
     }
-    outcome->result = normalize(state.spec, in, *backend, RunOptions{needs.inverse});
+    if (stopped()) return outcome;
+    outcome->result = normalize(state.spec, in, *backend, RunOptions{needs.inverse, cancel});
+    if (outcome->result.cancelled || stopped()) {
+        outcome->cancelled = true;
+        return outcome;
+    }
     if (outcome->result.ok()) {
         try { // the extra passes run on the same backend, which may fail (a CUDA error)
             outcome->sliceMap = sliceIndexMap(state.spec, in);
+            if (stopped()) return outcome;
             if (needs.inverse && state.reestimateInverse)
                 outcome->reestimatedInverse =
                     invertReestimating(state.spec, in, outcome->result.output, *backend);
@@ -208,6 +240,7 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                                         state.reestimateInverse ? outcome->reestimatedInverse
                                                                 : outcome->result.reconstruction,
                                         &outcome->sliceMap);
+            if (stopped()) return outcome;
             if (needs.histograms) {
                 const auto [low, high] =
                     finiteRange(in.input, outcome->result.output, &outcome->sliceMap);
@@ -218,6 +251,7 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                                                    kHistogramBins, &outcome->sliceMap)
                                            .counts};
             }
+            if (stopped()) return outcome;
             if (needs.heatmapRows > 0 && needs.heatmapCols > 0) {
                 if (needs.gradients && !outcome->result.gradInput.isNull())
                     outcome->gradInputMap =
@@ -228,6 +262,7 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                         summarizeGrid(outcome->inverseError.perElement, &outcome->sliceMap,
                                       needs.heatmapRows, needs.heatmapCols);
             }
+            if (stopped()) return outcome;
             if (needs.gradients && in.input.size() <= kGradientCheckLimit)
                 outcome->gradientCheck = checkGradient(state.spec, in, outcome->result, *backend);
         } catch (const BackendFailure& failure) {

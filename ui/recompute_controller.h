@@ -1,7 +1,10 @@
 // Runs the compute core off the GUI thread on every edit. Edits are debounced; one job runs
 // at a time and, when it ends, the newest pending state (if any) starts next, so results
 // arrive in edit order and a result older than the newest edit is never shown (it is
-// dropped, counted by droppedResults()). Invalid configurations report the PyTorch message
+// dropped, counted by droppedResults()). A newer edit cancels the running job, which stops
+// at its next pass (input, forward, backward, inverse, each summary) instead of finishing
+// work nobody will see; cancel() stops it and drops what is pending, leaving the last shown
+// outcome as it is. Invalid configurations report the PyTorch message
 // through failed(); the last good outcome stays current.
 #pragma once
 
@@ -11,11 +14,13 @@
 #include "normlab/grid_summary.h"
 #include "normlab/normalize.h"
 
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,8 +38,9 @@ struct ComputeOutcome {
     ReconstructionError inverseError;
     std::optional<GradientCheck> gradientCheck; // inputs up to kGradientCheckLimit elements
     double computeMs = 0;
-    QString inputError;    // the input itself could not be made
-    ComputeNeeds computed; // the optional parts present (the others are empty)
+    bool cancelled = false; // abandoned (a newer edit, or Cancel): nothing else is meaningful
+    QString inputError;     // the input itself could not be made
+    ComputeNeeds computed;  // the optional parts present (the others are empty)
     // With computed.histograms: x and y over their common range of kept finite values.
     struct Histograms {
         double low = 0, width = 1;
@@ -70,6 +76,13 @@ class RecomputeController : public QObject {
     bool busy() const { return jobRunning_ || debounce_.isActive() || pending_.has_value(); }
     quint64 requestedGeneration() const { return requested_; }
     int droppedResults() const { return dropped_; }
+    // Jobs abandoned before their end (superseded or cancelled).
+    int cancelledJobs() const { return cancelled_; }
+    // Stops the running job at its next pass and forgets any pending edit; the outcome on
+    // screen stays. busyChanged(false) follows once the job has stopped.
+    void cancel();
+    // Milliseconds the running job has been running; 0 when none runs.
+    double runningMs() const;
     std::shared_ptr<const ComputeOutcome> current() const { return current_; }
 
     // The work itself, synchronous (used by the job and by tests). `cache` (may be null)
@@ -83,9 +96,12 @@ class RecomputeController : public QObject {
         std::int64_t upstreamChannel = 0;
         Tensor gradOutput;
     };
+    // `cancel` (may be null): set from another thread to abandon the work between passes;
+    // the outcome then has `cancelled` and nothing else.
     static std::shared_ptr<ComputeOutcome> compute(const WorkbenchState& state, quint64 generation,
                                                    InputCache* cache = nullptr,
-                                                   ComputeNeeds needs = {});
+                                                   ComputeNeeds needs = {},
+                                                   const std::atomic<bool>* cancel = nullptr);
 
   signals:
     void resultReady(std::shared_ptr<const normlab::ui::ComputeOutcome> outcome);
@@ -105,6 +121,9 @@ class RecomputeController : public QObject {
     quint64 requested_ = 0;
     quint64 pendingGeneration_ = 0;
     int dropped_ = 0;
+    int cancelled_ = 0;
+    std::shared_ptr<std::atomic<bool>> cancelRunning_; // the running job's flag
+    QElapsedTimer runningSince_;
     bool jobRunning_ = false; // from launch until its finished() is handled
     InputCache cache_;        // touched by one job at a time only
     std::shared_ptr<const ComputeOutcome> current_;

@@ -210,6 +210,13 @@ void noteSliceCounts(const StageState& st, bool batchStats, bool float32, const 
 
 namespace {
 
+// Thrown between passes when RunOptions::cancel is set; normalize() turns it into a result.
+struct Cancelled {};
+
+void stopIfCancelled(const RunOptions& options) {
+    if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled{};
+}
+
 NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& backend,
                        const RunOptions& options) {
     const auto start = std::chrono::steady_clock::now();
@@ -319,6 +326,7 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
     }
     result.numBatchesTracked = batchesTracked;
 
+    stopIfCancelled(options);
     // Backward through the stages in reverse.
     if (!inputs.gradOutput.isNull()) {
         Tensor gradStorage;
@@ -351,6 +359,7 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
     }
 
     // Inverse with the stored statistics, its error, and the log-determinant.
+    stopIfCancelled(options);
     if (options.inverse) {
         Tensor y;
         std::vector<double> logdet(std::size_t(shape[0]), 0.0);
@@ -384,7 +393,14 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
 NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& backend,
                      const RunOptions& options) {
     try {
+        stopIfCancelled(options);
         return normalizeOn(spec, inputs, backend, options);
+    } catch (const Cancelled&) {
+        NormResult result;
+        result.backend = std::string(backendName(backend.kind()));
+        result.cancelled = true;
+        result.error = "cancelled";
+        return result;
     } catch (const BackendFailure& failure) {
         NormResult result;
         result.backend = std::string(backendName(backend.kind()));

@@ -1157,10 +1157,6 @@
         <translation>このストロークは形状の異なる結果の上に描かれたため、破棄しました。</translation>
     </message>
     <message>
-        <source>computing...</source>
-        <translation>計算中…</translation>
-    </message>
-    <message>
         <source>%1: the workbench takes inputs of 2 to 5 dims, this one has %2</source>
         <translation>%1：ワークベンチの入力は 2～5 次元ですが、この入力は %2 次元です</translation>
     </message>
@@ -1285,6 +1281,18 @@
     <message>
         <source>The CUDA backend was reset.</source>
         <translation>CUDA バックエンドをリセットしました。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Stop this computation (Esc); the result on screen stays</source>
+        <translation>この計算を止めます（Esc）。表示中の結果はそのまま残ります</translation>
+    </message>
+    <message>
+        <source>computing... %1 s</source>
+        <translation>計算中... %1 秒</translation>
     </message>
 </context>
 <context>

@@ -1157,10 +1157,6 @@
         <translation>这一笔画在形状不同的结果上，已丢弃。</translation>
     </message>
     <message>
-        <source>computing...</source>
-        <translation>正在计算……</translation>
-    </message>
-    <message>
         <source>%1: the workbench takes inputs of 2 to 5 dims, this one has %2</source>
         <translation>%1：工作台接受 2 到 5 维的输入，而此输入有 %2 维</translation>
     </message>
@@ -1285,6 +1281,18 @@
     <message>
         <source>The CUDA backend was reset.</source>
         <translation>已重置 CUDA 后端。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop this computation (Esc); the result on screen stays</source>
+        <translation>停止此次计算（Esc）；屏幕上的结果保持不变</translation>
+    </message>
+    <message>
+        <source>computing... %1 s</source>
+        <translation>计算中... %1 秒</translation>
     </message>
 </context>
 <context>

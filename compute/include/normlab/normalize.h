@@ -12,6 +12,7 @@
 #include "normlab/spec.h"
 #include "normlab/tensor.h"
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,11 +34,15 @@ struct NormInputs {
 
 struct RunOptions {
     bool inverse = true; // reconstruction, its error, logdet
+    // Set from another thread to abandon the run between its passes (forward, backward,
+    // inverse): the result then has `cancelled` and an error, and nothing else. May be null.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct NormResult {
     // Empty on success; otherwise the PyTorch-equivalent message and nothing else is set.
     std::string error;
+    bool cancelled = false; // RunOptions::cancel was set: abandoned, error says so
     std::vector<Diagnostic> diagnostics;
 
     Tensor output;
