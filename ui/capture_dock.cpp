@@ -1,5 +1,7 @@
 #include "capture_dock.h"
 
+#include "diagnostic_text.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -13,18 +15,6 @@ namespace normlab::ui {
 namespace {
 
 enum Column { kName, kType, kShape, kConfig, kHealth, kColumns };
-
-QColor severityColour(Severity s) {
-    switch (s) {
-    case Severity::Error:
-        return QColor(250, 205, 205);
-    case Severity::Warning:
-        return QColor(252, 232, 190);
-    case Severity::Info:
-        break;
-    }
-    return QColor(214, 230, 250);
-}
 
 } // namespace
 

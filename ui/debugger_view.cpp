@@ -53,18 +53,6 @@ QString shapeText(const std::optional<Shape>& s) {
     return s ? QString::fromStdString(shapeToString(*s)) : QObject::tr("unknown");
 }
 
-QColor severityColour(Severity s) {
-    switch (s) {
-    case Severity::Error:
-        return QColor(250, 205, 205);
-    case Severity::Warning:
-        return QColor(252, 232, 190);
-    case Severity::Info:
-        break;
-    }
-    return QColor(214, 230, 250);
-}
-
 QString certaintyLabel(Certainty c) {
     switch (c) {
     case Certainty::Exact:

@@ -163,4 +163,16 @@ QStringList diagnosticLines(const Diagnostic& d) {
     return {explanation, raw};
 }
 
+QColor severityColour(Severity s) {
+    switch (s) {
+    case Severity::Error:
+        return QColor(250, 205, 205);
+    case Severity::Warning:
+        return QColor(252, 232, 190);
+    case Severity::Info:
+        break;
+    }
+    return QColor(214, 230, 250);
+}
+
 } // namespace normlab::ui

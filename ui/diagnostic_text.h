@@ -5,6 +5,7 @@
 
 #include "normlab/diagnostics.h"
 
+#include <QColor>
 #include <QString>
 #include <QStringList>
 
@@ -17,5 +18,8 @@ QString explainFindingCode(const std::string& code);
 // The Diagnostics dock's lines for `d`: "code: message", preceded by the translated
 // explanation when the interface is not in English.
 QStringList diagnosticLines(const Diagnostic& d);
+
+// The background a finding of this severity is marked with (Debugger, Layers dock).
+QColor severityColour(Severity s);
 
 } // namespace normlab::ui
