@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace normlab {
 
@@ -101,9 +102,12 @@ class Loader {
                 o.mismatched.push_back(t.name);
             }
         }
-        for (std::size_t i = 0; i < checkpoint_.tensors.size(); ++i) {
+        if (depth == 0) indexOwners(node);
+        const auto owned = ownedKeys_.find(o.path);
+        for (std::size_t i :
+             owned == ownedKeys_.end() ? std::vector<std::size_t>{} : owned->second) {
             const std::string& key = checkpoint_.tensors[i].key;
-            if (removed_[i] || key.compare(0, prefix.size(), prefix) != 0) continue;
+            if (removed_[i]) continue;
             const std::string first =
                 key.substr(prefix.size(), key.find('.', prefix.size()) - prefix.size());
             const bool child = std::any_of(node.children.begin(), node.children.end(),
@@ -128,6 +132,35 @@ class Loader {
     LoadStateDictReport finish(const ModuleNode& model);
 
   private:
+    // Each checkpoint key goes to the deepest module whose path prefixes it: the one module
+    // whose _load_from_state_dict can call it unexpected (outer modules see a child's name
+    // there). Keys per module in file order, so the walk costs keys x depth, not modules x
+    // keys.
+    void indexOwners(const ModuleNode& root) {
+        std::unordered_set<std::string> paths{""};
+        std::vector<std::pair<const ModuleNode*, std::string>> stack{{&root, ""}};
+        while (!stack.empty()) {
+            auto [node, path] = stack.back();
+            stack.pop_back();
+            for (const ModuleNode& c : node->children) {
+                std::string childPath = path.empty() ? c.name : path + "." + c.name;
+                paths.insert(childPath);
+                stack.emplace_back(&c, std::move(childPath));
+            }
+        }
+        for (std::size_t i = 0; i < checkpoint_.tensors.size(); ++i) {
+            const std::string& key = checkpoint_.tensors[i].key;
+            std::string owner;
+            for (std::size_t dot = key.rfind('.'); dot != std::string::npos && dot > 0;
+                 dot = key.rfind('.', dot - 1))
+                if (paths.count(key.substr(0, dot))) {
+                    owner = key.substr(0, dot);
+                    break;
+                }
+            ownedKeys_[owner].push_back(i);
+        }
+    }
+
     const CheckpointTensor* find(const std::string& key) const {
         const auto it = index_.find(key);
         return it == index_.end() || removed_[it->second] ? nullptr
@@ -186,6 +219,7 @@ class Loader {
     std::set<std::string> filledIn_, unknownTypes_;
     std::vector<std::string> missing_, unexpected_, moduleErrors_, assumedOwn_;
     std::vector<ModuleOutcome> outcomes_;
+    std::unordered_map<std::string, std::vector<std::size_t>> ownedKeys_;
 };
 
 Finding checkpointFinding(const std::string& code, const std::string& layer, bool raises) {
