@@ -122,7 +122,8 @@ QString layerOf(const QString& directory, const QJsonObject& o, CapturedLayer& l
     if (samples < 0 || samples > double(l.inputShape[0]) || samples != double(qint64(samples)))
         return "captured_samples is not between 0 and the batch size";
     l.capturedSamples = qint64(samples);
-    l.numBatchesTracked = qint64(std::max(0.0, o.value("num_batches_tracked").toDouble(0)));
+    // Clamped before the conversion: a double beyond int64 has no integer (JSON has no NaN).
+    l.numBatchesTracked = qint64(std::clamp(o.value("num_batches_tracked").toDouble(0), 0.0, 9e15));
     const QJsonObject files = o.value("files").toObject();
     QString error;
     l.input = inside(directory, files.value("input"), error);

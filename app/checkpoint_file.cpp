@@ -9,6 +9,7 @@
 
 #include <zip.h>
 
+#include <cmath>
 #include <memory>
 
 namespace normlab::app {
@@ -121,7 +122,9 @@ CheckpointRead parseSafetensorsHeader(const QByteArray& header, qint64 dataBytes
         CheckedInt bytes = dtypeBytes(dtype);
         const QJsonArray shape = t.value("shape").toArray();
         for (const QJsonValue& d : shape) {
-            if (!d.isDouble() || d.toDouble() < 0 || d.toDouble() != double(qint64(d.toDouble())))
+            // Range first: converting a double beyond int64 to an integer is undefined.
+            if (!d.isDouble() || d.toDouble() < 0 || d.toDouble() > 9e15 ||
+                d.toDouble() != std::floor(d.toDouble()))
                 return failure("tensor " + key + " has a shape entry that is not a size");
             tensor.shape.push_back(qint64(d.toDouble()));
             bytes = bytes * tensor.shape.back();

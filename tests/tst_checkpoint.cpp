@@ -95,6 +95,7 @@ class CheckpointTest : public QObject {
     void hostilePickles_data();
     void hostilePickles();
     void emptyMetadataMeansVersionless();
+    void safetensorsHeaderRefusesAbsurdSizes();
 };
 
 void CheckpointTest::matchesPyTorch_data() {
@@ -270,6 +271,25 @@ void CheckpointTest::emptyMetadataMeansVersionless() {
     versionless.versions.reset();
     QVERIFY(checkLoadStateDict(model, pth.checkpoint).strictError);
     QVERIFY(!checkLoadStateDict(model, versionless).strictError);
+}
+
+void CheckpointTest::safetensorsHeaderRefusesAbsurdSizes() {
+    // Found by fuzz_safetensors: a size beyond int64 was converted to an integer (undefined).
+    for (const char* header :
+         {R"({"w": {"dtype": "F32", "shape": [1e308], "data_offsets": [0, 4]}})",
+          R"({"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}})",
+          R"({"w": {"dtype": "F32", "shape": [2.5], "data_offsets": [0, 10]}})",
+          R"({"w": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 0]}})",
+          R"({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8e300]}})",
+          R"({"w": {"dtype": "Q7", "shape": [2], "data_offsets": [0, 8]}})"}) {
+        const CheckpointRead r = app::parseSafetensorsHeader(header, 64);
+        QVERIFY2(!r.ok(), header);
+        QVERIFY(r.checkpoint.tensors.empty());
+    }
+    const CheckpointRead ok = app::parseSafetensorsHeader(
+        R"({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "__metadata__": {}})", 8);
+    QVERIFY2(ok.ok(), ok.error.c_str());
+    QCOMPARE(ok.checkpoint.tensors.front().shape, (Shape{2}));
 }
 
 QTEST_GUILESS_MAIN(CheckpointTest)
