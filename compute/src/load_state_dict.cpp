@@ -32,6 +32,7 @@ struct ModuleOutcome {
     detail::ModuleParameters parameters;
     std::vector<std::string> missing, unexpected, mismatched; // own tensor names
     std::map<std::string, Shape> checkpointShapes;            // own name -> checkpoint's shape
+    std::map<std::string, std::string> mismatchLines;         // own name -> PyTorch's line
     std::string versionMessage; // InstanceNorm's "Unexpected running stats buffer(s)" text
 };
 
@@ -99,6 +100,7 @@ class Loader {
                                         torchSizeText(saved->shape) +
                                         " from checkpoint, the shape in current model is " +
                                         torchSizeText(*t.shape) + ".");
+                o.mismatchLines[t.name] = moduleErrors_.back();
                 o.mismatched.push_back(t.name);
             }
         }
@@ -340,13 +342,7 @@ void Loader::normFindings(const ModuleOutcome& o, LoadStateDictReport& r) const 
         f.message = "the checkpoint's " + o.path + "." + name + " has shape " +
                     torchSizeText(saved) + ": it was trained with " + sizeKey + "=" + savedSize +
                     "; the model's " + line + " declares another size";
-        f.torchMessage =
-            "size mismatch for " + o.path + "." + name + ": copying a param with shape " +
-            torchSizeText(saved) + " from checkpoint, the shape in current model is " +
-            torchSizeText(*std::find_if(o.parameters.tensors.begin(), o.parameters.tensors.end(),
-                                        [&](const auto& t) { return t.name == name; })
-                               ->shape) +
-            ".";
+        f.torchMessage = o.mismatchLines.at(name);
         f.pytorch = "load_state_dict raises with strict=True and with strict=False alike: a "
                     "size mismatch is never skipped. The checkpoint belongs to a model of another "
                     "width here; the layers around this one must change with it.";
@@ -420,38 +416,28 @@ void Loader::restFindings(LoadStateDictReport& r) const {
             keys.begin(), keys.begin() + std::ptrdiff_t(std::min<std::size_t>(keys.size(), 6))));
         return keys.size() > 6 ? s + " and " + std::to_string(keys.size() - 6) + " more" : s;
     };
-    if (const auto m = unexplained(missing_); !m.empty()) {
-        Finding f = checkpointFinding("checkpoint_missing_keys", "", true);
-        f.message = std::to_string(m.size()) +
-                    " tensor(s) of the model are not in the "
-                    "checkpoint: " +
-                    listed(m);
-        f.pytorch = "load_state_dict(strict=True) raises; strict=False leaves them at their "
-                    "initial (random) values without a word.";
+    // One summary finding per kind of key the norm explanations do not cover.
+    auto summary = [&](const char* code, const std::vector<std::string>& keys,
+                       const std::string& what, const char* pytorch) {
+        if (keys.empty()) return;
+        Finding f = checkpointFinding(code, "", true);
+        f.message = std::to_string(keys.size()) + what + listed(keys);
+        f.pytorch = pytorch;
         r.findings.push_back(std::move(f));
-    }
-    if (const auto u = unexplained(unexpected_); !u.empty()) {
-        Finding f = checkpointFinding("checkpoint_unexpected_keys", "", true);
-        f.message = std::to_string(u.size()) +
-                    " checkpoint tensor(s) have no place in the "
-                    "model: " +
-                    listed(u);
-        f.pytorch = "load_state_dict(strict=True) raises; strict=False ignores them.";
-        r.findings.push_back(std::move(f));
-    }
+    };
+    summary("checkpoint_missing_keys", unexplained(missing_),
+            " tensor(s) of the model are not in the checkpoint: ",
+            "load_state_dict(strict=True) raises; strict=False leaves them at their initial "
+            "(random) values without a word.");
+    summary("checkpoint_unexpected_keys", unexplained(unexpected_),
+            " checkpoint tensor(s) have no place in the model: ",
+            "load_state_dict(strict=True) raises; strict=False ignores them.");
     std::vector<std::string> mismatched;
     for (const ModuleOutcome& o : outcomes_)
         if (o.parameters.family == NormFamily::None)
             for (const std::string& n : o.mismatched) mismatched.push_back(o.path + "." + n);
-    if (!mismatched.empty()) {
-        Finding f = checkpointFinding("checkpoint_size_mismatch", "", true);
-        f.message = std::to_string(mismatched.size()) +
-                    " tensor(s) of other layers differ in "
-                    "shape: " +
-                    listed(mismatched);
-        f.pytorch = "load_state_dict raises with strict=True and strict=False alike.";
-        r.findings.push_back(std::move(f));
-    }
+    summary("checkpoint_size_mismatch", mismatched, " tensor(s) of other layers differ in shape: ",
+            "load_state_dict raises with strict=True and strict=False alike.");
 }
 
 LoadStateDictReport Loader::finish(const ModuleNode& model) {
