@@ -206,12 +206,12 @@ class CudaBackend final : public Backend {
         auto* dMean = deviceArray<double>(kMean, S);
         auto* dVar = deviceArray<double>(kVar, S);
         auto* dCount = deviceArray<std::int64_t>(kCount, S);
-        const std::int64_t chunks = cuda::statsPiecesFor(v, smCount_);
-        auto* dParts = deviceArray<double>(kPartials, 3 * S * chunks);
+        const cuda::LaunchPlan plan = planOf(view.dtype, v);
+        auto* dParts = deviceArray<double>(kPartials, 3 * S * plan.stats.count);
         timed([&] {
             dispatch(view.dtype, [&](auto tag) {
                 using T = decltype(tag);
-                cuda::launchSliceStats<T>(v, static_cast<const T*>(dx), centered, chunks, dParts,
+                cuda::launchSliceStats<T>(v, plan, static_cast<const T*>(dx), centered, dParts,
                                           dMean, dVar, dCount, stream_);
             });
         });
@@ -238,16 +238,16 @@ class CudaBackend final : public Backend {
         auto* dVar = deviceArray<double>(kVar, S);
         auto* dRstd = deviceArray<double>(kRstd, S);
         auto* dCount = deviceArray<std::int64_t>(kCount, S);
-        const std::int64_t chunks = cuda::statsPiecesFor(v, smCount_);
-        auto* dParts = deviceArray<double>(kPartials, 3 * S * chunks);
+        const cuda::LaunchPlan plan = planOf(view.dtype, v);
+        auto* dParts = deviceArray<double>(kPartials, 3 * S * plan.stats.count);
         const auto* dW = static_cast<const double*>(toDevice(kWeight, weight, P * 8));
         const auto* dB = static_cast<const double*>(toDevice(kBias, bias, P * 8));
         void* dy = buffers_[kY].reserve(bytesOf(view));
         timed([&] {
             dispatch(view.dtype, [&](auto tag) {
                 using T = decltype(tag);
-                cuda::launchForwardWithBatchStats<T>(v, static_cast<const T*>(dx), centered, eps,
-                                                     chunks, dParts, dW, dB, dMean, dVar, dRstd,
+                cuda::launchForwardWithBatchStats<T>(v, plan, static_cast<const T*>(dx), centered,
+                                                     eps, dParts, dW, dB, dMean, dVar, dRstd,
                                                      dCount, static_cast<T*>(dy), stream_);
             });
         });
@@ -275,14 +275,15 @@ class CudaBackend final : public Backend {
         void* dDx = buffers_[kDx].reserve(bytesOf(view));
         double* dDw = dweight ? deviceArray<double>(kDWeight, P) : nullptr;
         double* dDb = dbias ? deviceArray<double>(kDBias, P) : nullptr;
-        const std::int64_t chunks = cuda::runChunks(v, 4 * std::int64_t(smCount_), 4096);
-        double* dSums = deviceArray<double>(kSums, cuda::backwardScratch(v, chunks));
+        const cuda::LaunchPlan plan = planOf(view.dtype, v);
+        double* dSums = deviceArray<double>(kSums, cuda::backwardScratch(v, plan));
         timed([&] {
             dispatch(view.dtype, [&](auto tag) {
                 using T = decltype(tag);
-                cuda::launchBackward<T>(v, static_cast<const T*>(dX), static_cast<const T*>(dDy),
-                                        dMean, dRstd, dCount, dW, centered, trainingGraph,
-                                        static_cast<T*>(dDx), dDw, dDb, chunks, dSums, stream_);
+                cuda::launchBackward<T>(v, plan, static_cast<const T*>(dX),
+                                        static_cast<const T*>(dDy), dMean, dRstd, dCount, dW,
+                                        centered, trainingGraph, static_cast<T*>(dDx), dDw, dDb,
+                                        dSums, stream_);
             });
         });
         check(cudaMemcpyAsync(dx, dDx, bytesOf(view), cudaMemcpyDeviceToHost, stream_), "copy dx");
@@ -297,6 +298,12 @@ class CudaBackend final : public Backend {
     }
 
   private:
+    // How this device splits the work of `v` (launch_plan.h).
+    cuda::LaunchPlan planOf(DType type, const cuda::DeviceView& v) const {
+        return type == DType::Float64 ? cuda::launchPlan<double>(v, smCount_)
+                                      : cuda::launchPlan<float>(v, smCount_);
+    }
+
     // Per call, under the mutex: refuses to run on a broken context, selects the device, and
     // clears any error left over; marks the context broken when the call ends in a sticky
     // error (seen by the destructor through std::uncaught_exceptions and recorded by check's
