@@ -6,7 +6,8 @@
 #
 # 1. configure and build only what a GPU run needs (normlab-cli, tst_cuda), native
 #    architecture only, in build-gpu/;
-# 2. ctest -L gpu (CUDA against the CPU on every variant, the out-of-memory check);
+# 2. the kernels' registers and stack frames for this GPU's architecture (check_ptx.sh);
+#    ctest -L gpu (CUDA against the CPU on every variant, the out-of-memory check);
 # 3. compute-sanitizer --tool racecheck and --tool synccheck on tst_cuda, where the machine
 #    has it (a line in the summary otherwise);
 # 4. tests/bench/compare_pytorch.py --device cuda (quick rounds), where PyTorch with CUDA is
@@ -42,6 +43,7 @@ arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | he
 step configure 120 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DNORMLAB_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" -DNORMLAB_FUZZ=OFF || exit 1
 step build 420 cmake --build build-gpu --target normlab-cli tst_cuda || exit 1
+step ptx 90 sh tests/gpu/check_ptx.sh nvcc . "$arch"
 step ctest_gpu 180 ctest --test-dir build-gpu -L gpu --output-on-failure -V
 if command -v compute-sanitizer >/dev/null 2>&1; then
   # Small sizes: the racecheck and synccheck tools slow kernels down a hundredfold.
