@@ -43,7 +43,7 @@ arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | he
 step configure 120 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DNORMLAB_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" -DNORMLAB_FUZZ=OFF || exit 1
 step build 420 cmake --build build-gpu --target normlab-cli tst_cuda || exit 1
-step ptx 90 sh tests/gpu/check_ptx.sh nvcc . "$arch"
+step ptx 90 sh tests/gpu/check_ptx.sh "$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)" . "$arch"
 step ctest_gpu 180 ctest --test-dir build-gpu -L gpu --output-on-failure -V
 if command -v compute-sanitizer >/dev/null 2>&1; then
   # Small sizes: the racecheck and synccheck tools slow kernels down a hundredfold.
