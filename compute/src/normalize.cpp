@@ -423,38 +423,70 @@ std::optional<Shape> parameterShape(const NormSpec& spec, const NormInputs& inpu
     return plan.stages[std::size_t(stage)].stage.paramShape;
 }
 
-Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stageIndex,
-                     std::string* error) {
-    const Plan plan = makePlan(spec, inputs);
+namespace {
+
+// The stage `stageIndex` of a valid configuration, or null with *error set.
+const Stage* stageOf(const Plan& plan, int stageIndex, std::string* error) {
     if (!plan.error.empty() || stageIndex < 0 || std::size_t(stageIndex) >= plan.stages.size()) {
         if (error) *error = plan.error.empty() ? "no such stage" : plan.error;
-        return {};
+        return nullptr;
     }
-    const Stage& stage = plan.stages[std::size_t(stageIndex)].stage;
+    return &plan.stages[std::size_t(stageIndex)].stage;
+}
+
+// An int64 tensor of the input's shape: every element of the run (o, m, p) in layout order
+// holds value(o, m, p) (a function called once per run, not per element); masked-out
+// elements hold -1.
+template <class Value>
+Tensor elementMap(const Stage& stage, const NormInputs& inputs, Value value) {
     const SliceLayout& L = stage.layout;
-    // Slice m in layout order of the kept axes -> its flat index in input order.
-    std::vector<double> order(std::size_t(L.slices));
-    for (std::size_t m = 0; m < order.size(); ++m) order[m] = double(m);
-    const Tensor inputOrder = gridTensor(
-        order, permutedShape(stage.statsShape, stage.statsPermutation), {}, DType::Float64);
-    const Tensor flatIndex =
-        permuteFromLayout(inputOrder, stage.statsShape, stage.statsPermutation);
-    std::vector<std::int64_t> indexOfSlice(std::size_t(L.slices));
-    for (std::int64_t k = 0; k < flatIndex.size(); ++k)
-        indexOfSlice[std::size_t(flatIndex.at(k))] = k;
     Tensor ids =
         Tensor::uninitialized(permutedShape(inputs.input.shape(), stage.permutation), DType::Int64);
     std::int64_t* out = ids.data<std::int64_t>();
-    const std::int64_t block = L.paramInner * L.span;
     for (std::int64_t o = 0; o < L.outer; ++o)
         for (std::int64_t m = 0; m < L.slices; ++m)
-            std::fill_n(out + (o * L.slices + m) * block, block, indexOfSlice[std::size_t(m)]);
+            for (std::int64_t p = 0; p < L.paramInner; ++p)
+                std::fill_n(out + ((o * L.slices + m) * L.paramInner + p) * L.span, L.span,
+                            value(o, m, p));
     Tensor result = permuteFromLayout(std::move(ids), inputs.input.shape(), stage.permutation);
     const Tensor valid = inputOrderMask(inputs);
     if (!valid.isNull())
         for (std::int64_t i = 0; i < result.size(); ++i)
             if (!valid.data<std::uint8_t>()[i]) result.data<std::int64_t>()[i] = -1;
     return result;
+}
+
+} // namespace
+
+Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stageIndex,
+                     std::string* error) {
+    const Plan plan = makePlan(spec, inputs);
+    const Stage* stage = stageOf(plan, stageIndex, error);
+    if (!stage) return {};
+    const SliceLayout& L = stage->layout;
+    // Slice m in layout order of the kept axes -> its flat index in input order.
+    std::vector<double> order(std::size_t(L.slices));
+    for (std::size_t m = 0; m < order.size(); ++m) order[m] = double(m);
+    const Tensor inputOrder = gridTensor(
+        order, permutedShape(stage->statsShape, stage->statsPermutation), {}, DType::Float64);
+    const Tensor flatIndex =
+        permuteFromLayout(inputOrder, stage->statsShape, stage->statsPermutation);
+    std::vector<std::int64_t> indexOfSlice(std::size_t(L.slices));
+    for (std::int64_t k = 0; k < flatIndex.size(); ++k)
+        indexOfSlice[std::size_t(flatIndex.at(k))] = k;
+    return elementMap(*stage, inputs, [&](std::int64_t, std::int64_t m, std::int64_t) {
+        return indexOfSlice[std::size_t(m)];
+    });
+}
+
+Tensor parameterIndexMap(const NormSpec& spec, const NormInputs& inputs, int stageIndex,
+                         std::string* error) {
+    const Plan plan = makePlan(spec, inputs);
+    const Stage* stage = stageOf(plan, stageIndex, error);
+    if (!stage) return {};
+    return elementMap(*stage, inputs, [&](std::int64_t, std::int64_t m, std::int64_t p) {
+        return stage->layout.param(m, p);
+    });
 }
 
 ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstruction,

@@ -87,6 +87,11 @@ ConfigurationCheck checkConfiguration(const NormSpec& spec, const Shape& inputSh
 Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stage = 0,
                      std::string* error = nullptr);
 
+// Which affine parameter (flat index into weight and bias) each element is scaled and
+// shifted by, in the same form as sliceIndexMap (masked-out elements -1).
+Tensor parameterIndexMap(const NormSpec& spec, const NormInputs& inputs, int stage = 0,
+                         std::string* error = nullptr);
+
 // Shape of the affine parameters of stage `stage` (weight and bias alike), or a null
 // optional with *error set when the configuration is invalid.
 std::optional<Shape> parameterShape(const NormSpec& spec, const NormInputs& inputs, int stage = 0,
