@@ -130,6 +130,8 @@ void JacobianTest::matchesFiniteDifferences() {
     QCOMPARE(std::int64_t(jac.elements.size()), jac.validElements);
     const double gap = finiteDifferenceGap(spec, in, jac);
     QVERIFY2(gap < 1e-6, qPrintable(QString::number(gap)));
+    // Whatever γ, adding a constant to a centred slice changes nothing: J 1 = 0.
+    if (jac.centered) QVERIFY(jac.singularValues.back() < 1e-12 * jac.singularValues.front());
 }
 
 void JacobianTest::layerNormLosesTheMeanAndTheRadius() {
@@ -163,6 +165,14 @@ void JacobianTest::layerNormLosesTheMeanAndTheRadius() {
                                     .arg(jac.eigenvalues[i], 0, 'g', 17)
                                     .arg(expected[i], 0, 'g', 17)));
         QCOMPARE(jac.rank, eps == 0 ? 6 : 7);
+        // The view's sphere: the output has mean 0 and mean square var / (var + eps).
+        double outMean = 0, outSquare = 0;
+        for (int i = 8; i < 16; ++i) {
+            outMean += result.output.at(i) / 8;
+            outSquare += result.output.at(i) * result.output.at(i) / 8;
+        }
+        QVERIFY(std::fabs(outMean) < 1e-12);
+        QVERIFY(std::fabs(outSquare - var / (var + eps)) < 1e-12);
         // Rows sum to zero: adding a constant to the slice leaves its output unchanged.
         for (int i = 0; i < 8; ++i) {
             double row = 0;

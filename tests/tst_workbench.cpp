@@ -11,6 +11,7 @@
 #include "gradients_view.h"
 #include "heatmap.h"
 #include "input_panel.h"
+#include "jacobian_view.h"
 #include "latest_job.h"
 #include "lesson_panel.h"
 #include "lessons.h"
@@ -69,6 +70,7 @@ class WorkbenchTest : public QObject {
     void invalidConfigurationKeepsTheLastResult();
     void undoRestoresAndRedoReapplies();
     void gradientsAreCheckedAndTheFlowBugIsVisible();
+    void jacobianViewShowsTheRankOfASlice();
     void sessionsRoundTripAndBadFilesChangeNothing();
     void runningStatisticsSimulateInTheBackgroundAndCancel();
     void randomAffineParametersReachTheComputation();
@@ -166,7 +168,7 @@ void WorkbenchTest::cancelledWorkShowsNothing() {
     sinceCancel.start();
     controller.cancel();
     QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 20000);
-    QCOMPARE(ready.count(), 1); // nothing new shown
+    QCOMPARE(ready.count(), 1);  // nothing new shown
     QCOMPARE(failed.count(), 0); // and no error either
     QCOMPARE(controller.current(), shown);
     QCOMPARE(controller.cancelledJobs(), 1);
@@ -322,6 +324,37 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
              qPrintable(QString::number(worst)));
     QCOMPARE(outcome->inverseError.maxValid, worst); // what the Invertibility view shows
     QVERIFY(w.selectView("gradients"));
+}
+
+void WorkbenchTest::jacobianViewShowsTheRankOfASlice() {
+    MainWindow w;
+    waitIdle(w);
+    JacobianView* view = w.jacobianView();
+    QSignalSpy shown(view, &JacobianView::jacobianShown);
+    QVERIFY(w.selectView("jacobian"));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && !view->busy(), 10000);
+    // The default BatchNorm: a channel's slice spans the batch; only the mean direction is
+    // lost exactly (eps keeps the radial one).
+    const auto outcome = w.controller().current();
+    QVERIFY2(view->shown().error.empty(), view->shown().error.c_str());
+    QCOMPARE(view->shown().validElements, outcome->result.count.at(0));
+    QCOMPARE(view->shown().rank, view->shown().validElements - 1);
+    QVERIFY(view->findChild<QLabel*>() != nullptr);
+    // LayerNorm without eps: rank n - 2, and the slice follows the Slices view's hover.
+    WorkbenchState s = w.state();
+    s.spec = specFittingShape(Variant::LayerNorm, s.recipe.shape);
+    s.spec.eps = 0.0;
+    s.spec.affine = false;
+    w.applyState(s);
+    waitIdle(w);
+    shown.clear();
+    view->setSlice(3);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->busy() && view->shown().slice == 3 &&
+                                 view->shown().rank == view->shown().validElements - 2,
+                             10000);
+    // Data export: the matrix itself.
+    const Tensor data = view->exportData();
+    QCOMPARE(data.shape(), (Shape{view->shown().validElements, view->shown().validElements}));
 }
 
 void WorkbenchTest::sessionsRoundTripAndBadFilesChangeNothing() {

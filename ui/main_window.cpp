@@ -11,6 +11,7 @@
 #include "gradients_view.h"
 #include "input_panel.h"
 #include "invertibility_view.h"
+#include "jacobian_view.h"
 #include "language.h"
 #include "lesson_panel.h"
 #include "normalization_panel.h"
@@ -107,19 +108,25 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     });
 
     views_ = new QTabWidget(this);
-    outcomeViews_ = {
-        slices_ = new SlicesView, cube_ = new CubeView,           statistics_ = new StatisticsView,
-        new OutputView,           gradients_ = new GradientsView, new RunningStatsView,
-        new InvertibilityView,    precision_ = new PrecisionView, compare_ = new CompareView};
+    outcomeViews_ = {slices_ = new SlicesView,
+                     cube_ = new CubeView,
+                     statistics_ = new StatisticsView,
+                     new OutputView,
+                     gradients_ = new GradientsView,
+                     jacobian_ = new JacobianView,
+                     new RunningStatsView,
+                     new InvertibilityView,
+                     precision_ = new PrecisionView,
+                     compare_ = new CompareView};
     for (OutcomeView* v : outcomeViews_) views_->addTab(v, v->windowTitle());
     debugger_ = new DebuggerView;
     views_->addTab(debugger_, debugger_->title());
     code_ = new CodeView;
     views_->addTab(code_, code_->title());
     // Language-independent names for --view, sessions and selectView(), in tab order.
-    const char* ids[] = {
-        "slices",        "cube",      "statistics", "output",   "gradients",   "running statistics",
-        "invertibility", "precision", "compare",    "debugger", "pytorch code"};
+    const char* ids[] = {"slices",    "cube",     "statistics",         "output",
+                         "gradients", "jacobian", "running statistics", "invertibility",
+                         "precision", "compare",  "debugger",           "pytorch code"};
     Q_ASSERT(std::size(ids) == std::size_t(views_->count()));
     for (int i = 0; i < views_->count(); ++i) views_->widget(i)->setObjectName(ids[i]);
     connect(debugger_, &DebuggerView::openInWorkbench, this,
@@ -182,13 +189,16 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     edit->addAction(undo);
     edit->addAction(redo);
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    // Ctrl+1 ... Ctrl+9, Ctrl+0 for the tenth view, Ctrl+E (export as code) for the last.
+    // Ctrl+1 ... Ctrl+9, Ctrl+0 for the tenth view, Ctrl+D for the debugger, Ctrl+E (export
+    // as code) for the last.
     for (int i = 0; i < views_->count(); ++i) {
         QKeySequence key;
         if (i < 9)
             key = QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i));
         else if (i == 9)
             key = QKeySequence(Qt::CTRL | Qt::Key_0);
+        else if (views_->widget(i) == debugger_)
+            key = QKeySequence(Qt::CTRL | Qt::Key_D);
         else if (views_->widget(i) == code_)
             key = QKeySequence(Qt::CTRL | Qt::Key_E);
         view->addAction(views_->tabText(i), key, this, [this, i] { views_->setCurrentIndex(i); });
@@ -268,6 +278,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
             this, tr("Keyboard shortcuts"),
             tr("<table>"
                "<tr><td>Ctrl+1 … Ctrl+9, Ctrl+0</td><td>views, in tab order</td></tr>"
+               "<tr><td>Ctrl+D</td><td>Debugger</td></tr>"
                "<tr><td>Ctrl+E</td><td>PyTorch code</td></tr>"
                "<tr><td>Ctrl+Z / Ctrl+Shift+Z</td><td>undo / redo</td></tr>"
                "<tr><td>Ctrl+O / Ctrl+S</td><td>open / save a session</td></tr>"
@@ -287,6 +298,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     connect(input_, &InputPanel::shapeChanged, normalization_, &NormalizationPanel::fitShape);
     connect(input_, &InputPanel::changed, this, &MainWindow::edited);
     connect(slices_, &SlicesView::sliceHovered, cube_, &CubeView::highlightSlice);
+    connect(slices_, &SlicesView::sliceHovered, jacobian_, &JacobianView::setSlice);
     connect(slices_, &SlicesView::maskPainted, this, [this](std::shared_ptr<const Tensor> mask) {
         if (mask && mask->shape() != state().recipe.shape) {
             statusBar()->showMessage(

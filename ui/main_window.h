@@ -25,6 +25,7 @@ class CaptureDock;
 class CodeView;
 class DebuggerView;
 class GradientsView;
+class JacobianView;
 class InputPanel;
 class LessonPanel;
 class NormalizationPanel;
@@ -58,6 +59,7 @@ class MainWindow : public QMainWindow {
     PrecisionView* precisionView() const { return precision_; }
     CompareView* compareView() const { return compare_; }
     GradientsView* gradientsView() const { return gradients_; }
+    JacobianView* jacobianView() const { return jacobian_; }
     QListWidget* diagnostics() const { return diagnostics_; }
     DebuggerView* debugger() const { return debugger_; }
     LessonPanel* lessonPanel() const { return lesson_; }
@@ -134,6 +136,7 @@ class MainWindow : public QMainWindow {
     PrecisionView* precision_;
     CompareView* compare_;
     GradientsView* gradients_;
+    JacobianView* jacobian_;
     QLabel* status_;
     QWidget* computing_ = nullptr; // busy bar and Cancel, shown after 200 ms
     QLabel* computingLabel_ = nullptr;

@@ -56,10 +56,19 @@ SliceJacobian sliceJacobian(const NormSpec& spec, const NormInputs& inputs,
     out.fixedStatistics = stage.source != detail::StatsSource::Batch;
     out.centered = stage.stage.centered;
     out.eps = plan.eps;
-    out.mean = result.mean.at(slice);
-    out.var = result.var.at(slice);
-    out.rstd = 1.0 / std::sqrt(out.var + out.eps);
     const Tensor input = inputs.input.castTo(plan.dtype); // the values the run used
+    if (out.fixedStatistics) {                            // the running statistics, as given
+        out.mean = result.mean.at(slice);
+        out.var = result.var.at(slice);
+    } else { // as the kernels: two passes in float64 over every valid element of the slice
+        double sum = 0, squares = 0;
+        for (std::int64_t e : members) sum += out.centered ? input.at(e) : 0.0;
+        out.mean = sum / double(n);
+        for (std::int64_t e : members)
+            squares += (input.at(e) - out.mean) * (input.at(e) - out.mean);
+        out.var = squares / double(n);
+    }
+    out.rstd = 1.0 / std::sqrt(out.var + out.eps);
     std::vector<double> gamma(std::size_t(k), 1.0), xhat(std::size_t(k), 0.0);
     for (std::int64_t i = 0; i < k; ++i) {
         const std::int64_t e = out.elements[std::size_t(i)];

@@ -1016,6 +1016,85 @@
     </message>
 </context>
 <context>
+    <name>normlab::ui::JacobianView</name>
+    <message>
+        <source>Jacobian</source>
+        <translation>ヤコビアン</translation>
+    </message>
+    <message>
+        <source>The slice whose Jacobian is shown (hovering a slice in the Slices view picks it too)</source>
+        <translation>ヤコビアンを表示するスライス（スライスビューでスライスにカーソルを合わせても選べます）</translation>
+    </message>
+    <message>
+        <source>Slice</source>
+        <translation>スライス</translation>
+    </message>
+    <message>
+        <source>output element i (of the slice)</source>
+        <translation>出力要素 i（スライス内）</translation>
+    </message>
+    <message>
+        <source>∂y_i / ∂x_j</source>
+        <translation>∂y_i / ∂x_j</translation>
+    </message>
+    <message>
+        <source>input element j (of the slice)</source>
+        <translation>入力要素 j（スライス内）</translation>
+    </message>
+    <message>
+        <source>singular value, largest first</source>
+        <translation>特異値（大きい順）</translation>
+    </message>
+    <message>
+        <source>singular value (log scale)</source>
+        <translation>特異値（対数目盛）</translation>
+    </message>
+    <message>
+        <source>kept (above the rank tolerance)</source>
+        <translation>残る（ランク判定の許容値より大きい）</translation>
+    </message>
+    <message>
+        <source>lost (at most the tolerance; drawn on it)</source>
+        <translation>失われる（許容値以下。許容値の位置に表示）</translation>
+    </message>
+    <message>
+        <source>Pick a slice: its Jacobian appears here.</source>
+        <translation>スライスを選ぶと、そのヤコビアンがここに表示されます。</translation>
+    </message>
+    <message>
+        <source>Computing the Jacobian of slice %1…</source>
+        <translation>スライス %1 のヤコビアンを計算中…</translation>
+    </message>
+    <message>
+        <source>No Jacobian: %1</source>
+        <translation>ヤコビアンはありません: %1</translation>
+    </message>
+    <message>
+        <source>Slice %1: %2 valid elements; rank %3 of %4 (singular values above %5).</source>
+        <translation>スライス %1: 有効な要素 %2 個。ランクは %4 のうち %3（%5 より大きい特異値の数）。</translation>
+    </message>
+    <message>
+        <source>Sampled: the slice has more than %1 elements, so one element in %2 is shown; the spectrum is that of the sampled block, not of the whole slice.</source>
+        <translation>抽出表示: スライスの要素が %1 個を超えるため、%2 個に 1 個を表示しています。スペクトルは抽出したブロックのもので、スライス全体のものではありません。</translation>
+    </message>
+    <message>
+        <source>Eval with running statistics: each output depends on its own input only (a diagonal), so the samples of a batch do not interact.</source>
+        <translation>移動平均統計量を使う評価モード: 各出力は自分の入力だけに依存し（対角行列）、バッチ内のサンプルは互いに影響しません。</translation>
+    </message>
+    <message>
+        <source>Batch statistics: the smallest singular value, %1, belongs to adding a constant to the slice (the mean removes it); the next, %2, to scaling the slice (the division by the standard deviation undoes it, except for eps); the other %3 are |γ|/√(var + eps) = %4. Before γ and β the output has mean 0 and mean square var/(var + eps), just under 1: it lies on a sphere in the plane where its mean is 0.</source>
+        <translation>バッチ統計量: 最小の特異値 %1 は、スライス全体に定数を加える方向に対応します（平均の減算で消えます）。次の %2 はスライスを定数倍する方向です（標準偏差での除算が打ち消し、eps の分だけ残ります）。残りの %3 個は |γ|/√(var + eps) = %4 です。γ と β の前の出力は平均 0、二乗平均 var/(var + eps)（1 よりわずかに小さい）なので、平均 0 の平面上の球面にあります。</translation>
+    </message>
+    <message>
+        <source>RMSNorm does not centre: only scaling the slice is undone (smallest singular value %1, kept only by eps); the other %2 are |γ|·r = %3.</source>
+        <translation>RMSNorm は中心化しません。打ち消されるのはスライスを定数倍する方向だけです（最小の特異値 %1、eps によってのみ残ります）。残りの %2 個は |γ|·r = %3 です。</translation>
+    </message>
+    <message>
+        <source>Batch statistics with γ varying within the slice: J = diag(γ) times a symmetric matrix; adding a constant to the slice still changes nothing (smallest singular value %1).</source>
+        <translation>スライス内で γ が異なるバッチ統計量: J = diag(γ) × 対称行列です。スライス全体に定数を加えても、やはり何も変わりません（最小の特異値 %1）。</translation>
+    </message>
+</context>
+<context>
     <name>normlab::ui::LessonPanel</name>
     <message>
         <source>◀ Previous</source>
@@ -1223,10 +1302,6 @@
         <translation>キーボードショートカット</translation>
     </message>
     <message>
-        <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;views, in tab order&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch code&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;open / save a session&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;recompute&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;lessons&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;previous / next lesson step&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;presentation mode&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;analyse (Debugger)&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
-        <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;タブの順にビューを切り替え&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch コード&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;元に戻す / やり直す&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;セッションを開く / 保存&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;再計算&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;レッスン&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;レッスンの前 / 次のステップ&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;プレゼンテーションモード&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;解析（デバッガ）&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
-    </message>
-    <message>
         <source>&amp;About NormLab</source>
         <translation>NormLab について(&amp;A)</translation>
     </message>
@@ -1293,6 +1368,10 @@
     <message>
         <source>computing... %1 s</source>
         <translation>計算中... %1 秒</translation>
+    </message>
+    <message>
+        <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;views, in tab order&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+D&lt;/td&gt;&lt;td&gt;Debugger&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch code&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;open / save a session&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;recompute&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;lessons&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;previous / next lesson step&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;presentation mode&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;analyse (Debugger)&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
+        <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;タブの順にビューを切り替え&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+D&lt;/td&gt;&lt;td&gt;デバッガ&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch コード&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;元に戻す / やり直す&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;セッションを開く / 保存&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;再計算&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;レッスン&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;レッスンの前 / 次のステップ&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;プレゼンテーションモード&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;解析（デバッガ）&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
 </context>
 <context>

@@ -1016,6 +1016,85 @@
     </message>
 </context>
 <context>
+    <name>normlab::ui::JacobianView</name>
+    <message>
+        <source>Jacobian</source>
+        <translation>雅可比矩阵</translation>
+    </message>
+    <message>
+        <source>The slice whose Jacobian is shown (hovering a slice in the Slices view picks it too)</source>
+        <translation>显示其雅可比矩阵的切片（在切片视图中悬停某个切片也会选中它）</translation>
+    </message>
+    <message>
+        <source>Slice</source>
+        <translation>切片</translation>
+    </message>
+    <message>
+        <source>output element i (of the slice)</source>
+        <translation>输出元素 i（切片内）</translation>
+    </message>
+    <message>
+        <source>∂y_i / ∂x_j</source>
+        <translation>∂y_i / ∂x_j</translation>
+    </message>
+    <message>
+        <source>input element j (of the slice)</source>
+        <translation>输入元素 j（切片内）</translation>
+    </message>
+    <message>
+        <source>singular value, largest first</source>
+        <translation>奇异值（从大到小）</translation>
+    </message>
+    <message>
+        <source>singular value (log scale)</source>
+        <translation>奇异值（对数刻度）</translation>
+    </message>
+    <message>
+        <source>kept (above the rank tolerance)</source>
+        <translation>保留（高于秩的容差）</translation>
+    </message>
+    <message>
+        <source>lost (at most the tolerance; drawn on it)</source>
+        <translation>丢失（不超过容差；画在容差处）</translation>
+    </message>
+    <message>
+        <source>Pick a slice: its Jacobian appears here.</source>
+        <translation>选择一个切片，它的雅可比矩阵将显示在这里。</translation>
+    </message>
+    <message>
+        <source>Computing the Jacobian of slice %1…</source>
+        <translation>正在计算切片 %1 的雅可比矩阵…</translation>
+    </message>
+    <message>
+        <source>No Jacobian: %1</source>
+        <translation>没有雅可比矩阵：%1</translation>
+    </message>
+    <message>
+        <source>Slice %1: %2 valid elements; rank %3 of %4 (singular values above %5).</source>
+        <translation>切片 %1：%2 个有效元素；秩为 %3（共 %4，统计大于 %5 的奇异值）。</translation>
+    </message>
+    <message>
+        <source>Sampled: the slice has more than %1 elements, so one element in %2 is shown; the spectrum is that of the sampled block, not of the whole slice.</source>
+        <translation>抽样显示：该切片的元素超过 %1 个，因此每 %2 个元素显示一个；谱是抽样块的谱，而不是整个切片的谱。</translation>
+    </message>
+    <message>
+        <source>Eval with running statistics: each output depends on its own input only (a diagonal), so the samples of a batch do not interact.</source>
+        <translation>使用滑动平均统计量的评估模式：每个输出只依赖于它自己的输入（对角矩阵），因此批次中的样本互不影响。</translation>
+    </message>
+    <message>
+        <source>Batch statistics: the smallest singular value, %1, belongs to adding a constant to the slice (the mean removes it); the next, %2, to scaling the slice (the division by the standard deviation undoes it, except for eps); the other %3 are |γ|/√(var + eps) = %4. Before γ and β the output has mean 0 and mean square var/(var + eps), just under 1: it lies on a sphere in the plane where its mean is 0.</source>
+        <translation>批统计量：最小的奇异值 %1 对应于给整个切片加上一个常数（减去均值会将其消除）；下一个 %2 对应于缩放整个切片（除以标准差会将其抵消，只剩 eps 的影响）；其余 %3 个等于 |γ|/√(var + eps) = %4。在 γ 和 β 之前，输出的均值为 0、均方为 var/(var + eps)（略小于 1）：它位于均值为 0 的平面中的一个球面上。</translation>
+    </message>
+    <message>
+        <source>RMSNorm does not centre: only scaling the slice is undone (smallest singular value %1, kept only by eps); the other %2 are |γ|·r = %3.</source>
+        <translation>RMSNorm 不做中心化：只有缩放整个切片的方向被抵消（最小奇异值 %1，仅因 eps 而保留）；其余 %2 个等于 |γ|·r = %3。</translation>
+    </message>
+    <message>
+        <source>Batch statistics with γ varying within the slice: J = diag(γ) times a symmetric matrix; adding a constant to the slice still changes nothing (smallest singular value %1).</source>
+        <translation>切片内 γ 各不相同的批统计量：J = diag(γ) 乘以一个对称矩阵；给整个切片加上常数仍然不改变任何东西（最小奇异值 %1）。</translation>
+    </message>
+</context>
+<context>
     <name>normlab::ui::LessonPanel</name>
     <message>
         <source>◀ Previous</source>
@@ -1223,10 +1302,6 @@
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;views, in tab order&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch code&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;open / save a session&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;recompute&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;lessons&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;previous / next lesson step&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;presentation mode&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;analyse (Debugger)&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
-        <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;按标签顺序切换视图&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch 代码&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;打开 / 保存会话&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;重新计算&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;课程&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;课程的上一步 / 下一步&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;演示模式&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;分析（调试器）&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
-    </message>
-    <message>
         <source>&amp;About NormLab</source>
         <translation>关于 NormLab(&amp;A)</translation>
     </message>
@@ -1293,6 +1368,10 @@
     <message>
         <source>computing... %1 s</source>
         <translation>计算中... %1 秒</translation>
+    </message>
+    <message>
+        <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;views, in tab order&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+D&lt;/td&gt;&lt;td&gt;Debugger&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch code&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;open / save a session&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;recompute&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;lessons&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;previous / next lesson step&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;presentation mode&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;analyse (Debugger)&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
+        <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;按标签顺序切换视图&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+D&lt;/td&gt;&lt;td&gt;调试器&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch 代码&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;打开 / 保存会话&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;重新计算&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;课程&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;课程的上一步 / 下一步&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;演示模式&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;分析（调试器）&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
 </context>
 <context>

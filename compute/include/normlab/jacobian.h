@@ -32,6 +32,9 @@ struct SliceJacobian {
     bool sampled = false;               // elements.size() < validElements
     bool fixedStatistics = false;       // eval with running statistics: diagonal
     bool centered = true;               // false for RMSNorm
+    // The statistics: with batch statistics the slice's, recomputed in float64 from all its
+    // valid elements (as the kernels hold them, before rounding to the dtype); else the
+    // running statistics as given.
     double mean = 0, var = 0, rstd = 0, eps = 0;
     std::vector<double> matrix;         // k x k row-major, k = elements.size()
     std::vector<double> singularValues; // descending
