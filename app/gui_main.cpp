@@ -223,7 +223,7 @@ int main(int argc, char** argv) {
         {"size", "Window size for --screenshot (default 1400x900).", "WxH", "1400x900"});
     parser.addOption({"view", "View to show first.", "NAME"});
     parser.addOption({"session", "Open a session file (JSON).", "FILE"});
-    parser.addOption({"lesson", "Open built-in lesson N (1 to 8) at its first step.", "N"});
+    parser.addOption({"lesson", "Open built-in lesson N (1 to 9) at its first step.", "N"});
     parser.addOption({"capture",
                       "Open a capture (a folder written by normlab_trace.py --activations) in the "
                       "Layers dock.",

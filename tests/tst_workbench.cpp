@@ -17,6 +17,7 @@
 #include "lessons.h"
 #include "main_window.h"
 #include "normalization_panel.h"
+#include "normlab/jacobian.h"
 #include "normlab/npy.h"
 #include "output_view.h"
 #include "precision_view.h"
@@ -1288,7 +1289,7 @@ void WorkbenchTest::presentationModeEnlargesAndRestores() {
 void WorkbenchTest::everyLessonCanBeFollowed() {
     for (const QString language : {"en", "zh_CN", "ja"}) {
         const std::vector<Lesson> lessons = loadLessons(language);
-        QCOMPARE(int(lessons.size()), 8);
+        QCOMPARE(int(lessons.size()), 9);
         for (const Lesson& l : lessons)
             for (const LessonStep& step : l.steps) QVERIFY2(!step.text.isEmpty(), qPrintable(l.id));
     }
@@ -1510,6 +1511,81 @@ void WorkbenchTest::lessonClaimsHold() {
                      qPrintable(QString::number(worstNaive64))); // 8.3: fails at 10⁸
             QVERIFY2(bestFloat32 > 0.5,
                      qPrintable(QString::number(bestFloat32))); // every float32 method
+        }
+    }
+
+    // 9: the Jacobian's ranks and values, against the closed forms computed here from the
+    // slice's data (singular values r (n - 2 times), r eps / (var + eps), 0 for LayerNorm;
+    // r (n - 1 times), r eps / (ms + eps) for RMSNorm), rank at numpy's tolerance.
+    const Lesson& geometry = lessonWithId(lessons, "backward_geometry");
+    const auto closedFormRank = [](std::vector<double> sigma) {
+        const double tol = *std::max_element(sigma.begin(), sigma.end()) * double(sigma.size()) *
+                           std::numeric_limits<double>::epsilon();
+        return std::int64_t(
+            std::count_if(sigma.begin(), sigma.end(), [&](double v) { return v > tol; }));
+    };
+    for (int step = 0; step < 4; ++step) {
+        const auto out = RecomputeController::compute(stateAfterStep(geometry, step), 0);
+        const SliceJacobian jac = sliceJacobian(out->state.spec, out->inputs, out->result, 0);
+        QVERIFY2(jac.error.empty(), jac.error.c_str());
+        const QString text = geometry.steps[std::size_t(step)].text;
+        const Tensor& x = out->inputs.input;
+        if (step <= 1) { // sample 0's 8 features
+            QCOMPARE(jac.validElements, 8);
+            long double mean = 0, var = 0, ms = 0;
+            for (int i = 0; i < 8; ++i) mean += x.at(i) / 8.0L, ms += x.at(i) * x.at(i) / 8.0L;
+            for (int i = 0; i < 8; ++i) var += (x.at(i) - mean) * (x.at(i) - mean) / 8.0L;
+            if (step == 0) {
+                const double eps = *out->state.spec.eps, v = double(var);
+                const double r = 1 / std::sqrt(v + eps), radial = r * eps / (v + eps);
+                std::vector<double> sigma(6, r);
+                sigma.push_back(radial);
+                sigma.push_back(0.0);
+                QCOMPARE(closedFormRank(sigma), std::int64_t(7));
+                QCOMPARE(jac.rank, std::int64_t(7));
+                QVERIFY(text.contains("the rank is 7 of 8"));
+                QVERIFY2(radial > 1e-6 && radial < 1e-4, qPrintable(QString::number(radial)));
+                QVERIFY(text.contains("about 10⁻⁵"));
+                for (int i = 0; i < 8; ++i) { // rows sum to 0
+                    double row = 0;
+                    for (int j = 0; j < 8; ++j) row += jac.matrix[std::size_t(i * 8 + j)];
+                    QVERIFY(std::fabs(row) < 1e-12 * r);
+                }
+                double radius2 = 0, outMean = 0; // the sphere: sum y² = 8 var/(var + eps)
+                for (int i = 0; i < 8; ++i)
+                    radius2 += out->result.output.at(i) * out->result.output.at(i),
+                        outMean += out->result.output.at(i) / 8;
+                QVERIFY(std::fabs(radius2 - 8) < 1e-3 && std::fabs(outMean) < 1e-6);
+            } else {
+                QVERIFY(!out->state.spec.eps); // PyTorch's default: machine epsilon
+                const double eps = std::numeric_limits<float>::epsilon(), m = double(ms);
+                QCOMPARE(jac.eps, eps);
+                QVERIFY(std::fabs(eps - 1.2e-7) < 0.01e-7 && text.contains("1.2·10⁻⁷"));
+                const double r = 1 / std::sqrt(m + eps), radial = r * eps / (m + eps);
+                std::vector<double> sigma(7, r);
+                sigma.push_back(radial);
+                QCOMPARE(closedFormRank(sigma), std::int64_t(8));
+                QCOMPARE(jac.rank, std::int64_t(8));
+                QVERIFY(text.contains("the rank is 8 of 8"));
+                QVERIFY2(radial > 0.1 * eps && radial < 10 * eps, // "of the order of eps"
+                         qPrintable(QString::number(radial)));
+                QVERIFY(std::fabs(jac.singularValues.back() - radial) < 1e-3 * radial);
+            }
+        } else { // BatchNorm: feature 0 of the 4 samples
+            QCOMPARE(jac.validElements, 4);
+            QCOMPARE(out->inputs.input.shape(), (Shape{4, 8}));
+            if (step == 2) {
+                QCOMPARE(jac.rank, std::int64_t(3));
+                QVERIFY(text.contains("The rank is 3 of 4"));
+                QVERIFY(std::fabs(jac.matrix[1]) > 1e-3); // sample 0's dy/dx of sample 1
+            } else {
+                QVERIFY(jac.fixedStatistics);
+                const double diagonal = 1 / std::sqrt(1 + *out->state.spec.eps); // γ = 1, var 1
+                for (int i = 0; i < 4; ++i)
+                    for (int j = 0; j < 4; ++j)
+                        QVERIFY(std::fabs(jac.matrix[std::size_t(i * 4 + j)] -
+                                          (i == j ? diagonal : 0.0)) < 1e-12);
+            }
         }
     }
 }

@@ -175,6 +175,26 @@ lessons = [
         "<b>dtype</b> を float64 に切り替え、平均を <b>100000000</b>（10⁸）にしてください。今度は素朴な float64 の式も破綻します。x² は 10¹⁶ 近くになり、そこでは隣り合う double の間隔が 2 だからです。そして float32 の方法は、どれほど安定でもすべて失敗します。float32 は 10⁸ 付近の数を 8 刻みでしか表せないので、広がり 1 はどのアルゴリズムが動く前に失われています。正しい分散には、安定なアルゴリズムと、その平均での広がりを表せるだけ細かい dtype の両方が必要です。",
         expect={"dtype": "float64", "mean": 100000000}),
   ]},
+ {"id": "backward_geometry",
+  "title": title("9. Geometry of the backward pass", "9. 反向传播的几何", "9. 逆伝播の幾何"),
+  "steps": [
+   step("The <b>Jacobian</b> view shows ∂y/∂x of one slice: here LayerNorm over the 8 features of sample 0 (slice 0; the spin box picks another). Backpropagation multiplies the upstream gradient by this matrix: dx = Jᵀ·dy. Each row sums to 0, because adding one constant to all 8 inputs leaves the output unchanged: the rank is 7 of 8. The next smallest singular value, about 10⁻⁵, is the radial direction: scaling x scales its standard deviation too, and only eps keeps it from 0. The output lies on a sphere of radius about √8 in the plane where its mean is 0.",
+        "<b>雅可比矩阵</b>视图显示一个切片的 ∂y/∂x：这里是 LayerNorm 对样本 0 的 8 个特征（切片 0；用数值框可以选择其他切片）。反向传播用这个矩阵乘以上游梯度：dx = Jᵀ·dy。每一行的和为 0，因为给 8 个输入都加上同一个常数不会改变输出：秩是 7（共 8）。第二小的奇异值约为 10⁻⁵，对应径向：缩放 x 也会同样缩放它的标准差，只有 eps 使它不为 0。输出位于均值为 0 的平面中、半径约为 √8 的球面上。",
+        "<b>ヤコビアン</b>ビューは 1 つのスライスの ∂y/∂x を表示します。ここではサンプル 0 の 8 個の特徴量にわたる LayerNorm です（スライス 0。数値ボックスで別のスライスを選べます）。逆伝播は上流の勾配にこの行列を掛けます: dx = Jᵀ·dy。各行の和は 0 です。8 個の入力すべてに同じ定数を足しても出力は変わらないからで、ランクは 8 のうち 7 です。2 番目に小さい特異値（約 10⁻⁵）は動径方向です。x を定数倍すると標準偏差も同じ倍率になり、eps だけがこれを 0 から遠ざけています。出力は、平均 0 の平面上で半径およそ √8 の球面にあります。",
+        setup=session([4, 8], {"variant": "layer_norm", "normalized_shape": [8], "elementwise_affine": False}, "jacobian")),
+   step("Choose <b>rms_norm</b> (normalized_shape 8). RMSNorm divides by the root mean square and does not subtract the mean: a shift is no longer undone, the rows no longer sum to 0, and the rank is 8 of 8. Only the radial direction is nearly lost: its singular value is of the order of eps (RMSNorm's default eps is float32's machine epsilon, about 1.2·10⁻⁷).",
+        "选择 <b>rms_norm</b>（normalized_shape 为 8）。RMSNorm 除以均方根，但不减去均值：平移不再被抵消，各行的和也不再为 0，秩是 8（共 8）。只有径向几乎丢失：它的奇异值与 eps 同一量级（RMSNorm 默认的 eps 是 float32 的机器精度，约 1.2·10⁻⁷）。",
+        "<b>rms_norm</b>（normalized_shape は 8）を選んでください。RMSNorm は二乗平均平方根で割りますが、平均は引きません。平行移動は打ち消されなくなり、各行の和も 0 ではなくなって、ランクは 8 のうち 8 です。ほとんど失われるのは動径方向だけで、その特異値は eps と同程度です（RMSNorm の eps の既定値は float32 のマシンイプシロン、約 1.2·10⁻⁷）。",
+        expect={"variant": "rms_norm"}),
+   step("Choose <b>batch_norm</b> (num_features 8). A slice is now one feature across the 4 samples of the batch: the 4 × 4 matrix says that sample 0's gradient depends on the inputs of samples 1, 2 and 3. Training with batch statistics couples the samples of a batch in the backward pass. The rank is 3 of 4: again the shift of the slice is lost.",
+        "选择 <b>batch_norm</b>（num_features 为 8）。现在一个切片是某个特征在批次中 4 个样本上的取值：这个 4 × 4 矩阵说明样本 0 的梯度依赖于样本 1、2、3 的输入。用批统计量训练时，反向传播把同一批次中的样本耦合在一起。秩是 3（共 4）：同样，切片的平移被丢失了。",
+        "<b>batch_norm</b>（num_features は 8）を選んでください。今度のスライスは、1 つの特徴量のバッチ内 4 サンプル分です。この 4 × 4 の行列は、サンプル 0 の勾配がサンプル 1、2、3 の入力にも依存することを示しています。バッチ統計量で学習すると、逆伝播でバッチ内のサンプルが結び付きます。ランクは 4 のうち 3 で、ここでもスライスの平行移動が失われます。",
+        expect={"variant": "batch_norm"}),
+   step("Untick <b>training mode</b>. In eval, BatchNorm normalises with its running statistics, which do not depend on this batch: the Jacobian is diagonal, γ/√(running_var + eps), and the samples are independent again.",
+        "取消勾选<b>训练模式</b>。评估模式下，BatchNorm 用滑动平均统计量归一化，它们与这个批次无关：雅可比矩阵是对角矩阵 γ/√(running_var + eps)，样本之间又互相独立了。",
+        "<b>学習モード</b>のチェックを外してください。評価モードの BatchNorm は移動平均統計量で正規化し、それはこのバッチに依存しません。ヤコビアンは対角行列 γ/√(running_var + eps) になり、サンプルは再び互いに独立です。",
+        expect={"training": False}),
+  ]},
 ]
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lessons.json")
 with open(out, "w") as f:
