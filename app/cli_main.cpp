@@ -17,8 +17,8 @@ const char* kUsage =
     "  health  the health of every layer of a capture (normlab_trace.py --activations)\n"
     "\n"
     "normlab-cli <command> --help shows the options of a command.\n"
-    "The contract (output files, exit codes, the spec JSON) is in docs/ of the NormLab sources:\n"
-    "docs/cli.md and docs/spec.md.\n";
+    "The contract (output files, exit codes, the spec JSON) is in docs/cli.md and docs/spec.md\n"
+    "of the NormLab sources, installed in share/doc/normlab/ (e.g. /usr/share/doc/normlab).\n";
 
 } // namespace
 

@@ -11,6 +11,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QIcon>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -214,6 +215,9 @@ int main(int argc, char** argv) {
     QApplication app(qtArgc, args.data());
     QApplication::setOrganizationName("NormLab");
     QApplication::setApplicationName("NormLab");
+    // The installed desktop entry (resources/desktop) and its icon, for window managers.
+    QGuiApplication::setDesktopFileName("org.normlab.NormLab");
+    QApplication::setWindowIcon(QIcon(":/icons/normlab.png"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription("NormLab: a workbench for normalization layers.");
