@@ -22,6 +22,7 @@
 #include "output_view.h"
 #include "precision_view.h"
 #include "presentation.h"
+#include "python_highlighter.h"
 #include "recompute_controller.h"
 #include "running_stats_view.h"
 #include "session_file.h"
@@ -40,6 +41,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -48,6 +50,9 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextLayout>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QtTest>
@@ -100,6 +105,7 @@ class WorkbenchTest : public QObject {
     void presentationModeEnlargesAndRestores();
     void everyLessonCanBeFollowed();
     void theCodeViewFollowsEveryEdit();
+    void theCodeViewHighlightsPython();
 
   private:
     // Settings of this run only: the user's, and a concurrent run's, stay untouched.
@@ -1602,6 +1608,47 @@ void WorkbenchTest::theCodeViewFollowsEveryEdit() {
     QVERIFY(w.selectView("slices"));
     w.inputPanel()->findChild<QLineEdit*>("lengths")->setText("16, 9, 1, 0");
     QVERIFY(w.codeView()->code().contains("lengths = torch.tensor((16, 9, 1, 0))"));
+}
+
+void WorkbenchTest::theCodeViewHighlightsPython() {
+    QTextDocument doc;
+    PythonHighlighter highlighter(&doc);
+    doc.setPlainText(QStringLiteral("import torch  # a comment with 'quotes'\n"
+                                    "x = torch.randn(2, 3) * 1e-5 + 0.5\n"
+                                    "s = \"not # a comment\"\n"
+                                    "doc = \"\"\"two\n"
+                                    "lines, import\"\"\"\n"
+                                    "print(len(s))"));
+    highlighter.rehighlight(); // at once (the document otherwise waits for the event loop)
+    // The colour at (line, column): each kind has its own; none for plain text.
+    const auto colourAt = [&](int line, int column) {
+        const QTextBlock block = doc.findBlockByNumber(line);
+        for (const QTextLayout::FormatRange& r : block.layout()->formats())
+            if (column >= r.start && column < r.start + r.length)
+                return r.format.foreground().color();
+        return QColor();
+    };
+    using K = PythonHighlighter::Kind;
+    const auto colour = [&](K kind) { return highlighter.format(kind).foreground().color(); };
+    QCOMPARE(colourAt(0, 0), colour(K::Keyword));  // import
+    QCOMPARE(colourAt(0, 14), colour(K::Comment)); // # ...
+    QCOMPARE(colourAt(0, 30), colour(K::Comment)); // 'quotes' inside the comment
+    QCOMPARE(colourAt(1, 0), QColor());            // x
+    QCOMPARE(colourAt(1, 16), colour(K::Number));  // 2
+    QCOMPARE(colourAt(1, 26), colour(K::Number));  // 1e-5
+    QCOMPARE(colourAt(1, 27), colour(K::Number));  // the 5 of 1e-5
+    QCOMPARE(colourAt(1, 29), QColor());           // +
+    QCOMPARE(colourAt(1, 32), colour(K::Number));  // 0.5
+    QCOMPARE(colourAt(2, 10), colour(K::String));  // # inside a string
+    QCOMPARE(colourAt(4, 7), colour(K::String));   // "import" inside """..."""
+    QCOMPARE(colourAt(5, 0), colour(K::Builtin));  // print
+    QVERIFY(highlighter.format(K::Keyword).fontWeight() == QFont::Bold);
+    // The code view colours its snippet.
+    MainWindow w(false);
+    waitIdle(w);
+    QVERIFY(w.selectView("pytorch code"));
+    auto* code = w.findChild<QPlainTextEdit*>("code");
+    QVERIFY(code && code->document()->findChild<PythonHighlighter*>());
 }
 
 QTEST_MAIN(WorkbenchTest)

@@ -1,5 +1,7 @@
 #include "code_view.h"
 
+#include "python_highlighter.h"
+
 #include "code_export.h"
 
 #include <QApplication>
@@ -36,6 +38,7 @@ CodeView::CodeView(QWidget* parent)
     text_->setReadOnly(true);
     text_->setLineWrapMode(QPlainTextEdit::NoWrap);
     text_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    new PythonHighlighter(text_->document()); // owned by the document
     layout->addWidget(text_, 1);
     note_ = new QLabel(this);
     note_->setWordWrap(true);
