@@ -419,6 +419,12 @@ void WorkbenchTest::runningStatisticsSimulateInTheBackgroundAndCancel() {
     auto* view = w.findChild<RunningStatsView*>();
     QVERIFY(view);
     QSignalSpy done(view, &RunningStatsView::simulationFinished);
+    // Shown, it simulates the configuration at once (no empty view), and only once.
+    QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty() && !view->running(), 20000);
+    QCOMPARE(view->lastSimulation().stepsDone, view->stepsBox()->value());
+    QVERIFY(w.selectView("slices") && w.selectView("running statistics"));
+    QVERIFY(!view->running());
+    done.clear();
     view->stepsBox()->setValue(50);
     view->simulate();
     QVERIFY(done.wait(20000));

@@ -45,17 +45,25 @@ RunningStatsView::~RunningStatsView() {
 
 void RunningStatsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
-    if (!running() && last_.stepsDone == 0)
-        setReadout(
-            outcome->state.spec.trackRunningStats
-                ? tr("Press Simulate to run %1 training steps on fresh batches of this input.")
-                      .arg(steps_->value())
-                : tr("This configuration keeps no running statistics (track_running_stats is "
-                     "off)."));
+    if (!outcome->state.spec.trackRunningStats) {
+        setReadout(tr("This configuration keeps no running statistics (track_running_stats is "
+                      "off)."));
+        return;
+    }
+    // No empty view: every configuration shown is simulated once, the newest winning over
+    // one still running.
+    if (outcome->generation == simulatedGeneration_) return;
+    if (running()) {
+        restartWhenFinished_ = true;
+        cancelled_ = true;
+        return;
+    }
+    simulate();
 }
 
 void RunningStatsView::simulate() {
     if (!outcome_ || running()) return;
+    simulatedGeneration_ = outcome_->generation;
     const NormSpec spec = outcome_->state.spec;
     const InputRecipe recipe = outcome_->state.recipe;
     const int steps = steps_->value();
@@ -78,6 +86,11 @@ void RunningStatsView::simulate() {
 void RunningStatsView::finished() {
     start_->setEnabled(true);
     stop_->setEnabled(false);
+    if (restartWhenFinished_) { // a newer configuration came: simulate that one instead
+        restartWhenFinished_ = false;
+        simulate();
+        return;
+    }
     if (watcher_.future().resultCount() == 0) return;
     const RunningSimulation sim = watcher_.result();
     if (!sim.error.empty()) {

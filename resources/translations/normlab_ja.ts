@@ -1665,10 +1665,6 @@
         <translation>running var（移動分散）</translation>
     </message>
     <message>
-        <source>Press Simulate to run %1 training steps on fresh batches of this input.</source>
-        <translation>「シミュレーション」を押すと、この入力の新しいバッチで %1 ステップ学習します。</translation>
-    </message>
-    <message>
         <source>This configuration keeps no running statistics (track_running_stats is off).</source>
         <translation>この設定では移動平均統計量を保持しません（track_running_stats がオフ）。</translation>
     </message>

@@ -1665,10 +1665,6 @@
         <translation>running var（滑动平均方差）</translation>
     </message>
     <message>
-        <source>Press Simulate to run %1 training steps on fresh batches of this input.</source>
-        <translation>按“模拟”，在此输入的新批次上运行 %1 个训练步。</translation>
-    </message>
-    <message>
         <source>This configuration keeps no running statistics (track_running_stats is off).</source>
         <translation>此配置不保留滑动平均统计量（track_running_stats 已关闭）。</translation>
     </message>
