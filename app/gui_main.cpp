@@ -11,9 +11,9 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QIcon>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QIcon>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -157,17 +157,18 @@ int measureCapture(QApplication& app, normlab::ui::MainWindow& window, const QSt
     const std::size_t slowest =
         std::size_t(std::max_element(times.begin(), times.end()) - times.begin());
     const auto& slowLayer = window.captureDock()->capture().layers[slowest % std::size_t(layers)];
-    QJsonObject o{{"layers", layers},
-                  {"slowest_layer", slowLayer.name},
-                  {"slowest_layer_elements",
-                   double(normlab::numElements(slowLayer.inputShape)) * double(slowLayer.capturedSamples) /
-                       double(std::max<std::int64_t>(1, slowLayer.inputShape[0]))},
-                  {"open_ms", openMs},
-                  {"switches", int(times.size())},
-                  {"median_switch_ms", sorted[sorted.size() / 2]},
-                  {"max_switch_ms", sorted.back()},
-                  {"peak_resident_mb", peakResidentMb()},
-                  {"view", window.currentViewName()}};
+    QJsonObject o{
+        {"layers", layers},
+        {"slowest_layer", slowLayer.name},
+        {"slowest_layer_elements", double(normlab::numElements(slowLayer.inputShape)) *
+                                       double(slowLayer.capturedSamples) /
+                                       double(std::max<std::int64_t>(1, slowLayer.inputShape[0]))},
+        {"open_ms", openMs},
+        {"switches", int(times.size())},
+        {"median_switch_ms", sorted[sorted.size() / 2]},
+        {"max_switch_ms", sorted.back()},
+        {"peak_resident_mb", peakResidentMb()},
+        {"view", window.currentViewName()}};
     QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
     return 0;
 }
@@ -228,6 +229,10 @@ int main(int argc, char** argv) {
     parser.addOption({"view", "View to show first.", "NAME"});
     parser.addOption({"session", "Open a session file (JSON).", "FILE"});
     parser.addOption({"lesson", "Open built-in lesson N (1 to 9) at its first step.", "N"});
+    parser.addOption({"lessons",
+                      "Open a lessons file (docs/lessons.md) and its first lesson; remembered for "
+                      "the next start.",
+                      "FILE"});
     parser.addOption({"capture",
                       "Open a capture (a folder written by normlab_trace.py --activations) in the "
                       "Layers dock.",
@@ -337,6 +342,13 @@ int main(int argc, char** argv) {
         }
     }
     if (parser.isSet("presentation")) window.presentationAction()->setChecked(true);
+    if (parser.isSet("lessons")) {
+        if (const QString error = window.openLessonsFile(parser.value("lessons"), !offscreen);
+            !error.isEmpty()) {
+            QTextStream(stderr) << "normlab: " << error << "\n";
+            if (offscreen) return 2;
+        }
+    }
     if (parser.isSet("lesson") && !window.openLesson(parser.value("lesson").toInt() - 1)) {
         QTextStream(stderr) << "normlab: no lesson '" << parser.value("lesson") << "' (1 to "
                             << window.lessonPanel()->lessons().size() << ")\n";

@@ -34,7 +34,9 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -106,6 +108,9 @@ class WorkbenchTest : public QObject {
     void everyLessonCanBeFollowed();
     void theCodeViewFollowsEveryEdit();
     void theCodeViewHighlightsPython();
+    void aTeachersLessonFileRunsWithItsQuizzes();
+    void badLessonFilesAreRefusedAndChangeNothing();
+    void everyTaskConditionIsCheckedBothWays();
 
   private:
     // Settings of this run only: the user's, and a concurrent run's, stay untouched.
@@ -1655,6 +1660,151 @@ void WorkbenchTest::theCodeViewHighlightsPython() {
     QVERIFY(w.selectView("pytorch code"));
     auto* code = w.findChild<QPlainTextEdit*>("code");
     QVERIFY(code && code->document()->findChild<PythonHighlighter*>());
+}
+
+void WorkbenchTest::aTeachersLessonFileRunsWithItsQuizzes() {
+    const QString course = QStringLiteral(NORMLAB_SOURCE_DIR "/tests/lessons/course.json");
+    const int builtIn = int(loadLessons("en").size());
+    {
+        MainWindow w;
+        waitIdle(w);
+        LessonPanel* panel = w.lessonPanel();
+        QCOMPARE(w.openLessonsFile(course), QString());
+        QCOMPARE(int(panel->lessons().size()), builtIn + 1);
+        QCOMPARE(panel->lessonIndex(), builtIn); // its first lesson is open
+        QCOMPARE(panel->quizCount(), 3);
+        waitIdle(w);
+        // Step 1: the valid elements of slice 3 of BatchNorm on [4, 8, 16] are N * L.
+        const auto outcome = w.controller().current();
+        const Shape shape = outcome->inputs.input.shape();
+        QCOMPARE(shape, (Shape{4, 8, 16}));
+        QVERIFY(!panel->answerQuiz("10"));
+        QVERIFY(panel->feedback().contains("64"));
+        QVERIFY(panel->answerQuiz(QString::number(shape[0] * shape[2])));
+        // Step 2: after "Show me", LayerNorm over (C, L) has one slice per sample.
+        panel->next();
+        w.lessonPanel()->findChild<QPushButton*>("lessonShowMe")->click();
+        waitIdle(w);
+        QVERIFY(panel->stepDone() ||
+                (w.lessonPanel()->updateCheck(w.state(), w.currentViewId()), panel->stepDone()));
+        QCOMPARE(w.controller().current()->result.mean.size(), shape[0]);
+        QVERIFY(panel->answerQuiz("0"));
+        // Step 3: running_var = 0.9 * 1 + 0.1 * unbiased variance of channel 0, computed here.
+        panel->next();
+        waitIdle(w);
+        const auto step3 = w.controller().current();
+        const Tensor& x = step3->inputs.input;
+        QCOMPARE(x.shape(), (Shape{2, 4, 16}));
+        long double sum = 0, squares = 0;
+        std::vector<double> channel0;
+        for (std::int64_t n = 0; n < 2; ++n)
+            for (std::int64_t l = 0; l < 16; ++l) channel0.push_back(x.at((n * 4 + 0) * 16 + l));
+        for (double v : channel0) sum += v;
+        const long double mean = sum / channel0.size();
+        for (double v : channel0) squares += (v - mean) * (v - mean);
+        const double expected = 0.9 * 1.0 + 0.1 * double(squares / (channel0.size() - 1));
+        QVERIFY(!panel->answerQuiz(QString::number(expected * 1.5)));
+        QVERIFY(panel->answerQuiz(QString::number(expected, 'g', 4)));
+        QCOMPARE(panel->quizScore(), 1); // only step 2 was right at the first try
+        QVERIFY(panel->findChild<QLabel*>("quizScore")->isVisible() ||
+                !panel->isVisible()); // shown on the last step (hidden when the dock is)
+        QVERIFY(panel->findChild<QLabel*>("quizScore")->text().contains("1 of 3"));
+    }
+    // Another start lists it again.
+    MainWindow again;
+    waitIdle(again);
+    QCOMPARE(int(again.lessonPanel()->lessons().size()), builtIn + 1);
+    QCOMPARE(again.lessonPanel()->lessonSource(builtIn), QFileInfo(course).absoluteFilePath());
+    QSettings().remove("lessons/files"); // later tests start with the built-in lessons only
+}
+
+void WorkbenchTest::badLessonFilesAreRefusedAndChangeNothing() {
+    QTemporaryDir dir;
+    const QByteArray good = [] {
+        QFile f(QStringLiteral(NORMLAB_SOURCE_DIR "/tests/lessons/course.json"));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }();
+    QVERIFY(!good.isEmpty());
+    struct Bad {
+        const char* name;
+        QByteArray bytes;
+        const char* says;
+    };
+    QByteArray unknownKey = good, badAnswer = good, badTolerance = good, noText = good;
+    unknownKey.replace("\"normalized_shape\": [8, 16]}",
+                       "\"normalized_shape\": [8, 16], \"colour\": 1}");
+    badAnswer.replace("\"answer\": 0", "\"answer\": 7");
+    badTolerance.replace("\"tolerance\": 0.01", "\"tolerance\": 0");
+    noText.replace("\"en\": \"Choose layer_norm", "\"fr\": \"Choose layer_norm");
+    const Bad bad[] = {
+        {"garbage.json", "\x89PNG not json", "not a lessons file"},
+        {"session.json", "{\"normlab_session\": 1}", "not a lessons file"},
+        {"empty.json", "{\"normlab_lessons\": 1, \"lessons\": []}", "no lesson"},
+        {"unknown_key.json", unknownKey, "unknown task key \"colour\""},
+        {"bad_answer.json", badAnswer, "answer"},
+        {"bad_tolerance.json", badTolerance, "tolerance"},
+        {"no_text.json", noText, "lesson 1, step 2: no English text"},
+        {"deep.json", QByteArray(100000, '['), "not a lessons file"},
+    };
+    MainWindow w(false);
+    waitIdle(w);
+    const int before = int(w.lessonPanel()->lessons().size());
+    const WorkbenchState state = w.state();
+    for (const Bad& b : bad) {
+        const QString path = dir.filePath(b.name);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(b.bytes);
+        f.close();
+        const QString error = w.openLessonsFile(path);
+        QVERIFY2(error.contains(b.says), qPrintable(QString(b.name) + ": " + error));
+        QCOMPARE(int(w.lessonPanel()->lessons().size()), before);
+    }
+    QVERIFY(!w.openLessonsFile(dir.filePath("missing.json")).isEmpty());
+    // Larger than the limit: refused before it is read.
+    QFile big(dir.filePath("big.json"));
+    QVERIFY(big.open(QIODevice::WriteOnly) && big.resize(kMaxLessonsFileBytes + 1));
+    big.close();
+    QVERIFY(w.openLessonsFile(big.fileName()).contains("larger than"));
+    QCOMPARE(int(w.lessonPanel()->lessons().size()), before);
+    QCOMPARE(w.state().recipe, state.recipe);
+    QVERIFY(QSettings().value("lessons/files").toStringList().isEmpty());
+}
+
+void WorkbenchTest::everyTaskConditionIsCheckedBothWays() {
+    // Each key a step's task may use, met by the state applyExpectation makes and not met by
+    // a state that differs in that key alone.
+    WorkbenchState base;
+    base.recipe.shape = {4, 8, 16};
+    base.spec = specFittingShape(Variant::BatchNorm, base.recipe.shape);
+    const QList<QPair<QString, QJsonValue>> conditions{
+        {"variant", "group_norm"},
+        {"num_features", 8},
+        {"num_groups", 2},
+        {"normalized_shape", QJsonArray{8, 16}},
+        {"affine", false},
+        {"training", false},
+        {"estimate", !base.spec.estimate},
+        {"momentum", QJsonValue::Null},
+        {"reestimate", true},
+        {"lengths", QJsonArray{16, 3, 0, 1}},
+        {"batch", 2},
+        {"mean", 100.0},
+        {"dtype", "float64"},
+    };
+    for (const auto& [key, value] : conditions) {
+        const QJsonObject expect{{key, value}};
+        const WorkbenchState met = applyExpectation(expect, base);
+        QVERIFY2(expectationMet(expect, met, "slices"), qPrintable(key));
+        QStringList missing;
+        QVERIFY2(!expectationMet(expect, base, "slices", &missing) || key == "num_features",
+                 qPrintable(key));
+        if (key != "num_features") QCOMPARE(missing, QStringList{key});
+    }
+    // num_features: the base already has 8, so a different value is not met.
+    QVERIFY(!expectationMet(QJsonObject{{"num_features", 7}}, base, "slices"));
+    QVERIFY(expectationMet(QJsonObject{{"view", "gradients"}}, base, "gradients"));
+    QVERIFY(!expectationMet(QJsonObject{{"view", "gradients"}}, base, "slices"));
 }
 
 QTEST_MAIN(WorkbenchTest)

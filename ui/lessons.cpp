@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <algorithm>
 #include <cmath>
 
 namespace normlab::ui {
@@ -35,38 +36,130 @@ std::vector<Lesson> loadLessons(const QString& language, QString* error) {
     return lessonsFromJson(file.readAll(), language, error);
 }
 
-std::vector<Lesson> lessonsFromJson(const QByteArray& json, const QString& language,
-                                    QString* error) {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        if (error) *error = QObject::tr("not a lessons file");
+namespace {
+
+const QStringList& expectKeys() {
+    static const QStringList keys{"variant",    "num_features", "num_groups", "normalized_shape",
+                                  "affine",     "training",     "estimate",   "momentum",
+                                  "reestimate", "lengths",      "batch",      "mean",
+                                  "dtype",      "view"};
+    return keys;
+}
+
+const QStringList& quizSources() {
+    static const QStringList sources{"count", "mean", "var", "running_mean", "running_var"};
+    return sources;
+}
+
+// Reads one step's quiz; empty on success, else why not.
+QString readQuiz(const QJsonObject& o, const QString& language, LessonQuiz& quiz) {
+    quiz.explain = textIn(o.value("explain").toObject(), language);
+    if (o.contains("choices")) {
+        const QJsonArray choices = o.value("choices").toArray();
+        if (choices.size() < 2 || choices.size() > 10)
+            return QObject::tr("a quiz needs 2 to 10 choices");
+        for (const QJsonValue& c : choices) {
+            const QString text = textIn(c.toObject(), language);
+            if (text.isEmpty()) return QObject::tr("a quiz choice has no English text");
+            quiz.choices << text;
+        }
+        const QJsonValue answer = o.value("answer");
+        if (!answer.isDouble() || answer.toInteger(-1) < 0 ||
+            answer.toInteger(-1) >= choices.size())
+            return QObject::tr("the quiz's \"answer\" is not the index of one of its choices");
+        quiz.kind = LessonQuiz::Kind::Choice;
+        quiz.answer = int(answer.toInteger());
         return {};
     }
-    const QJsonObject root = doc.object();
+    const QJsonObject value = o.value("value").toObject();
+    quiz.of = value.value("of").toString();
+    if (!quizSources().contains(quiz.of))
+        return QObject::tr("a quiz needs \"choices\" or a \"value\" of %1")
+            .arg(quizSources().join(", "));
+    quiz.index = value.value("index").toInteger(-1);
+    if (quiz.index < 0) return QObject::tr("the quiz's value needs an \"index\" of 0 or more");
+    quiz.tolerance = o.value("tolerance").toDouble(-1);
+    if (!(quiz.tolerance > 0 && quiz.tolerance <= 1))
+        return QObject::tr("the quiz needs a \"tolerance\" above 0 and at most 1");
+    quiz.kind = LessonQuiz::Kind::Number;
+    return {};
+}
+
+} // namespace
+
+std::vector<Lesson> lessonsFromJson(const QByteArray& json, const QString& language,
+                                    QString* error) {
+    const auto refuse = [&](const QString& why) {
+        if (error) *error = why;
+        return std::vector<Lesson>{};
+    };
+    if (json.size() > kMaxLessonsFileBytes)
+        return refuse(QObject::tr("the file is larger than %1 MB").arg(kMaxLessonsFileBytes >> 20));
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject() ||
+        doc.object().value("normlab_lessons").toInt() != 1)
+        return refuse(
+            QObject::tr("not a lessons file (a JSON object with \"normlab_lessons\": 1)"));
+    const QJsonArray all = doc.object().value("lessons").toArray();
+    if (all.isEmpty()) return refuse(QObject::tr("the file holds no lesson"));
     std::vector<Lesson> lessons;
-    for (const QJsonValue& l : root.value("lessons").toArray()) {
-        const QJsonObject o = l.toObject();
+    for (qsizetype l = 0; l < all.size(); ++l) {
+        const QJsonObject o = all[l].toObject();
         Lesson lesson{o.value("id").toString(), textIn(o.value("title").toObject(), language), {}};
-        for (const QJsonValue& s : o.value("steps").toArray()) {
-            const QJsonObject so = s.toObject();
-            LessonStep step{textIn(so.value("text").toObject(), language), std::nullopt,
-                            so.value("expect").toObject()};
+        const QString where = QObject::tr("lesson %1").arg(l + 1);
+        if (lesson.title.isEmpty()) return refuse(where + ": " + QObject::tr("no English title"));
+        const QJsonArray steps = o.value("steps").toArray();
+        if (steps.isEmpty()) return refuse(where + ": " + QObject::tr("no step"));
+        for (qsizetype k = 0; k < steps.size(); ++k) {
+            const QJsonObject so = steps[k].toObject();
+            const QString at = QObject::tr("lesson %1, step %2").arg(l + 1).arg(k + 1);
+            LessonStep step{textIn(so.value("text").toObject(), language),
+                            std::nullopt,
+                            so.value("expect").toObject(),
+                            {}};
+            if (step.text.isEmpty()) return refuse(at + ": " + QObject::tr("no English text"));
+            for (const QString& key : step.expect.keys())
+                if (!expectKeys().contains(key))
+                    return refuse(at + ": " + QObject::tr("unknown task key \"%1\"").arg(key));
             if (so.contains("setup")) {
                 Session session;
                 const QString why =
                     sessionFromJson(QJsonDocument(so.value("setup").toObject()).toJson(), session);
-                if (!why.isEmpty()) {
-                    if (error) *error = lesson.id + ": " + why;
-                    return {};
-                }
+                if (!why.isEmpty()) return refuse(at + ": " + why);
                 step.setup = session;
+            }
+            if (so.contains("quiz")) {
+                const QString why = readQuiz(so.value("quiz").toObject(), language, step.quiz);
+                if (!why.isEmpty()) return refuse(at + ": " + why);
             }
             lesson.steps.push_back(std::move(step));
         }
         lessons.push_back(std::move(lesson));
     }
     return lessons;
+}
+
+std::optional<double> quizValue(const LessonQuiz& quiz, const NormResult& result, QString* why) {
+    const auto none = [&](const QString& reason) {
+        if (why) *why = reason;
+        return std::optional<double>{};
+    };
+    if (!result.ok()) return none(QObject::tr("the configuration does not run"));
+    const Tensor* t = quiz.of == "count"          ? &result.count
+                      : quiz.of == "mean"         ? &result.mean
+                      : quiz.of == "var"          ? &result.var
+                      : quiz.of == "running_mean" ? &result.runningMean
+                      : quiz.of == "running_var"  ? &result.runningVar
+                                                  : nullptr;
+    if (!t || t->isNull()) return none(QObject::tr("this configuration has no %1").arg(quiz.of));
+    if (quiz.index >= t->size())
+        return none(QObject::tr("there is no %1 number %2").arg(quiz.of).arg(quiz.index));
+    return t->at(quiz.index);
+}
+
+bool quizAnswerIsRight(const LessonQuiz& quiz, double typed, double value) {
+    return std::fabs(typed - value) <= quiz.tolerance * std::max(1.0, std::fabs(value));
 }
 
 bool expectationMet(const QJsonObject& expect, const WorkbenchState& state, const QString& viewId,

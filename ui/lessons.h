@@ -8,21 +8,45 @@
 //   estimate, momentum (number or null), reestimate, lengths ([...]), batch (N),
 //   mean (input mean), dtype ("float32"/"float64"), view (a view id, e.g. "gradients").
 // applyExpectation() performs the step for the learner ("Show me").
+//
+// A step may also hold a "quiz" (docs/lessons.md): a question with "choices" (texts per
+// language) and the "answer" index, or a number the learner reads off the workbench,
+// {"value": {"of": "count" | "mean" | "var" | "running_mean" | "running_var", "index": k},
+// "tolerance": t}, checked against the compute core's own result. Either may carry an
+// "explain" text shown after the answer. Files a teacher writes are read by the same code as
+// the built-in lessons and refused whole, with the place and the reason, when any part is
+// wrong.
 #pragma once
 
 #include "session_file.h"
 
+#include "normlab/normalize.h"
+
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace normlab::ui {
+
+struct LessonQuiz {
+    enum class Kind { None, Choice, Number };
+    Kind kind = Kind::None;
+    QStringList choices; // Choice: the options, in the chosen language
+    int answer = -1;     // Choice: the right option
+    QString of;          // Number: which result (count, mean, var, running_mean, running_var)
+    std::int64_t index = 0;
+    double tolerance = 0; // Number: right when |typed - value| <= tolerance * max(1, |value|)
+    QString explain;      // shown once answered
+};
 
 struct LessonStep {
     QString text; // rich text in the chosen language
     std::optional<Session> setup;
     QJsonObject expect;
+    LessonQuiz quiz;
 };
 
 struct Lesson {
@@ -45,5 +69,15 @@ bool expectationMet(const QJsonObject& expect, const WorkbenchState& state, cons
 
 // `state` changed to meet `expect` (the view key is not part of the state: see viewOf).
 WorkbenchState applyExpectation(const QJsonObject& expect, WorkbenchState state);
+
+// The right answer of a Number quiz, read from the workbench's result; none (with *why)
+// when the result does not have it (an invalid configuration, no running statistics, an
+// index out of range).
+std::optional<double> quizValue(const LessonQuiz& quiz, const NormResult& result,
+                                QString* why = nullptr);
+bool quizAnswerIsRight(const LessonQuiz& quiz, double typed, double value);
+
+// The largest lessons file read (a course of lessons with embedded inputs stays far below).
+inline constexpr qint64 kMaxLessonsFileBytes = 32 * 1024 * 1024;
 
 } // namespace normlab::ui

@@ -30,7 +30,10 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -38,6 +41,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -46,6 +50,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QUrl>
 
 namespace normlab::ui {
 
@@ -103,6 +108,18 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
         if (expect.contains("view")) selectView(expect.value("view").toString());
     });
     lessonDock_ = lessonDock;
+    setAcceptDrops(true);
+    if (restoresLastSession_) { // the lessons files opened before, listed again
+        QStringList kept;
+        for (const QString& path : QSettings().value("lessons/files").toStringList()) {
+            if (const QString error = lesson_->addLessonsFile(path); error.isEmpty())
+                kept << path;
+            else
+                statusBar()->showMessage(
+                    tr("A lessons file opened before is not listed: %1").arg(error), 10000);
+        }
+        QSettings().setValue("lessons/files", kept);
+    }
     connect(lessonDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible && lesson_->stepIndex() < 0) lesson_->openLesson(0);
     });
@@ -168,6 +185,13 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
             QMessageBox::warning(this, tr("Cannot save session"), error);
     });
     file->addAction(tr("Save session &as..."), QKeySequence::SaveAs, this, saveAs);
+    file->addAction(tr("Open &lessons..."), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open lessons"), {},
+                                                          tr("NormLab lessons (*.json)"));
+        if (path.isEmpty()) return;
+        if (const QString error = openLessonsFile(path); !error.isEmpty())
+            QMessageBox::warning(this, tr("Cannot open the lessons"), error);
+    });
     file->addAction(tr("Open &capture..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
                     [this] {
                         const QString dir = QFileDialog::getExistingDirectory(
@@ -421,6 +445,49 @@ void MainWindow::recompute() {
     controller_.request(s);
 }
 
+QString MainWindow::openLessonsFile(const QString& path, bool remember) {
+    const int before = int(lesson_->lessons().size());
+    if (const QString error = lesson_->addLessonsFile(path); !error.isEmpty()) return error;
+    if (remember) {
+        QStringList files = QSettings().value("lessons/files").toStringList();
+        const QString key = QFileInfo(path).absoluteFilePath();
+        if (!files.contains(key)) files << key;
+        QSettings().setValue("lessons/files", files);
+    }
+    // Its first lesson: the file was added at the end (or replaced its earlier lessons there).
+    const QString key = QFileInfo(path).absoluteFilePath();
+    int first = before;
+    for (int i = 0; i < int(lesson_->lessons().size()); ++i)
+        if (lesson_->lessonSource(i) == key) {
+            first = i;
+            break;
+        }
+    openLesson(first);
+    return {};
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile() &&
+        urls.front().toLocalFile().endsWith(".json", Qt::CaseInsensitive))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() != 1 || !urls.front().isLocalFile()) return;
+    const QString path = urls.front().toLocalFile();
+    // Which kind of file: by its marker, read from the start only.
+    QFile file(path);
+    const QByteArray head = file.open(QIODevice::ReadOnly) ? file.read(4096) : QByteArray();
+    const bool lessons = head.contains("\"normlab_lessons\"");
+    const QString error = lessons ? openLessonsFile(path) : openSession(path);
+    if (!error.isEmpty())
+        QMessageBox::warning(
+            this, lessons ? tr("Cannot open the lessons") : tr("Cannot open session"), error);
+    event->acceptProposedAction();
+}
+
 bool MainWindow::openLesson(int index) {
     if (index < 0 || index >= int(lesson_->lessons().size())) return false;
     lessonDock_->show();
@@ -551,6 +618,7 @@ void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     // Only the visible view redraws now; the others when they are shown.
     releaseOffGuiThread(std::exchange(shown_, outcome));
     code_->setOutcome(outcome);
+    lesson_->setResult(outcome->result);
     for (OutcomeView* v : outcomeViews_) v->setProperty("stale", true);
     if (auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget());
         visible && outcome->computed.covers(visible->needs())) {

@@ -65,6 +65,10 @@ class MainWindow : public QMainWindow {
     LessonPanel* lessonPanel() const { return lesson_; }
     // Shows the Lesson dock on lesson `index` (0-based), at its first step; false if none.
     bool openLesson(int index);
+    // File > Open lessons: lists a lessons file's lessons after the built-in ones, opens its
+    // first lesson and remembers the file for the next start. Empty on success, else why
+    // not; nothing changes then.
+    QString openLessonsFile(const QString& path, bool remember = true);
     // The id of the visible view ("slices", "gradients", ...).
     QString currentViewId() const;
     CodeView* codeView() const { return code_; }
@@ -97,6 +101,11 @@ class MainWindow : public QMainWindow {
 
   public slots:
     void recompute();
+
+  protected:
+    // Dropping a lessons file opens it, a session file opens it.
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
   signals:
     // After an outcome is drawn: ms from the edit that asked for it, compute, redraw.

@@ -274,16 +274,84 @@
         <translation>「比較」ビューの設定：%1</translation>
     </message>
     <message>
-        <source>not a lessons file</source>
-        <translation>レッスンファイルではありません</translation>
-    </message>
-    <message>
         <source>the embedded running statistics: %1</source>
         <translation>埋め込まれた移動平均統計量：%1</translation>
     </message>
     <message>
         <source>not a 1-D floating-point array</source>
         <translation>1 次元の浮動小数点配列ではありません</translation>
+    </message>
+    <message>
+        <source>a quiz needs 2 to 10 choices</source>
+        <translation>クイズには 2～10 個の選択肢が必要です</translation>
+    </message>
+    <message>
+        <source>a quiz choice has no English text</source>
+        <translation>クイズの選択肢に英語のテキストがありません</translation>
+    </message>
+    <message>
+        <source>the quiz&apos;s &quot;answer&quot; is not the index of one of its choices</source>
+        <translation>クイズの "answer" が選択肢の番号になっていません</translation>
+    </message>
+    <message>
+        <source>a quiz needs &quot;choices&quot; or a &quot;value&quot; of %1</source>
+        <translation>クイズには "choices" か、%1 のいずれかの "value" が必要です</translation>
+    </message>
+    <message>
+        <source>the quiz&apos;s value needs an &quot;index&quot; of 0 or more</source>
+        <translation>クイズの value には 0 以上の "index" が必要です</translation>
+    </message>
+    <message>
+        <source>the quiz needs a &quot;tolerance&quot; above 0 and at most 1</source>
+        <translation>クイズには 0 より大きく 1 以下の "tolerance" が必要です</translation>
+    </message>
+    <message>
+        <source>the file is larger than %1 MB</source>
+        <translation>ファイルが %1 MB を超えています</translation>
+    </message>
+    <message>
+        <source>not a lessons file (a JSON object with &quot;normlab_lessons&quot;: 1)</source>
+        <translation>レッスンファイルではありません（"normlab_lessons": 1 を持つ JSON オブジェクトが必要です）</translation>
+    </message>
+    <message>
+        <source>the file holds no lesson</source>
+        <translation>ファイルにレッスンがありません</translation>
+    </message>
+    <message>
+        <source>lesson %1</source>
+        <translation>レッスン %1</translation>
+    </message>
+    <message>
+        <source>no English title</source>
+        <translation>英語のタイトルがありません</translation>
+    </message>
+    <message>
+        <source>no step</source>
+        <translation>ステップがありません</translation>
+    </message>
+    <message>
+        <source>lesson %1, step %2</source>
+        <translation>レッスン %1、ステップ %2</translation>
+    </message>
+    <message>
+        <source>no English text</source>
+        <translation>英語のテキストがありません</translation>
+    </message>
+    <message>
+        <source>unknown task key &quot;%1&quot;</source>
+        <translation>不明な課題キー "%1"</translation>
+    </message>
+    <message>
+        <source>the configuration does not run</source>
+        <translation>この構成は実行できません</translation>
+    </message>
+    <message>
+        <source>this configuration has no %1</source>
+        <translation>この構成には %1 がありません</translation>
+    </message>
+    <message>
+        <source>there is no %1 number %2</source>
+        <translation>%1 の %2 番はありません</translation>
     </message>
 </context>
 <context>
@@ -1140,6 +1208,54 @@
         <source>To do: %1</source>
         <translation>やること：%1</translation>
     </message>
+    <message>
+        <source>your answer</source>
+        <translation>あなたの答え</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>確認</translation>
+    </message>
+    <message>
+        <source>Pick one of the answers.</source>
+        <translation>答えを 1 つ選んでください。</translation>
+    </message>
+    <message>
+        <source>This question cannot be checked now: %1.</source>
+        <translation>この問題は今は確認できません: %1。</translation>
+    </message>
+    <message>
+        <source>Type a number.</source>
+        <translation>数値を入力してください。</translation>
+    </message>
+    <message>
+        <source>✓ Right.</source>
+        <translation>✓ 正解です。</translation>
+    </message>
+    <message>
+        <source>✗ Not quite: the answer is %1.</source>
+        <translation>✗ 惜しい: 答えは %1 です。</translation>
+    </message>
+    <message>
+        <source>Quiz score: %1 of %2 right at the first try.</source>
+        <translation>クイズの得点: %2 問中 %1 問を 1 回目で正解。</translation>
+    </message>
+    <message>
+        <source>%1 is not a file</source>
+        <translation>%1 はファイルではありません</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB</source>
+        <translation>%1 は %2 MB を超えています</translation>
+    </message>
+    <message>
+        <source>cannot read %1</source>
+        <translation>%1 を読めません</translation>
+    </message>
+    <message>
+        <source>Answer the question below, then go on.</source>
+        <translation>下の問題に答えてから先に進んでください。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::MainWindow</name>
@@ -1372,6 +1488,26 @@
     <message>
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;views, in tab order&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+D&lt;/td&gt;&lt;td&gt;Debugger&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch code&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;open / save a session&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;recompute&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;lessons&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;previous / next lesson step&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;presentation mode&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;analyse (Debugger)&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;タブの順にビューを切り替え&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+D&lt;/td&gt;&lt;td&gt;デバッガ&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch コード&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;元に戻す / やり直す&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;セッションを開く / 保存&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;再計算&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;レッスン&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;レッスンの前 / 次のステップ&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;プレゼンテーションモード&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;解析（デバッガ）&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
+    </message>
+    <message>
+        <source>A lessons file opened before is not listed: %1</source>
+        <translation>以前に開いたレッスンファイルを一覧に入れられませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Open &amp;lessons...</source>
+        <translation>レッスンを開く(&amp;L)...</translation>
+    </message>
+    <message>
+        <source>Open lessons</source>
+        <translation>レッスンを開く</translation>
+    </message>
+    <message>
+        <source>NormLab lessons (*.json)</source>
+        <translation>NormLab レッスン (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot open the lessons</source>
+        <translation>レッスンを開けません</translation>
     </message>
 </context>
 <context>

@@ -274,16 +274,84 @@
         <translation>“对比”视图的配置：%1</translation>
     </message>
     <message>
-        <source>not a lessons file</source>
-        <translation>不是课程文件</translation>
-    </message>
-    <message>
         <source>the embedded running statistics: %1</source>
         <translation>嵌入的滑动平均统计量：%1</translation>
     </message>
     <message>
         <source>not a 1-D floating-point array</source>
         <translation>不是一维浮点数组</translation>
+    </message>
+    <message>
+        <source>a quiz needs 2 to 10 choices</source>
+        <translation>测验需要 2 到 10 个选项</translation>
+    </message>
+    <message>
+        <source>a quiz choice has no English text</source>
+        <translation>某个测验选项没有英文文本</translation>
+    </message>
+    <message>
+        <source>the quiz&apos;s &quot;answer&quot; is not the index of one of its choices</source>
+        <translation>测验的 "answer" 不是其中某个选项的序号</translation>
+    </message>
+    <message>
+        <source>a quiz needs &quot;choices&quot; or a &quot;value&quot; of %1</source>
+        <translation>测验需要 "choices"，或取值为 %1 之一的 "value"</translation>
+    </message>
+    <message>
+        <source>the quiz&apos;s value needs an &quot;index&quot; of 0 or more</source>
+        <translation>测验的 value 需要一个不小于 0 的 "index"</translation>
+    </message>
+    <message>
+        <source>the quiz needs a &quot;tolerance&quot; above 0 and at most 1</source>
+        <translation>测验需要一个大于 0 且不超过 1 的 "tolerance"</translation>
+    </message>
+    <message>
+        <source>the file is larger than %1 MB</source>
+        <translation>文件大于 %1 MB</translation>
+    </message>
+    <message>
+        <source>not a lessons file (a JSON object with &quot;normlab_lessons&quot;: 1)</source>
+        <translation>不是课程文件（需要一个带有 "normlab_lessons": 1 的 JSON 对象）</translation>
+    </message>
+    <message>
+        <source>the file holds no lesson</source>
+        <translation>文件中没有课程</translation>
+    </message>
+    <message>
+        <source>lesson %1</source>
+        <translation>课程 %1</translation>
+    </message>
+    <message>
+        <source>no English title</source>
+        <translation>没有英文标题</translation>
+    </message>
+    <message>
+        <source>no step</source>
+        <translation>没有步骤</translation>
+    </message>
+    <message>
+        <source>lesson %1, step %2</source>
+        <translation>课程 %1，第 %2 步</translation>
+    </message>
+    <message>
+        <source>no English text</source>
+        <translation>没有英文文本</translation>
+    </message>
+    <message>
+        <source>unknown task key &quot;%1&quot;</source>
+        <translation>未知的任务键 "%1"</translation>
+    </message>
+    <message>
+        <source>the configuration does not run</source>
+        <translation>该配置无法运行</translation>
+    </message>
+    <message>
+        <source>this configuration has no %1</source>
+        <translation>该配置没有 %1</translation>
+    </message>
+    <message>
+        <source>there is no %1 number %2</source>
+        <translation>没有第 %2 个 %1</translation>
     </message>
 </context>
 <context>
@@ -1140,6 +1208,54 @@
         <source>To do: %1</source>
         <translation>待完成：%1</translation>
     </message>
+    <message>
+        <source>your answer</source>
+        <translation>你的答案</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Pick one of the answers.</source>
+        <translation>请选择一个答案。</translation>
+    </message>
+    <message>
+        <source>This question cannot be checked now: %1.</source>
+        <translation>现在无法检查这道题：%1。</translation>
+    </message>
+    <message>
+        <source>Type a number.</source>
+        <translation>请输入一个数。</translation>
+    </message>
+    <message>
+        <source>✓ Right.</source>
+        <translation>✓ 正确。</translation>
+    </message>
+    <message>
+        <source>✗ Not quite: the answer is %1.</source>
+        <translation>✗ 不太对：答案是 %1。</translation>
+    </message>
+    <message>
+        <source>Quiz score: %1 of %2 right at the first try.</source>
+        <translation>测验得分：%2 题中第一次就答对 %1 题。</translation>
+    </message>
+    <message>
+        <source>%1 is not a file</source>
+        <translation>%1 不是文件</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB</source>
+        <translation>%1 大于 %2 MB</translation>
+    </message>
+    <message>
+        <source>cannot read %1</source>
+        <translation>无法读取 %1</translation>
+    </message>
+    <message>
+        <source>Answer the question below, then go on.</source>
+        <translation>回答下面的问题，然后继续。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::MainWindow</name>
@@ -1372,6 +1488,26 @@
     <message>
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;views, in tab order&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+D&lt;/td&gt;&lt;td&gt;Debugger&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch code&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;open / save a session&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;recompute&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;lessons&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;previous / next lesson step&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;presentation mode&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;analyse (Debugger)&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Ctrl+1 … Ctrl+9, Ctrl+0&lt;/td&gt;&lt;td&gt;按标签顺序切换视图&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+D&lt;/td&gt;&lt;td&gt;调试器&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+E&lt;/td&gt;&lt;td&gt;PyTorch 代码&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+O / Ctrl+S&lt;/td&gt;&lt;td&gt;打开 / 保存会话&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F5&lt;/td&gt;&lt;td&gt;重新计算&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;F1&lt;/td&gt;&lt;td&gt;课程&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Alt+Left / Alt+Right&lt;/td&gt;&lt;td&gt;课程的上一步 / 下一步&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Shift+P&lt;/td&gt;&lt;td&gt;演示模式&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Ctrl+Return&lt;/td&gt;&lt;td&gt;分析（调试器）&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
+    </message>
+    <message>
+        <source>A lessons file opened before is not listed: %1</source>
+        <translation>以前打开的课程文件未能列出：%1</translation>
+    </message>
+    <message>
+        <source>Open &amp;lessons...</source>
+        <translation>打开课程(&amp;L)...</translation>
+    </message>
+    <message>
+        <source>Open lessons</source>
+        <translation>打开课程</translation>
+    </message>
+    <message>
+        <source>NormLab lessons (*.json)</source>
+        <translation>NormLab 课程 (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot open the lessons</source>
+        <translation>无法打开课程</translation>
     </message>
 </context>
 <context>
