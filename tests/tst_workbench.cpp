@@ -13,6 +13,7 @@
 #include "input_panel.h"
 #include "jacobian_view.h"
 #include "latest_job.h"
+#include "lesson_editor.h"
 #include "lesson_panel.h"
 #include "lessons.h"
 #include "main_window.h"
@@ -111,6 +112,7 @@ class WorkbenchTest : public QObject {
     void aTeachersLessonFileRunsWithItsQuizzes();
     void badLessonFilesAreRefusedAndChangeNothing();
     void everyTaskConditionIsCheckedBothWays();
+    void aLessonWrittenInTheEditorRunsOnAnotherStart();
 
   private:
     // Settings of this run only: the user's, and a concurrent run's, stay untouched.
@@ -1805,6 +1807,85 @@ void WorkbenchTest::everyTaskConditionIsCheckedBothWays() {
     QVERIFY(!expectationMet(QJsonObject{{"num_features", 7}}, base, "slices"));
     QVERIFY(expectationMet(QJsonObject{{"view", "gradients"}}, base, "gradients"));
     QVERIFY(!expectationMet(QJsonObject{{"view", "gradients"}}, base, "slices"));
+}
+
+void WorkbenchTest::aLessonWrittenInTheEditorRunsOnAnotherStart() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("my_course.json");
+    WorkbenchState firstSetup, secondSetup;
+    {
+        MainWindow w(false);
+        waitIdle(w);
+        LessonEditor* editor = w.lessonEditor();
+        editor->setTitle("en", "Slices, counted");
+        editor->setTitle("ja", "スライスを数える");
+        // Step 1: the default BatchNorm on [4, 8, 16], with a number quiz.
+        firstSetup = w.state();
+        editor->addStepFromWorkbench();
+        editor->setStepText("en", "How many elements share the statistics of slice 3?");
+        editor->setNumberQuiz("count", 3, 0.001, "Every sample and position: 4 × 16.");
+        // Step 2: InstanceNorm shown in the Statistics view; the task is LayerNorm over
+        // (C, L), taken from the workbench set up that way; a choice quiz.
+        setVariant(w, Variant::InstanceNorm);
+        QVERIFY(w.selectView("statistics"));
+        waitIdle(w);
+        secondSetup = w.state();
+        editor->addStepFromWorkbench();
+        editor->setStepText("en", "Choose layer_norm over (C, L). How many means?");
+        editor->setStepText("zh_CN", "选择对 (C, L) 的 layer_norm。有多少个均值？");
+        WorkbenchState ln = w.state();
+        ln.spec = specFittingShape(Variant::LayerNorm, ln.recipe.shape);
+        ln.spec.normalizedShape = {8, 16};
+        w.applyState(ln);
+        waitIdle(w);
+        editor->setTaskFromWorkbench({"variant", "normalized_shape"});
+        editor->setChoiceQuiz({"4", "8", "32"}, 0, "One per sample.");
+        // Step 3: text only, no setup change.
+        editor->addStepFromWorkbench();
+        editor->setStepText("en", "That is LayerNorm: one statistic per sample.");
+        QCOMPARE(editor->saveTo(path), QString());
+        // Round trip: the file read back in a fresh editor writes the same bytes.
+        QFile saved(path);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        const QByteArray bytes = saved.readAll();
+        LessonEditor again([&] { return Session{w.state(), w.currentViewId(), {}}; });
+        QCOMPARE(again.openFile(path), QString());
+        QCOMPARE(again.draft().toJson(), bytes);
+        QCOMPARE(int(again.draft().steps.size()), 3);
+        QCOMPARE(again.draft().steps[1].expect,
+                 (QJsonObject{{"variant", "layer_norm"}, {"normalized_shape", QJsonArray{8, 16}}}));
+        // A refused save writes nothing: a step without English text.
+        again.selectStep(2);
+        again.setStepText("en", "");
+        QVERIFY(again.saveTo(dir.filePath("incomplete.json")).contains("no English text"));
+        QVERIFY(!QFile::exists(dir.filePath("incomplete.json")));
+    }
+    // Another start: the file opens in the Lesson dock and runs.
+    MainWindow w(false);
+    waitIdle(w);
+    QCOMPARE(w.openLessonsFile(path, false), QString());
+    LessonPanel* panel = w.lessonPanel();
+    const Lesson& lesson = panel->lessons()[std::size_t(panel->lessonIndex())];
+    QCOMPARE(lesson.title, QString("Slices, counted"));
+    QCOMPARE(int(lesson.steps.size()), 3);
+    QCOMPARE(lesson.steps[0].setup->state.recipe, firstSetup.recipe);
+    QCOMPARE(lesson.steps[1].setup->state.spec.variant, Variant::InstanceNorm);
+    QCOMPARE(lesson.steps[1].setup->view, QString("statistics"));
+    waitIdle(w);
+    QVERIFY(panel->answerQuiz(
+        QString::number(firstSetup.recipe.shape[0] * firstSetup.recipe.shape[2]))); // 4 x 16
+    panel->next();
+    waitIdle(w);
+    QCOMPARE(w.state().spec.variant, Variant::InstanceNorm);
+    panel->findChild<QPushButton*>("lessonShowMe")->click();
+    waitIdle(w);
+    panel->updateCheck(w.state(), w.currentViewId());
+    QVERIFY(panel->stepDone());
+    QCOMPARE(w.controller().current()->result.mean.size(), firstSetup.recipe.shape[0]);
+    QVERIFY(panel->answerQuiz("0"));
+    panel->next();
+    QCOMPARE(panel->quizScore(), 2);
+    QCOMPARE(panel->quizCount(), 2);
 }
 
 QTEST_MAIN(WorkbenchTest)

@@ -235,24 +235,28 @@ QString LessonPanel::addLessonsFile(const QString& path) {
         return tr("%1 is larger than %2 MB").arg(path).arg(kMaxLessonsFileBytes >> 20);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return tr("cannot read %1").arg(path);
+    return addLessons(file.read(kMaxLessonsFileBytes + 1), info.absoluteFilePath(),
+                      info.fileName());
+}
+
+QString LessonPanel::addLessons(const QByteArray& json, const QString& source,
+                                const QString& label) {
     QString error;
-    std::vector<Lesson> added =
-        lessonsFromJson(file.read(kMaxLessonsFileBytes + 1), language_, &error);
-    if (added.empty()) return QStringLiteral("%1: %2").arg(info.fileName(), error);
-    const QString key = info.absoluteFilePath();
-    // A file read again replaces what it added before.
+    std::vector<Lesson> added = lessonsFromJson(json, language_, &error);
+    if (added.empty()) return QStringLiteral("%1: %2").arg(label, error);
+    // A source read again replaces what it added before.
     for (std::size_t i = lessons_.size(); i-- > 0;)
-        if (sourceOf_[i] == key) {
+        if (sourceOf_[i] == source) {
             lessons_.erase(lessons_.begin() + std::ptrdiff_t(i));
             sourceOf_.erase(sourceOf_.begin() + std::ptrdiff_t(i));
             chooser_->removeItem(int(i));
         }
-    files_.removeAll(key);
-    files_ << key;
+    files_.removeAll(source);
+    files_ << source;
     for (Lesson& l : added) {
-        chooser_->addItem(QStringLiteral("%1 (%2)").arg(l.title, info.fileName()), l.id);
+        chooser_->addItem(QStringLiteral("%1 (%2)").arg(l.title, label), l.id);
         lessons_.push_back(std::move(l));
-        sourceOf_.push_back(key);
+        sourceOf_.push_back(source);
     }
     if (lesson_ >= int(lessons_.size())) lesson_ = 0;
     for (QPushButton* b : {previous_, next_, showMe_}) b->setEnabled(true);

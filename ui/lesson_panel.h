@@ -39,6 +39,9 @@ class LessonPanel : public QWidget {
     // Adds the lessons of the file at `path` after those listed (replacing the ones an
     // earlier read of the same file added); returns why not, changing nothing.
     QString addLessonsFile(const QString& path);
+    // The same from a lessons file's bytes, listed as coming from `source` (a file's absolute
+    // path, or a name such as the lesson editor's) and labelled `label`.
+    QString addLessons(const QByteArray& json, const QString& source, const QString& label);
     // The file lesson `index` came from (its absolute path), empty for a built-in lesson.
     QString lessonSource(int index) const {
         return index >= 0 && index < int(sourceOf_.size()) ? sourceOf_[std::size_t(index)]

@@ -13,6 +13,7 @@
 #include "invertibility_view.h"
 #include "jacobian_view.h"
 #include "language.h"
+#include "lesson_editor.h"
 #include "lesson_panel.h"
 #include "normalization_panel.h"
 #include "output_view.h"
@@ -228,6 +229,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
         view->addAction(views_->tabText(i), key, this, [this, i] { views_->setCurrentIndex(i); });
     }
     view->addAction(tr("&Recompute"), QKeySequence::Refresh, this, &MainWindow::recompute);
+    view->addAction(tr("Lesson &editor..."), this, [this] { lessonEditor()->show(); });
     QAction* presenting = view->addAction(tr("&Presentation mode"));
     presenting->setObjectName("presentationMode");
     presenting->setCheckable(true);
@@ -443,6 +445,30 @@ void MainWindow::recompute() {
     if (auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget()))
         controller_.setNeeds(visible->needs());
     controller_.request(s);
+}
+
+LessonEditor* MainWindow::lessonEditor() {
+    if (!editor_) {
+        editor_ = new LessonEditor(
+            [this] {
+                return Session{state(), currentViewId(), compare_->specB()};
+            },
+            this);
+        connect(editor_, &LessonEditor::tryRequested, this, [this](const QByteArray& json) {
+            const QString source = QStringLiteral("lesson editor");
+            if (const QString error = lesson_->addLessons(json, source, tr("editor"));
+                !error.isEmpty()) {
+                statusBar()->showMessage(error, 8000);
+                return;
+            }
+            for (int i = 0; i < int(lesson_->lessons().size()); ++i)
+                if (lesson_->lessonSource(i) == source) {
+                    openLesson(i);
+                    break;
+                }
+        });
+    }
+    return editor_;
 }
 
 QString MainWindow::openLessonsFile(const QString& path, bool remember) {

@@ -26,6 +26,7 @@ class CodeView;
 class DebuggerView;
 class GradientsView;
 class JacobianView;
+class LessonEditor;
 class InputPanel;
 class LessonPanel;
 class NormalizationPanel;
@@ -69,6 +70,8 @@ class MainWindow : public QMainWindow {
     // first lesson and remembers the file for the next start. Empty on success, else why
     // not; nothing changes then.
     QString openLessonsFile(const QString& path, bool remember = true);
+    // View > Lesson editor (made on first use).
+    LessonEditor* lessonEditor();
     // The id of the visible view ("slices", "gradients", ...).
     QString currentViewId() const;
     CodeView* codeView() const { return code_; }
@@ -146,6 +149,7 @@ class MainWindow : public QMainWindow {
     CompareView* compare_;
     GradientsView* gradients_;
     JacobianView* jacobian_;
+    LessonEditor* editor_ = nullptr;
     QLabel* status_;
     QWidget* computing_ = nullptr; // busy bar and Cancel, shown after 200 ms
     QLabel* computingLabel_ = nullptr;

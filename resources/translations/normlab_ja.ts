@@ -291,19 +291,19 @@
     </message>
     <message>
         <source>the quiz&apos;s &quot;answer&quot; is not the index of one of its choices</source>
-        <translation>クイズの "answer" が選択肢の番号になっていません</translation>
+        <translation>クイズの &quot;answer&quot; が選択肢の番号になっていません</translation>
     </message>
     <message>
         <source>a quiz needs &quot;choices&quot; or a &quot;value&quot; of %1</source>
-        <translation>クイズには "choices" か、%1 のいずれかの "value" が必要です</translation>
+        <translation>クイズには &quot;choices&quot; か、%1 のいずれかの &quot;value&quot; が必要です</translation>
     </message>
     <message>
         <source>the quiz&apos;s value needs an &quot;index&quot; of 0 or more</source>
-        <translation>クイズの value には 0 以上の "index" が必要です</translation>
+        <translation>クイズの value には 0 以上の &quot;index&quot; が必要です</translation>
     </message>
     <message>
         <source>the quiz needs a &quot;tolerance&quot; above 0 and at most 1</source>
-        <translation>クイズには 0 より大きく 1 以下の "tolerance" が必要です</translation>
+        <translation>クイズには 0 より大きく 1 以下の &quot;tolerance&quot; が必要です</translation>
     </message>
     <message>
         <source>the file is larger than %1 MB</source>
@@ -311,7 +311,7 @@
     </message>
     <message>
         <source>not a lessons file (a JSON object with &quot;normlab_lessons&quot;: 1)</source>
-        <translation>レッスンファイルではありません（"normlab_lessons": 1 を持つ JSON オブジェクトが必要です）</translation>
+        <translation>レッスンファイルではありません（&quot;normlab_lessons&quot;: 1 を持つ JSON オブジェクトが必要です）</translation>
     </message>
     <message>
         <source>the file holds no lesson</source>
@@ -339,7 +339,7 @@
     </message>
     <message>
         <source>unknown task key &quot;%1&quot;</source>
-        <translation>不明な課題キー "%1"</translation>
+        <translation>不明な課題キー &quot;%1&quot;</translation>
     </message>
     <message>
         <source>the configuration does not run</source>
@@ -352,6 +352,10 @@
     <message>
         <source>there is no %1 number %2</source>
         <translation>%1 の %2 番はありません</translation>
+    </message>
+    <message>
+        <source>The file holds %1 lessons; the editor shows the first.</source>
+        <translation>このファイルには %1 個のレッスンがあります。エディタには最初のものを表示します。</translation>
     </message>
 </context>
 <context>
@@ -1163,6 +1167,197 @@
     </message>
 </context>
 <context>
+    <name>normlab::ui::LessonEditor</name>
+    <message>
+        <source>Lesson editor</source>
+        <translation>レッスンエディタ</translation>
+    </message>
+    <message>
+        <source>Lesson id</source>
+        <translation>レッスン ID</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>タイトル</translation>
+    </message>
+    <message>
+        <source>Add step from the workbench</source>
+        <translation>ワークベンチからステップを追加</translation>
+    </message>
+    <message>
+        <source>A new step whose setup is the workbench as it is now</source>
+        <translation>今のワークベンチの状態をセットアップとする新しいステップ</translation>
+    </message>
+    <message>
+        <source>Set up from the workbench</source>
+        <translation>ワークベンチからセットアップ</translation>
+    </message>
+    <message>
+        <source>This step&apos;s setup becomes the workbench as it is now</source>
+        <translation>このステップのセットアップを今のワークベンチの状態にします</translation>
+    </message>
+    <message>
+        <source>No setup</source>
+        <translation>セットアップなし</translation>
+    </message>
+    <message>
+        <source>This step keeps the workbench as the learner left it</source>
+        <translation>このステップでは学習者が残したままのワークベンチを使います</translation>
+    </message>
+    <message>
+        <source>Remove step</source>
+        <translation>ステップを削除</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上へ</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下へ</translation>
+    </message>
+    <message>
+        <source>Text (rich text: &lt;b&gt;, &lt;i&gt;, &lt;code&gt;; a missing language shows the English)</source>
+        <translation>テキスト（リッチテキスト: &lt;b&gt;、&lt;i&gt;、&lt;code&gt;。ない言語は英語で表示）</translation>
+    </message>
+    <message>
+        <source>Task: the conditions to meet (ticked)</source>
+        <translation>課題: 満たすべき条件（チェックしたもの）</translation>
+    </message>
+    <message>
+        <source>Offer the workbench&apos;s conditions now</source>
+        <translation>今のワークベンチの条件を表示</translation>
+    </message>
+    <message>
+        <source>Quiz</source>
+        <translation>クイズ</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>choices</source>
+        <translation>選択肢</translation>
+    </message>
+    <message>
+        <source>a number read off the workbench</source>
+        <translation>ワークベンチから読み取る数値</translation>
+    </message>
+    <message>
+        <source>one choice per line</source>
+        <translation>1 行に 1 つの選択肢</translation>
+    </message>
+    <message>
+        <source>Choices</source>
+        <translation>選択肢</translation>
+    </message>
+    <message>
+        <source>Right choice (1 = first)</source>
+        <translation>正解（1 = 最初）</translation>
+    </message>
+    <message>
+        <source>The value of</source>
+        <translation>値の種類</translation>
+    </message>
+    <message>
+        <source>Index (slice or channel)</source>
+        <translation>番号（スライスまたはチャネル）</translation>
+    </message>
+    <message>
+        <source>Tolerance (relative)</source>
+        <translation>許容誤差（相対）</translation>
+    </message>
+    <message>
+        <source>explanation shown after the answer (English)</source>
+        <translation>解答後に表示する説明（英語）</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <source>Open...</source>
+        <translation>開く...</translation>
+    </message>
+    <message>
+        <source>Save as...</source>
+        <translation>名前を付けて保存...</translation>
+    </message>
+    <message>
+        <source>Try it in the Lesson dock</source>
+        <translation>レッスンパネルで試す</translation>
+    </message>
+    <message>
+        <source>Open lessons</source>
+        <translation>レッスンを開く</translation>
+    </message>
+    <message>
+        <source>NormLab lessons (*.json)</source>
+        <translation>NormLab レッスン (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot open the lessons</source>
+        <translation>レッスンを開けません</translation>
+    </message>
+    <message>
+        <source>Save the lesson</source>
+        <translation>レッスンを保存</translation>
+    </message>
+    <message>
+        <source>Cannot save the lesson</source>
+        <translation>レッスンを保存できません</translation>
+    </message>
+    <message>
+        <source>Not ready: %1</source>
+        <translation>まだ使えません: %1</translation>
+    </message>
+    <message>
+        <source>Listed in the Lesson dock.</source>
+        <translation>レッスンパネルに追加しました。</translation>
+    </message>
+    <message>
+        <source>(no text yet)</source>
+        <translation>（テキストなし）</translation>
+    </message>
+    <message>
+        <source>No step yet: set up the workbench, then Add step from the workbench.</source>
+        <translation>ステップがまだありません。ワークベンチを設定してから「ワークベンチからステップを追加」を押してください。</translation>
+    </message>
+    <message>
+        <source>Setup: none (the step keeps the workbench as the learner left it).</source>
+        <translation>セットアップ: なし（学習者が残したままのワークベンチを使います）。</translation>
+    </message>
+    <message>
+        <source>Setup: %1 on an input of shape [%2], view %3.</source>
+        <translation>セットアップ: 形状 [%2] の入力に %1、ビュー %3。</translation>
+    </message>
+    <message>
+        <source>as it is</source>
+        <translation>そのまま</translation>
+    </message>
+    <message>
+        <source>The lesson is not complete: %1</source>
+        <translation>レッスンが完成していません: %1</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 に書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>%1 を保存しました。</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB</source>
+        <translation>%1 は %2 MB を超えています</translation>
+    </message>
+    <message>
+        <source>cannot read %1</source>
+        <translation>%1 を読めません</translation>
+    </message>
+</context>
+<context>
     <name>normlab::ui::LessonPanel</name>
     <message>
         <source>◀ Previous</source>
@@ -1508,6 +1703,14 @@
     <message>
         <source>Cannot open the lessons</source>
         <translation>レッスンを開けません</translation>
+    </message>
+    <message>
+        <source>Lesson &amp;editor...</source>
+        <translation>レッスンエディタ(&amp;E)...</translation>
+    </message>
+    <message>
+        <source>editor</source>
+        <translation>エディタ</translation>
     </message>
 </context>
 <context>

@@ -291,19 +291,19 @@
     </message>
     <message>
         <source>the quiz&apos;s &quot;answer&quot; is not the index of one of its choices</source>
-        <translation>测验的 "answer" 不是其中某个选项的序号</translation>
+        <translation>测验的 &quot;answer&quot; 不是其中某个选项的序号</translation>
     </message>
     <message>
         <source>a quiz needs &quot;choices&quot; or a &quot;value&quot; of %1</source>
-        <translation>测验需要 "choices"，或取值为 %1 之一的 "value"</translation>
+        <translation>测验需要 &quot;choices&quot;，或取值为 %1 之一的 &quot;value&quot;</translation>
     </message>
     <message>
         <source>the quiz&apos;s value needs an &quot;index&quot; of 0 or more</source>
-        <translation>测验的 value 需要一个不小于 0 的 "index"</translation>
+        <translation>测验的 value 需要一个不小于 0 的 &quot;index&quot;</translation>
     </message>
     <message>
         <source>the quiz needs a &quot;tolerance&quot; above 0 and at most 1</source>
-        <translation>测验需要一个大于 0 且不超过 1 的 "tolerance"</translation>
+        <translation>测验需要一个大于 0 且不超过 1 的 &quot;tolerance&quot;</translation>
     </message>
     <message>
         <source>the file is larger than %1 MB</source>
@@ -311,7 +311,7 @@
     </message>
     <message>
         <source>not a lessons file (a JSON object with &quot;normlab_lessons&quot;: 1)</source>
-        <translation>不是课程文件（需要一个带有 "normlab_lessons": 1 的 JSON 对象）</translation>
+        <translation>不是课程文件（需要一个带有 &quot;normlab_lessons&quot;: 1 的 JSON 对象）</translation>
     </message>
     <message>
         <source>the file holds no lesson</source>
@@ -339,7 +339,7 @@
     </message>
     <message>
         <source>unknown task key &quot;%1&quot;</source>
-        <translation>未知的任务键 "%1"</translation>
+        <translation>未知的任务键 &quot;%1&quot;</translation>
     </message>
     <message>
         <source>the configuration does not run</source>
@@ -352,6 +352,10 @@
     <message>
         <source>there is no %1 number %2</source>
         <translation>没有第 %2 个 %1</translation>
+    </message>
+    <message>
+        <source>The file holds %1 lessons; the editor shows the first.</source>
+        <translation>该文件包含 %1 个课程；编辑器显示第一个。</translation>
     </message>
 </context>
 <context>
@@ -1163,6 +1167,197 @@
     </message>
 </context>
 <context>
+    <name>normlab::ui::LessonEditor</name>
+    <message>
+        <source>Lesson editor</source>
+        <translation>课程编辑器</translation>
+    </message>
+    <message>
+        <source>Lesson id</source>
+        <translation>课程 ID</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Add step from the workbench</source>
+        <translation>从工作台添加步骤</translation>
+    </message>
+    <message>
+        <source>A new step whose setup is the workbench as it is now</source>
+        <translation>以工作台当前状态作为设置的新步骤</translation>
+    </message>
+    <message>
+        <source>Set up from the workbench</source>
+        <translation>从工作台设置</translation>
+    </message>
+    <message>
+        <source>This step&apos;s setup becomes the workbench as it is now</source>
+        <translation>此步骤的设置变为工作台的当前状态</translation>
+    </message>
+    <message>
+        <source>No setup</source>
+        <translation>无设置</translation>
+    </message>
+    <message>
+        <source>This step keeps the workbench as the learner left it</source>
+        <translation>此步骤保留学习者留下的工作台状态</translation>
+    </message>
+    <message>
+        <source>Remove step</source>
+        <translation>删除步骤</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Text (rich text: &lt;b&gt;, &lt;i&gt;, &lt;code&gt;; a missing language shows the English)</source>
+        <translation>文本（富文本：&lt;b&gt;、&lt;i&gt;、&lt;code&gt;；缺少的语言显示英文）</translation>
+    </message>
+    <message>
+        <source>Task: the conditions to meet (ticked)</source>
+        <translation>任务：需要满足的条件（已勾选）</translation>
+    </message>
+    <message>
+        <source>Offer the workbench&apos;s conditions now</source>
+        <translation>列出工作台当前的条件</translation>
+    </message>
+    <message>
+        <source>Quiz</source>
+        <translation>测验</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>choices</source>
+        <translation>选择题</translation>
+    </message>
+    <message>
+        <source>a number read off the workbench</source>
+        <translation>从工作台读出的数值</translation>
+    </message>
+    <message>
+        <source>one choice per line</source>
+        <translation>每行一个选项</translation>
+    </message>
+    <message>
+        <source>Choices</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>Right choice (1 = first)</source>
+        <translation>正确选项（1 = 第一个）</translation>
+    </message>
+    <message>
+        <source>The value of</source>
+        <translation>数值来源</translation>
+    </message>
+    <message>
+        <source>Index (slice or channel)</source>
+        <translation>序号（切片或通道）</translation>
+    </message>
+    <message>
+        <source>Tolerance (relative)</source>
+        <translation>容差（相对）</translation>
+    </message>
+    <message>
+        <source>explanation shown after the answer (English)</source>
+        <translation>回答后显示的说明（英文）</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Open...</source>
+        <translation>打开...</translation>
+    </message>
+    <message>
+        <source>Save as...</source>
+        <translation>另存为...</translation>
+    </message>
+    <message>
+        <source>Try it in the Lesson dock</source>
+        <translation>在课程面板中试用</translation>
+    </message>
+    <message>
+        <source>Open lessons</source>
+        <translation>打开课程</translation>
+    </message>
+    <message>
+        <source>NormLab lessons (*.json)</source>
+        <translation>NormLab 课程 (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot open the lessons</source>
+        <translation>无法打开课程</translation>
+    </message>
+    <message>
+        <source>Save the lesson</source>
+        <translation>保存课程</translation>
+    </message>
+    <message>
+        <source>Cannot save the lesson</source>
+        <translation>无法保存课程</translation>
+    </message>
+    <message>
+        <source>Not ready: %1</source>
+        <translation>尚未就绪：%1</translation>
+    </message>
+    <message>
+        <source>Listed in the Lesson dock.</source>
+        <translation>已列入课程面板。</translation>
+    </message>
+    <message>
+        <source>(no text yet)</source>
+        <translation>（尚无文本）</translation>
+    </message>
+    <message>
+        <source>No step yet: set up the workbench, then Add step from the workbench.</source>
+        <translation>还没有步骤：先设置工作台，再点击“从工作台添加步骤”。</translation>
+    </message>
+    <message>
+        <source>Setup: none (the step keeps the workbench as the learner left it).</source>
+        <translation>设置：无（此步骤保留学习者留下的工作台状态）。</translation>
+    </message>
+    <message>
+        <source>Setup: %1 on an input of shape [%2], view %3.</source>
+        <translation>设置：形状为 [%2] 的输入上的 %1，视图 %3。</translation>
+    </message>
+    <message>
+        <source>as it is</source>
+        <translation>保持不变</translation>
+    </message>
+    <message>
+        <source>The lesson is not complete: %1</source>
+        <translation>课程尚未完成：%1</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB</source>
+        <translation>%1 大于 %2 MB</translation>
+    </message>
+    <message>
+        <source>cannot read %1</source>
+        <translation>无法读取 %1</translation>
+    </message>
+</context>
+<context>
     <name>normlab::ui::LessonPanel</name>
     <message>
         <source>◀ Previous</source>
@@ -1508,6 +1703,14 @@
     <message>
         <source>Cannot open the lessons</source>
         <translation>无法打开课程</translation>
+    </message>
+    <message>
+        <source>Lesson &amp;editor...</source>
+        <translation>课程编辑器(&amp;E)...</translation>
+    </message>
+    <message>
+        <source>editor</source>
+        <translation>编辑器</translation>
     </message>
 </context>
 <context>
