@@ -47,6 +47,7 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
@@ -113,6 +114,7 @@ class WorkbenchTest : public QObject {
     void badLessonFilesAreRefusedAndChangeNothing();
     void everyTaskConditionIsCheckedBothWays();
     void aLessonWrittenInTheEditorRunsOnAnotherStart();
+    void aLessonExportsAsAHandoutOnePagePerStep();
 
   private:
     // Settings of this run only: the user's, and a concurrent run's, stay untouched.
@@ -1886,6 +1888,49 @@ void WorkbenchTest::aLessonWrittenInTheEditorRunsOnAnotherStart() {
     panel->next();
     QCOMPARE(panel->quizScore(), 2);
     QCOMPARE(panel->quizCount(), 2);
+}
+
+void WorkbenchTest::aLessonExportsAsAHandoutOnePagePerStep() {
+    QTemporaryDir dir;
+    MainWindow w(false);
+    waitIdle(w);
+    for (const QString id : {"four_slicings", "backward_geometry", "running_statistics"}) {
+        int index = -1;
+        for (int i = 0; i < int(w.lessonPanel()->lessons().size()); ++i)
+            if (w.lessonPanel()->lessons()[std::size_t(i)].id == id) index = i;
+        QVERIFY(index >= 0);
+        w.lessonPanel()->openLesson(index);
+        waitIdle(w);
+        const WorkbenchState lessonState = w.state();
+        const QString path = dir.filePath(id + ".pdf");
+        QCOMPARE(w.exportLessonHandout(path), QString());
+        QFile pdf(path);
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        const QByteArray bytes = pdf.readAll();
+        QVERIFY(bytes.startsWith("%PDF"));
+        // One page object per step (/Type /Page, not /Pages), each with a picture.
+        static const QRegularExpression pageObject(QStringLiteral("/Type\\s*/Page(?!s)"));
+        const int pages = int(QString::fromLatin1(bytes).count(pageObject));
+        QCOMPARE(pages, int(w.lessonPanel()->lessons()[std::size_t(index)].steps.size()));
+        QVERIFY2(bytes.size() > 20000 * pages, qPrintable(QString::number(bytes.size())));
+        QVERIFY(bytes.count("/Subtype /Image") >= pages);
+        // The workbench is as the lesson left it.
+        QCOMPARE(w.state().spec.variant, lessonState.spec.variant);
+        QCOMPARE(w.state().recipe, lessonState.recipe);
+    }
+    // Figures for slides: a plot as PNG at a chosen resolution, and as vector PDF.
+    QVERIFY(w.selectView("statistics"));
+    waitIdle(w);
+    auto* plotView = qobject_cast<PlotView*>(w.findChild<StatisticsView*>());
+    QVERIFY(plotView);
+    const QString at96 = dir.filePath("stats96.png"), at288 = dir.filePath("stats288.png");
+    QVERIFY(plotView->exportImage(at96, 96) && plotView->exportImage(at288, 288));
+    const QImage small(at96), large(at288);
+    QCOMPARE(large.width(), 3 * small.width());
+    QVERIFY(std::abs(large.dotsPerMeterX() - qRound(288 / 0.0254)) <= 1);
+    QVERIFY(plotView->exportImage(dir.filePath("stats.pdf")));
+    QFile vector(dir.filePath("stats.pdf"));
+    QVERIFY(vector.open(QIODevice::ReadOnly) && vector.read(4) == "%PDF");
 }
 
 QTEST_MAIN(WorkbenchTest)

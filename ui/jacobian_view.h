@@ -31,6 +31,7 @@ class JacobianView : public PlotView {
     const SliceJacobian& shown() const { return shown_; }
     // Whether a computation is under way.
     bool busy() const { return watcher_.isRunning(); }
+    bool working() const override { return busy(); }
 
   signals:
     void jacobianShown();

@@ -43,6 +43,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -50,8 +54,10 @@
 #include <QShortcut>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTextDocument>
 #include <QTimer>
 #include <QUrl>
+#include <limits>
 
 namespace normlab::ui {
 
@@ -186,6 +192,15 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
             QMessageBox::warning(this, tr("Cannot save session"), error);
     });
     file->addAction(tr("Save session &as..."), QKeySequence::SaveAs, this, saveAs);
+    file->addAction(tr("Export lesson &handout (PDF)..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export lesson handout"),
+                                                          "handout.pdf", tr("PDF (*.pdf)"));
+        if (path.isEmpty()) return;
+        if (const QString error = exportLessonHandout(path); !error.isEmpty())
+            QMessageBox::warning(this, tr("Cannot export the handout"), error);
+        else
+            statusBar()->showMessage(tr("Wrote %1.").arg(path), 8000);
+    });
     file->addAction(tr("Open &lessons..."), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open lessons"), {},
                                                           tr("NormLab lessons (*.json)"));
@@ -445,6 +460,89 @@ void MainWindow::recompute() {
     if (auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget()))
         controller_.setNeeds(visible->needs());
     controller_.request(s);
+}
+
+QString MainWindow::exportLessonHandout(const QString& path) {
+    const int index = std::max(0, lesson_->lessonIndex());
+    if (index >= int(lesson_->lessons().size())) return tr("There is no lesson to export.");
+    const Lesson& lesson = lesson_->lessons()[std::size_t(index)];
+    QPdfWriter pdf(path);
+    pdf.setPageSize(QPageSize(QPageSize::A4));
+    pdf.setResolution(150);
+    pdf.setTitle(lesson.title);
+    pdf.setCreator(QStringLiteral("NormLab"));
+    QPainter painter;
+    if (!painter.begin(&pdf)) return tr("Cannot write %1.").arg(path);
+    const QRect page = painter.viewport();
+    const int margin = 90, width = page.width() - 2 * margin;
+    QWidget* const shownView = views_->currentWidget();
+    const QSignalBlocker quiet(views_); // drawing each step's view is not the user's choice
+    WorkbenchState s = state();
+    QString viewId = currentViewId();
+    for (std::size_t k = 0; k < lesson.steps.size(); ++k) {
+        const LessonStep& step = lesson.steps[k];
+        if (step.setup) {
+            s = step.setup->state;
+            if (!step.setup->view.isEmpty()) viewId = step.setup->view;
+        }
+        s = applyExpectation(step.expect, s);
+        if (step.expect.contains("view")) viewId = step.expect.value("view").toString();
+        if (k > 0) pdf.newPage();
+        // The text: title, step, the step's rich text, the quiz's choices.
+        QString html = QStringLiteral("<h3>%1</h3><p><i>%2</i></p><p>%3</p>")
+                           .arg(lesson.title.toHtmlEscaped(),
+                                tr("Step %1 of %2").arg(k + 1).arg(lesson.steps.size()), step.text);
+        if (step.quiz.kind == LessonQuiz::Kind::Choice) {
+            html += "<ol type=\"A\">";
+            for (const QString& c : step.quiz.choices) html += "<li>" + c.toHtmlEscaped() + "</li>";
+            html += "</ol>";
+        } else if (step.quiz.kind == LessonQuiz::Kind::Number) {
+            html += "<p>" + tr("Answer: ______________") + "</p>";
+        }
+        QTextDocument text;
+        text.setDefaultFont(QFont(font().family(), 11));
+        text.setHtml(html);
+        text.setTextWidth(width);
+        painter.save();
+        painter.translate(margin, margin);
+        text.drawContents(&painter);
+        painter.restore();
+        // The view, drawn from this step's outcome.
+        QWidget* view = nullptr;
+        for (int i = 0; i < views_->count(); ++i)
+            if (views_->widget(i)->objectName().compare(viewId, Qt::CaseInsensitive) == 0)
+                view = views_->widget(i);
+        if (!view) continue;
+        views_->setCurrentWidget(view);
+        if (auto* outcomeView = qobject_cast<OutcomeView*>(view)) {
+            // A generation of its own per step: views that keep work per outcome redo it.
+            const auto outcome = RecomputeController::compute(
+                s, std::numeric_limits<quint64>::max() - k, nullptr, outcomeView->needs());
+            outcomeView->showOutcome(outcome);
+            QElapsedTimer waited;
+            waited.start();
+            while (outcomeView->working() && waited.elapsed() < 20000)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+            outcomeView->setProperty("stale", true);
+        } else if (view == code_) {
+            code_->showState(s);
+        }
+        QCoreApplication::processEvents();
+        const QPixmap picture = view->grab();
+        const int top = margin + int(text.size().height()) + 30;
+        const QSize room(width, page.height() - top - margin);
+        const QSize fitted = picture.size().scaled(room, Qt::KeepAspectRatio);
+        painter.drawPixmap(QRect(QPoint(margin, top), fitted), picture);
+    }
+    painter.end();
+    // The workbench as it was: its view, showing its own outcome.
+    views_->setCurrentWidget(shownView);
+    if (auto* visible = qobject_cast<OutcomeView*>(shownView); visible && shown_) {
+        visible->showOutcome(shown_);
+        visible->setProperty("stale", false);
+    }
+    if (shownView == code_) code_->showState(state());
+    return {};
 }
 
 LessonEditor* MainWindow::lessonEditor() {

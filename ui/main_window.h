@@ -70,6 +70,11 @@ class MainWindow : public QMainWindow {
     // first lesson and remembers the file for the next start. Empty on success, else why
     // not; nothing changes then.
     QString openLessonsFile(const QString& path, bool remember = true);
+    // File > Export lesson handout: the open lesson as a PDF in the interface language, one
+    // page per step: its text, its quiz's question and choices (not the answers) and the
+    // step's view as the step leaves the workbench. The workbench itself is not changed.
+    // Empty on success, else why not.
+    QString exportLessonHandout(const QString& path);
     // View > Lesson editor (made on first use).
     LessonEditor* lessonEditor();
     // The id of the visible view ("slices", "gradients", ...).

@@ -33,6 +33,8 @@ class OutcomeView : public QWidget {
     virtual void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) = 0;
     // What this view draws beyond the forward pass (statistics, output, slices).
     virtual ComputeNeeds needs() const { return {false, false, false}; }
+    // Whether it is still drawing the last outcome (work of its own off the GUI thread).
+    virtual bool working() const { return false; }
 };
 
 } // namespace normlab::ui

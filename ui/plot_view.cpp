@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -79,9 +80,9 @@ void PlotView::addControlRow(const QString& label, const QList<QWidget*>& widget
     static_cast<QVBoxLayout*>(layout())->insertWidget(0, controls);
 }
 
-bool PlotView::exportImage(const QString& path) {
+bool PlotView::exportImage(const QString& path, int dpi) {
     if (path.endsWith(".pdf", Qt::CaseInsensitive)) return plot_->savePdf(path);
-    return plot_->savePng(path, 0, 0, 2.0);
+    return plot_->savePng(path, 0, 0, dpi / 96.0, -1, dpi);
 }
 
 bool PlotView::exportTensor(const QString& path) {
@@ -104,7 +105,16 @@ void PlotView::showContextMenu(const QPoint& at) {
     menu.addAction(tr("Export picture (PNG, PDF)..."), this, [this] {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export %1").arg(title_), title_ + ".png", tr("Images (*.png *.pdf)"));
-        if (!path.isEmpty() && !exportImage(path))
+        if (path.isEmpty()) return;
+        int dpi = 192;
+        if (!path.endsWith(".pdf", Qt::CaseInsensitive)) {
+            bool ok = false;
+            dpi = QInputDialog::getInt(this, tr("Resolution"),
+                                       tr("Dots per inch (96: as on screen; 300: print)"), 192, 48,
+                                       1200, 1, &ok);
+            if (!ok) return;
+        }
+        if (!exportImage(path, dpi))
             QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1.").arg(path));
     });
     menu.addAction(tr("Export data (.npy, .csv)..."), this, [this] {

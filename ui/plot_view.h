@@ -29,7 +29,9 @@ class PlotView : public OutcomeView {
     virtual Tensor exportData() const = 0;
     QString title() const { return title_; }
 
-    bool exportImage(const QString& path);
+    // PNG at `dpi` dots per inch (the plot drawn at dpi / 96 times its screen size), or
+    // vector PDF.
+    bool exportImage(const QString& path, int dpi = 192);
     bool exportTensor(const QString& path);
 
   protected:

@@ -29,6 +29,7 @@ class RunningStatsView : public PlotView {
     void simulate();
     void cancel() { cancelled_ = true; }
     bool running() const { return watcher_.isRunning(); }
+    bool working() const override { return running(); }
     QSpinBox* stepsBox() const { return steps_; }
     const RunningSimulation& lastSimulation() const { return last_; }
 

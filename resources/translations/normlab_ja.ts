@@ -1712,6 +1712,42 @@
         <source>editor</source>
         <translation>エディタ</translation>
     </message>
+    <message>
+        <source>Export lesson &amp;handout (PDF)...</source>
+        <translation>レッスンの配布資料を書き出す (PDF)(&amp;H)...</translation>
+    </message>
+    <message>
+        <source>Export lesson handout</source>
+        <translation>レッスンの配布資料を書き出す</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cannot export the handout</source>
+        <translation>配布資料を書き出せません</translation>
+    </message>
+    <message>
+        <source>Wrote %1.</source>
+        <translation>%1 を書き出しました。</translation>
+    </message>
+    <message>
+        <source>There is no lesson to export.</source>
+        <translation>書き出すレッスンがありません。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>%1 に書き込めません。</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>ステップ %1 / %2</translation>
+    </message>
+    <message>
+        <source>Answer: ______________</source>
+        <translation>答え: ______________</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::NormalizationPanel</name>
@@ -1920,6 +1956,14 @@
     <message>
         <source>Data (*.npy *.csv)</source>
         <translation>データ (*.npy *.csv)</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>解像度</translation>
+    </message>
+    <message>
+        <source>Dots per inch (96: as on screen; 300: print)</source>
+        <translation>dpi（96: 画面と同じ、300: 印刷用）</translation>
     </message>
 </context>
 <context>

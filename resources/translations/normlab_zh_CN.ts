@@ -1712,6 +1712,42 @@
         <source>editor</source>
         <translation>编辑器</translation>
     </message>
+    <message>
+        <source>Export lesson &amp;handout (PDF)...</source>
+        <translation>导出课程讲义 (PDF)(&amp;H)...</translation>
+    </message>
+    <message>
+        <source>Export lesson handout</source>
+        <translation>导出课程讲义</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cannot export the handout</source>
+        <translation>无法导出讲义</translation>
+    </message>
+    <message>
+        <source>Wrote %1.</source>
+        <translation>已写入 %1。</translation>
+    </message>
+    <message>
+        <source>There is no lesson to export.</source>
+        <translation>没有可导出的课程。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+    <message>
+        <source>Answer: ______________</source>
+        <translation>答案：______________</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::NormalizationPanel</name>
@@ -1920,6 +1956,14 @@
     <message>
         <source>Data (*.npy *.csv)</source>
         <translation>数据 (*.npy *.csv)</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>分辨率</translation>
+    </message>
+    <message>
+        <source>Dots per inch (96: as on screen; 300: print)</source>
+        <translation>每英寸点数（96：与屏幕相同；300：打印）</translation>
     </message>
 </context>
 <context>
