@@ -17,6 +17,8 @@
 #include "normlab/cuda_availability.h"
 #include "normlab/normalize.h"
 
+#include "random_tensor.h"
+
 #include <QtTest>
 
 #include <array>
@@ -29,14 +31,6 @@
 using namespace normlab;
 
 namespace {
-
-Tensor randomTensor(const Shape& shape, DType type, std::mt19937_64& rng, double mean,
-                    double spread) {
-    std::normal_distribution<double> normal(mean, spread);
-    Tensor t = Tensor::uninitialized(shape, DType::Float64);
-    for (std::int64_t i = 0; i < t.size(); ++i) t.data<double>()[i] = normal(rng);
-    return t.castTo(type);
-}
 
 NormSpec specFor(Variant v, const Shape& shape, DType type) {
     NormSpec s = NormSpec::defaultsFor(v);
@@ -474,8 +468,8 @@ void compareWithCpu(Backend& backend) {
                             NormSpec spec = specFor(v, shape, type);
                             spec.training = training;
                             NormInputs in;
-                            in.input = randomTensor(shape, type, rng, mean, 1.0);
-                            in.gradOutput = randomTensor(shape, type, rng, 0.0, 1.0);
+                            in.input = randomTensor(shape, rng, mean, 1.0, type);
+                            in.gradOutput = randomTensor(shape, rng, 0.0, 1.0, type);
                             if (masking == 1) { // lengths with an empty and a one-element sample
                                 in.lengths = Tensor::uninitialized({shape[0]}, DType::Int64);
                                 for (std::int64_t n = 0; n < shape[0]; ++n)

@@ -4,6 +4,8 @@
 // Step h = 1e-6; |analytic - numeric| <= 2e-6 * (1 + |numeric|).
 #include "normlab/normalize.h"
 
+#include "random_tensor.h"
+
 #include <QtTest>
 
 #include <functional>
@@ -12,14 +14,6 @@
 using namespace normlab;
 
 namespace {
-
-Tensor randomTensor(const Shape& shape, std::mt19937_64& rng, double mean = 0.0,
-                    double stddev = 1.0) {
-    std::normal_distribution<double> normal(mean, stddev);
-    Tensor t = Tensor::uninitialized(shape, DType::Float64);
-    for (std::int64_t i = 0; i < t.size(); ++i) t.set(i, normal(rng));
-    return t;
-}
 
 double loss(const NormSpec& spec, const NormInputs& inputs) {
     NormInputs forwardOnly = inputs;

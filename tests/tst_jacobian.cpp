@@ -6,6 +6,8 @@
 // statistics gives a diagonal.
 #include "normlab/jacobian.h"
 
+#include "random_tensor.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -15,14 +17,6 @@
 using namespace normlab;
 
 namespace {
-
-Tensor randomTensor(const Shape& shape, std::mt19937_64& rng, double mean = 0.0,
-                    double stddev = 1.0) {
-    std::normal_distribution<double> normal(mean, stddev);
-    Tensor t = Tensor::uninitialized(shape, DType::Float64);
-    for (std::int64_t i = 0; i < t.size(); ++i) t.set(i, normal(rng));
-    return t;
-}
 
 NormSpec float64Spec(Variant v) {
     NormSpec s = NormSpec::defaultsFor(v);
