@@ -1310,7 +1310,7 @@ void WorkbenchTest::presentationModeEnlargesAndRestores() {
 void WorkbenchTest::everyLessonCanBeFollowed() {
     for (const QString language : {"en", "zh_CN", "ja"}) {
         const std::vector<Lesson> lessons = loadLessons(language);
-        QCOMPARE(int(lessons.size()), 9);
+        QCOMPARE(int(lessons.size()), 10);
         for (const Lesson& l : lessons)
             for (const LessonStep& step : l.steps) QVERIFY2(!step.text.isEmpty(), qPrintable(l.id));
     }
@@ -1532,6 +1532,75 @@ void WorkbenchTest::lessonClaimsHold() {
                      qPrintable(QString::number(worstNaive64))); // 8.3: fails at 10⁸
             QVERIFY2(bestFloat32 > 0.5,
                      qPrintable(QString::number(bestFloat32))); // every float32 method
+        }
+    }
+
+    // 10: per-token LayerNorm on [N, L, C]: slices, and what padding can change.
+    const Lesson& transformer = lessonWithId(lessons, "transformer_layer_norm");
+    {
+        const auto perToken = RecomputeController::compute(stateAfterStep(transformer, 0), 0);
+        const Tensor& x = perToken->inputs.input;
+        QCOMPARE(x.shape(), (Shape{2, 6, 8}));
+        QCOMPARE(perToken->result.count.size(), 12); // "12 slices (2 x 6) of 8 elements"
+        for (std::int64_t s = 0; s < 12; ++s) QCOMPARE(perToken->result.count.at(s), 8.0);
+        // Each token's output is its own 8 features normalised (closed form here).
+        const double eps = *perToken->state.spec.eps;
+        for (std::int64_t t = 0; t < 12; ++t) {
+            long double mean = 0, var = 0;
+            for (int c = 0; c < 8; ++c) mean += x.at(t * 8 + c) / 8.0L;
+            for (int c = 0; c < 8; ++c)
+                var += (x.at(t * 8 + c) - mean) * (x.at(t * 8 + c) - mean) / 8.0L;
+            for (int c = 0; c < 8; ++c) {
+                const double y = double((x.at(t * 8 + c) - mean) / std::sqrt(var + eps));
+                QVERIFY(std::fabs(perToken->result.output.at(t * 8 + c) - y) < 1e-5);
+            }
+        }
+        // Padding tokens 3-5 of sequence 1 changed: no real token's output moves per token;
+        // over (L, C) the real tokens of that sequence move.
+        const auto outputsWithPadding = [&](const NormSpec& spec, double padding) {
+            NormInputs in = perToken->inputs;
+            in.input = x.castTo(DType::Float32);
+            for (std::int64_t l = 3; l < 6; ++l)
+                for (int c = 0; c < 8; ++c) in.input.set((6 + l) * 8 + c, padding + c);
+            return normalize(spec, in, cpuBackend()).output;
+        };
+        NormSpec sequence = perToken->state.spec;
+        sequence.normalizedShape = {6, 8};
+        for (const bool perTokenSpec : {true, false}) {
+            const NormSpec spec = perTokenSpec ? perToken->state.spec : sequence;
+            const Tensor a = outputsWithPadding(spec, 0.0), b = outputsWithPadding(spec, 50.0);
+            double moved = 0;
+            for (std::int64_t l = 0; l < 3; ++l)
+                for (int c = 0; c < 8; ++c)
+                    moved =
+                        std::max(moved, std::fabs(a.at((6 + l) * 8 + c) - b.at((6 + l) * 8 + c)));
+            QVERIFY2(perTokenSpec ? moved == 0 : moved > 0.1, qPrintable(QString::number(moved)));
+        }
+        const auto perSequence = RecomputeController::compute(stateAfterStep(transformer, 1), 0);
+        QCOMPARE(perSequence->result.count.size(), 2); // "2 slices of 48"
+        QCOMPARE(perSequence->result.count.at(1), 48.0);
+        // BatchNorm1d on [N, L, C]: num_features 6, "6 slices of 16".
+        const auto bn = RecomputeController::compute(stateAfterStep(transformer, 2), 0);
+        QCOMPARE(bn->state.spec.numFeatures.value_or(-1), 6);
+        QCOMPARE(bn->result.count.size(), 6);
+        QCOMPARE(bn->result.count.at(0), 16.0);
+        QVERIFY(transformer.steps[2].text.contains("6 slices of 16"));
+        // After the transpose, [N, C, L]: padding enters the channel statistics unless the
+        // lengths mask it.
+        NormSpec channels = NormSpec::defaultsFor(Variant::BatchNorm);
+        channels.numFeatures = 8;
+        const auto realOutputs = [&](double padding, bool masked) {
+            NormInputs in;
+            in.input = Tensor::uninitialized({2, 8, 6}, DType::Float32);
+            for (std::int64_t i = 0; i < in.input.size(); ++i)
+                in.input.set(i, i % 6 >= 3 && i >= 48 ? padding : std::sin(double(i)));
+            if (masked) in.lengths = Tensor::fromValues({2}, DType::Int64, {6, 3});
+            return normalize(channels, in, cpuBackend()).output;
+        };
+        for (const bool masked : {false, true}) {
+            const Tensor a = realOutputs(0.0, masked), b = realOutputs(50.0, masked);
+            QVERIFY(masked ? std::fabs(a.at(0) - b.at(0)) == 0
+                           : std::fabs(a.at(0) - b.at(0)) > 0.1);
         }
     }
 

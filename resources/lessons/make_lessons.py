@@ -195,6 +195,22 @@ lessons = [
         "<b>学習モード</b>のチェックを外してください。評価モードの BatchNorm は移動平均統計量で正規化し、それはこのバッチに依存しません。ヤコビアンは対角行列 γ/√(running_var + eps) になり、サンプルは再び互いに独立です。",
         expect={"training": False}),
   ]},
+ {"id": "transformer_layer_norm",
+  "title": title("10. Transformers: LayerNorm per token", "10. Transformer：逐 token 的 LayerNorm", "10. Transformer：トークンごとの LayerNorm"),
+  "steps": [
+   step("In a transformer, activations are [N, L, C]: here 2 sequences of 6 tokens with 8 features each. <code>nn.LayerNorm(8)</code> normalises each token over its 8 features: the Statistics view shows 12 slices (2 × 6) of 8 elements. Lesson 1's LayerNorm over (C, L) on [N, C, L] had one slice per sample instead.",
+        "在 Transformer 中，激活的形状是 [N, L, C]：这里是 2 条序列，每条 6 个 token，每个 token 有 8 个特征。<code>nn.LayerNorm(8)</code> 对每个 token 的 8 个特征做归一化：“统计量”视图显示 12 个切片（2 × 6），每个 8 个元素。而第 1 课中对 [N, C, L] 的 (C, L) 做 LayerNorm 时，每个样本只有一个切片。",
+        "Transformer の活性化は [N, L, C] の形です。ここでは 6 トークンの系列が 2 本あり、各トークンは 8 個の特徴量を持ちます。<code>nn.LayerNorm(8)</code> は各トークンをその 8 個の特徴量で正規化します。「統計量」ビューには 8 要素のスライスが 12 個（2 × 6）表示されます。レッスン 1 で [N, C, L] の (C, L) にかけた LayerNorm では、サンプルごとに 1 つのスライスでした。",
+        setup=session([2, 6, 8], {"variant": "layer_norm", "normalized_shape": [8]}, "statistics")),
+   step("Set normalized_shape to <code>6, 8</code>: one statistic per sequence over all its tokens, 2 slices of 48. Now each token's output depends on every other token of its sequence, padding tokens included if the sequence was padded. Per-token LayerNorm (<code>normalized_shape=(C,)</code>) never mixes tokens, so padding cannot change a real token's output: it needs no mask.",
+        "把 normalized_shape 设为 <code>6, 8</code>：每条序列在其所有 token 上计算一组统计量，共 2 个切片，每个 48 个元素。这时每个 token 的输出都依赖于同一序列中的其他所有 token；如果序列经过填充，也包括填充 token。逐 token 的 LayerNorm（<code>normalized_shape=(C,)</code>）从不混合 token，因此填充不会改变真实 token 的输出：它不需要掩码。",
+        "normalized_shape を <code>6, 8</code> にしてください。系列ごとに全トークンにわたる統計量を 1 組取り、48 要素のスライスが 2 つになります。各トークンの出力は、同じ系列の他のすべてのトークンに依存します。系列がパディングされていれば、パディングのトークンにもです。トークンごとの LayerNorm（<code>normalized_shape=(C,)</code>）はトークンを混ぜないので、パディングが本物のトークンの出力を変えることはなく、マスクは要りません。",
+        expect={"normalized_shape": [6, 8]}),
+   step("Choose <b>batch_norm</b>. NormLab fills in num_features = 6, the second axis, as <code>nn.BatchNorm1d</code> reads [N, C, L]: on [N, L, C] it would normalise each <i>position</i> over the batch and the features, 6 slices of 16, which is not what a transformer wants. It needs <code>x.transpose(1, 2)</code> first, and then each channel's statistics span every token of every sequence in the batch: padding enters them unless it is masked.",
+        "选择 <b>batch_norm</b>。NormLab 把 num_features 填为 6，即第二个轴，因为 <code>nn.BatchNorm1d</code> 把输入读作 [N, C, L]：在 [N, L, C] 上，它会对每个<i>位置</i>在批次和特征上做归一化，得到 6 个切片、每个 16 个元素，这并不是 Transformer 想要的。它需要先做 <code>x.transpose(1, 2)</code>，这样每个通道的统计量就覆盖批次中所有序列的所有 token：除非加掩码，填充也会进入统计量。",
+        "<b>batch_norm</b> を選んでください。<code>nn.BatchNorm1d</code> は入力を [N, C, L] として読むので、NormLab は num_features を 2 番目の軸の 6 にします。[N, L, C] にかけると、各<i>位置</i>をバッチと特徴量にわたって正規化することになり、16 要素のスライスが 6 つできます。これは Transformer の望むものではありません。先に <code>x.transpose(1, 2)</code> が必要で、そうすると各チャネルの統計量はバッチ内のすべての系列のすべてのトークンにわたります。マスクしない限り、パディングもそこに入ります。",
+        expect={"variant": "batch_norm"}),
+  ]},
 ]
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lessons.json")
 with open(out, "w") as f:
