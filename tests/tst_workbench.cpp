@@ -62,6 +62,7 @@
 #include <QtTest>
 #include <functional>
 #include <qcustomplot.h>
+#include <random>
 
 using namespace normlab;
 using namespace normlab::ui;
@@ -1310,7 +1311,7 @@ void WorkbenchTest::presentationModeEnlargesAndRestores() {
 void WorkbenchTest::everyLessonCanBeFollowed() {
     for (const QString language : {"en", "zh_CN", "ja"}) {
         const std::vector<Lesson> lessons = loadLessons(language);
-        QCOMPARE(int(lessons.size()), 10);
+        QCOMPARE(int(lessons.size()), 11);
         for (const Lesson& l : lessons)
             for (const LessonStep& step : l.steps) QVERIFY2(!step.text.isEmpty(), qPrintable(l.id));
     }
@@ -1604,6 +1605,45 @@ void WorkbenchTest::lessonClaimsHold() {
         }
     }
 
+    // 11: scale invariance: spread 10 leaves y, divides dx by 10; γ = 0 outputs β, dx 0.
+    const Lesson& scale = lessonWithId(lessons, "scale_invariance");
+    {
+        ComputeNeeds gradients;
+        gradients.inverse = false;
+        gradients.histograms = false;
+        const auto one =
+            RecomputeController::compute(stateAfterStep(scale, 0), 0, nullptr, gradients);
+        const auto ten =
+            RecomputeController::compute(stateAfterStep(scale, 1), 0, nullptr, gradients);
+        QCOMPARE(ten->state.recipe.spread, 10.0);
+        QCOMPARE(ten->state.recipe.seed, one->state.recipe.seed);
+        double outputGap = 0, dx1 = 0, dx10 = 0;
+        for (std::int64_t i = 0; i < one->result.output.size(); ++i) {
+            outputGap =
+                std::max(outputGap, std::fabs(one->result.output.at(i) - ten->result.output.at(i)));
+            dx1 += std::fabs(one->result.gradInput.at(i));
+            dx10 += std::fabs(ten->result.gradInput.at(i));
+        }
+        QVERIFY2(outputGap < 1e-4,
+                 qPrintable(QString::number(outputGap))); // "the same (up to eps)"
+        QVERIFY2(std::fabs(dx1 / dx10 - 10) < 1e-2, qPrintable(QString::number(dx1 / dx10)));
+        QVERIFY(scale.steps[1].text.contains("dx is 10 times smaller"));
+        // γ = 0: the output is β (0) and dx through the normalisation is 0.
+        NormInputs in = one->inputs;
+        in.weight = Tensor::filled({8}, DType::Float32, 0.0);
+        in.bias = Tensor::filled({8}, DType::Float32, 0.0);
+        std::mt19937_64 rng(4);
+        in.gradOutput = Tensor::uninitialized(in.input.shape(), DType::Float32);
+        std::normal_distribution<double> normal;
+        for (std::int64_t i = 0; i < in.gradOutput.size(); ++i) in.gradOutput.set(i, normal(rng));
+        const NormResult zero = normalize(one->state.spec, in, cpuBackend());
+        QVERIFY(zero.ok());
+        for (std::int64_t i = 0; i < zero.output.size(); ++i) {
+            QCOMPARE(zero.output.at(i), 0.0);
+            QCOMPARE(zero.gradInput.at(i), 0.0);
+        }
+    }
+
     // 9: the Jacobian's ranks and values, against the closed forms computed here from the
     // slice's data (singular values r (n - 2 times), r eps / (var + eps), 0 for LayerNorm;
     // r (n - 1 times), r eps / (ms + eps) for RMSNorm), rank at numpy's tolerance.
@@ -1863,6 +1903,7 @@ void WorkbenchTest::everyTaskConditionIsCheckedBothWays() {
         {"lengths", QJsonArray{16, 3, 0, 1}},
         {"batch", 2},
         {"mean", 100.0},
+        {"spread", 10.0},
         {"dtype", "float64"},
     };
     for (const auto& [key, value] : conditions) {

@@ -77,6 +77,7 @@ QJsonObject conditionsMetBy(const WorkbenchState& state, const QString& viewId) 
     if (!state.lengths.empty()) c.insert("lengths", integers(state.lengths));
     if (!state.recipe.shape.empty()) c.insert("batch", qint64(state.recipe.shape[0]));
     c.insert("mean", state.recipe.mean);
+    c.insert("spread", state.recipe.spread);
     c.insert("dtype", QString::fromStdString(std::string(dtypeName(state.recipe.dtype))));
     if (!viewId.isEmpty()) c.insert("view", viewId);
     return c;

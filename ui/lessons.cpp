@@ -42,7 +42,7 @@ const QStringList& expectKeys() {
     static const QStringList keys{"variant",    "num_features", "num_groups", "normalized_shape",
                                   "affine",     "training",     "estimate",   "momentum",
                                   "reestimate", "lengths",      "batch",      "mean",
-                                  "dtype",      "view"};
+                                  "spread",     "dtype",        "view"};
     return keys;
 }
 
@@ -195,6 +195,9 @@ bool expectationMet(const QJsonObject& expect, const WorkbenchState& state, cons
         else if (key == "mean")
             ok =
                 std::fabs(state.recipe.mean - v.toDouble()) <= 1e-9 * (1 + std::fabs(v.toDouble()));
+        else if (key == "spread")
+            ok = std::fabs(state.recipe.spread - v.toDouble()) <=
+                 1e-9 * (1 + std::fabs(v.toDouble()));
         else if (key == "dtype")
             ok = dtypeName(state.recipe.dtype) == v.toString().toStdString();
         else if (key == "view")
@@ -241,6 +244,7 @@ WorkbenchState applyExpectation(const QJsonObject& expect, WorkbenchState state)
         state.mask.reset();
     }
     if (expect.contains("mean")) state.recipe.mean = expect.value("mean").toDouble();
+    if (expect.contains("spread")) state.recipe.spread = expect.value("spread").toDouble();
     if (expect.contains("dtype")) {
         if (const auto dtype = dtypeFromName(expect.value("dtype").toString().toStdString())) {
             state.recipe.dtype = *dtype;

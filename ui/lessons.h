@@ -6,7 +6,7 @@
 // learner is asked to do, as a set of keys the workbench state must match:
 //   variant (name), num_features, num_groups, normalized_shape ([...]), affine, training,
 //   estimate, momentum (number or null), reestimate, lengths ([...]), batch (N),
-//   mean (input mean), dtype ("float32"/"float64"), view (a view id, e.g. "gradients").
+//   mean (input mean), spread (input spread), dtype ("float32"/"float64"), view (a view id, e.g. "gradients").
 // applyExpectation() performs the step for the learner ("Show me").
 //
 // A step may also hold a "quiz" (docs/lessons.md): a question with "choices" (texts per

@@ -211,6 +211,21 @@ lessons = [
         "<b>batch_norm</b> を選んでください。<code>nn.BatchNorm1d</code> は入力を [N, C, L] として読むので、NormLab は num_features を 2 番目の軸の 6 にします。[N, L, C] にかけると、各<i>位置</i>をバッチと特徴量にわたって正規化することになり、16 要素のスライスが 6 つできます。これは Transformer の望むものではありません。先に <code>x.transpose(1, 2)</code> が必要で、そうすると各チャネルの統計量はバッチ内のすべての系列のすべてのトークンにわたります。マスクしない限り、パディングもそこに入ります。",
         expect={"variant": "batch_norm"}),
   ]},
+ {"id": "scale_invariance",
+  "title": title("11. Why normalisation helps optimisation", "11. 归一化为何有助于优化", "11. 正規化が最適化を助ける理由"),
+  "steps": [
+   step("Normalisation makes a layer scale-invariant. Before it sits a linear layer, x = w·u: multiplying w by c multiplies x by c, and the normalisation divides it out again. Here the input x has spread 1. Look at the size of dx in the <b>Gradients</b> view.",
+        "归一化使一层具有尺度不变性。它前面是一个线性层 x = w·u：把 w 乘以 c，x 也乘以 c，而归一化又把它除掉。这里输入 x 的离散度为 1。请在<b>梯度</b>视图中观察 dx 的大小。",
+        "正規化は層をスケール不変にします。その前には線形層 x = w·u があり、w を c 倍すると x も c 倍になりますが、正規化がそれを割り戻します。ここでは入力 x の広がりは 1 です。<b>勾配</b>ビューで dx の大きさを見てください。",
+        setup=session([4, 8, 16], {"variant": "batch_norm", "num_features": 8}, "gradients")),
+   step("Set the input's <b>Spread</b> to 10, as if w were 10 times larger. The output y stays the same (up to eps), and dx is 10 times smaller. So the gradient with respect to w falls as 1/c while w grows as c: the relative step lr·|∇w|/|w| falls as 1/c². A weight before a normalisation sets its own effective learning rate, about lr/|w|².",
+        "把输入的<b>离散度</b>设为 10，就像 w 变大了 10 倍。输出 y 保持不变（除了 eps 的影响），而 dx 变为原来的十分之一。因此对 w 的梯度按 1/c 减小，而 w 按 c 增大：相对步长 lr·|∇w|/|w| 按 1/c² 减小。归一化之前的权重自己决定了有效学习率，约为 lr/|w|²。",
+        "入力の<b>広がり</b>を 10 にしてください。w が 10 倍になった場合と同じです。出力 y は（eps の影響を除き）変わらず、dx は 10 分の 1 になります。つまり w についての勾配は 1/c で小さくなり、w は c で大きくなるので、相対的な更新幅 lr·|∇w|/|w| は 1/c² で小さくなります。正規化の前の重みは、自分の実効学習率（およそ lr/|w|²）を自分で決めているのです。",
+        expect={"spread": 10}),
+   step("Two practices follow. Weight decay shrinks |w|, which leaves y unchanged but raises the effective learning rate: on weights before a normalisation it acts as a learning-rate schedule, not as a regulariser of the function. γ and β do change y, so they are usually left out of weight decay. And initialising γ = 0 in the last normalisation of a residual branch makes the branch output β = 0: the block x + f(x) starts as the identity, and dx through that normalisation is 0 until γ moves.",
+        "由此得出两个常见做法。权重衰减会缩小 |w|，这不改变 y，却提高了有效学习率：对归一化之前的权重而言，它起的是学习率调度的作用，而不是对函数的正则化。γ 和 β 确实会改变 y，因此通常不对它们做权重衰减。另外，在残差分支最后一个归一化层中把 γ 初始化为 0，会使该分支输出 β = 0：残差块 x + f(x) 从恒等映射开始，并且在 γ 改变之前，经过该归一化层的 dx 为 0。",
+        "ここから 2 つの実践が導かれます。重み減衰は |w| を小さくしますが、y は変わらず、実効学習率が上がります。正規化の前の重みに対しては、関数の正則化ではなく学習率のスケジュールとして働くのです。γ と β は y を変えるので、ふつうは重み減衰の対象から外します。また、残差ブランチの最後の正規化で γ = 0 と初期化すると、ブランチの出力は β = 0 になります。ブロック x + f(x) は恒等写像から始まり、γ が動くまでその正規化を通る dx は 0 です。"),
+  ]},
 ]
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lessons.json")
 with open(out, "w") as f:
