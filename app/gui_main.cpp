@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
         {"size", "Window size for --screenshot (default 1400x900).", "WxH", "1400x900"});
     parser.addOption({"view", "View to show first.", "NAME"});
     parser.addOption({"session", "Open a session file (JSON).", "FILE"});
-    parser.addOption({"lesson", "Open built-in lesson N (1 to 11) at its first step.", "N"});
+    parser.addOption({"lesson", "Open built-in lesson N (1 to 12) at its first step.", "N"});
     parser.addOption({"lessons",
                       "Open a lessons file (docs/lessons.md) and its first lesson; remembered for "
                       "the next start.",

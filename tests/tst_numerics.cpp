@@ -1,6 +1,7 @@
 // Closed-form checks of the numerical contract (docs/spec.md): stable variance at large means,
 // running-statistics rules, RMSNorm's eps, the inverse and its re-estimating twin,
 // empty/degenerate slices, and cross-variant identities.
+#include "normlab/low_precision.h"
 #include "normlab/normalize.h"
 #include "normlab/precision_lab.h"
 #include "normlab/running_simulation.h"
@@ -37,6 +38,8 @@ bool hasCode(const NormResult& r, const char* code) {
 class NumericsTest : public QObject {
     Q_OBJECT
   private slots:
+    void sixteenBitFormatsRoundAsTheHardwareDoes();
+    void thePrecisionLabShowsWhere16BitFormatsFail();
     void varianceIsStableAtLargeMean_data();
     void varianceIsStableAtLargeMean();
     void runningVarUsesUnbiasedVariance();
@@ -452,6 +455,57 @@ void NumericsTest::precisionLabSeparatesTheAlgorithms() {
     spec = specOf(Variant::GroupNorm);
     spec.numGroups = 3; // 4 channels
     QVERIFY(QString::fromStdString(precisionReport(spec, in).error).contains("divisible"));
+}
+
+void NumericsTest::sixteenBitFormatsRoundAsTheHardwareDoes() {
+    // float16: spacing 2^-10 at 1, ties to even; 65504 the largest; 65520 and up infinite;
+    // subnormals down to 2^-24.
+    QCOMPARE(roundToFloat16(1.0 + std::ldexp(1.0, -11)), 1.0); // tie, even
+    QCOMPARE(roundToFloat16(1.0 + 3 * std::ldexp(1.0, -11)), 1.0 + std::ldexp(1.0, -9)); // tie
+    QCOMPARE(roundToFloat16(1.0 + 0.6 * std::ldexp(1.0, -10)), 1.0 + std::ldexp(1.0, -10));
+    QCOMPARE(roundToFloat16(65504.0), 65504.0);
+    QCOMPARE(roundToFloat16(65519.0), 65504.0);
+    QVERIFY(std::isinf(roundToFloat16(65520.0)) && roundToFloat16(-65520.0) < 0);
+    QCOMPARE(roundToFloat16(255.0 * 255.0), 65024.0);   // 65025: spacing 32 there, nearest 65024
+    QVERIFY(std::isinf(roundToFloat16(256.0 * 256.0))); // "x² overflows above 256"
+    QCOMPARE(roundToFloat16(std::ldexp(1.0, -24)), std::ldexp(1.0, -24));
+    QCOMPARE(roundToFloat16(std::ldexp(1.0, -25)), 0.0); // tie with 0, even
+    QCOMPARE(roundToFloat16(3 * std::ldexp(1.0, -26)), std::ldexp(1.0, -24));
+    QCOMPARE(roundToFloat16(0.1), 0.0999755859375); // binary16's nearest to 0.1
+    // bfloat16: 8 significant bits (spacing 2^-7 at 1, 2 at 256), float32's range.
+    QCOMPARE(roundToBfloat16(1.0 + std::ldexp(1.0, -8)), 1.0);
+    QCOMPARE(roundToBfloat16(1.0 + 3 * std::ldexp(1.0, -8)), 1.0 + std::ldexp(1.0, -6));
+    QCOMPARE(roundToBfloat16(257.0), 256.0);
+    QCOMPARE(roundToBfloat16(259.0), 260.0);
+    QVERIFY(std::isfinite(roundToBfloat16(1e30)) &&
+            std::fabs(roundToBfloat16(1e30) / 1e30 - 1) < 0.004);
+    QVERIFY(std::isnan(roundToBfloat16(NAN)));
+}
+
+void NumericsTest::thePrecisionLabShowsWhere16BitFormatsFail() {
+    // InstanceNorm over 64 positions; a mean of 300 puts x² above float16's range.
+    NormSpec spec = NormSpec::defaultsFor(Variant::InstanceNorm);
+    spec.numFeatures = 4;
+    std::mt19937_64 rng(9);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    for (const double mean : {0.0, 300.0}) {
+        NormInputs in;
+        in.input = Tensor::uninitialized({2, 4, 64}, DType::Float32);
+        for (std::int64_t i = 0; i < in.input.size(); ++i) in.input.set(i, mean + normal(rng));
+        const PrecisionReport r = precisionReport(spec, in);
+        QVERIFY(r.error.empty());
+        double worstBf16 = 0;
+        for (std::int64_t s = 0; s < r.reference.size(); ++s) {
+            QVERIFY2(mean == 0 ? std::isfinite(r.naive16.at(s)) : !std::isfinite(r.naive16.at(s)),
+                     qPrintable(QString::number(r.naive16.at(s))));
+            const double e = std::fabs(r.twoPassBf16.at(s) - r.reference.at(s)) / r.reference.at(s);
+            worstBf16 = std::max(worstBf16, e);
+        }
+        qInfo("mean %g: worst two-pass bfloat16 relative error %g", mean, worstBf16);
+        // bfloat16 keeps float32's range, so at 300 nothing overflows; 8 significant bits
+        // leave errors of a percent or more.
+        QVERIFY(std::isfinite(worstBf16) && worstBf16 > 1e-3);
+    }
 }
 
 QTEST_GUILESS_MAIN(NumericsTest)

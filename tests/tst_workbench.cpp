@@ -19,6 +19,7 @@
 #include "main_window.h"
 #include "normalization_panel.h"
 #include "normlab/jacobian.h"
+#include "normlab/low_precision.h"
 #include "normlab/npy.h"
 #include "output_view.h"
 #include "precision_view.h"
@@ -1226,7 +1227,10 @@ void WorkbenchTest::thePrecisionLabPlotsItsReport() {
     QCOMPARE(view->report().reference.toVector(), direct.reference.toVector());
     QCOMPARE(view->report().naive32.toVector(), direct.naive32.toVector());
     const int slices = int(outcome->result.mean.size());
-    for (int k = 0; k < 6; ++k) QCOMPARE(view->plottedPoints(k), slices);
+    for (int k = 0; k < 8; ++k) QCOMPARE(view->plottedPoints(k), slices);
+    // At 10⁴, x² overflows float16 in every slice: drawn off the scale and said.
+    QVERIFY(view->findChild<QLabel*>() != nullptr);
+    for (int i = 0; i < slices; ++i) QVERIFY(!std::isfinite(direct.naive16.at(i)));
     // The lesson is visible: naive float32 is off by more than 10% somewhere, NormLab is not.
     double naive = 0, normlab = 0;
     for (int i = 0; i < slices; ++i) {
@@ -1311,7 +1315,7 @@ void WorkbenchTest::presentationModeEnlargesAndRestores() {
 void WorkbenchTest::everyLessonCanBeFollowed() {
     for (const QString language : {"en", "zh_CN", "ja"}) {
         const std::vector<Lesson> lessons = loadLessons(language);
-        QCOMPARE(int(lessons.size()), 11);
+        QCOMPARE(int(lessons.size()), 12);
         for (const Lesson& l : lessons)
             for (const LessonStep& step : l.steps) QVERIFY2(!step.text.isEmpty(), qPrintable(l.id));
     }
@@ -1642,6 +1646,46 @@ void WorkbenchTest::lessonClaimsHold() {
             QCOMPARE(zero.output.at(i), 0.0);
             QCOMPARE(zero.gradInput.at(i), 0.0);
         }
+    }
+
+    // 12: Keras momentum, train vs eval, float16 and bfloat16.
+    const Lesson& practice = lessonWithId(lessons, "batch_norm_practice");
+    {
+        const auto keras = RecomputeController::compute(stateAfterStep(practice, 0), 0);
+        QCOMPARE(keras->state.spec.momentum.value_or(-1), 0.01);
+        const Tensor& x = keras->inputs.input; // [2, 4, 16]
+        for (std::int64_t c = 0; c < 4; ++c) {
+            long double sum = 0;
+            for (std::int64_t n = 0; n < 2; ++n)
+                for (std::int64_t l = 0; l < 16; ++l) sum += x.at((n * 4 + c) * 16 + l);
+            // From running_mean 0: (1 - 0.01) * 0 + 0.01 * batch mean.
+            QVERIFY(std::fabs(keras->result.runningMean.at(c) - 0.01 * double(sum / 32)) < 1e-7);
+        }
+        const double halfLife01 = std::log(0.5) / std::log(1 - 0.1);
+        const double halfLife001 = std::log(0.5) / std::log(1 - 0.01);
+        QVERIFY(halfLife01 < 7 && std::fabs(halfLife001 - 69) < 0.5);
+        QVERIFY(practice.steps[0].text.contains("under 7") &&
+                practice.steps[0].text.contains("about 69"));
+        const auto eval = RecomputeController::compute(stateAfterStep(practice, 1), 0);
+        QVERIFY(!eval->state.spec.training);
+        double gap = 0;
+        for (std::int64_t i = 0; i < eval->result.output.size(); ++i)
+            gap = std::max(gap, std::fabs(eval->result.output.at(i) - keras->result.output.at(i)));
+        QVERIFY(gap > 0.1); // train and eval outputs differ
+        const auto low = RecomputeController::compute(stateAfterStep(practice, 2), 0);
+        QCOMPARE(low->state.recipe.mean, 300.0);
+        const PrecisionReport r = precisionReport(low->state.spec, low->inputs);
+        double worstBf16 = 0;
+        for (std::int64_t s = 0; s < r.reference.size(); ++s) {
+            QVERIFY(!std::isfinite(r.naive16.at(s))); // "not finite in every slice"
+            worstBf16 = std::max(worstBf16, std::fabs(r.twoPassBf16.at(s) - r.reference.at(s)) /
+                                                r.reference.at(s));
+        }
+        QVERIFY2(worstBf16 > 1.0, qPrintable(QString::number(worstBf16))); // "more than 100%"
+        QVERIFY(255.0 * 255.0 < 65504 && 256.0 * 256.0 > 65504);
+        QCOMPARE(roundToBfloat16(300.0), 300.0); // "steps of 2" near 300
+        QCOMPARE(roundToBfloat16(302.0), 302.0);
+        QVERIFY(roundToBfloat16(301.0) != 301.0);
     }
 
     // 9: the Jacobian's ranks and values, against the closed forms computed here from the

@@ -12,6 +12,8 @@ namespace {
 
 // Errors of exactly 0 are drawn at this floor of the log axis.
 constexpr double kFloor = 1e-17;
+// Where a method's overflow (an infinite or NaN variance) is drawn: off the scale of errors.
+constexpr double kOffScale = 1e6;
 
 struct SeriesStyle {
     const char* name;
@@ -37,6 +39,10 @@ PrecisionView::PrecisionView(QWidget* parent)
         {QT_TR_NOOP("Welford, float32"), QColor(40, 150, 60), QCPScatterStyle::ssTriangle},
         {QT_TR_NOOP("NormLab at float32 (two-pass, float64 sums)"), QColor(50, 100, 200),
          QCPScatterStyle::ssDiamond},
+        {QT_TR_NOOP("naive E[x²] − E[x]², float16 (emulated)"), QColor(160, 0, 90),
+         QCPScatterStyle::ssPlus},
+        {QT_TR_NOOP("two-pass, bfloat16 (emulated)"), QColor(0, 140, 140),
+         QCPScatterStyle::ssCrossCircle},
         {QT_TR_NOOP("output: max |y(float32) − y(float64)|"), QColor(110, 110, 110),
          QCPScatterStyle::ssCross},
     };
@@ -63,7 +69,7 @@ PrecisionView::PrecisionView(QWidget* parent)
 }
 
 void PrecisionView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
-    setReadout(tr("computing the variances five ways..."));
+    setReadout(tr("computing the variances seven ways..."));
     job_.submit(outcome);
 }
 
@@ -77,18 +83,26 @@ void PrecisionView::show(PrecisionReport report) {
         return;
     }
     const Tensor& ref = report_.reference;
-    const Tensor* methods[] = {&report_.naive32, &report_.naive64, &report_.twoPass32,
-                               &report_.welford32, &report_.normlab32};
+    const Tensor* methods[] = {&report_.naive32,    &report_.naive64,   &report_.twoPass32,
+                               &report_.welford32,  &report_.normlab32, &report_.naive16,
+                               &report_.twoPassBf16};
     constexpr int kMethods = int(std::size(methods));
     double worst[kMethods + 1] = {};
+    int notFinite[kMethods] = {};
     for (int k = 0; k <= kMethods; ++k) {
         QVector<double> keys, errors;
         for (std::int64_t s = 0; s < ref.size(); ++s) {
             double e = 0;
             if (k < kMethods) {
                 const double v = methods[k]->at(s), r = ref.at(s);
-                if (!std::isfinite(v) || !std::isfinite(r)) continue; // empty slice, or n/a
-                e = std::fabs(v - r) / (r > 0 ? r : 1.0);
+                if (!std::isfinite(r) || (k == 4 && std::isnan(v)))
+                    continue;            // an empty slice, or NormLab float32 for RMSNorm (n/a)
+                if (!std::isfinite(v)) { // an overflow: drawn off the scale, counted
+                    ++notFinite[k];
+                    e = kOffScale;
+                } else {
+                    e = std::fabs(v - r) / (r > 0 ? r : 1.0);
+                }
             } else {
                 e = report_.outputGap.at(s);
             }
@@ -109,16 +123,21 @@ void PrecisionView::show(PrecisionReport report) {
     plot()->yAxis->setRange(kFloor / 3, std::pow(10.0, top));
     plot()->replot();
     auto percent = [](double e) { return QString::number(e, 'g', 2); };
+    auto worstOf = [&](int k) {
+        return notFinite[k] > 0 ? tr("not finite in %1 slices").arg(notFinite[k])
+                                : percent(worst[k]);
+    };
     setReadout(
         tr("Worst relative error: naive float32 %1 (%2 negative variances), naive float64 "
            "%3 (%4 negative), two-pass float32 %5, Welford float32 %6, NormLab float32 "
-           "%7; float32 vs float64 output: max |Δy| = %8. Zero errors are drawn at "
-           "1e-17.")
-            .arg(percent(worst[0]))
+           "%7, naive float16 %8, two-pass bfloat16 %9; float32 vs float64 output: max |Δy| = "
+           "%10. Zero errors are drawn at 1e-17, overflows (not finite) at the top.")
+            .arg(worstOf(0))
             .arg(report_.negativeNaive32)
-            .arg(percent(worst[1]))
+            .arg(worstOf(1))
             .arg(report_.negativeNaive64)
-            .arg(percent(worst[2]), percent(worst[3]), percent(worst[4]), percent(worst[5])));
+            .arg(worstOf(2), worstOf(3), worstOf(4), worstOf(5), worstOf(6),
+                 percent(worst[kMethods])));
     emit reportShown();
 }
 
@@ -127,10 +146,11 @@ int PrecisionView::plottedPoints(int series) const {
 }
 
 Tensor PrecisionView::exportData() const {
-    // Rows: reference, naive f32, naive f64, two-pass f32, Welford f32, NormLab f32, output gap.
-    const Tensor* rows[] = {&report_.reference, &report_.naive32,   &report_.naive64,
-                            &report_.twoPass32, &report_.welford32, &report_.normlab32,
-                            &report_.outputGap};
+    // Rows: reference, naive f32, naive f64, two-pass f32, Welford f32, NormLab f32, naive
+    // f16, two-pass bf16, output gap.
+    const Tensor* rows[] = {&report_.reference, &report_.naive32,     &report_.naive64,
+                            &report_.twoPass32, &report_.welford32,   &report_.normlab32,
+                            &report_.naive16,   &report_.twoPassBf16, &report_.outputGap};
     if (report_.reference.isNull()) return {};
     const std::int64_t n = report_.reference.size();
     constexpr int kRows = int(std::size(rows));

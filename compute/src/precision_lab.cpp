@@ -1,5 +1,7 @@
 #include "normlab/precision_lab.h"
 
+#include "normlab/low_precision.h"
+
 #include <cmath>
 
 namespace normlab {
@@ -77,6 +79,28 @@ PrecisionReport precisionReport(NormSpec spec, const NormInputs& inputs) {
         wM2[s] += delta * (v - wMean[s]);
         gap[s] = std::max(gap[s], std::fabs(r32.output.at(i) - r64.output.at(i)));
     }
+    // The 16-bit formats, emulated: every value and every partial result rounded.
+    const auto h = roundToFloat16;
+    const auto b = roundToBfloat16;
+    std::vector<double> sum16(k, 0), sq16(k, 0), sumBf(k, 0);
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+        const auto s64 = std::int64_t(slices.at(i));
+        if (s64 < 0) continue;
+        const auto s = std::size_t(s64);
+        const double v16 = h(x.at(i));
+        sum16[s] = h(sum16[s] + v16);
+        sq16[s] = h(sq16[s] + h(v16 * v16));
+        sumBf[s] = b(sumBf[s] + b(x.at(i)));
+    }
+    std::vector<double> devBf(k, 0);
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+        const auto s64 = std::int64_t(slices.at(i));
+        if (s64 < 0) continue;
+        const auto s = std::size_t(s64);
+        const double meanBf = wN[s] > 0 ? b(sumBf[s] / double(wN[s])) : 0.0;
+        const double d = b(b(x.at(i)) - meanBf);
+        devBf[s] = b(devBf[s] + b(d * d));
+    }
     // Two-pass in float: the float mean, then the float sum of squared deviations from it.
     std::vector<float> dev32(k, 0);
     for (std::int64_t i = 0; i < x.size(); ++i) {
@@ -88,14 +112,15 @@ PrecisionReport precisionReport(NormSpec spec, const NormInputs& inputs) {
         dev32[s] += d * d;
     }
     std::vector<double> reference(k), naive32(k), naive64(k), twoPass32(k), welford32(k),
-        normlab32(k);
+        normlab32(k), naive16(k), twoPassBf16(k);
     for (std::size_t s = 0; s < k; ++s) {
         const auto m = std::int64_t(s);
         const double n = stats64.count.at(m);
         reference[s] = stats64.var.at(m);
         normlab32[s] = spec.variant == Variant::RmsNorm ? NAN : stats32.var.at(m);
         if (n == 0) {
-            naive32[s] = naive64[s] = twoPass32[s] = welford32[s] = NAN;
+            naive32[s] = naive64[s] = twoPass32[s] = welford32[s] = naive16[s] = twoPassBf16[s] =
+                NAN;
             continue;
         }
         const float m32 = sum32[s] / float(n);
@@ -104,6 +129,9 @@ PrecisionReport precisionReport(NormSpec spec, const NormInputs& inputs) {
         naive64[s] = sq64[s] / n - m64 * m64;
         welford32[s] = double(wM2[s] / wN[s]);
         twoPass32[s] = double(dev32[s] / float(n));
+        const double mean16 = h(sum16[s] / n);
+        naive16[s] = h(h(sq16[s] / n) - h(mean16 * mean16));
+        twoPassBf16[s] = b(devBf[s] / n);
         report.negativeNaive32 += naive32[s] < 0;
         report.negativeNaive64 += naive64[s] < 0;
     }
@@ -113,6 +141,8 @@ PrecisionReport precisionReport(NormSpec spec, const NormInputs& inputs) {
     report.twoPass32 = vectorTensor(twoPass32);
     report.welford32 = vectorTensor(welford32);
     report.normlab32 = vectorTensor(normlab32);
+    report.naive16 = vectorTensor(naive16);
+    report.twoPassBf16 = vectorTensor(twoPassBf16);
     report.outputGap = vectorTensor(gap);
     return report;
 }

@@ -226,6 +226,24 @@ lessons = [
         "由此得出两个常见做法。权重衰减会缩小 |w|，这不改变 y，却提高了有效学习率：对归一化之前的权重而言，它起的是学习率调度的作用，而不是对函数的正则化。γ 和 β 确实会改变 y，因此通常不对它们做权重衰减。另外，在残差分支最后一个归一化层中把 γ 初始化为 0，会使该分支输出 β = 0：残差块 x + f(x) 从恒等映射开始，并且在 γ 改变之前，经过该归一化层的 dx 为 0。",
         "ここから 2 つの実践が導かれます。重み減衰は |w| を小さくしますが、y は変わらず、実効学習率が上がります。正規化の前の重みに対しては、関数の正則化ではなく学習率のスケジュールとして働くのです。γ と β は y を変えるので、ふつうは重み減衰の対象から外します。また、残差ブランチの最後の正規化で γ = 0 と初期化すると、ブランチの出力は β = 0 になります。ブロック x + f(x) は恒等写像から始まり、γ が動くまでその正規化を通る dx は 0 です。"),
   ]},
+ {"id": "batch_norm_practice",
+  "title": title("12. BatchNorm in practice, and low precision", "12. BatchNorm 实践与低精度", "12. BatchNorm の実践と低精度"),
+  "steps": [
+   step("Porting a Keras model: <code>BatchNormalization(momentum=0.99, epsilon=0.001)</code> keeps 0.99 of the old running value at each step. PyTorch's momentum is the weight of the <i>new</i> batch: running = (1 − momentum)·running + momentum·batch. Set <b>momentum</b> to 0.01 (and eps to 0.001; PyTorch's defaults are 0.1 and 1e-5) for the same update. With 0.1, a batch's weight in the running value halves in under 7 steps; with 0.01, in about 69.",
+        "移植 Keras 模型：<code>BatchNormalization(momentum=0.99, epsilon=0.001)</code> 每一步保留旧滑动值的 0.99。PyTorch 的 momentum 则是<i>新</i>批次的权重：running = (1 − momentum)·running + momentum·batch。把 <b>momentum</b> 设为 0.01（并把 eps 设为 0.001；PyTorch 的默认值是 0.1 和 1e-5），更新才相同。momentum 为 0.1 时，一个批次在滑动值中的权重不到 7 步就减半；为 0.01 时约需 69 步。",
+        "Keras のモデルを移植するとき: <code>BatchNormalization(momentum=0.99, epsilon=0.001)</code> は各ステップで古い移動平均の 0.99 を残します。PyTorch の momentum は<i>新しい</i>バッチの重みです: running = (1 − momentum)·running + momentum·batch。同じ更新にするには <b>momentum</b> を 0.01 に（eps も 0.001 に。PyTorch の既定値は 0.1 と 1e-5）してください。0.1 なら、あるバッチの移動平均への重みは 7 ステップ足らずで半分になり、0.01 なら約 69 ステップかかります。",
+        setup=session([2, 4, 16], {"variant": "batch_norm", "num_features": 4}, "running statistics", mean=1.0, spread=2.0),
+        expect={"momentum": 0.01}),
+   step("Forgetting <code>model.eval()</code>, or fine-tuning with batches of 2: in training mode each channel is normalised with the statistics of this batch alone (here 2 × 16 values), so outputs change with the batch. Untick <b>training mode</b>: eval normalises with the running statistics, as a frozen BatchNorm does when fine-tuning with small batches (keep it in eval mode, and γ and β fixed if you wish); the read-out shows how far the two outputs are apart.",
+        "忘记调用 <code>model.eval()</code>，或者用批次大小 2 做微调：训练模式下，每个通道只用这个批次的统计量归一化（这里是 2 × 16 个值），所以输出会随批次而变。取消勾选<b>训练模式</b>：评估模式用滑动平均统计量归一化，就像用小批次微调时冻结的 BatchNorm 那样（让它保持评估模式，也可以固定 γ 和 β）；读数显示两种输出相差多少。",
+        "<code>model.eval()</code> を忘れたとき、あるいはバッチサイズ 2 でファインチューニングするとき: 学習モードでは各チャネルがこのバッチだけの統計量（ここでは 2 × 16 個の値）で正規化されるので、出力はバッチによって変わります。<b>学習モード</b>のチェックを外してください。評価モードは移動平均統計量で正規化します。小さいバッチでファインチューニングするときの凍結した BatchNorm と同じです（評価モードのままにし、必要なら γ と β も固定します）。表示が 2 つの出力の差を示します。",
+        expect={"training": False}),
+   step("Low precision. float16 holds numbers up to 65504: any |x| of 256 or more has x² above it, so the naive formula overflows (not finite in every slice here, at mean 300). bfloat16 keeps float32's range but only 8 significant bits: near 300 it holds numbers only in steps of 2, so a spread of 1 is lost before any algorithm runs, and even the stable two-pass method is off by more than 100%. Statistics are best computed in float32 or wider.",
+        "低精度。float16 能表示的最大数是 65504：只要 |x| 不小于 256，x² 就超过它，因此朴素公式会溢出（这里均值为 300，每个切片都不是有限值）。bfloat16 保留了 float32 的范围，但只有 8 位有效位：在 300 附近它只能以 2 为步长表示数，所以离散度 1 在任何算法运行之前就已丢失，连稳定的两遍法误差也超过 100%。统计量最好用 float32 或更宽的类型计算。",
+        "低精度。float16 が表せるのは 65504 までです。|x| が 256 以上なら x² はそれを超えるので、素朴な式はオーバーフローします（平均 300 のここでは、すべてのスライスで有限値になりません）。bfloat16 は float32 の範囲を保ちますが、有効桁は 8 ビットしかありません。300 付近では 2 刻みでしか数を表せないので、広がり 1 はどのアルゴリズムが動く前に失われ、安定な 2 パス法でさえ誤差が 100% を超えます。統計量は float32 以上で計算するのが安全です。",
+        setup=session([4, 8, 64], {"variant": "instance_norm", "num_features": 8, "affine": False,
+                                   "track_running_stats": False}, "precision", mean=300.0)),
+  ]},
 ]
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lessons.json")
 with open(out, "w") as f:

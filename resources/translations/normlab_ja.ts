@@ -2009,12 +2009,24 @@
         <translation>2 パス法、float32 の和</translation>
     </message>
     <message>
-        <source>computing the variances five ways...</source>
-        <translation>5 通りの方法で分散を計算しています...</translation>
+        <source>naive E[x²] − E[x]², float16 (emulated)</source>
+        <translation>素朴な E[x²] − E[x]²、float16（エミュレーション）</translation>
     </message>
     <message>
-        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), two-pass float32 %5, Welford float32 %6, NormLab float32 %7; float32 vs float64 output: max |Δy| = %8. Zero errors are drawn at 1e-17.</source>
-        <translation>最大の相対誤差：素朴な float32 %1（負の分散 %2 個）、素朴な float64 %3（負 %4 個）、2 パス法 float32 %5、Welford float32 %6、NormLab float32 %7。float32 と float64 の出力の差：max |Δy| = %8。誤差 0 は 1e-17 の位置に描きます。</translation>
+        <source>two-pass, bfloat16 (emulated)</source>
+        <translation>2 パス法、bfloat16（エミュレーション）</translation>
+    </message>
+    <message>
+        <source>computing the variances seven ways...</source>
+        <translation>7 通りの方法で分散を計算中...</translation>
+    </message>
+    <message>
+        <source>not finite in %1 slices</source>
+        <translation>%1 個のスライスで有限値でない</translation>
+    </message>
+    <message>
+        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), two-pass float32 %5, Welford float32 %6, NormLab float32 %7, naive float16 %8, two-pass bfloat16 %9; float32 vs float64 output: max |Δy| = %10. Zero errors are drawn at 1e-17, overflows (not finite) at the top.</source>
+        <translation>最大の相対誤差：素朴な float32 %1（負の分散 %2 個）、素朴な float64 %3（負 %4 個）、2 パス法 float32 %5、Welford float32 %6、NormLab float32 %7、素朴な float16 %8、2 パス法 bfloat16 %9。float32 と float64 の出力の差：max |Δy| = %10。誤差 0 は 1e-17 の位置に、オーバーフロー（有限値でないもの）は上端に描きます。</translation>
     </message>
 </context>
 <context>

@@ -2009,12 +2009,24 @@
         <translation>两遍法，float32 求和</translation>
     </message>
     <message>
-        <source>computing the variances five ways...</source>
-        <translation>正在用五种方法计算方差...</translation>
+        <source>naive E[x²] − E[x]², float16 (emulated)</source>
+        <translation>朴素 E[x²] − E[x]²，float16（模拟）</translation>
     </message>
     <message>
-        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), two-pass float32 %5, Welford float32 %6, NormLab float32 %7; float32 vs float64 output: max |Δy| = %8. Zero errors are drawn at 1e-17.</source>
-        <translation>最大相对误差：朴素 float32 %1（%2 个负方差），朴素 float64 %3（%4 个为负），两遍法 float32 %5，Welford float32 %6，NormLab float32 %7；float32 与 float64 输出之差：max |Δy| = %8。误差为 0 的点画在 1e-17 处。</translation>
+        <source>two-pass, bfloat16 (emulated)</source>
+        <translation>两遍法，bfloat16（模拟）</translation>
+    </message>
+    <message>
+        <source>computing the variances seven ways...</source>
+        <translation>正在用七种方法计算方差...</translation>
+    </message>
+    <message>
+        <source>not finite in %1 slices</source>
+        <translation>%1 个切片中不是有限值</translation>
+    </message>
+    <message>
+        <source>Worst relative error: naive float32 %1 (%2 negative variances), naive float64 %3 (%4 negative), two-pass float32 %5, Welford float32 %6, NormLab float32 %7, naive float16 %8, two-pass bfloat16 %9; float32 vs float64 output: max |Δy| = %10. Zero errors are drawn at 1e-17, overflows (not finite) at the top.</source>
+        <translation>最大相对误差：朴素 float32 %1（%2 个负方差），朴素 float64 %3（%4 个为负），两遍法 float32 %5，Welford float32 %6，NormLab float32 %7，朴素 float16 %8，两遍法 bfloat16 %9；float32 与 float64 输出之差：max |Δy| = %10。误差为 0 时画在 1e-17 处，溢出（非有限值）画在顶部。</translation>
     </message>
 </context>
 <context>

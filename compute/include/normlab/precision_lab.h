@@ -1,4 +1,4 @@
-// The precision lab, for teaching: the same slices' variance computed five ways, and the
+// The precision lab, for teaching: the same slices' variance computed seven ways, and the
 // same normalization run in float32 and float64, each against a float64 two-pass reference
 // (normalize()'s own batch statistics at float64 on the data as given).
 //
@@ -17,6 +17,11 @@
 //   Welford float32  the running-update algorithm in float: stable without a wide accumulator.
 //   NormLab float32  normalize()'s own batch statistics at float32 (two-pass, float64
 //                    accumulation); NaN for RMSNorm, whose statistic is a mean square.
+//   naive float16    E[x²] − E[x]² with every value and every sum rounded to float16
+//                    (normlab/low_precision.h): x² overflows to infinity once |x| reaches 256
+//                    (256² = 65536 > 65504, float16's largest value).
+//   two-pass bfloat16 the stable algorithm with every value and sum rounded to bfloat16: the
+//                    range of float32, but 8 significant bits, so the sums round coarsely.
 // Elements are accumulated in flat order; masked-out elements take no part.
 #pragma once
 
@@ -29,6 +34,7 @@ struct PrecisionReport {
     Tensor reference;  // float64 two-pass variance per slice (the stats grid, flattened);
                        // for RMSNorm the variance of its slices (as LayerNorm's)
     Tensor naive32, naive64, twoPass32, welford32, normlab32; // float64, the same size
+    Tensor naive16, twoPassBf16;                              // emulated 16-bit formats
     // max |y_float32 − y_float64| over each slice's elements.
     Tensor outputGap;
     std::int64_t negativeNaive32 = 0, negativeNaive64 = 0; // slices with a variance below 0
