@@ -1648,6 +1648,46 @@ void WorkbenchTest::lessonClaimsHold() {
         }
     }
 
+    // 9.1: without γ and eps, J = (1/σ) P with P the projection removing the mean and the
+    // normalised x: P² = P, P 1 = 0, P x̂ = 0.
+    {
+        WorkbenchState noEps = stateAfterStep(lessonWithId(lessons, "backward_geometry"), 0);
+        QVERIFY(!noEps.spec.affine);
+        noEps.spec.eps = 0.0;
+        const auto out = RecomputeController::compute(noEps, 0);
+        const SliceJacobian jac = sliceJacobian(out->state.spec, out->inputs, out->result, 0);
+        QVERIFY(jac.error.empty());
+        const int n = 8;
+        std::vector<double> P(64), xhat(8);
+        for (int i = 0; i < 64; ++i) P[std::size_t(i)] = jac.matrix[std::size_t(i)] / jac.rstd;
+        for (int i = 0; i < n; ++i)
+            xhat[std::size_t(i)] = (out->inputs.input.at(i) - jac.mean) * jac.rstd;
+        for (int i = 0; i < n; ++i) {
+            double row = 0, alongX = 0;
+            for (int j = 0; j < n; ++j) {
+                double square = 0;
+                for (int k = 0; k < n; ++k)
+                    square += P[std::size_t(i * n + k)] * P[std::size_t(k * n + j)];
+                QVERIFY(std::fabs(square - P[std::size_t(i * n + j)]) < 1e-10);
+                QVERIFY(std::fabs(P[std::size_t(i * n + j)] - P[std::size_t(j * n + i)]) < 1e-12);
+                row += P[std::size_t(i * n + j)];
+                alongX += P[std::size_t(i * n + j)] * xhat[std::size_t(j)];
+            }
+            QVERIFY(std::fabs(row) < 1e-10 && std::fabs(alongX) < 1e-10);
+        }
+    }
+    // 10.4: LayerNorm's Jacobian for one token: smallest singular value 0, six at 1/σ.
+    {
+        const auto ln = RecomputeController::compute(stateAfterStep(transformer, 3), 0);
+        const SliceJacobian jac = sliceJacobian(ln->state.spec, ln->inputs, ln->result, 0);
+        QVERIFY(jac.error.empty() && jac.validElements == 8);
+        const std::vector<double>& sigma = jac.singularValues;
+        QVERIFY(sigma.back() < 1e-12 * sigma.front());
+        for (int i = 0; i < 6; ++i)
+            QVERIFY(std::fabs(sigma[std::size_t(i)] - jac.rstd) < 1e-9 * jac.rstd);
+        QVERIFY(transformer.steps[3].text.contains("its smallest singular value is 0"));
+    }
+
     // 12: Keras momentum, train vs eval, float16 and bfloat16.
     const Lesson& practice = lessonWithId(lessons, "batch_norm_practice");
     {
