@@ -34,6 +34,8 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -45,6 +47,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -60,6 +63,7 @@
 #include <QTextLayout>
 #include <QToolButton>
 #include <QUndoStack>
+#include <QUrl>
 #include <QtTest>
 #include <functional>
 #include <qcustomplot.h>
@@ -1913,6 +1917,18 @@ void WorkbenchTest::aTeachersLessonFileRunsWithItsQuizzes() {
     QCOMPARE(int(again.lessonPanel()->lessons().size()), builtIn + 1);
     QCOMPARE(again.lessonPanel()->lessonSource(builtIn), QFileInfo(course).absoluteFilePath());
     QSettings().remove("lessons/files"); // later tests start with the built-in lessons only
+    // Dropped on a window, the file opens too.
+    MainWindow dropped(false);
+    waitIdle(dropped);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(course)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&dropped, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&dropped, &drop);
+    QCOMPARE(int(dropped.lessonPanel()->lessons().size()), builtIn + 1);
+    QSettings().remove("lessons/files");
 }
 
 void WorkbenchTest::badLessonFilesAreRefusedAndChangeNothing() {
@@ -1988,6 +2004,8 @@ void WorkbenchTest::everyTaskConditionIsCheckedBothWays() {
         {"batch", 2},
         {"mean", 100.0},
         {"spread", 10.0},
+        {"mask", true},
+        {"valid", 40},
         {"dtype", "float64"},
     };
     for (const auto& [key, value] : conditions) {
@@ -1999,6 +2017,19 @@ void WorkbenchTest::everyTaskConditionIsCheckedBothWays() {
                  qPrintable(key));
         if (key != "num_features") QCOMPARE(missing, QStringList{key});
     }
+    // A lessons file may use every one of them.
+    QJsonObject all;
+    for (const auto& [key, value] : conditions) all.insert(key, value);
+    all.insert("view", "gradients");
+    const QJsonObject file{
+        {"normlab_lessons", 1},
+        {"lessons", QJsonArray{QJsonObject{
+                        {"id", "all"},
+                        {"title", QJsonObject{{"en", "All"}}},
+                        {"steps", QJsonArray{QJsonObject{{"text", QJsonObject{{"en", "Do it all"}}},
+                                                         {"expect", all}}}}}}}};
+    QString why;
+    QVERIFY2(!lessonsFromJson(QJsonDocument(file).toJson(), "en", &why).empty(), qPrintable(why));
     // num_features: the base already has 8, so a different value is not met.
     QVERIFY(!expectationMet(QJsonObject{{"num_features", 7}}, base, "slices"));
     QVERIFY(expectationMet(QJsonObject{{"view", "gradients"}}, base, "gradients"));

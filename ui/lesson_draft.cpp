@@ -78,6 +78,8 @@ QJsonObject conditionsMetBy(const WorkbenchState& state, const QString& viewId) 
     if (!state.recipe.shape.empty()) c.insert("batch", qint64(state.recipe.shape[0]));
     c.insert("mean", state.recipe.mean);
     c.insert("spread", state.recipe.spread);
+    c.insert("mask", bool(state.mask));
+    c.insert("valid", qint64(validElementsOf(state)));
     c.insert("dtype", QString::fromStdString(std::string(dtypeName(state.recipe.dtype))));
     if (!viewId.isEmpty()) c.insert("view", viewId);
     return c;

@@ -27,6 +27,27 @@ std::vector<std::int64_t> integers(const QJsonValue& value) {
 
 } // namespace
 
+Shape inputShapeOf(const WorkbenchState& state) {
+    return state.loadedInput ? state.loadedInput->shape() : state.recipe.shape;
+}
+
+std::int64_t validElementsOf(const WorkbenchState& state) {
+    const Shape shape = inputShapeOf(state);
+    std::int64_t total = 1;
+    for (std::int64_t d : shape) total *= d;
+    if (state.mask) {
+        std::int64_t valid = 0;
+        for (std::int64_t i = 0; i < state.mask->size(); ++i) valid += state.mask->at(i) != 0;
+        return valid;
+    }
+    if (state.lengths.empty() || shape.size() < 2 || shape[0] * shape.back() == 0) return total;
+    const std::int64_t steps = shape.back(), perStep = total / (shape[0] * steps);
+    std::int64_t valid = 0;
+    for (std::size_t n = 0; n < state.lengths.size() && std::int64_t(n) < shape[0]; ++n)
+        valid += std::clamp<std::int64_t>(state.lengths[n], 0, steps) * perStep;
+    return valid;
+}
+
 std::vector<Lesson> loadLessons(const QString& language, QString* error) {
     QFile file(":/lessons/lessons.json");
     if (!file.open(QIODevice::ReadOnly)) {
@@ -42,7 +63,8 @@ const QStringList& expectKeys() {
     static const QStringList keys{"variant",    "num_features", "num_groups", "normalized_shape",
                                   "affine",     "training",     "estimate",   "momentum",
                                   "reestimate", "lengths",      "batch",      "mean",
-                                  "spread",     "dtype",        "view"};
+                                  "spread",     "mask",         "valid",      "dtype",
+                                  "view"};
     return keys;
 }
 
@@ -195,6 +217,10 @@ bool expectationMet(const QJsonObject& expect, const WorkbenchState& state, cons
         else if (key == "mean")
             ok =
                 std::fabs(state.recipe.mean - v.toDouble()) <= 1e-9 * (1 + std::fabs(v.toDouble()));
+        else if (key == "mask")
+            ok = bool(state.mask) == v.toBool();
+        else if (key == "valid")
+            ok = validElementsOf(state) == v.toInteger(-1);
         else if (key == "spread")
             ok = std::fabs(state.recipe.spread - v.toDouble()) <=
                  1e-9 * (1 + std::fabs(v.toDouble()));
@@ -245,6 +271,36 @@ WorkbenchState applyExpectation(const QJsonObject& expect, WorkbenchState state)
     }
     if (expect.contains("mean")) state.recipe.mean = expect.value("mean").toDouble();
     if (expect.contains("spread")) state.recipe.spread = expect.value("spread").toDouble();
+    if (expect.contains("mask")) {
+        if (!expect.value("mask").toBool()) {
+            state.mask.reset();
+        } else if (!state.mask) { // a mask hiding the last position of every run
+            const Shape shape = inputShapeOf(state);
+            Tensor mask = Tensor::filled(shape, DType::UInt8, 1.0);
+            const std::int64_t steps = shape.empty() ? 1 : shape.back();
+            for (std::int64_t i = steps - 1; i < mask.size(); i += steps) mask.set(i, 0.0);
+            state.mask = std::make_shared<const Tensor>(std::move(mask));
+            state.lengths.clear();
+        }
+    }
+    if (expect.contains("valid")) { // as lengths, filling samples in turn, where it divides
+        const Shape shape = inputShapeOf(state);
+        std::int64_t total = 1;
+        for (std::int64_t d : shape) total *= d;
+        const std::int64_t wanted = expect.value("valid").toInteger(-1);
+        if (shape.size() >= 2 && shape[0] * shape.back() > 0 && wanted >= 0 && wanted <= total) {
+            const std::int64_t steps = shape.back(), perStep = total / (shape[0] * steps);
+            if (wanted % perStep == 0) {
+                std::int64_t left = wanted / perStep;
+                state.lengths.assign(std::size_t(shape[0]), 0);
+                for (std::int64_t& length : state.lengths) {
+                    length = std::min(steps, left);
+                    left -= length;
+                }
+                state.mask.reset();
+            }
+        }
+    }
     if (expect.contains("dtype")) {
         if (const auto dtype = dtypeFromName(expect.value("dtype").toString().toStdString())) {
             state.recipe.dtype = *dtype;

@@ -6,7 +6,8 @@
 // learner is asked to do, as a set of keys the workbench state must match:
 //   variant (name), num_features, num_groups, normalized_shape ([...]), affine, training,
 //   estimate, momentum (number or null), reestimate, lengths ([...]), batch (N),
-//   mean (input mean), spread (input spread), dtype ("float32"/"float64"), view (a view id, e.g. "gradients").
+//   mean (input mean), spread (input spread), mask (a mask is painted), valid (valid elements
+//   of the input), dtype ("float32"/"float64"), view (a view id, e.g. "gradients").
 // applyExpectation() performs the step for the learner ("Show me").
 //
 // A step may also hold a "quiz" (docs/lessons.md): a question with "choices" (texts per
@@ -69,6 +70,11 @@ bool expectationMet(const QJsonObject& expect, const WorkbenchState& state, cons
 
 // `state` changed to meet `expect` (the view key is not part of the state: see viewOf).
 WorkbenchState applyExpectation(const QJsonObject& expect, WorkbenchState state);
+
+// The input's shape, and its valid elements (under the painted mask or the lengths), as the
+// workbench computes them.
+Shape inputShapeOf(const WorkbenchState& state);
+std::int64_t validElementsOf(const WorkbenchState& state);
 
 // The right answer of a Number quiz, read from the workbench's result; none (with *why)
 // when the result does not have it (an invalid configuration, no running statistics, an
