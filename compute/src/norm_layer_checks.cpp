@@ -56,29 +56,30 @@ std::string torchWording(const std::string& message) {
            message.substr(at + marker.size()) + ")";
 }
 
-struct ErrorClass {
-    std::string_view prefix, code, exception;
-};
+// The finding code of a configuration error, and the name of its Python exception.
+std::string_view findingCodeOf(ConfigError kind) {
+    switch (kind) {
+    case ConfigError::WrongRank:
+        return "wrong_rank";
+    case ConfigError::NumFeaturesMismatch:
+        return "num_features_mismatch";
+    case ConfigError::BatchOfOne:
+        return "batch_of_one";
+    case ConfigError::SingleSpatialElement:
+        return "single_spatial_element";
+    case ConfigError::NormalizedShapeMismatch:
+        return "normalized_shape_mismatch";
+    case ConfigError::GroupDivisibility:
+        return "group_norm_divisibility";
+    case ConfigError::None:
+    case ConfigError::Other:
+        break;
+    }
+    return "invalid_configuration";
+}
 
-// The compute core's validation messages (PyTorch's words), by the mistake they report.
-constexpr ErrorClass kErrorClasses[] = {
-    {"running_mean should contain", "num_features_mismatch", "RuntimeError"},
-    {"weight should contain", "num_features_mismatch", "RuntimeError"},
-    {"Expected weight to be a vector", "num_features_mismatch", "RuntimeError"},
-    {"expected input's size at dim", "num_features_mismatch", "ValueError"},
-    {"Expected more than 1 value per channel", "batch_of_one", "ValueError"},
-    {"Expected more than 1 spatial element", "single_spatial_element", "ValueError"},
-    {"Given normalized_shape", "normalized_shape_mismatch", "RuntimeError"},
-    {"Expected number of channels in input to be divisible", "group_norm_divisibility",
-     "RuntimeError"},
-    {"num_channels must be divisible", "group_norm_divisibility", "ValueError"},
-    {"expected ", "wrong_rank", "ValueError"},
-};
-
-ErrorClass classify(const std::string& message) {
-    for (const ErrorClass& c : kErrorClasses)
-        if (startsWith(message, c.prefix)) return c;
-    return {"", "invalid_configuration", "RuntimeError"};
+std::string_view exceptionName(PyException e) {
+    return e == PyException::ValueError ? "ValueError" : "RuntimeError";
 }
 
 std::int64_t largestDivisorAtMost(std::int64_t n, std::int64_t limit) {
@@ -367,8 +368,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                                         num(*spec.numFeatures) +
                                         ") to normalise each position's features";
     if (!result.error.empty()) {
-        const ErrorClass c = classify(result.error);
-        std::string code(c.code), message = result.error, fix;
+        std::string code(findingCodeOf(result.kind)), message = result.error, fix;
         if (code == "num_features_mismatch") {
             message = "the input has " + num(channels) + " channels at dim=1 but " +
                       (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
@@ -425,7 +425,8 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                   num(std::max(layer.dims, 1)) + "d / nn.LayerNorm on the pooled features";
         }
         out.push_back(finding(
-            Severity::Error, code, message, TorchAction::Raises, std::string(c.exception),
+            Severity::Error, code, message, TorchAction::Raises,
+            std::string(exceptionName(result.exception)),
             // F.group_norm prints its size as a list, batch_norm as torch.Size
             spec.variant == Variant::GroupNorm ? result.error : torchWording(result.error), fix));
         return check;

@@ -44,9 +44,18 @@ struct Checker {
     int rank;
     bool masked;
 
-    bool fail(std::string message) {
-        if (plan.error.empty()) plan.error = std::move(message);
+    // PyTorch's own error: its kind and exception, with its message.
+    bool fail(ConfigError kind, PyException exception, std::string message) {
+        if (plan.error.empty()) {
+            plan.error = std::move(message);
+            plan.errorKind = kind;
+            plan.exception = exception;
+        }
         return false;
+    }
+    // NormLab's own check (a RuntimeError where PyTorch would raise anything).
+    bool fail(std::string message) {
+        return fail(ConfigError::Other, PyException::RuntimeError, std::move(message));
     }
     void warn(std::string code, std::string message) {
         plan.warnings.push_back({Severity::Warning, std::move(code), std::move(message)});
@@ -115,21 +124,26 @@ Stage groupStage(const Shape& shape, std::int64_t groups, bool perChannelParams)
 
 bool planBatchNorm(Checker& c, StagePlan& sp) {
     const NormSpec& spec = c.spec;
-    if (c.rank < 2) return c.fail(rankError("2D or 3D", c.rank));
+    if (c.rank < 2)
+        return c.fail(ConfigError::WrongRank, PyException::ValueError,
+                      rankError("2D or 3D", c.rank));
     // F.batch_norm checks the size whenever it uses batch statistics: in training, and in
     // eval without running statistics (the module then passes training=True).
     const bool useBatchStats = spec.training || !spec.trackRunningStats;
     if (useBatchStats && !c.masked && c.batch() * c.spatial() == 1)
-        return c.fail("Expected more than 1 value per channel when training, got input size " +
-                      shapeToString(c.shape));
+        return c.fail(ConfigError::BatchOfOne, PyException::ValueError,
+                      "Expected more than 1 value per channel when training, got input size " +
+                          shapeToString(c.shape));
     const std::int64_t nf = spec.numFeatures.value_or(c.channels());
     if (nf != c.channels()) {
         if (spec.trackRunningStats)
-            return c.fail("running_mean should contain " + num(c.channels()) + " elements not " +
-                          num(nf));
+            return c.fail(ConfigError::NumFeaturesMismatch, PyException::RuntimeError,
+                          "running_mean should contain " + num(c.channels()) + " elements not " +
+                              num(nf));
         if (spec.affine)
-            return c.fail("weight should contain " + num(c.channels()) + " elements not " +
-                          num(nf));
+            return c.fail(ConfigError::NumFeaturesMismatch, PyException::RuntimeError,
+                          "weight should contain " + num(c.channels()) + " elements not " +
+                              num(nf));
         c.mismatchWarning(nf, "BatchNorm");
     }
     sp.stage = batchNormStage(c.shape);
@@ -140,22 +154,27 @@ bool planBatchNorm(Checker& c, StagePlan& sp) {
 
 bool planInstanceNorm(Checker& c, StagePlan& sp) {
     const NormSpec& spec = c.spec;
-    if (c.rank < 3) return c.fail(rankError("3D, 4D or 5D", c.rank));
+    if (c.rank < 3)
+        return c.fail(ConfigError::WrongRank, PyException::ValueError,
+                      rankError("3D, 4D or 5D", c.rank));
     const std::int64_t nf = spec.numFeatures.value_or(c.channels());
     if (nf != c.channels()) {
         if (spec.affine)
-            return c.fail("expected input's size at dim=1 to match num_features (" + num(nf) +
-                          "), but got: " + num(c.channels()) + ".");
+            return c.fail(ConfigError::NumFeaturesMismatch, PyException::ValueError,
+                          "expected input's size at dim=1 to match num_features (" + num(nf) +
+                              "), but got: " + num(c.channels()) + ".");
         c.mismatchWarning(nf, "InstanceNorm");
     }
     const bool useInputStats = spec.training || !spec.trackRunningStats;
     if (useInputStats && !c.masked && c.spatial() == 1)
-        return c.fail("Expected more than 1 spatial element when training, got input size " +
-                      shapeToString(c.shape));
+        return c.fail(ConfigError::SingleSpatialElement, PyException::ValueError,
+                      "Expected more than 1 spatial element when training, got input size " +
+                          shapeToString(c.shape));
     if (nf != c.channels() && spec.trackRunningStats)
         // PyTorch repeats running_mean N times and feeds [1, N*C, ...] to batch_norm.
-        return c.fail("running_mean should contain " + num(c.batch() * c.channels()) +
-                      " elements not " + num(c.batch() * nf));
+        return c.fail(ConfigError::NumFeaturesMismatch, PyException::RuntimeError,
+                      "running_mean should contain " + num(c.batch() * c.channels()) +
+                          " elements not " + num(c.batch() * nf));
     Stage& s = sp.stage;
     const std::int64_t N = c.batch(), C = c.channels();
     s.layout.slices = N * C;
@@ -185,9 +204,10 @@ bool planLayerNorm(Checker& c, StagePlan& sp, bool centered) {
     if (!fits) {
         std::string star = "[*";
         for (auto d : ns) star += ", " + num(d);
-        return c.fail("Given normalized_shape=" + shapeToString(ns) +
-                      ", expected input with shape " + star + "], but got input of size" +
-                      shapeToString(c.shape));
+        return c.fail(ConfigError::NormalizedShapeMismatch, PyException::RuntimeError,
+                      "Given normalized_shape=" + shapeToString(ns) +
+                          ", expected input with shape " + star + "], but got input of size" +
+                          shapeToString(c.shape));
     }
     Stage& s = sp.stage;
     const std::size_t lead = c.shape.size() - k;
@@ -212,23 +232,28 @@ bool planGroupNorm(Checker& c, StagePlan& sp) {
     const std::int64_t G = *spec.numGroups;
     if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
     const std::int64_t nf = spec.numFeatures.value_or(c.channels());
-    if (nf % G != 0) return c.fail("num_channels must be divisible by num_groups");
+    if (nf % G != 0)
+        return c.fail(ConfigError::GroupDivisibility, PyException::ValueError,
+                      "num_channels must be divisible by num_groups");
     // F.group_norm checks [N * C // G, G, *spatial] before anything else, in train and eval.
     Shape grouped{c.batch() * c.channels() / G, G};
     grouped.insert(grouped.end(), c.shape.begin() + 2, c.shape.end());
     if (!c.masked && grouped[0] * c.spatial() == 1)
-        return c.fail("Expected more than 1 value per channel when training, got input size " +
-                      shapeToString(grouped));
+        return c.fail(ConfigError::BatchOfOne, PyException::ValueError,
+                      "Expected more than 1 value per channel when training, got input size " +
+                          shapeToString(grouped));
     if (c.channels() % G != 0)
-        return c.fail("Expected number of channels in input to be divisible by num_groups, but got "
+        return c.fail(ConfigError::GroupDivisibility, PyException::RuntimeError,
+                      "Expected number of channels in input to be divisible by num_groups, but got "
                       "input of shape " +
-                      shapeToString(c.shape) + " and num_groups=" + num(G));
+                          shapeToString(c.shape) + " and num_groups=" + num(G));
     if (nf != c.channels()) {
         if (spec.affine)
             return c.fail(
+                ConfigError::NumFeaturesMismatch, PyException::RuntimeError,
                 "Expected weight to be a vector of size equal to the number of channels in "
                 "input, but got weight of shape [" +
-                num(nf) + "] and input of shape " + shapeToString(c.shape));
+                    num(nf) + "] and input of shape " + shapeToString(c.shape));
         c.mismatchWarning(nf, "GroupNorm");
     }
     sp.stage = groupStage(c.shape, G, true);
@@ -237,26 +262,31 @@ bool planGroupNorm(Checker& c, StagePlan& sp) {
 
 bool planBatchChannelNorm(Checker& c, StagePlan& batchStage, StagePlan& channelStage) {
     const NormSpec& spec = c.spec;
-    if (c.rank < 2) return c.fail(rankError("2D to 5D", c.rank));
+    if (c.rank < 2)
+        return c.fail(ConfigError::WrongRank, PyException::ValueError,
+                      rankError("2D to 5D", c.rank));
     if (!spec.numGroups)
         return c.fail("batch_channel_norm needs num_groups (channel-stage groups)");
     const std::int64_t G = *spec.numGroups;
     if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
     const std::int64_t nf = spec.numFeatures.value_or(c.channels());
     if (nf != c.channels())
-        return c.fail("expected input's size at dim=1 to match num_features (" + num(nf) +
-                      "), but got: " + num(c.channels()) + ".");
+        return c.fail(ConfigError::NumFeaturesMismatch, PyException::ValueError,
+                      "expected input's size at dim=1 to match num_features (" + num(nf) +
+                          "), but got: " + num(c.channels()) + ".");
     if (c.channels() % G != 0)
-        return c.fail("Expected number of channels in input to be divisible by num_groups, but got "
+        return c.fail(ConfigError::GroupDivisibility, PyException::RuntimeError,
+                      "Expected number of channels in input to be divisible by num_groups, but got "
                       "input of shape " +
-                      shapeToString(c.shape) + " and num_groups=" + num(G));
+                          shapeToString(c.shape) + " and num_groups=" + num(G));
     if (spec.estimate && !spec.trackRunningStats)
         return c.fail("batch_channel_norm with estimate=true normalises with running estimates, so "
                       "track_running_stats must be true");
     if (!spec.estimate && (spec.training || !spec.trackRunningStats) && !c.masked &&
         c.batch() * c.spatial() == 1)
-        return c.fail("Expected more than 1 value per channel when training, got input size " +
-                      shapeToString(c.shape));
+        return c.fail(ConfigError::BatchOfOne, PyException::ValueError,
+                      "Expected more than 1 value per channel when training, got input size " +
+                          shapeToString(c.shape));
     batchStage.stage = batchNormStage(c.shape);
     if (spec.estimate) {
         batchStage.source = spec.training ? StatsSource::UpdatedEstimates : StatsSource::Running;
@@ -304,8 +334,9 @@ bool planCustom(Checker& c, StagePlan& sp) {
     const std::int64_t nf = spec.numFeatures.value_or(C);
     if (nf != C) {
         if (spec.affine || spec.trackRunningStats)
-            return c.fail("expected input's size at dim=1 to match num_features (" + num(nf) +
-                          "), but got: " + num(C) + ".");
+            return c.fail(ConfigError::NumFeaturesMismatch, PyException::ValueError,
+                          "expected input's size at dim=1 to match num_features (" + num(nf) +
+                              "), but got: " + num(C) + ".");
         c.mismatchWarning(nf, "custom");
     }
     // Axes in layout order: [0 if reduced] [kept] [channel part if reduced] [other reduced].
@@ -585,7 +616,8 @@ namespace normlab {
 
 ConfigurationCheck checkConfiguration(const NormSpec& spec, const Shape& inputShape) {
     detail::Plan plan = detail::planShapeOnly(spec, inputShape);
-    ConfigurationCheck check{std::move(plan.error), std::move(plan.warnings)};
+    ConfigurationCheck check{std::move(plan.error), std::move(plan.warnings), plan.errorKind,
+                             plan.exception};
     if (!check.error.empty()) check.warnings.clear();
     return check;
 }

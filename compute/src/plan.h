@@ -26,7 +26,9 @@ struct StagePlan {
 };
 
 struct Plan {
-    std::string error;             // non-empty: invalid, nothing else is meaningful
+    std::string error; // non-empty: invalid, nothing else is meaningful
+    ConfigError errorKind = ConfigError::None;
+    PyException exception = PyException::RuntimeError;
     std::vector<StagePlan> stages; // 1, or 2 for batch_channel_norm
     std::vector<Diagnostic> warnings;
     DType dtype = DType::Float32;

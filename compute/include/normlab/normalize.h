@@ -73,9 +73,25 @@ NormResult normalize(const NormSpec& spec, const NormInputs& inputs, Backend& ba
 // Validation alone, on a shape (no data, no mask): the PyTorch-equivalent error (empty when
 // the configuration runs) and the warnings a run would report before seeing any data, such
 // as num_features_mismatch. The same checks, in the same order, as normalize().
+// What a configuration error is (its message, in PyTorch's words, says the rest), and the
+// Python exception PyTorch raises for it: the debugger reads these, never the message.
+enum class ConfigError {
+    None,
+    WrongRank,               // the module's input rank check
+    NumFeaturesMismatch,     // num_features / num_channels against the input's channels
+    BatchOfOne,              // one value per channel in training
+    SingleSpatialElement,    // InstanceNorm: one spatial element in training
+    NormalizedShapeMismatch, // LayerNorm: normalized_shape against the trailing dims
+    GroupDivisibility,       // channels not divisible by num_groups
+    Other,                   // NormLab's own checks (options, masks, custom axes)
+};
+enum class PyException { RuntimeError, ValueError };
+
 struct ConfigurationCheck {
     std::string error;
     std::vector<Diagnostic> warnings;
+    ConfigError kind = ConfigError::None;
+    PyException exception = PyException::RuntimeError;
 };
 ConfigurationCheck checkConfiguration(const NormSpec& spec, const Shape& inputShape);
 
