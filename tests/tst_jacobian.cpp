@@ -275,6 +275,29 @@ void JacobianTest::parameterMapNamesEachElementsWeight() {
     spec.normalizedShape = {4, 3};
     const Tensor ln = parameterIndexMap(spec, in);
     for (std::int64_t e = 0; e < ln.size(); ++e) QCOMPARE(ln.at(e), double(e % 12));
+    // The same per element, without the map, on layouts with a permutation too (a custom
+    // reduction over the channels in groups and the last axis of [2, 4, 3, 5], keeping axis
+    // 2, and BatchNorm over [3, 4, 2, 5]).
+    NormSpec custom = float64Spec(Variant::Custom);
+    custom.reduceAxes = {1, 3};
+    custom.numGroups = 2;
+    custom.numFeatures = 4;
+    NormSpec bn = float64Spec(Variant::BatchNorm);
+    bn.numFeatures = 4;
+    for (const auto& [s2, shape] :
+         {std::pair{custom, Shape{2, 4, 3, 5}}, std::pair{bn, Shape{3, 4, 2, 5}}}) {
+        NormInputs x;
+        x.input = Tensor::filled(shape, DType::Float64, 1.0);
+        std::string why;
+        const Tensor map = parameterIndexMap(s2, x, 0, &why);
+        QVERIFY2(!map.isNull(), why.c_str());
+        std::vector<std::int64_t> every(std::size_t(map.size()));
+        for (std::size_t e = 0; e < every.size(); ++e) every[e] = std::int64_t(e);
+        const std::vector<std::int64_t> each = parameterIndicesOf(s2, x, every);
+        QCOMPARE(each.size(), every.size());
+        for (std::size_t e = 0; e < every.size(); ++e)
+            QCOMPARE(double(each[e]), map.at(std::int64_t(e)));
+    }
 }
 
 void JacobianTest::refusesWhatItCannotShow() {

@@ -12,8 +12,8 @@
 namespace normlab {
 
 SliceJacobian sliceJacobian(const NormSpec& spec, const NormInputs& inputs,
-                            const NormResult& result, std::int64_t slice,
-                            std::int64_t maxElements) {
+                            const NormResult& result, std::int64_t slice, std::int64_t maxElements,
+                            const Tensor* givenMap) {
     SliceJacobian out;
     out.slice = slice;
     if (!result.ok()) {
@@ -35,11 +35,14 @@ SliceJacobian sliceJacobian(const NormSpec& spec, const NormInputs& inputs,
                     std::to_string(result.mean.size() - 1) + ").";
         return out;
     }
-    const Tensor sliceMap = sliceIndexMap(spec, inputs);
-    const Tensor paramMap = parameterIndexMap(spec, inputs);
+    Tensor ownMap;
+    if (!givenMap || givenMap->shape() != inputs.input.shape() || givenMap->dtype() != DType::Int64)
+        ownMap = sliceIndexMap(spec, inputs);
+    const Tensor& sliceMap = ownMap.isNull() ? *givenMap : ownMap;
     std::vector<std::int64_t> members;
+    const std::int64_t* ids = sliceMap.data<std::int64_t>();
     for (std::int64_t e = 0; e < sliceMap.size(); ++e)
-        if (sliceMap.data<std::int64_t>()[e] == slice) members.push_back(e);
+        if (ids[e] == slice) members.push_back(e);
     out.validElements = std::int64_t(members.size());
     if (members.empty()) {
         out.error = "Slice " + std::to_string(slice) + " has no valid element.";
@@ -56,25 +59,31 @@ SliceJacobian sliceJacobian(const NormSpec& spec, const NormInputs& inputs,
     out.fixedStatistics = stage.source != detail::StatsSource::Batch;
     out.centered = stage.stage.centered;
     out.eps = plan.eps;
-    const Tensor input = inputs.input.castTo(plan.dtype); // the values the run used
-    if (out.fixedStatistics) {                            // the running statistics, as given
+    // The values the run used: x rounded to the run's dtype, element by element.
+    const auto valueOf = [&](std::int64_t e) {
+        const double v = inputs.input.at(e);
+        return plan.dtype == DType::Float32 ? double(float(v)) : v;
+    };
+    if (out.fixedStatistics) { // the running statistics, as given
         out.mean = result.mean.at(slice);
         out.var = result.var.at(slice);
     } else { // as the kernels: two passes in float64 over every valid element of the slice
         double sum = 0, squares = 0;
-        for (std::int64_t e : members) sum += out.centered ? input.at(e) : 0.0;
+        for (std::int64_t e : members) sum += out.centered ? valueOf(e) : 0.0;
         out.mean = sum / double(n);
         for (std::int64_t e : members)
-            squares += (input.at(e) - out.mean) * (input.at(e) - out.mean);
+            squares += (valueOf(e) - out.mean) * (valueOf(e) - out.mean);
         out.var = squares / double(n);
     }
     out.rstd = 1.0 / std::sqrt(out.var + out.eps);
     std::vector<double> gamma(std::size_t(k), 1.0), xhat(std::size_t(k), 0.0);
+    const bool weighted = spec.affine && !inputs.weight.isNull();
+    const std::vector<std::int64_t> params =
+        weighted ? parameterIndicesOf(spec, inputs, out.elements) : std::vector<std::int64_t>{};
     for (std::int64_t i = 0; i < k; ++i) {
         const std::int64_t e = out.elements[std::size_t(i)];
-        if (spec.affine && !inputs.weight.isNull())
-            gamma[std::size_t(i)] = inputs.weight.at(paramMap.data<std::int64_t>()[e]);
-        xhat[std::size_t(i)] = (input.at(e) - out.mean) * out.rstd;
+        if (weighted) gamma[std::size_t(i)] = inputs.weight.at(params[std::size_t(i)]);
+        xhat[std::size_t(i)] = (valueOf(e) - out.mean) * out.rstd;
     }
     Eigen::MatrixXd J = Eigen::MatrixXd::Zero(k, k);
     const double c = out.centered ? 1.0 : 0.0;

@@ -489,6 +489,37 @@ Tensor parameterIndexMap(const NormSpec& spec, const NormInputs& inputs, int sta
     });
 }
 
+std::vector<std::int64_t> parameterIndicesOf(const NormSpec& spec, const NormInputs& inputs,
+                                             const std::vector<std::int64_t>& flat, int stageIndex,
+                                             std::string* error) {
+    const Plan plan = makePlan(spec, inputs);
+    const Stage* stage = stageOf(plan, stageIndex, error);
+    if (!stage) return {};
+    const Shape& shape = inputs.input.shape();
+    const std::size_t rank = shape.size();
+    // Input axis a's position in layout order (identity when there is no permutation).
+    std::vector<std::size_t> axisAt(rank);
+    for (std::size_t k = 0; k < rank; ++k)
+        axisAt[k] = stage->permutation.empty() ? k : std::size_t(stage->permutation[k]);
+    const SliceLayout& L = stage->layout;
+    std::vector<std::int64_t> out;
+    out.reserve(flat.size());
+    std::vector<std::int64_t> coordinate(rank);
+    for (std::int64_t e : flat) {
+        for (std::size_t a = rank; a-- > 0;) { // input coordinates of e
+            coordinate[a] = e % shape[a];
+            e /= shape[a];
+        }
+        std::int64_t index = 0; // e's flat index in layout order
+        for (std::size_t k = 0; k < rank; ++k)
+            index = index * shape[axisAt[k]] + coordinate[axisAt[k]];
+        const std::int64_t p = (index / L.span) % L.paramInner;
+        const std::int64_t m = (index / (L.span * L.paramInner)) % L.slices;
+        out.push_back(L.param(m, p));
+    }
+    return out;
+}
+
 ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstruction,
                                         const Tensor* validMap) {
     ReconstructionError out;

@@ -1,5 +1,6 @@
-// The device seam (docs/architecture.md, rule 2): every kernel is declared once here and implemented
-// by the CPU backend (cpu/, the oracle) and the CUDA backend (cuda/) with this signature.
+// The device seam (docs/architecture.md, rule 2): every kernel is declared once here and
+// implemented by the CPU backend (cpu/, the oracle) and the CUDA backend (cuda/) with this
+// signature.
 //
 // Kernels assume validated, contiguous input in layout order (normlab/layout.h). Element
 // pointers (x, y, dy, dx) have the dtype of the view; statistics are float64 arrays of one

@@ -107,6 +107,11 @@ Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stage =
 // shifted by, in the same form as sliceIndexMap (masked-out elements -1).
 Tensor parameterIndexMap(const NormSpec& spec, const NormInputs& inputs, int stage = 0,
                          std::string* error = nullptr);
+// The same for the input elements `flat` only (flat indices in input order), without a map
+// of the whole input; empty with *error set when the configuration is invalid.
+std::vector<std::int64_t> parameterIndicesOf(const NormSpec& spec, const NormInputs& inputs,
+                                             const std::vector<std::int64_t>& flat, int stage = 0,
+                                             std::string* error = nullptr);
 
 // Shape of the affine parameters of stage `stage` (weight and bias alike), or a null
 // optional with *error set when the configuration is invalid.
