@@ -320,6 +320,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
             tr("<table>"
                "<tr><td>Ctrl+1 … Ctrl+9, Ctrl+0</td><td>views, in tab order</td></tr>"
                "<tr><td>Ctrl+D</td><td>Debugger</td></tr>"
+               "<tr><td>Ctrl+L</td><td>open lessons</td></tr>"
                "<tr><td>Ctrl+E</td><td>PyTorch code</td></tr>"
                "<tr><td>Ctrl+Z / Ctrl+Shift+Z</td><td>undo / redo</td></tr>"
                "<tr><td>Ctrl+O / Ctrl+S</td><td>open / save a session</td></tr>"
