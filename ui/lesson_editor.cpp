@@ -199,7 +199,10 @@ LessonEditor::LessonEditor(std::function<Session()> workbench, QWidget* parent)
         const int next = std::min(current_, int(draft_.steps.size()) - 1);
         current_ = -1;
         refreshStepList();
-        selectStep(next);
+        if (next < 0)
+            showStep(-1); // no step left: empty the step's widgets
+        else
+            selectStep(next);
     });
     const auto move = [this](int by) {
         const int to = current_ + by;
