@@ -1,6 +1,7 @@
 #include "norm_layer_checks.h"
 
 #include "module_arguments.h"
+#include "normlab/name_table.h"
 #include "normlab/normalize.h"
 
 #include <string_view>
@@ -56,31 +57,20 @@ std::string torchWording(const std::string& message) {
            message.substr(at + marker.size()) + ")";
 }
 
-// The finding code of a configuration error, and the name of its Python exception.
-std::string_view findingCodeOf(ConfigError kind) {
-    switch (kind) {
-    case ConfigError::WrongRank:
-        return "wrong_rank";
-    case ConfigError::NumFeaturesMismatch:
-        return "num_features_mismatch";
-    case ConfigError::BatchOfOne:
-        return "batch_of_one";
-    case ConfigError::SingleSpatialElement:
-        return "single_spatial_element";
-    case ConfigError::NormalizedShapeMismatch:
-        return "normalized_shape_mismatch";
-    case ConfigError::GroupDivisibility:
-        return "group_norm_divisibility";
-    case ConfigError::None:
-    case ConfigError::Other:
-        break;
-    }
-    return "invalid_configuration";
-}
-
-std::string_view exceptionName(PyException e) {
-    return e == PyException::ValueError ? "ValueError" : "RuntimeError";
-}
+// The finding code of a configuration error (NormLab's own checks: invalid_configuration),
+// and the name of its Python exception.
+constexpr NameTable<ConfigError, 6> kFindingCodeOf{{{
+    {ConfigError::WrongRank, "wrong_rank"},
+    {ConfigError::NumFeaturesMismatch, "num_features_mismatch"},
+    {ConfigError::BatchOfOne, "batch_of_one"},
+    {ConfigError::SingleSpatialElement, "single_spatial_element"},
+    {ConfigError::NormalizedShapeMismatch, "normalized_shape_mismatch"},
+    {ConfigError::GroupDivisibility, "group_norm_divisibility"},
+}}};
+constexpr NameTable<PyException, 2> kExceptionNames{{{
+    {PyException::RuntimeError, "RuntimeError"},
+    {PyException::ValueError, "ValueError"},
+}}};
 
 std::int64_t largestDivisorAtMost(std::int64_t n, std::int64_t limit) {
     for (std::int64_t g = std::min(n, limit); g > 1; --g)
@@ -368,7 +358,8 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                                         num(*spec.numFeatures) +
                                         ") to normalise each position's features";
     if (!result.error.empty()) {
-        std::string code(findingCodeOf(result.kind)), message = result.error, fix;
+        std::string code(kFindingCodeOf.nameOf(result.kind, "invalid_configuration")),
+            message = result.error, fix;
         if (code == "num_features_mismatch") {
             message = "the input has " + num(channels) + " channels at dim=1 but " +
                       (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
@@ -426,7 +417,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
         }
         out.push_back(finding(
             Severity::Error, code, message, TorchAction::Raises,
-            std::string(exceptionName(result.exception)),
+            std::string(kExceptionNames.nameOf(result.exception)),
             // F.group_norm prints its size as a list, batch_norm as torch.Size
             spec.variant == Variant::GroupNorm ? result.error : torchWording(result.error), fix));
         return check;
