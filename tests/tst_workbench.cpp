@@ -2092,6 +2092,35 @@ void WorkbenchTest::aLessonWrittenInTheEditorRunsOnAnotherStart() {
         QCOMPARE(int(again.draft().steps.size()), 3);
         QCOMPARE(again.draft().steps[1].expect,
                  (QJsonObject{{"variant", "layer_norm"}, {"normalized_shape", QJsonArray{8, 16}}}));
+        // Moving and removing steps keeps texts with their steps.
+        {
+            LessonEditor order([&] { return Session{w.state(), w.currentViewId(), {}}; });
+            order.setTitle("en", "Order");
+            for (const char* text : {"A", "B", "C"}) {
+                order.addStepFromWorkbench();
+                order.setStepText("en", text);
+            }
+            const auto texts = [&] {
+                QStringList out;
+                for (const DraftStep& st : order.draft().steps)
+                    out << st.text.value("en").toString();
+                return out;
+            };
+            order.selectStep(1);
+            order.findChild<QPushButton*>("editorUp")->click();
+            QCOMPARE(texts(), (QStringList{"B", "A", "C"}));
+            QCOMPARE(order.currentStep(), 0);
+            order.findChild<QPushButton*>("editorDown")->click();
+            order.findChild<QPushButton*>("editorDown")->click();
+            QCOMPARE(texts(), (QStringList{"A", "C", "B"}));
+            order.findChild<QPushButton*>("editorRemove")->click();
+            QCOMPARE(texts(), (QStringList{"A", "C"}));
+            order.findChild<QPushButton*>("editorRemove")->click();
+            order.findChild<QPushButton*>("editorRemove")->click();
+            QVERIFY(texts().isEmpty());
+            QVERIFY(order.saveTo(dir.filePath("empty.json")).contains("no step"));
+            QVERIFY(!QFile::exists(dir.filePath("empty.json")));
+        }
         // A refused save writes nothing: a step without English text.
         again.selectStep(2);
         again.setStepText("en", "");

@@ -89,6 +89,10 @@ LessonEditor::LessonEditor(std::function<Session()> workbench, QWidget* parent)
     auto* remove = new QPushButton(tr("Remove step"), left);
     auto* up = new QPushButton(tr("Move up"), left);
     auto* down = new QPushButton(tr("Move down"), left);
+    add->setObjectName("editorAdd");
+    remove->setObjectName("editorRemove");
+    up->setObjectName("editorUp");
+    down->setObjectName("editorDown");
     for (QPushButton* b : {add, update, clearSetup, remove, up, down}) leftLayout->addWidget(b);
 
     auto* right = new QWidget(split);
