@@ -48,6 +48,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMimeData>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -381,6 +382,21 @@ void WorkbenchTest::jacobianViewShowsTheRankOfASlice() {
     QTRY_VERIFY_WITH_TIMEOUT(!view->busy() && view->shown().slice == 3 &&
                                  view->shown().rank == view->shown().validElements - 2,
                              10000);
+    // Hovering a cell of the Cube picks that cell's slice.
+    QVERIFY(w.selectView("cube"));
+    waitIdle(w);
+    auto* cube = w.findChild<CubeView*>();
+    QVERIFY(cube);
+    QTRY_VERIFY(cube->cellsAcross(CubeView::Face::Front) > 1);
+    const int across = cube->cellsAcross(CubeView::Face::Front) - 1;
+    const std::int64_t hovered = cube->cellSlice(CubeView::Face::Front, across, 0);
+    QVERIFY(hovered >= 0 && hovered != 3);
+    const QPointF at = cube->cellCentre(CubeView::Face::Front, across, 0);
+    QMouseEvent move(QEvent::MouseMove, at, cube->mapToGlobal(at), Qt::NoButton, Qt::NoButton,
+                     Qt::NoModifier);
+    QCoreApplication::sendEvent(cube, &move);
+    QVERIFY(w.selectView("jacobian"));
+    QTRY_VERIFY_WITH_TIMEOUT(!view->busy() && view->shown().slice == hovered, 10000);
     // Data export: the matrix itself.
     const Tensor data = view->exportData();
     QCOMPARE(data.shape(), (Shape{view->shown().validElements, view->shown().validElements}));

@@ -272,7 +272,10 @@ void CubeView::mouseMoveEvent(QMouseEvent* event) {
             for (int j = 0; j < cellsDown(face); ++j)
                 if (cellQuad(face, i, j).containsPoint(event->position(), Qt::OddEvenFill)) {
                     const std::int64_t slice = cellSlice(face, i, j);
-                    if (slice >= 0) highlightSlice(slice);
+                    if (slice >= 0) {
+                        highlightSlice(slice);
+                        emit sliceHovered(slice);
+                    }
                     return;
                 }
 }

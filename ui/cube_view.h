@@ -42,6 +42,10 @@ class CubeView : public OutcomeView {
     QPointF cellCentre(Face face, int i, int j) const;
     bool exportImage(const QString& path);
 
+  signals:
+    // The mouse is over a cell of this slice (the Jacobian view follows it).
+    void sliceHovered(std::int64_t slice);
+
   protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;

@@ -2,7 +2,7 @@
 // slice's valid elements), and its spectrum: singular values on a log scale, with the rank
 // and, where the matrix is symmetric, what its two smallest values mean. Computed by
 // normlab/jacobian.h off the GUI thread; the slice follows the one last hovered in the
-// Slices view, or the spin box.
+// Slices or Cube view, or the spin box.
 #pragma once
 
 #include "plot_view.h"

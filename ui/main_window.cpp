@@ -341,6 +341,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     connect(input_, &InputPanel::changed, this, &MainWindow::edited);
     connect(slices_, &SlicesView::sliceHovered, cube_, &CubeView::highlightSlice);
     connect(slices_, &SlicesView::sliceHovered, jacobian_, &JacobianView::setSlice);
+    connect(cube_, &CubeView::sliceHovered, jacobian_, &JacobianView::setSlice);
     connect(slices_, &SlicesView::maskPainted, this, [this](std::shared_ptr<const Tensor> mask) {
         if (mask && mask->shape() != state().recipe.shape) {
             statusBar()->showMessage(
