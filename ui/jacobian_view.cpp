@@ -26,7 +26,7 @@ JacobianView::JacobianView(QWidget* parent)
     slice_ = new QSpinBox(this);
     slice_->setRange(0, 0);
     slice_->setToolTip(tr("The slice whose Jacobian is shown (hovering a slice in the Slices "
-                          "view picks it too)"));
+                          "or Cube view picks it too)"));
     addControlRow(tr("Slice"), {slice_});
     connect(slice_, &QSpinBox::valueChanged, this, &JacobianView::recompute);
 

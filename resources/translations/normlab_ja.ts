@@ -1094,10 +1094,6 @@
         <translation>ヤコビアン</translation>
     </message>
     <message>
-        <source>The slice whose Jacobian is shown (hovering a slice in the Slices view picks it too)</source>
-        <translation>ヤコビアンを表示するスライス（スライスビューでスライスにカーソルを合わせても選べます）</translation>
-    </message>
-    <message>
         <source>Slice</source>
         <translation>スライス</translation>
     </message>
@@ -1164,6 +1160,10 @@
     <message>
         <source>Batch statistics with γ varying within the slice: J = diag(γ) times a symmetric matrix; adding a constant to the slice still changes nothing (smallest singular value %1).</source>
         <translation>スライス内で γ が異なるバッチ統計量: J = diag(γ) × 対称行列です。スライス全体に定数を加えても、やはり何も変わりません（最小の特異値 %1）。</translation>
+    </message>
+    <message>
+        <source>The slice whose Jacobian is shown (hovering a slice in the Slices or Cube view picks it too)</source>
+        <translation>ヤコビアンを表示するスライス（スライスビューや立体ビューでスライスにカーソルを合わせても選べます）</translation>
     </message>
 </context>
 <context>

@@ -1094,10 +1094,6 @@
         <translation>雅可比矩阵</translation>
     </message>
     <message>
-        <source>The slice whose Jacobian is shown (hovering a slice in the Slices view picks it too)</source>
-        <translation>显示其雅可比矩阵的切片（在切片视图中悬停某个切片也会选中它）</translation>
-    </message>
-    <message>
         <source>Slice</source>
         <translation>切片</translation>
     </message>
@@ -1164,6 +1160,10 @@
     <message>
         <source>Batch statistics with γ varying within the slice: J = diag(γ) times a symmetric matrix; adding a constant to the slice still changes nothing (smallest singular value %1).</source>
         <translation>切片内 γ 各不相同的批统计量：J = diag(γ) 乘以一个对称矩阵；给整个切片加上常数仍然不改变任何东西（最小奇异值 %1）。</translation>
+    </message>
+    <message>
+        <source>The slice whose Jacobian is shown (hovering a slice in the Slices or Cube view picks it too)</source>
+        <translation>显示其雅可比矩阵的切片（在切片视图或立方体视图中悬停某个切片也会选中它）</translation>
     </message>
 </context>
 <context>
