@@ -459,12 +459,10 @@ QString LessonEditor::saveTo(const QString& path) {
 }
 
 QString LessonEditor::openFile(const QString& path) {
-    QFile file(path);
-    if (QFileInfo(path).size() > kMaxLessonsFileBytes)
-        return tr("%1 is larger than %2 MB").arg(path).arg(kMaxLessonsFileBytes >> 20);
-    if (!file.open(QIODevice::ReadOnly)) return tr("cannot read %1").arg(path);
+    QByteArray bytes;
+    if (const QString error = readLessonsFile(path, &bytes); !error.isEmpty()) return error;
     QString error, note;
-    const std::optional<LessonDraft> d = LessonDraft::fromJson(file.readAll(), &error, &note);
+    const std::optional<LessonDraft> d = LessonDraft::fromJson(bytes, &error, &note);
     if (!d) return QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), error);
     setDraft(*d);
     status_->setText(note);

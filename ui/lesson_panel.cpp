@@ -229,14 +229,10 @@ void LessonPanel::updateScore() {
 }
 
 QString LessonPanel::addLessonsFile(const QString& path) {
+    QByteArray bytes;
+    if (const QString error = readLessonsFile(path, &bytes); !error.isEmpty()) return error;
     const QFileInfo info(path);
-    if (!info.isFile()) return tr("%1 is not a file").arg(path);
-    if (info.size() > kMaxLessonsFileBytes)
-        return tr("%1 is larger than %2 MB").arg(path).arg(kMaxLessonsFileBytes >> 20);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) return tr("cannot read %1").arg(path);
-    return addLessons(file.read(kMaxLessonsFileBytes + 1), info.absoluteFilePath(),
-                      info.fileName());
+    return addLessons(bytes, info.absoluteFilePath(), info.fileName());
 }
 
 QString LessonPanel::addLessons(const QByteArray& json, const QString& source,
@@ -251,8 +247,6 @@ QString LessonPanel::addLessons(const QByteArray& json, const QString& source,
             sourceOf_.erase(sourceOf_.begin() + std::ptrdiff_t(i));
             chooser_->removeItem(int(i));
         }
-    files_.removeAll(source);
-    files_ << source;
     for (Lesson& l : added) {
         chooser_->addItem(QStringLiteral("%1 (%2)").arg(l.title, label), l.id);
         lessons_.push_back(std::move(l));

@@ -47,8 +47,6 @@ class LessonPanel : public QWidget {
         return index >= 0 && index < int(sourceOf_.size()) ? sourceOf_[std::size_t(index)]
                                                            : QString();
     }
-    // The files whose lessons are listed, in the order they were added.
-    QStringList lessonFiles() const { return files_; }
 
     // Answers the current step's quiz: a choice index, or a number typed as text. Returns
     // whether it was right (false too when the step has no quiz or the answer is unreadable).
@@ -69,7 +67,6 @@ class LessonPanel : public QWidget {
     QString language_;
     std::vector<Lesson> lessons_;
     std::vector<QString> sourceOf_; // per lesson: its file, empty for a built-in one
-    QStringList files_;
     NormResult result_;
     // Per step of the current lesson: not answered yet (-1), right (1) or wrong (0) at the
     // first try.

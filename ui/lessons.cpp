@@ -3,6 +3,7 @@
 #include "spec_json.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -160,6 +161,17 @@ std::vector<Lesson> lessonsFromJson(const QByteArray& json, const QString& langu
         lessons.push_back(std::move(lesson));
     }
     return lessons;
+}
+
+QString readLessonsFile(const QString& path, QByteArray* bytes) {
+    const QFileInfo info(path);
+    if (!info.isFile()) return QObject::tr("%1 is not a file").arg(path);
+    if (info.size() > kMaxLessonsFileBytes)
+        return QObject::tr("%1 is larger than %2 MB").arg(path).arg(kMaxLessonsFileBytes >> 20);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return QObject::tr("cannot read %1").arg(path);
+    *bytes = file.read(kMaxLessonsFileBytes + 1);
+    return {};
 }
 
 std::optional<double> quizValue(const LessonQuiz& quiz, const NormResult& result, QString* why) {

@@ -357,6 +357,18 @@
         <source>The file holds %1 lessons; the editor shows the first.</source>
         <translation>このファイルには %1 個のレッスンがあります。エディタには最初のものを表示します。</translation>
     </message>
+    <message>
+        <source>%1 is not a file</source>
+        <translation>%1 はファイルではありません</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB</source>
+        <translation>%1 は %2 MB を超えています</translation>
+    </message>
+    <message>
+        <source>cannot read %1</source>
+        <translation>%1 を読めません</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>
@@ -1348,14 +1360,6 @@
         <source>Saved %1.</source>
         <translation>%1 を保存しました。</translation>
     </message>
-    <message>
-        <source>%1 is larger than %2 MB</source>
-        <translation>%1 は %2 MB を超えています</translation>
-    </message>
-    <message>
-        <source>cannot read %1</source>
-        <translation>%1 を読めません</translation>
-    </message>
 </context>
 <context>
     <name>normlab::ui::LessonPanel</name>
@@ -1434,18 +1438,6 @@
     <message>
         <source>Quiz score: %1 of %2 right at the first try.</source>
         <translation>クイズの得点: %2 問中 %1 問を 1 回目で正解。</translation>
-    </message>
-    <message>
-        <source>%1 is not a file</source>
-        <translation>%1 はファイルではありません</translation>
-    </message>
-    <message>
-        <source>%1 is larger than %2 MB</source>
-        <translation>%1 は %2 MB を超えています</translation>
-    </message>
-    <message>
-        <source>cannot read %1</source>
-        <translation>%1 を読めません</translation>
     </message>
     <message>
         <source>Answer the question below, then go on.</source>

@@ -357,6 +357,18 @@
         <source>The file holds %1 lessons; the editor shows the first.</source>
         <translation>该文件包含 %1 个课程；编辑器显示第一个。</translation>
     </message>
+    <message>
+        <source>%1 is not a file</source>
+        <translation>%1 不是文件</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB</source>
+        <translation>%1 大于 %2 MB</translation>
+    </message>
+    <message>
+        <source>cannot read %1</source>
+        <translation>无法读取 %1</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>
@@ -1348,14 +1360,6 @@
         <source>Saved %1.</source>
         <translation>已保存 %1。</translation>
     </message>
-    <message>
-        <source>%1 is larger than %2 MB</source>
-        <translation>%1 大于 %2 MB</translation>
-    </message>
-    <message>
-        <source>cannot read %1</source>
-        <translation>无法读取 %1</translation>
-    </message>
 </context>
 <context>
     <name>normlab::ui::LessonPanel</name>
@@ -1434,18 +1438,6 @@
     <message>
         <source>Quiz score: %1 of %2 right at the first try.</source>
         <translation>测验得分：%2 题中第一次就答对 %1 题。</translation>
-    </message>
-    <message>
-        <source>%1 is not a file</source>
-        <translation>%1 不是文件</translation>
-    </message>
-    <message>
-        <source>%1 is larger than %2 MB</source>
-        <translation>%1 大于 %2 MB</translation>
-    </message>
-    <message>
-        <source>cannot read %1</source>
-        <translation>无法读取 %1</translation>
     </message>
     <message>
         <source>Answer the question below, then go on.</source>
