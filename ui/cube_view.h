@@ -66,7 +66,6 @@ class CubeView : public OutcomeView {
     void paint(QPainter& painter);
     void updateReadout();
 
-    std::shared_ptr<const ComputeOutcome> outcome_;
     Axis n_, c_, s_;
     QString spatialName_;
     std::int64_t highlighted_ = 0;

@@ -34,7 +34,6 @@ class GradientsView : public PlotView {
     QCPColorMap* dx_;
     QCPBars* dgamma_;
     QCPBars* dbeta_;
-    std::shared_ptr<const ComputeOutcome> outcome_;
 };
 
 } // namespace normlab::ui

@@ -21,7 +21,6 @@ class InvertibilityView : public PlotView {
   private:
     QCPColorMap* error_;
     QCPBars* logdet_;
-    std::shared_ptr<const ComputeOutcome> outcome_;
 };
 
 } // namespace normlab::ui

@@ -46,7 +46,6 @@ class JacobianView : public PlotView {
     QCPAxisRect* spectrumRect_;
     QCPGraph* kept_;
     QCPGraph* lost_;
-    std::shared_ptr<const ComputeOutcome> outcome_;
     QFutureWatcher<SliceJacobian> watcher_;
     quint64 requested_ = 0;
     quint64 running_ = 0;

@@ -176,7 +176,7 @@ bool LessonPanel::answerQuiz(const QString& answer) {
         rightAnswer = q.choices[q.answer];
     } else if (q.kind == LessonQuiz::Kind::Number) {
         QString why;
-        const std::optional<double> value = quizValue(q, result_, &why);
+        const std::optional<double> value = quizValue(q, result_ ? *result_ : NormResult{}, &why);
         if (!value) {
             feedback_->setText(tr("This question cannot be checked now: %1.").arg(why));
             return false;

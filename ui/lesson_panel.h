@@ -10,6 +10,8 @@
 
 #include <QWidget>
 
+#include <memory>
+
 class QButtonGroup;
 class QComboBox;
 class QLineEdit;
@@ -34,7 +36,9 @@ class LessonPanel : public QWidget {
     void updateCheck(const WorkbenchState& state, const QString& viewId);
     bool stepDone() const { return done_; }
     // The workbench's latest result, against which Number quizzes are checked.
-    void setResult(const NormResult& result) { result_ = result; }
+    // The result quizzes are checked against; shared, never copied (a result can hold
+    // hundreds of megabytes, and this runs on the GUI thread).
+    void setResult(std::shared_ptr<const NormResult> result) { result_ = std::move(result); }
 
     // Adds the lessons of the file at `path` after those listed (replacing the ones an
     // earlier read of the same file added); returns why not, changing nothing.
@@ -67,7 +71,7 @@ class LessonPanel : public QWidget {
     QString language_;
     std::vector<Lesson> lessons_;
     std::vector<QString> sourceOf_; // per lesson: its file, empty for a built-in one
-    NormResult result_;
+    std::shared_ptr<const NormResult> result_;
     // Per step of the current lesson: not answered yet (-1), right (1) or wrong (0) at the
     // first try.
     std::vector<int> firstTry_;

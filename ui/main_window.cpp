@@ -526,6 +526,7 @@ QString MainWindow::exportLessonHandout(const QString& path) {
             while (outcomeView->working() && waited.elapsed() < 20000)
                 QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
             outcomeView->setProperty("stale", true);
+            outcomeView->forgetOutcome();
         } else if (view == code_) {
             code_->showState(s);
         }
@@ -744,8 +745,11 @@ void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     // Only the visible view redraws now; the others when they are shown.
     releaseOffGuiThread(std::exchange(shown_, outcome));
     code_->setOutcome(outcome);
-    lesson_->setResult(outcome->result);
-    for (OutcomeView* v : outcomeViews_) v->setProperty("stale", true);
+    lesson_->setResult(std::shared_ptr<const NormResult>(outcome, &outcome->result));
+    for (OutcomeView* v : outcomeViews_) {
+        v->setProperty("stale", true);
+        if (v != views_->currentWidget()) v->forgetOutcome(); // hidden: redrawn when shown
+    }
     if (auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget());
         visible && outcome->computed.covers(visible->needs())) {
         visible->showOutcome(outcome);

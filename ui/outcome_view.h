@@ -35,6 +35,13 @@ class OutcomeView : public QWidget {
     virtual ComputeNeeds needs() const { return {false, false, false}; }
     // Whether it is still drawing the last outcome (work of its own off the GUI thread).
     virtual bool working() const { return false; }
+    // Lets go of the outcome it drew, once a newer one is shown by another view: a hidden
+    // view must not keep an input-sized outcome alive (at 100 M elements, gigabytes). Its
+    // drawing stays; hovering it does nothing until it is shown again and redrawn.
+    void forgetOutcome() { outcome_.reset(); }
+
+  protected:
+    std::shared_ptr<const ComputeOutcome> outcome_; // the outcome drawn; null when forgotten
 };
 
 } // namespace normlab::ui

@@ -29,7 +29,6 @@ class OutputView : public PlotView {
     QCPColorScale* scale_;
     QList<QCPGraph*> curves_;
     void redraw();
-    std::shared_ptr<const ComputeOutcome> outcome_;
 };
 
 } // namespace normlab::ui

@@ -121,12 +121,13 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
     outcome->computed = needs;
     std::string error;
     if (state.loadedInput) {
-        outcome->inputs.input = *state.loadedInput;
+        outcome->inputs.input = state.loadedInput->share();
     } else if (cache && !cache->input.isNull() && cache->recipe == state.recipe) {
-        outcome->inputs.input = cache->input;
+        outcome->inputs.input = cache->input.share();
     } else {
         outcome->inputs.input = generateInput(state.recipe, &error);
-        if (cache) *cache = {state.recipe, outcome->inputs.input, std::nullopt, 0, Tensor()};
+        if (cache)
+            *cache = {state.recipe, outcome->inputs.input.share(), std::nullopt, 0, Tensor()};
     }
     if (outcome->inputs.input.isNull()) {
         outcome->inputError = QString::fromStdString(error);
@@ -153,7 +154,7 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                          QString::fromStdString(shapeToString(shape)));
             return outcome;
         }
-        outcome->inputs.mask = *state.mask;
+        outcome->inputs.mask = state.mask->share();
     }
     std::string why;
     Backend* backend = backendFor(state.backend, &why);
@@ -164,14 +165,14 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
     NormInputs& in = outcome->inputs;
     if (stopped()) return outcome;
     if (state.spec.trackRunningStats && state.loadedRunningMean && state.loadedRunningVar) {
-        in.runningMean = *state.loadedRunningMean;
-        in.runningVar = *state.loadedRunningVar;
+        in.runningMean = state.loadedRunningMean->share();
+        in.runningVar = state.loadedRunningVar->share();
         in.numBatchesTracked = state.loadedNumBatchesTracked;
     }
     if (state.spec.affine && state.affineInit != AffineInit::Identity) {
         if (state.affineInit == AffineInit::Loaded) {
-            if (state.loadedWeight) in.weight = *state.loadedWeight;
-            if (state.loadedBias) in.bias = *state.loadedBias;
+            if (state.loadedWeight) in.weight = state.loadedWeight->share();
+            if (state.loadedBias) in.bias = state.loadedBias->share();
         } else {
             // Seeded draws of the parameter shapes of each stage (BCN: batch and channel).
             const int stages = state.spec.variant == Variant::BatchChannelNorm ? 2 : 1;
@@ -210,14 +211,14 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                             cache->upstreamChannel == state.upstreamChannel &&
                             !cache->gradOutput.isNull() && cache->recipe == state.recipe;
         if (cached) {
-            in.gradOutput = cache->gradOutput;
+            in.gradOutput = cache->gradOutput.share();
         } else {
             in.gradOutput = upstreamGradient(state.upstream, in.input, {}, state.recipe.seed + 1,
                                              state.upstreamChannel);
             if (cache && !state.loadedInput && cache->recipe == state.recipe) {
                 cache->upstream = state.upstream;
                 cache->upstreamChannel = state.upstreamChannel;
-                cache->gradOutput = in.gradOutput;
+                cache->gradOutput = in.gradOutput.share();
             }
         }
     }

@@ -45,7 +45,6 @@ class RunningStatsView : public PlotView {
     QProgressBar* progress_;
     QFutureWatcher<RunningSimulation> watcher_;
     std::atomic<bool> cancelled_{false};
-    std::shared_ptr<const ComputeOutcome> outcome_;
     RunningSimulation last_;
     quint64 simulatedGeneration_ = 0; // the outcome the last simulation started from
     bool restartWhenFinished_ = false;

@@ -44,7 +44,6 @@ class SlicesView : public PlotView {
     QCPColorMap* map_;
     QList<QCPItemStraightLine*> sampleLines_;
     GridBlocks blocks_; // how the grid is shown: one cell per block
-    std::shared_ptr<const ComputeOutcome> outcome_;
     Brush brush_ = Brush::Inspect;
     QComboBox* brushBox_;
     Tensor stroke_; // the mask being painted (null when no stroke is under way)

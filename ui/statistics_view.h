@@ -34,7 +34,6 @@ class StatisticsView : public PlotView {
     QCPColorMap* map_;
     QCPColorScale* scale_;
     void redraw();
-    std::shared_ptr<const ComputeOutcome> outcome_;
 };
 
 } // namespace normlab::ui

@@ -60,9 +60,29 @@ Tensor Tensor::adoptMapping(Shape shape, DType type, void* mapBase, std::size_t 
         detail::unmapFile(mapBase, mapLength);
         throw std::invalid_argument("adoptMapping: the data does not fit the mapping");
     }
-    t.data_ = std::unique_ptr<std::byte[], detail::BufferRelease>(
-        static_cast<std::byte*>(mapBase) + offset, detail::BufferRelease{0, mapBase, mapLength});
+    t.data_ = std::shared_ptr<std::byte>(static_cast<std::byte*>(mapBase) + offset,
+                                         detail::BufferRelease{0, mapBase, mapLength});
     return t;
+}
+
+bool Tensor::isMapped() const {
+    const auto* release = std::get_deleter<detail::BufferRelease>(data_);
+    return release && release->mapBase;
+}
+
+Tensor Tensor::share() const {
+    Tensor t;
+    t.shape_ = shape_;
+    t.dtype_ = dtype_;
+    t.numel_ = numel_;
+    t.data_ = data_;
+    return t;
+}
+
+void Tensor::detach() {
+    Tensor copy(shape_, dtype_);
+    std::memcpy(copy.data_.get(), data_.get(), byteSize());
+    data_ = std::move(copy.data_);
 }
 
 Tensor::Tensor(Shape shape, DType type)
@@ -74,8 +94,7 @@ Tensor::Tensor(Shape shape, DType type)
                                     " exceeds the maximum of 5");
     // Never a null pointer, even for zero elements: null means "absent".
     const detail::Buffer buffer = detail::acquireBuffer(byteSize());
-    data_ = std::unique_ptr<std::byte[], detail::BufferRelease>(
-        buffer.data, detail::BufferRelease{buffer.capacity});
+    data_ = std::shared_ptr<std::byte>(buffer.data, detail::BufferRelease{buffer.capacity});
 }
 
 Tensor Tensor::uninitialized(Shape shape, DType type) {
@@ -109,7 +128,7 @@ Tensor::Tensor(const Tensor& other)
     , numel_(other.numel_) {
     if (other.data_) {
         Tensor copy(shape_, dtype_);
-        std::memcpy(copy.raw(), other.raw(), byteSize());
+        std::memcpy(copy.data_.get(), other.data_.get(), byteSize());
         data_ = std::move(copy.data_);
     }
 }

@@ -1,5 +1,7 @@
 // A dense, contiguous (C order) tensor of rank 0..5 owning its storage.
-// Value semantics: copies are deep. Storage is 64-byte aligned. The storage is either a
+// Value semantics: copies are deep, except share(), which hands out the same storage
+// copy-on-write (a writer through a non-const accessor gets its own copy first). Storage is
+// 64-byte aligned. The storage is either a
 // buffer of the buffer cache or a private memory mapping of a file (readNpy): the pages of
 // a mapped tensor are read on first touch and written copy-on-write, never to the file.
 #pragma once
@@ -49,7 +51,15 @@ class Tensor {
     static Tensor adoptMapping(Shape shape, DType type, void* mapBase, std::size_t mapLength,
                                std::size_t offset);
     // True when the storage is a file mapping (its untouched pages are not resident).
-    bool isMapped() const { return data_ && data_.get_deleter().mapBase; }
+    bool isMapped() const;
+    // The same storage, without copying it: copy-on-write, so the value semantics hold for
+    // every access made after this call (a non-const raw()/data()/set() on any holder copies
+    // first while the storage is shared). Pointers taken for writing before share() are not
+    // covered: write through them before sharing, never after. Thread-safe for holders on
+    // different threads (the share count is atomic; shared storage is only read).
+    Tensor share() const;
+    // Whether another tensor holds this storage too (a write would copy it first).
+    bool isShared() const { return data_ && data_.use_count() > 1; }
 
     Tensor(const Tensor& other);
     Tensor& operator=(const Tensor& other);
@@ -64,7 +74,10 @@ class Tensor {
     std::int64_t size() const { return numel_; }
     std::size_t byteSize() const { return static_cast<std::size_t>(numel_) * dtypeSize(dtype_); }
 
-    void* raw() { return data_.get(); }
+    void* raw() {
+        if (isShared()) detach();
+        return data_.get();
+    }
     const void* raw() const { return data_.get(); }
     // Typed access; the caller must have checked dtype().
     template <class T> T* data() { return static_cast<T*>(raw()); }
@@ -82,11 +95,12 @@ class Tensor {
 
   private:
     Tensor(Shape shape, DType type);
+    void detach(); // a private copy of shared storage
 
     Shape shape_;
     DType dtype_ = DType::Float32;
     std::int64_t numel_ = 0;
-    std::unique_ptr<std::byte[], detail::BufferRelease> data_;
+    std::shared_ptr<std::byte> data_; // deleter: detail::BufferRelease
 };
 
 } // namespace normlab
