@@ -88,6 +88,14 @@ void GridSummaryTest::againstDirectComputation() {
             QCOMPARE(g.max[k], high);
         }
     QCOMPARE(covered, x.size()); // the blocks tile the grid exactly
+    // The same elements kept by a validity mask (uint8, 0 = masked out): the same summary.
+    Tensor valid = Tensor::uninitialized(s, DType::UInt8);
+    for (std::int64_t i = 0; i < x.size(); ++i) valid.set(i, keep.at(i) >= 0);
+    const GridSummary m = summarizeGrid(x, &valid, maxRows, maxCols);
+    QCOMPARE(m.count, g.count);
+    for (std::size_t k = 0; k < g.mean.size(); ++k)
+        QVERIFY((std::isnan(g.mean[k]) && std::isnan(m.mean[k])) ||
+                (m.mean[k] == g.mean[k] && m.min[k] == g.min[k] && m.max[k] == g.max[k]));
 }
 
 void GridSummaryTest::smallGridIsCellByCell() {
@@ -103,6 +111,8 @@ void GridSummaryTest::rejectsBadArguments() {
     const Tensor x = Tensor::zeros({2, 3}, DType::Float32);
     const Tensor wrong = Tensor::zeros({3, 2}, DType::Int64);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, summarizeGrid(x, &wrong, 4, 4));
+    const Tensor floats = Tensor::zeros({2, 3}, DType::Float32); // neither a map nor a mask
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, summarizeGrid(x, &floats, 4, 4));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, summarizeGrid(x, nullptr, 0, 4));
     QCOMPARE(summarizeGrid(Tensor::zeros({0, 3}, DType::Float32), nullptr, 4, 4).rows, 0);
 }
@@ -141,6 +151,11 @@ void GridSummaryTest::rangeAndHistogramAgainstDirectCount() {
         expected[std::size_t(b)] += 1;
     }
     QCOMPARE(histogramCounts(x, &keep, -4.0, 2.0, bins), expected);
+    Tensor valid = Tensor::uninitialized(x.shape(), DType::Bool); // the same, as a mask
+    for (std::int64_t i = 0; i < x.size(); ++i) valid.set(i, keep.at(i) >= 0);
+    QCOMPARE(histogramCounts(x, &valid, -4.0, 2.0, bins), expected);
+    QCOMPARE(finiteRangeOf(x, &valid)->low, low);
+    QCOMPARE(finiteRangeOf(x, &valid)->high, high);
     // Nothing kept: no range.
     const Tensor none = Tensor::filled(x.shape(), DType::Int64, -1);
     QVERIFY(!finiteRangeOf(x, &none));

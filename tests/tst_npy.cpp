@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <utility>
+
 #include <random>
 
 using namespace normlab;
@@ -39,6 +41,7 @@ class NpyTest : public QObject {
     void survivesRandomCorruption();
     void writesNumpyCompatibleHeader();
     void mapsLargeFilesWithoutReadingThem();
+    void sharedStorageIsCopiedOnWrite();
 };
 
 void NpyTest::roundTrip_data() {
@@ -226,6 +229,39 @@ void NpyTest::mapsLargeFilesWithoutReadingThem() {
     const NpyReadResult again = readNpy(path);
     QCOMPARE(again.tensor.at(5), 0.0);
     if (before >= 0) QVERIFY(residentMiB() - before < 64);
+    // A share of the mapped tensor holds the same pages without reading or copying them.
+    const Tensor view = r.tensor.share();
+    QVERIFY(view.isMapped() && view.isShared());
+    QCOMPARE(view.raw(), std::as_const(r.tensor).raw());
+    if (before >= 0) QVERIFY(residentMiB() - before < 64);
+}
+
+// Tensor::share: the same storage until one holder writes, which then writes to its own copy;
+// plain copies stay deep.
+void NpyTest::sharedStorageIsCopiedOnWrite() {
+    Tensor a = Tensor::fromValues({2, 3}, DType::Float32, {1, 2, 3, 4, 5, 6});
+    const Tensor deep = a;
+    QVERIFY(!a.isShared());
+    QVERIFY(std::as_const(a).raw() != deep.raw());
+    Tensor b = a.share();
+    QVERIFY(a.isShared() && b.isShared());
+    QCOMPARE(std::as_const(b).raw(), std::as_const(a).raw());
+    b.set(0, 10); // b's first write: b copies, a keeps its values
+    QVERIFY(!a.isShared() && !b.isShared());
+    QCOMPARE(a.at(0), 1.0);
+    QCOMPARE(b.at(0), 10.0);
+    Tensor c = a.share();
+    a.data<float>()[1] = 20; // the original's write: the share keeps the old value
+    QCOMPARE(c.at(1), 2.0);
+    QCOMPARE(a.at(1), 20.0);
+    QCOMPARE(c.toVector(), (std::vector<double>{1, 2, 3, 4, 5, 6}));
+    c.reshape({3, 2}); // shape is the holder's own
+    QCOMPARE(a.shape(), (Shape{2, 3}));
+    Tensor d = c.share();
+    c = Tensor(); // the last other holder gone: d writes in place
+    const void* before = std::as_const(d).raw();
+    d.set(5, 60);
+    QCOMPARE(std::as_const(d).raw(), before);
 }
 
 QTEST_GUILESS_MAIN(NpyTest)

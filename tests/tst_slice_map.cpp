@@ -3,6 +3,7 @@
 #include "normlab/generators.h"
 #include "normlab/gradient_check.h"
 #include "normlab/normalize.h"
+#include "normlab/slice_indexer.h"
 
 #include <QtTest>
 
@@ -31,6 +32,7 @@ class SliceMapTest : public QObject {
   private slots:
     void matchesIndexFormulas();
     void masksOutPadding();
+    void indexerAgreesWithTheMaps();
     void reportsInvalidConfiguration();
     void generatorsFollowTheirDefinitions();
     void generatorRejectsBadShapes();
@@ -67,6 +69,18 @@ void SliceMapTest::matchesIndexFormulas() {
                     for (std::int64_t w = 0; w < W; ++w)
                         QCOMPARE(map.at(((n * C + c) * H + h) * W + w),
                                  double(row.slice(n, c, h, w)));
+        // The indexer, element by element, against the same formulas.
+        NormInputs in;
+        in.input = Tensor::zeros({N, C, H, W}, DType::Float32);
+        const SliceIndexer indexer(row.spec, in);
+        QVERIFY(indexer.valid());
+        QVERIFY(!indexer.keep());
+        for (std::int64_t n = 0; n < N; ++n)
+            for (std::int64_t c = 0; c < C; ++c)
+                for (std::int64_t h = 0; h < H; ++h)
+                    for (std::int64_t w = 0; w < W; ++w)
+                        QCOMPARE(indexer.sliceOf(((n * C + c) * H + h) * W + w),
+                                 row.slice(n, c, h, w));
     }
 }
 
@@ -75,6 +89,50 @@ void SliceMapTest::masksOutPadding() {
                                 Tensor::fromValues({2}, DType::Int64, {3, 1}));
     const std::vector<double> expected = {0, 0, 0, -1, 1, -1, -1, -1};
     QCOMPARE(map.toVector(), expected);
+}
+
+// Every variant, permuted custom layouts, both stages of Batch-Channel Norm, lengths and a
+// painted mask: the indexer gives every element the slice and parameter of the maps.
+void SliceMapTest::indexerAgreesWithTheMaps() {
+    const Shape shape = {3, 4, 5, 2};
+    std::vector<std::pair<NormSpec, int>> cases; // (spec, stage)
+    for (Variant v : kAllVariants) {
+        NormSpec spec = specOf(v);
+        if (v == Variant::LayerNorm || v == Variant::RmsNorm) spec.normalizedShape = {5, 2};
+        if (v == Variant::GroupNorm || v == Variant::BatchChannelNorm) spec.numGroups = 2;
+        cases.push_back({spec, 0});
+        if (v == Variant::BatchChannelNorm) cases.push_back({spec, 1});
+    }
+    for (std::vector<int> axes : {std::vector<int>{0, 2}, {1, 3}, {0, 1, 3}, {2}}) {
+        NormSpec custom = specOf(Variant::Custom);
+        custom.reduceAxes = axes;
+        cases.push_back({custom, 0});
+        custom.numGroups = 2; // channel groups: a permuted layout
+        cases.push_back({custom, 0});
+    }
+    Tensor painted = Tensor::zeros(shape, DType::UInt8);
+    for (std::int64_t i = 0; i < painted.size(); ++i) painted.set(i, (i * 7) % 5 != 0);
+    for (int masking = 0; masking < 3; ++masking) {
+        for (const auto& [spec, stage] : cases) {
+            NormInputs in;
+            in.input = Tensor::zeros(shape, DType::Float32);
+            if (masking == 1) in.lengths = Tensor::fromValues({3}, DType::Int64, {2, 1, 2});
+            if (masking == 2) in.mask = painted;
+            std::string error;
+            const Tensor slices = sliceIndexMap(spec, in, stage, &error);
+            const SliceIndexer indexer(spec, in, stage, &error);
+            QCOMPARE(indexer.valid(), !slices.isNull());
+            if (slices.isNull()) continue; // e.g. a stage BatchNorm does not have
+            const Tensor params = parameterIndexMap(spec, in, stage);
+            QCOMPARE(bool(indexer.keep()), masking != 0);
+            for (std::int64_t e = 0; e < slices.size(); ++e) {
+                QCOMPARE(indexer.sliceOf(e), std::int64_t(slices.at(e)));
+                QCOMPARE(indexer.kept(e), slices.at(e) >= 0);
+                if (indexer.keep()) QCOMPARE(indexer.keep()->at(e) != 0, slices.at(e) >= 0);
+                if (slices.at(e) >= 0) QCOMPARE(indexer.parameterOf(e), std::int64_t(params.at(e)));
+            }
+        }
+    }
 }
 
 void SliceMapTest::reportsInvalidConfiguration() {

@@ -1032,7 +1032,7 @@ void WorkbenchTest::paintingAMaskChangesTheValidCounts() {
     QCOMPARE(painted->result.count.at(0), full - 6);
     for (std::int64_t c = 1; c < shape[1]; ++c) QCOMPARE(painted->result.count.at(c), full);
     for (int col = 0; col < int(shape[2]); ++col)
-        QCOMPARE(painted->sliceMap.at(col) < 0, col >= 2 && col <= 7);
+        QCOMPARE(painted->slices.sliceOf(col) < 0, col >= 2 && col <= 7);
     QCOMPARE(w.inputPanel()->findChild<QLabel*>("maskStatus")->text(),
              QString("6 of 512 masked out"));
     // Restoring one of them: one stroke, one undo step each.
@@ -1140,7 +1140,7 @@ void WorkbenchTest::everyViewDrawsEveryVariantMaskedOrNot() {
             QVERIFY(w.selectView("statistics"));
             QCOMPARE(w.statisticsView()->plottedSlices(), int(outcome->result.mean.size()));
             if (!masked.isEmpty()) // sample 3 has length 0: all its elements are masked out
-                QCOMPARE(outcome->sliceMap.at(3 * 8 * 16), -1.0);
+                QCOMPARE(outcome->slices.sliceOf(3 * 8 * 16), std::int64_t(-1));
         }
 }
 
@@ -1202,7 +1202,7 @@ void WorkbenchTest::theCubeHighlightsTheSlicesOfEachVariant() {
         waitIdle(w);
         QCOMPARE(w.controller().current()->state.spec.variant, s.spec.variant);
         QCoreApplication::processEvents();
-        cube->highlightSlice(std::int64_t(w.controller().current()->sliceMap.at(0)));
+        cube->highlightSlice(w.controller().current()->slices.sliceOf(0));
         for (Face face : {Face::Front, Face::Top, Face::Side})
             for (int i = 0; i < cube->cellsAcross(face); ++i)
                 for (int j = 0; j < cube->cellsDown(face); ++j) {

@@ -89,7 +89,7 @@ void CompareView::requestB() {
 
 void CompareView::redraw() {
     if (!a_ || !b_) return;
-    showHeatmap(mapA_, a_->result.output, &a_->sliceMap, false);
+    showHeatmap(mapA_, a_->result.output, a_->slices.keep(), false);
     const NormResult& rb = b_->result;
     const QString name = QString::fromStdString(std::string(variantName(b_->state.spec.variant)));
     if (!b_->inputError.isEmpty() || !rb.ok()) {
@@ -101,7 +101,7 @@ void CompareView::redraw() {
         plot()->replot();
         return;
     }
-    showHeatmap(mapB_, rb.output, &b_->sliceMap, false);
+    showHeatmap(mapB_, rb.output, b_->slices.keep(), false);
     // One colour scale for both: the union of their ranges.
     const QCPRange ra = mapA_->dataRange(), rbRange = mapB_->dataRange();
     scale_->setDataRange(
@@ -114,8 +114,7 @@ void CompareView::redraw() {
     double largest = 0;
     const Tensor& ya = a_->result.output;
     for (std::int64_t i = 0; i < ya.size() && i < rb.output.size(); ++i)
-        if (a_->sliceMap.at(i) >= 0)
-            largest = std::max(largest, std::fabs(ya.at(i) - rb.output.at(i)));
+        if (a_->slices.kept(i)) largest = std::max(largest, std::fabs(ya.at(i) - rb.output.at(i)));
     setReadout(tr("A: %1, %2 slices sharing statistics · B: %3, %4 slices · largest |y_A − y_B| "
                   "= %5 over the valid elements")
                    .arg(QString::fromStdString(std::string(variantName(a_->state.spec.variant))))

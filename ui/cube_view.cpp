@@ -86,7 +86,7 @@ CubeView::CubeView(QWidget* parent)
 
 void CubeView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
-    const Shape& shape = outcome->sliceMap.shape();
+    const Shape& shape = outcome->slices.shape();
     auto axis = [](std::int64_t size) {
         return Axis{size, int(std::min<std::int64_t>(size, kMaxCubeCells))};
     };
@@ -160,7 +160,7 @@ std::int64_t CubeView::cellElement(Face face, int i, int j) const {
 
 std::int64_t CubeView::cellSlice(Face face, int i, int j) const {
     if (!outcome_) return -1;
-    return std::int64_t(outcome_->sliceMap.at(cellElement(face, i, j)));
+    return outcome_->slices.sliceOf(cellElement(face, i, j));
 }
 
 bool CubeView::cellHighlighted(Face face, int i, int j) const {

@@ -81,7 +81,7 @@ ComputeNeeds GradientsView::needs() const {
 void GradientsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
     const NormResult& r = outcome->result;
-    showHeatmap(dx_, r.gradInput, &outcome->sliceMap, true,
+    showHeatmap(dx_, r.gradInput, outcome->slices.keep(), true,
                 outcome->gradInputMap ? &*outcome->gradInputMap : nullptr);
     dx_->rescaleAxes();
     QVector<double> keys, gammas, betas;
@@ -111,7 +111,7 @@ void GradientsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& out
         const GridSummary& g = *outcome->gradInputMap;
         for (std::size_t i = 0; i < g.count.size(); ++i)
             if (g.count[i]) largest = std::max({largest, std::fabs(g.min[i]), std::fabs(g.max[i])});
-    } else if (const auto range = finiteRangeOf(r.gradInput, &outcome->sliceMap)) {
+    } else if (const auto range = finiteRangeOf(r.gradInput, outcome->slices.keep())) {
         largest = std::max(std::fabs(range->low), std::fabs(range->high));
     }
     const QString zero =

@@ -33,7 +33,7 @@ void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>&
     const bool reestimated =
         outcome->state.reestimateInverse && !outcome->reestimatedInverse.isNull();
     const double worst = outcome->inverseError.maxValid;
-    showHeatmap(error_, outcome->inverseError.perElement, &outcome->sliceMap, false,
+    showHeatmap(error_, outcome->inverseError.perElement, outcome->slices.keep(), false,
                 outcome->inverseErrorMap ? &*outcome->inverseErrorMap : nullptr);
     error_->rescaleAxes();
     QVector<double> keys, logdet;

@@ -101,7 +101,7 @@ void JacobianView::recompute() {
     setReadout(tr("Computing the Jacobian of slice %1…").arg(slice));
     watcher_.setFuture(QtConcurrent::run([outcome, slice] {
         return sliceJacobian(outcome->state.spec, outcome->inputs, outcome->result, slice, 1024,
-                             &outcome->sliceMap);
+                             &outcome->slices);
     }));
 }
 

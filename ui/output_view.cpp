@@ -86,7 +86,7 @@ void OutputView::redraw() {
             for (std::int64_t k = 0; k < cols; ++k) {
                 const std::int64_t i = flatIndex(y, c, int(k));
                 keys << double(k);
-                values << (outcome_->sliceMap.at(i) < 0 ? qQNaN() : y.at(i));
+                values << (!outcome_->slices.kept(i) ? qQNaN() : y.at(i));
             }
             QCPGraph* g = plot()->addGraph();
             g->setPen(QPen(QColor::fromHsvF(sliceHue(c), 0.8, 0.8), 1.5));
@@ -97,7 +97,7 @@ void OutputView::redraw() {
         plot()->yAxis->setLabel(tr("y of sample 0, one line per channel"));
         plot()->rescaleAxes(true);
     } else {
-        showHeatmap(map_, y, &outcome_->sliceMap, false);
+        showHeatmap(map_, y, outcome_->slices.keep(), false);
         map_->rescaleAxes();
         plot()->xAxis->setLabel(tr("position (spatial dims, flattened)"));
         plot()->yAxis->setLabel(tr("n × C + c"));

@@ -230,7 +230,7 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
     }
     if (outcome->result.ok()) {
         try { // the extra passes run on the same backend, which may fail (a CUDA error)
-            outcome->sliceMap = sliceIndexMap(state.spec, in);
+            outcome->slices = SliceIndexer(state.spec, in);
             if (stopped()) return outcome;
             if (needs.inverse && state.reestimateInverse)
                 outcome->reestimatedInverse =
@@ -240,27 +240,27 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                     reconstructionError(in.input,
                                         state.reestimateInverse ? outcome->reestimatedInverse
                                                                 : outcome->result.reconstruction,
-                                        &outcome->sliceMap);
+                                        outcome->slices.keep());
             if (stopped()) return outcome;
             if (needs.histograms) {
                 const auto [low, high] =
-                    finiteRange(in.input, outcome->result.output, &outcome->sliceMap);
+                    finiteRange(in.input, outcome->result.output, outcome->slices.keep());
                 const Histogram hx =
-                    histogramOf(in.input, low, high, kHistogramBins, &outcome->sliceMap);
+                    histogramOf(in.input, low, high, kHistogramBins, outcome->slices.keep());
                 outcome->histograms = {hx.low, hx.width, hx.counts,
                                        histogramOf(outcome->result.output, low, high,
-                                                   kHistogramBins, &outcome->sliceMap)
+                                                   kHistogramBins, outcome->slices.keep())
                                            .counts};
             }
             if (stopped()) return outcome;
             if (needs.heatmapRows > 0 && needs.heatmapCols > 0) {
                 if (needs.gradients && !outcome->result.gradInput.isNull())
                     outcome->gradInputMap =
-                        summarizeGrid(outcome->result.gradInput, &outcome->sliceMap,
+                        summarizeGrid(outcome->result.gradInput, outcome->slices.keep(),
                                       needs.heatmapRows, needs.heatmapCols);
                 if (needs.inverse && !outcome->inverseError.perElement.isNull())
                     outcome->inverseErrorMap =
-                        summarizeGrid(outcome->inverseError.perElement, &outcome->sliceMap,
+                        summarizeGrid(outcome->inverseError.perElement, outcome->slices.keep(),
                                       needs.heatmapRows, needs.heatmapCols);
             }
             if (stopped()) return outcome;

@@ -13,6 +13,7 @@
 
 #include "normlab/grid_summary.h"
 #include "normlab/normalize.h"
+#include "normlab/slice_indexer.h"
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
@@ -32,7 +33,7 @@ struct ComputeOutcome {
     WorkbenchState state;
     NormInputs inputs;
     NormResult result;         // result.error set when the configuration is invalid
-    Tensor sliceMap;           // int64, the input's shape; -1 = masked out
+    SliceIndexer slices;       // which slice each element belongs to (-1: masked out)
     Tensor reestimatedInverse; // when state.reestimateInverse: inverse with stats from y
     // |x - x'| for the inverse the Invertibility view shows (stored or re-estimated stats).
     ReconstructionError inverseError;

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace normlab::ui {
 
@@ -56,9 +57,9 @@ bool SlicesView::cellAt(const QPointF& pixel, int& row, int& col) const {
     map_->pixelsToCoords(pixel, key, value);
     col = int(std::lround(key));
     row = int(std::lround(value));
-    const Shape& shape = outcome_->sliceMap.shape();
+    const Shape& shape = outcome_->slices.shape();
     const int rows = gridRows(shape);
-    const int cols = rows ? int(outcome_->sliceMap.size() / rows) : 0;
+    const int cols = rows ? int(outcome_->slices.size() / rows) : 0;
     return col >= 0 && row >= 0 && col < cols && row < rows;
 }
 
@@ -68,9 +69,12 @@ void SlicesView::press(QMouseEvent* event) {
         !cellAt(event->pos(), row, col))
         return;
     // The stroke starts from what is valid now (a painted mask, or the lengths' validity).
-    const Tensor& ids = outcome_->sliceMap;
-    stroke_ = Tensor::uninitialized(ids.shape(), DType::UInt8);
-    for (std::int64_t i = 0; i < ids.size(); ++i) stroke_.data<std::uint8_t>()[i] = ids.at(i) >= 0;
+    if (const Tensor* valid = outcome_->slices.keep()) {
+        stroke_ = valid->castTo(DType::UInt8);
+    } else {
+        stroke_ = Tensor::uninitialized(outcome_->slices.shape(), DType::UInt8);
+        std::memset(stroke_.raw(), 1, stroke_.byteSize());
+    }
     lastRow_ = row;
     lastCol_ = col;
     paintTo(row, col);
@@ -105,19 +109,18 @@ void SlicesView::release(QMouseEvent* event) {
 
 void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
-    if (!stroke_.isNull() && stroke_.shape() != outcome->sliceMap.shape()) stroke_ = Tensor();
+    if (!stroke_.isNull() && stroke_.shape() != outcome->slices.shape()) stroke_ = Tensor();
     // At most one cell per pixel: each block shows the slice of its centre element (ids
     // are labels, not values to average); cell centres in the grid's own units.
     const auto [maxRows, maxCols] = heatmapCells(map_);
-    blocks_ = gridBlocks(outcome->sliceMap.shape(), maxRows, maxCols);
+    blocks_ = gridBlocks(outcome->slices.shape(), maxRows, maxCols);
     const GridBlocks& b = blocks_;
     placeCells(map_, b);
-    const std::int64_t* ids = outcome->sliceMap.data<std::int64_t>();
     for (int r = 0; r < b.rows; ++r) {
         const std::int64_t row = std::min(r * b.rowStep + b.rowStep / 2, b.sourceRows - 1);
         for (int c = 0; c < b.cols; ++c) {
             const std::int64_t col = std::min(c * b.colStep + b.colStep / 2, b.sourceCols - 1);
-            const std::int64_t id = ids[row * b.sourceCols + col];
+            const std::int64_t id = outcome->slices.sliceOf(row * b.sourceCols + col);
             map_->data()->setCell(c, r, id < 0 ? qQNaN() : sliceHue(id));
         }
     }
@@ -125,7 +128,7 @@ void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     // A line between samples (rows n*C - 0.5) for inputs of rank >= 3.
     for (QCPItemStraightLine* line : sampleLines_) plot()->removeItem(line);
     sampleLines_.clear();
-    const Shape& shape = outcome->sliceMap.shape();
+    const Shape& shape = outcome->slices.shape();
     if (shape.size() >= 3 && shape[0] <= 64)
         for (std::int64_t n = 1; n < shape[0]; ++n) {
             auto* line = new QCPItemStraightLine(plot());
@@ -143,7 +146,8 @@ void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
 }
 
 Tensor SlicesView::exportData() const {
-    return outcome_ ? outcome_->sliceMap : Tensor();
+    // Made on demand: the workbench keeps no map of the whole input.
+    return outcome_ ? sliceIndexMap(outcome_->state.spec, outcome_->inputs) : Tensor();
 }
 
 void SlicesView::hover(QMouseEvent* event) {
@@ -153,9 +157,8 @@ void SlicesView::hover(QMouseEvent* event) {
         paintTo(row, col);
         return;
     }
-    const Tensor& ids = outcome_->sliceMap;
-    const std::int64_t i = flatIndex(ids, row, col);
-    const std::int64_t slice = std::int64_t(ids.at(i));
+    const std::int64_t i = flatIndex(outcome_->inputs.input, row, col);
+    const std::int64_t slice = outcome_->slices.sliceOf(i);
     const double x = outcome_->inputs.input.at(i);
     if (slice >= 0) emit sliceHovered(slice);
     if (slice < 0) {

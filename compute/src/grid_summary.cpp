@@ -1,5 +1,7 @@
 #include "normlab/grid_summary.h"
 
+#include "kept_elements.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,18 +11,18 @@ namespace normlab {
 
 namespace {
 
-template <class T> void accumulate(const T* values, const std::int64_t* keep, GridSummary& s) {
+template <class T, class Kept> void accumulate(const T* values, Kept kept, GridSummary& s) {
     for (std::int64_t r = 0; r < s.sourceRows; ++r) {
         const std::size_t blockRow = std::size_t(r / s.rowStep) * std::size_t(s.cols);
         const T* row = values + r * s.sourceCols;
-        const std::int64_t* keepRow = keep ? keep + r * s.sourceCols : nullptr;
+        const std::int64_t rowStart = r * s.sourceCols;
         for (int b = 0; b < s.cols; ++b) {
             const std::int64_t begin = std::int64_t(b) * s.colStep;
             const std::int64_t end = std::min(begin + s.colStep, s.sourceCols);
             double sum = 0, low = std::numeric_limits<double>::infinity(), high = -low;
             std::int64_t n = 0;
             for (std::int64_t c = begin; c < end; ++c) {
-                if (keepRow && keepRow[c] < 0) continue;
+                if (!kept(rowStart + c)) continue;
                 const double v = double(row[c]);
                 if (!std::isfinite(v)) continue;
                 sum += v;
@@ -55,23 +57,16 @@ template <class F> void withTypedData(const Tensor& values, F f) {
     }
 }
 
-// The keep entries (the slice map), checked against the values; null without keep.
-const std::int64_t* keepData(const Tensor& values, const Tensor* keep) {
-    if (!keep) return nullptr;
-    if (keep->shape() != values.shape() || keep->dtype() != DType::Int64)
-        throw std::invalid_argument("keep must be int64 of the values' shape");
-    return keep->data<std::int64_t>();
-}
-
-// Calls f(value) for every finite value whose keep entry is >= 0.
+// Calls f(value) for every finite value that `keep` keeps.
 template <class F> void forEachKept(const Tensor& values, const Tensor* keep, F f) {
-    const std::int64_t* k = keepData(values, keep);
-    withTypedData(values, [&](const auto* v) {
-        for (std::int64_t i = 0; i < values.size(); ++i) {
-            if (k && k[i] < 0) continue;
-            const double x = double(v[i]);
-            if (std::isfinite(x)) f(x);
-        }
+    detail::withKeptTest(values, keep, [&](auto kept) {
+        withTypedData(values, [&](const auto* v) {
+            for (std::int64_t i = 0; i < values.size(); ++i) {
+                if (!kept(i)) continue;
+                const double x = double(v[i]);
+                if (std::isfinite(x)) f(x);
+            }
+        });
     });
 }
 
@@ -120,7 +115,6 @@ GridBlocks gridBlocks(const Shape& shape, int maxRows, int maxCols) {
 }
 
 GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows, int maxCols) {
-    const std::int64_t* k = keepData(values, keep);
     GridSummary s;
     static_cast<GridBlocks&>(s) = gridBlocks(values.shape(), maxRows, maxCols);
     if (!s.rows || !s.cols) return s;
@@ -129,7 +123,9 @@ GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows,
     s.min.assign(cells, std::numeric_limits<double>::infinity());
     s.max.assign(cells, -std::numeric_limits<double>::infinity());
     s.count.assign(cells, 0);
-    withTypedData(values, [&](const auto* v) { accumulate(v, k, s); });
+    detail::withKeptTest(values, keep, [&](auto kept) {
+        withTypedData(values, [&](const auto* v) { accumulate(v, kept, s); });
+    });
     for (std::size_t i = 0; i < cells; ++i) {
         if (s.count[i]) {
             s.mean[i] /= double(s.count[i]);

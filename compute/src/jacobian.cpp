@@ -13,7 +13,7 @@ namespace normlab {
 
 SliceJacobian sliceJacobian(const NormSpec& spec, const NormInputs& inputs,
                             const NormResult& result, std::int64_t slice, std::int64_t maxElements,
-                            const Tensor* givenMap) {
+                            const SliceIndexer* givenSlices) {
     SliceJacobian out;
     out.slice = slice;
     if (!result.ok()) {
@@ -35,14 +35,13 @@ SliceJacobian sliceJacobian(const NormSpec& spec, const NormInputs& inputs,
                     std::to_string(result.mean.size() - 1) + ").";
         return out;
     }
-    Tensor ownMap;
-    if (!givenMap || givenMap->shape() != inputs.input.shape() || givenMap->dtype() != DType::Int64)
-        ownMap = sliceIndexMap(spec, inputs);
-    const Tensor& sliceMap = ownMap.isNull() ? *givenMap : ownMap;
+    SliceIndexer own;
+    if (!givenSlices || !givenSlices->valid() || givenSlices->shape() != inputs.input.shape())
+        own = SliceIndexer(spec, inputs);
+    const SliceIndexer& slices = own.valid() ? own : *givenSlices;
     std::vector<std::int64_t> members;
-    const std::int64_t* ids = sliceMap.data<std::int64_t>();
-    for (std::int64_t e = 0; e < sliceMap.size(); ++e)
-        if (ids[e] == slice) members.push_back(e);
+    for (std::int64_t e = 0; e < slices.size(); ++e)
+        if (slices.sliceOf(e) == slice) members.push_back(e);
     out.validElements = std::int64_t(members.size());
     if (members.empty()) {
         out.error = "Slice " + std::to_string(slice) + " has no valid element.";
@@ -71,8 +70,7 @@ SliceJacobian sliceJacobian(const NormSpec& spec, const NormInputs& inputs,
         double sum = 0, squares = 0;
         for (std::int64_t e : members) sum += out.centered ? valueOf(e) : 0.0;
         out.mean = sum / double(n);
-        for (std::int64_t e : members)
-            squares += (valueOf(e) - out.mean) * (valueOf(e) - out.mean);
+        for (std::int64_t e : members) squares += (valueOf(e) - out.mean) * (valueOf(e) - out.mean);
         out.var = squares / double(n);
     }
     out.rstd = 1.0 / std::sqrt(out.var + out.eps);

@@ -50,6 +50,26 @@ Shape permutedShape(const Shape& shape, const std::vector<int>& permutation) {
     return out;
 }
 
+std::vector<std::int64_t> inputIndicesInLayoutOrder(const Shape& shape,
+                                                    const std::vector<int>& permutation) {
+    const std::size_t rank = shape.size();
+    std::vector<std::int64_t> stride(rank, 1); // input-order strides
+    for (std::size_t a = rank; a-- > 1;) stride[a - 1] = stride[a] * shape[a];
+    const Shape layoutShape = permutedShape(shape, permutation);
+    std::vector<std::int64_t> out(std::size_t(numElements(shape)));
+    std::vector<std::int64_t> coordinate(rank, 0); // layout coordinates, odometer order
+    for (std::int64_t& index : out) {
+        index = 0;
+        for (std::size_t k = 0; k < rank; ++k)
+            index += coordinate[k] * stride[permutation.empty() ? k : std::size_t(permutation[k])];
+        for (std::size_t k = rank; k-- > 0;) {
+            if (++coordinate[k] < layoutShape[k]) break;
+            coordinate[k] = 0;
+        }
+    }
+    return out;
+}
+
 Tensor permuteToLayout(const Tensor& source, const std::vector<int>& permutation) {
     if (permutation.empty()) return source;
     Shape permuted;

@@ -4,7 +4,9 @@
 // copying it where the layout is the input order) and applies PyTorch's rules about which
 // statistics each mode uses.
 #include "normlab/normalize.h"
+#include "normlab/slice_indexer.h"
 
+#include "kept_elements.h"
 #include "masking.h"
 #include "plan.h"
 #include "running_stats.h"
@@ -148,24 +150,18 @@ struct StageState {
     }
 };
 
-// |a - b| per element into `perElement` (may be null) and its maximum over the elements
-// valid(i) accepts; a NaN difference sticks as the maximum.
-template <class T, class Valid>
-double absoluteErrors(const T* a, const T* b, std::int64_t n, Valid valid, double* perElement) {
+// |a - b| per element (computed in double, stored as Out) into `perElement` (may be null)
+// and its maximum over the elements valid(i) accepts; a NaN difference sticks as the maximum.
+template <class T, class Valid, class Out = double>
+double absoluteErrors(const T* a, const T* b, std::int64_t n, Valid valid,
+                      Out* perElement = nullptr) {
     double worst = 0;
     for (std::int64_t i = 0; i < n; ++i) {
         const double e = std::fabs(double(a[i]) - double(b[i]));
-        if (perElement) perElement[i] = e;
+        if (perElement) perElement[i] = Out(e);
         if (valid(i) && !(e <= worst)) worst = e;
     }
     return worst;
-}
-
-template <class Valid>
-double absoluteErrors(const Tensor& a, const Tensor& b, Valid valid, double* perElement) {
-    return a.dtype() == DType::Float64
-               ? absoluteErrors(a.data<double>(), b.data<double>(), a.size(), valid, perElement)
-               : absoluteErrors(a.data<float>(), b.data<float>(), a.size(), valid, perElement);
 }
 
 void noteSliceCounts(const StageState& st, bool batchStats, bool float32, const char* stageName,
@@ -379,9 +375,9 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
         result.reconstruction = std::move(y);
         result.logdet = tensorFrom(logdet, {shape[0]}, dtype);
         const Tensor valid = inputOrderMask(inputs);
-        const std::uint8_t* v = valid.isNull() ? nullptr : valid.data<std::uint8_t>();
-        result.maxReconstructionError = absoluteErrors(
-            x, result.reconstruction, [v](std::int64_t i) { return !v || v[i]; }, nullptr);
+        result.maxReconstructionError =
+            reconstructionError(x, result.reconstruction, valid.isNull() ? nullptr : &valid, false)
+                .maxValid;
     }
     result.elapsedMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -463,17 +459,9 @@ Tensor sliceIndexMap(const NormSpec& spec, const NormInputs& inputs, int stageIn
     const Plan plan = makePlan(spec, inputs);
     const Stage* stage = stageOf(plan, stageIndex, error);
     if (!stage) return {};
-    const SliceLayout& L = stage->layout;
     // Slice m in layout order of the kept axes -> its flat index in input order.
-    std::vector<double> order(std::size_t(L.slices));
-    for (std::size_t m = 0; m < order.size(); ++m) order[m] = double(m);
-    const Tensor inputOrder = gridTensor(
-        order, permutedShape(stage->statsShape, stage->statsPermutation), {}, DType::Float64);
-    const Tensor flatIndex =
-        permuteFromLayout(inputOrder, stage->statsShape, stage->statsPermutation);
-    std::vector<std::int64_t> indexOfSlice(std::size_t(L.slices));
-    for (std::int64_t k = 0; k < flatIndex.size(); ++k)
-        indexOfSlice[std::size_t(flatIndex.at(k))] = k;
+    const std::vector<std::int64_t> indexOfSlice =
+        inputIndicesInLayoutOrder(stage->statsShape, stage->statsPermutation);
     return elementMap(*stage, inputs, [&](std::int64_t, std::int64_t m, std::int64_t) {
         return indexOfSlice[std::size_t(m)];
     });
@@ -492,47 +480,31 @@ Tensor parameterIndexMap(const NormSpec& spec, const NormInputs& inputs, int sta
 std::vector<std::int64_t> parameterIndicesOf(const NormSpec& spec, const NormInputs& inputs,
                                              const std::vector<std::int64_t>& flat, int stageIndex,
                                              std::string* error) {
-    const Plan plan = makePlan(spec, inputs);
-    const Stage* stage = stageOf(plan, stageIndex, error);
-    if (!stage) return {};
-    const Shape& shape = inputs.input.shape();
-    const std::size_t rank = shape.size();
-    // Input axis a's position in layout order (identity when there is no permutation).
-    std::vector<std::size_t> axisAt(rank);
-    for (std::size_t k = 0; k < rank; ++k)
-        axisAt[k] = stage->permutation.empty() ? k : std::size_t(stage->permutation[k]);
-    const SliceLayout& L = stage->layout;
+    const SliceIndexer indexer(spec, inputs, stageIndex, error);
+    if (!indexer.valid()) return {};
     std::vector<std::int64_t> out;
     out.reserve(flat.size());
-    std::vector<std::int64_t> coordinate(rank);
-    for (std::int64_t e : flat) {
-        for (std::size_t a = rank; a-- > 0;) { // input coordinates of e
-            coordinate[a] = e % shape[a];
-            e /= shape[a];
-        }
-        std::int64_t index = 0; // e's flat index in layout order
-        for (std::size_t k = 0; k < rank; ++k)
-            index = index * shape[axisAt[k]] + coordinate[axisAt[k]];
-        const std::int64_t p = (index / L.span) % L.paramInner;
-        const std::int64_t m = (index / (L.span * L.paramInner)) % L.slices;
-        out.push_back(L.param(m, p));
-    }
+    for (std::int64_t e : flat) out.push_back(indexer.parameterOf(e));
     return out;
 }
 
 ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstruction,
-                                        const Tensor* validMap) {
+                                        const Tensor* validMap, bool perElement) {
     ReconstructionError out;
     if (x.shape() != reconstruction.shape() || !isFloating(reconstruction.dtype())) return out;
     Tensor xStorage;
     const Tensor& xs = asType(x, reconstruction.dtype(), xStorage);
-    out.perElement = Tensor::uninitialized(x.shape(), DType::Float64);
-    const std::int64_t* ids =
-        validMap && validMap->dtype() == DType::Int64 ? validMap->data<std::int64_t>() : nullptr;
-    out.maxValid = absoluteErrors(
-        xs, reconstruction,
-        [&](std::int64_t i) { return !validMap || (ids ? ids[i] : validMap->at(i)) >= 0; },
-        out.perElement.data<double>());
+    if (perElement) out.perElement = Tensor::uninitialized(x.shape(), reconstruction.dtype());
+    withKeptTest(x, validMap, [&](auto kept) {
+        if (reconstruction.dtype() == DType::Float64)
+            out.maxValid =
+                absoluteErrors(xs.data<double>(), reconstruction.data<double>(), x.size(), kept,
+                               perElement ? out.perElement.data<double>() : nullptr);
+        else
+            out.maxValid =
+                absoluteErrors(xs.data<float>(), reconstruction.data<float>(), x.size(), kept,
+                               perElement ? out.perElement.data<float>() : nullptr);
+    });
     return out;
 }
 

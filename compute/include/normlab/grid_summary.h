@@ -4,8 +4,9 @@
 // The grid: one row per (n, c) (rank >= 3), per n (rank 2) or a single row (rank <= 1), one
 // column per element of the remaining dims in memory order. A summary splits it into blocks
 // of rowStep x colStep source cells (the last row and column of blocks may be smaller) and
-// gives per block the mean, minimum and maximum of the finite values whose `keep` entry is
-// >= 0 (keep: the slice map, -1 = masked out), and how many there were. A block without such
+// gives per block the mean, minimum and maximum of the finite values that `keep` keeps (a
+// slice map, -1 = masked out, or a bool/uint8 validity mask, 0 = masked out; null: all),
+// and how many there were. A block without such
 // a value has count 0 and NaN statistics. Mean is accumulated in double.
 #pragma once
 
@@ -43,7 +44,7 @@ std::int64_t gridRowsOf(const Shape& shape);
 // (steps of 1). `keep`, when given, has the values' shape. One pass over the data.
 GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows, int maxCols);
 
-// The smallest and largest finite value whose `keep` entry is >= 0; nullopt when there is none.
+// The smallest and largest finite kept value; nullopt when there is none.
 struct ValueRange {
     double low = 0, high = 0;
 };

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "normlab/normalize.h"
+#include "normlab/slice_indexer.h"
 
 #include <cstdint>
 #include <string>
@@ -48,11 +49,10 @@ struct SliceJacobian {
 // of the run `result` of (spec, inputs). Refused with a message for Batch-Channel Norm
 // (two stages of statistics), an invalid run, a slice out of range or without valid
 // elements.
-// `sliceMap`, when given, is sliceIndexMap(spec, inputs) made before (the workbench keeps
-// one): the whole input is then not mapped again. Memory beyond the inputs: the slice's
-// valid elements' indices and the k x k matrix.
+// `slices`, when given, is SliceIndexer(spec, inputs) made before (the workbench keeps one).
+// Memory beyond the inputs: the slice's valid elements' indices and the k x k matrix.
 SliceJacobian sliceJacobian(const NormSpec& spec, const NormInputs& inputs,
                             const NormResult& result, std::int64_t slice,
-                            std::int64_t maxElements = 1024, const Tensor* sliceMap = nullptr);
+                            std::int64_t maxElements = 1024, const SliceIndexer* slices = nullptr);
 
 } // namespace normlab

@@ -79,6 +79,11 @@ struct Stage {
 // shape[permutation[k]] for every k; `shape` itself for an empty permutation.
 Shape permutedShape(const Shape& shape, const std::vector<int>& permutation);
 
+// For every element of a tensor of `shape` taken in layout order (permutedShape), its flat
+// index in input order; 0, 1, 2, ... for an empty permutation.
+std::vector<std::int64_t> inputIndicesInLayoutOrder(const Shape& shape,
+                                                    const std::vector<int>& permutation);
+
 // Gathers `source` (in input order, of `inputShape`) into layout order, or scatters back.
 // Element size is taken from the tensor's dtype. An empty permutation moves, not copies.
 Tensor permuteToLayout(const Tensor& source, const std::vector<int>& permutation);

@@ -118,14 +118,16 @@ std::vector<std::int64_t> parameterIndicesOf(const NormSpec& spec, const NormInp
 std::optional<Shape> parameterShape(const NormSpec& spec, const NormInputs& inputs, int stage = 0,
                                     std::string* error = nullptr);
 
-// |x - reconstruction| per element (float64, the input's shape) and its maximum over the
-// valid elements (those with validMap >= 0; all when validMap is null, e.g. a sliceIndexMap).
+// |x - reconstruction| per element (in the reconstruction's dtype, computed in double) and
+// its maximum over the valid elements: those `validMap` keeps (a sliceIndexMap, -1 = masked
+// out, or a bool/uint8 validity mask such as SliceIndexer::keep(), 0 = masked out; all when
+// null). Without `perElement` only the maximum is made.
 struct ReconstructionError {
     Tensor perElement;
     double maxValid = 0;
 };
 ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstruction,
-                                        const Tensor* validMap = nullptr);
+                                        const Tensor* validMap = nullptr, bool perElement = true);
 
 // The classic normalizing-flow bug, for teaching: invert `output` with statistics
 // re-estimated from `output` itself (slice by slice) instead of the stored ones.
