@@ -95,6 +95,7 @@ class WorkbenchTest : public QObject {
     void theLastSessionIsRestored();
     void toolRunsNeverReplaceTheRememberedSession();
     void largeRememberedSessionOpensAtOnce();
+    void largeHeatmapsAreNeverSummarizedOnTheGuiThread();
     void sessionsTheWorkbenchCannotHonourAreRefused_data();
     void sessionsTheWorkbenchCannotHonourAreRefused();
     void screenshotOfAnInvalidSessionSaysWhy();
@@ -549,6 +550,25 @@ void WorkbenchTest::theLastSessionIsRestored() {
 // A remembered session of 4.2 M elements: the window is built and shown without waiting for
 // it (the input is made and normalized off the GUI thread), then draws its result in the
 // remembered view, the heatmap at most one cell per pixel.
+// A heatmap of more than kGuiSummaryLimit elements is drawn from the summary made off the
+// GUI thread even when that summary was made for another plot size (before a resize, say);
+// a small one is summarized again at the plot's size.
+void WorkbenchTest::largeHeatmapsAreNeverSummarizedOnTheGuiThread() {
+    QCustomPlot plot;
+    plot.resize(600, 400);
+    auto* map = new QCPColorMap(plot.xAxis, plot.yAxis);
+    const auto [rows, cols] = heatmapCells(map);
+    for (const std::int64_t last : {std::int64_t(100), kGuiSummaryLimit / 32 + 1}) {
+        const Tensor values = Tensor::zeros({4, 8, last}, DType::Float32);
+        const GridSummary other = summarizeGrid(values, nullptr, 3, 5); // another plot's size
+        showHeatmap(map, values, nullptr, false, &other);
+        const GridBlocks wanted = gridBlocks(values.shape(), rows, cols);
+        const bool large = values.size() > kGuiSummaryLimit;
+        QCOMPARE(map->data()->keySize(), large ? other.cols : wanted.cols);
+        QCOMPARE(map->data()->valueSize(), large ? other.rows : wanted.rows);
+    }
+}
+
 void WorkbenchTest::largeRememberedSessionOpensAtOnce() {
     WorkbenchState remembered;
     remembered.recipe.shape = {16, 64, 4096};

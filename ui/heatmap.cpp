@@ -92,9 +92,10 @@ void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
     // blocks' minima and maxima: the data's own extremes, not those of the means.
     const auto [maxRows, maxCols] = heatmapCells(map);
     const GridBlocks wanted = gridBlocks(values.shape(), maxRows, maxCols);
-    const bool reuse = summary && summary->rowStep == wanted.rowStep &&
-                       summary->colStep == wanted.colStep && summary->rows == wanted.rows &&
-                       summary->cols == wanted.cols;
+    const bool reuse =
+        summary && ((summary->rowStep == wanted.rowStep && summary->colStep == wanted.colStep &&
+                     summary->rows == wanted.rows && summary->cols == wanted.cols) ||
+                    values.size() > kGuiSummaryLimit);
     const GridSummary g = reuse ? *summary : summarizeGrid(values, keep, maxRows, maxCols);
     placeCells(map, g);
     double low = qInf(), high = -qInf();

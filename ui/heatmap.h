@@ -6,6 +6,7 @@
 
 #include "normlab/grid_summary.h"
 
+#include <cstdint>
 #include <utility>
 
 class QCPAxis;
@@ -33,13 +34,19 @@ void showColorScale(QCustomPlot* plot, QCPColorScale* scale, bool shown);
 
 // Bounds on the cells a heatmap gets per axis (at most one per pixel of its plot).
 inline constexpr int kMinHeatmapCells = 256, kMaxHeatmapCells = 4096;
+// Tensors up to this many elements may be summarized on the GUI thread (a few ms).
+inline constexpr std::int64_t kGuiSummaryLimit = std::int64_t(1) << 21;
 
-// Shows `values` in the Grid layout; `keep` (the slice map) hatches masked-out elements.
+// Shows `values` in the Grid layout; `keep` (a slice map or validity mask, as
+// normlab/grid_summary.h) hatches masked-out elements.
 // A grid larger than the plot in pixels is shown as the mean of each block of elements a
 // pixel covers (normlab/grid_summary.h), cell centres in the grid's own units.
 // `symmetric`: colour range [-m, m] with m = max |value| (for signed data such as grads).
 // `summary`: the same made beforehand (off the GUI thread), used where it has the blocks
-// this plot's size asks for.
+// this plot's size asks for, and also where it has not but `values` has more than
+// kGuiSummaryLimit elements: such a tensor is never summarized on the GUI thread (100 M
+// elements take 200 ms); it is drawn at the summary's resolution until the next computation
+// makes one of the plot's size.
 void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric,
                  const GridSummary* summary = nullptr);
 
