@@ -96,6 +96,7 @@ class WorkbenchTest : public QObject {
     void toolRunsNeverReplaceTheRememberedSession();
     void largeRememberedSessionOpensAtOnce();
     void largeHeatmapsAreNeverSummarizedOnTheGuiThread();
+    void outputHeatmapModeAsksForASummaryOfY();
     void sessionsTheWorkbenchCannotHonourAreRefused_data();
     void sessionsTheWorkbenchCannotHonourAreRefused();
     void screenshotOfAnInvalidSessionSaysWhy();
@@ -567,6 +568,31 @@ void WorkbenchTest::largeHeatmapsAreNeverSummarizedOnTheGuiThread() {
         QCOMPARE(map->data()->keySize(), large ? other.cols : wanted.cols);
         QCOMPARE(map->data()->valueSize(), large ? other.rows : wanted.rows);
     }
+}
+
+// The Output view's heatmap of a large y: switching to it asks the window for an outcome
+// with y summarized off the GUI thread, and the heatmap is drawn from that summary.
+void WorkbenchTest::outputHeatmapModeAsksForASummaryOfY() {
+    MainWindow w(false);
+    w.resize(900, 700);
+    w.show();
+    WorkbenchState s = w.state();
+    s.recipe.shape = {2, 16, kGuiSummaryLimit / 32 + 64};
+    s.spec = specFittingShape(Variant::InstanceNorm, s.recipe.shape);
+    w.applyState(s);
+    QVERIFY(w.selectView("output"));
+    waitIdle(w);
+    QVERIFY(!w.controller().current()->outputMap); // histograms only
+    auto* view = w.findChild<OutputView*>();
+    view->modeBox()->setCurrentIndex(2);
+    waitIdle(w);
+    const auto outcome = w.controller().current();
+    QVERIFY(outcome->outputMap);
+    auto* map = view->findChild<QCPColorMap*>();
+    QCOMPARE(map->data()->keySize(), outcome->outputMap->cols);
+    QCOMPARE(map->data()->valueSize(), outcome->outputMap->rows);
+    // A cell holds its block's mean of y, as the summary made it.
+    QCOMPARE(map->data()->cell(0, 0), outcome->outputMap->mean[0]);
 }
 
 void WorkbenchTest::largeRememberedSessionOpensAtOnce() {
@@ -1311,6 +1337,11 @@ void WorkbenchTest::compareRunsConfigurationBOnTheSameInput() {
     const NormResult gn = normalize(b->state.spec, direct, cpuBackend());
     QCOMPARE(b->result.output.toVector(), gn.output.toVector());
     QCOMPARE(gn.mean.size(), std::int64_t(2 * 4)); // [N, G]
+    double largest = 0; // what the readout states, computed here directly
+    for (std::int64_t i = 0; i < gn.output.size(); ++i)
+        largest = std::max(largest, std::fabs(gn.output.at(i) - a->result.output.at(i)));
+    QVERIFY(largest > 0.01);
+    QCOMPARE(view->largestDifference(), largest);
     // B set to A's BatchNorm: the same output.
     shown.clear();
     QComboBox* variantB = view->panelB()->variantBox();
@@ -1319,6 +1350,7 @@ void WorkbenchTest::compareRunsConfigurationBOnTheSameInput() {
     b = view->outcomeB();
     QCOMPARE(b->state.spec.variant, Variant::BatchNorm);
     QCOMPARE(b->result.output.toVector(), a->result.output.toVector());
+    QCOMPARE(view->largestDifference(), 0.0);
     // B is kept in sessions: a mismatched B (num_features 5 on 8 channels, no affine) survives
     // saving, loading and the fitting to the input's shape.
     QTemporaryDir dir;

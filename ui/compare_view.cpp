@@ -13,13 +13,12 @@ namespace normlab::ui {
 
 CompareView::CompareView(QWidget* parent)
     : PlotView(tr("Compare"), parent)
-    , jobB_(
-          this, [](const WorkbenchState& state) { return RecomputeController::compute(state, 0); },
-          [this](std::shared_ptr<ComputeOutcome> b) {
-              b_ = std::move(b);
-              redraw();
-              emit comparisonShown();
-          }) {
+    , jobB_(this, &CompareView::computeB, [this](ResultB result) {
+        b_ = std::move(result.b);
+        largest_ = result.largest;
+        redraw();
+        emit comparisonShown();
+    }) {
     panelB_ = new NormalizationPanel;
     panelB_->setObjectName("compareB");
     auto* scroll = new QScrollArea(this);
@@ -61,6 +60,27 @@ CompareView::CompareView(QWidget* parent)
                                      new QCPTextElement(plot(), tr("B: the panel at the left")));
 }
 
+ComputeNeeds CompareView::needs() const {
+    const auto [rows, cols] = heatmapCells(mapA_);
+    return {false, false, false, rows, cols, true};
+}
+
+CompareView::ResultB CompareView::computeB(const RequestB& request) {
+    WorkbenchState state = request.state;
+    const auto& a = request.a;
+    // A's input itself (A may have generated it): aliasing A's outcome keeps it alive.
+    state.loadedInput = std::shared_ptr<const Tensor>(a, &a->inputs.input);
+    ResultB out;
+    out.b = RecomputeController::compute(state, 0, nullptr, request.needs);
+    const Tensor& ya = a->result.output;
+    const Tensor& yb = out.b->result.output;
+    if (yb.shape() == ya.shape())
+        for (std::int64_t i = 0; i < ya.size(); ++i)
+            if (a->slices.kept(i))
+                out.largest = std::max(out.largest, std::fabs(ya.at(i) - yb.at(i)));
+    return out;
+}
+
 void CompareView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     a_ = outcome;
     const Shape& shape = outcome->inputs.input.shape();
@@ -84,12 +104,13 @@ void CompareView::requestB() {
     WorkbenchState state = a_->state;
     panelB_->writeTo(state);
     setReadout(tr("computing B..."));
-    jobB_.submit(std::move(state));
+    jobB_.submit({std::move(state), a_, needs()});
 }
 
 void CompareView::redraw() {
     if (!a_ || !b_) return;
-    showHeatmap(mapA_, a_->result.output, a_->slices.keep(), false);
+    showHeatmap(mapA_, a_->result.output, a_->slices.keep(), false,
+                a_->outputMap ? &*a_->outputMap : nullptr);
     const NormResult& rb = b_->result;
     const QString name = QString::fromStdString(std::string(variantName(b_->state.spec.variant)));
     if (!b_->inputError.isEmpty() || !rb.ok()) {
@@ -101,7 +122,8 @@ void CompareView::redraw() {
         plot()->replot();
         return;
     }
-    showHeatmap(mapB_, rb.output, b_->slices.keep(), false);
+    showHeatmap(mapB_, rb.output, b_->slices.keep(), false,
+                b_->outputMap ? &*b_->outputMap : nullptr);
     // One colour scale for both: the union of their ranges.
     const QCPRange ra = mapA_->dataRange(), rbRange = mapB_->dataRange();
     scale_->setDataRange(
@@ -111,17 +133,13 @@ void CompareView::redraw() {
         showWholeMap(map);
     }
     plot()->replot();
-    double largest = 0;
-    const Tensor& ya = a_->result.output;
-    for (std::int64_t i = 0; i < ya.size() && i < rb.output.size(); ++i)
-        if (a_->slices.kept(i)) largest = std::max(largest, std::fabs(ya.at(i) - rb.output.at(i)));
     setReadout(tr("A: %1, %2 slices sharing statistics · B: %3, %4 slices · largest |y_A − y_B| "
                   "= %5 over the valid elements")
                    .arg(QString::fromStdString(std::string(variantName(a_->state.spec.variant))))
                    .arg(a_->result.mean.size())
                    .arg(name)
                    .arg(rb.mean.size())
-                   .arg(largest, 0, 'g', 4));
+                   .arg(largest_, 0, 'g', 4));
 }
 
 NormSpec CompareView::specB() const {

@@ -20,6 +20,8 @@ class CompareView : public PlotView {
   public:
     explicit CompareView(QWidget* parent = nullptr);
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
+    // A's output summarized to the heatmap's size with A (off the GUI thread).
+    ComputeNeeds needs() const override;
     Tensor exportData() const override;
     NormalizationPanel* panelB() const { return panelB_; }
     // Configuration B's normalization, for sessions; setSpecB puts one back (and recomputes).
@@ -28,6 +30,8 @@ class CompareView : public PlotView {
     bool busy() const { return jobB_.busy(); }
     std::shared_ptr<const ComputeOutcome> outcomeA() const { return a_; }
     std::shared_ptr<const ComputeOutcome> outcomeB() const { return b_; }
+    // max |y_A - y_B| over A's valid elements, computed with B (NaN before B is shown).
+    double largestDifference() const { return largest_; }
 
   signals:
     void comparisonShown();
@@ -41,9 +45,22 @@ class CompareView : public PlotView {
     QCPColorMap* mapB_;
     QCPColorScale* scale_;
     std::shared_ptr<const ComputeOutcome> a_, b_;
+    double largest_ = std::numeric_limits<double>::quiet_NaN();
     Shape fittedShape_;
     std::optional<NormSpec> pendingSpecB_;
-    LatestJob<WorkbenchState, std::shared_ptr<ComputeOutcome>> jobB_;
+    // B is computed on A's input (shared, not regenerated), its output summarized to the
+    // heatmap's size and compared with A's there, off the GUI thread.
+    struct RequestB {
+        WorkbenchState state;
+        std::shared_ptr<const ComputeOutcome> a;
+        ComputeNeeds needs;
+    };
+    struct ResultB {
+        std::shared_ptr<ComputeOutcome> b;
+        double largest = 0;
+    };
+    static ResultB computeB(const RequestB& request);
+    LatestJob<RequestB, ResultB> jobB_;
 };
 
 } // namespace normlab::ui

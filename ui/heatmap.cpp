@@ -85,7 +85,7 @@ std::pair<int, int> heatmapCells(const QCPColorMap* map) {
             std::clamp(pixels.width(), kMinHeatmapCells, kMaxHeatmapCells)};
 }
 
-void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric,
+bool showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric,
                  const GridSummary* summary) {
     // As many cells as the plot has pixels (a block of the tensor's grid per pixel, its
     // mean drawn), so drawing costs what the screen shows. The colour range spans the
@@ -96,6 +96,10 @@ void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
         summary && ((summary->rowStep == wanted.rowStep && summary->colStep == wanted.colStep &&
                      summary->rows == wanted.rows && summary->cols == wanted.cols) ||
                     values.size() > kGuiSummaryLimit);
+    if (!reuse && values.size() > kGuiSummaryLimit) {
+        map->data()->clear();
+        return false;
+    }
     const GridSummary g = reuse ? *summary : summarizeGrid(values, keep, maxRows, maxCols);
     placeCells(map, g);
     double low = qInf(), high = -qInf();
@@ -112,14 +116,11 @@ void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
     if (symmetric) {
         // An all-zero map (up to rounding) gets a plain unit scale, not one of rounding noise.
         const double m = std::max({std::fabs(low), std::fabs(high)});
-        if (m < 1e-12) {
-            map->setDataRange(QCPRange(-1, 1));
-            return;
-        }
-        map->setDataRange(QCPRange(-m, m));
+        map->setDataRange(m < 1e-12 ? QCPRange(-1, 1) : QCPRange(-m, m));
     } else {
         map->setDataRange(QCPRange(low, high > low ? high : low + 1e-30));
     }
+    return true;
 }
 
 void placeCells(QCPColorMap* map, const GridBlocks& b) {

@@ -47,7 +47,8 @@ inline constexpr std::int64_t kGuiSummaryLimit = std::int64_t(1) << 21;
 // kGuiSummaryLimit elements: such a tensor is never summarized on the GUI thread (100 M
 // elements take 200 ms); it is drawn at the summary's resolution until the next computation
 // makes one of the plot's size.
-void showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric,
+// Returns false, with the map emptied, for such a tensor without a summary.
+bool showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric,
                  const GridSummary* summary = nullptr);
 
 // The blocks (rows, cols) a heatmap in `map`'s plot is drawn with: one per pixel of its axis

@@ -142,7 +142,12 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
                      new InvertibilityView,
                      precision_ = new PrecisionView,
                      compare_ = new CompareView};
-    for (OutcomeView* v : outcomeViews_) views_->addTab(v, v->windowTitle());
+    for (OutcomeView* v : outcomeViews_) {
+        views_->addTab(v, v->windowTitle());
+        connect(v, &OutcomeView::needsChanged, this, [this, v] {
+            if (v == views_->currentWidget()) fitNeedsToVisibleView();
+        });
+    }
     debugger_ = new DebuggerView;
     views_->addTab(debugger_, debugger_->title());
     code_ = new CodeView;

@@ -19,9 +19,10 @@ struct ComputeNeeds {
     // Cells (rows x cols, 0 x 0 for none) of the heatmap the view draws of dx or of the
     // inverse's error: summarized off the GUI thread to that size (normlab/grid_summary.h).
     int heatmapRows = 0, heatmapCols = 0;
+    bool outputMap = false; // y summarized to that size too
     bool covers(const ComputeNeeds& other) const {
         return (gradients || !other.gradients) && (inverse || !other.inverse) &&
-               (histograms || !other.histograms);
+               (histograms || !other.histograms) && (outputMap || !other.outputMap);
     }
 };
 
@@ -35,6 +36,13 @@ class OutcomeView : public QWidget {
     virtual ComputeNeeds needs() const { return {false, false, false}; }
     // Whether it is still drawing the last outcome (work of its own off the GUI thread).
     virtual bool working() const { return false; }
+
+  signals:
+    // needs() asks for more than before (a mode switched): the window recomputes if the
+    // outcome shown lacks it.
+    void needsChanged();
+
+  public:
     // Lets go of the outcome it drew, once a newer one is shown by another view: a hidden
     // view must not keep an input-sized outcome alive (at 100 M elements, gigabytes). Its
     // drawing stays; hovering it does nothing until it is shown again and redrawn.

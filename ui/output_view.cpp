@@ -33,7 +33,16 @@ OutputView::OutputView(QWidget* parent)
     mode_ =
         addModeSelector({tr("histograms of x and y"),
                          tr("y per channel along the positions (sample 0)"), tr("heatmap of y")});
-    connect(mode_, &QComboBox::currentIndexChanged, this, &OutputView::redraw);
+    connect(mode_, &QComboBox::currentIndexChanged, this, [this] {
+        emit needsChanged();
+        redraw();
+    });
+}
+
+ComputeNeeds OutputView::needs() const {
+    const auto [rows, cols] = heatmapCells(map_);
+    const bool heatmap = mode_->currentIndex() == 2;
+    return {false, false, true, heatmap ? rows : 0, heatmap ? cols : 0, heatmap};
 }
 
 void OutputView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
@@ -97,7 +106,12 @@ void OutputView::redraw() {
         plot()->yAxis->setLabel(tr("y of sample 0, one line per channel"));
         plot()->rescaleAxes(true);
     } else {
-        showHeatmap(map_, y, outcome_->slices.keep(), false);
+        if (!showHeatmap(map_, y, outcome_->slices.keep(), false,
+                         outcome_->outputMap ? &*outcome_->outputMap : nullptr)) {
+            setReadout(tr("Summarizing y for the heatmap…")); // the recompute asked for it
+            plot()->replot();
+            return;
+        }
         map_->rescaleAxes();
         plot()->xAxis->setLabel(tr("position (spatial dims, flattened)"));
         plot()->yAxis->setLabel(tr("n × C + c"));

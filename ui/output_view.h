@@ -15,7 +15,8 @@ class OutputView : public PlotView {
   public:
     explicit OutputView(QWidget* parent = nullptr);
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
-    ComputeNeeds needs() const override { return {false, false, true}; }
+    // Histograms always (cheap to keep); y summarized to the heatmap's size in heatmap mode.
+    ComputeNeeds needs() const override;
     Tensor exportData() const override;
     // 0 histograms, 1 per-channel curves of sample 0, 2 heatmap of y.
     QComboBox* modeBox() const { return mode_; }

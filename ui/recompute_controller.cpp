@@ -258,6 +258,10 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                     outcome->gradInputMap =
                         summarizeGrid(outcome->result.gradInput, outcome->slices.keep(),
                                       needs.heatmapRows, needs.heatmapCols);
+                if (needs.outputMap)
+                    outcome->outputMap =
+                        summarizeGrid(outcome->result.output, outcome->slices.keep(),
+                                      needs.heatmapRows, needs.heatmapCols);
                 if (needs.inverse && !outcome->inverseError.perElement.isNull())
                     outcome->inverseErrorMap =
                         summarizeGrid(outcome->inverseError.perElement, outcome->slices.keep(),

@@ -50,6 +50,7 @@ struct ComputeOutcome {
     // With computed.gradients / computed.inverse and a heatmap size asked: dx and the
     // inverse's per-element error summarized to that size (masked-out elements left out).
     std::optional<GridSummary> gradInputMap, inverseErrorMap;
+    std::optional<GridSummary> outputMap; // with computed.outputMap: y, likewise
 };
 
 // Drops `outcome` on a worker thread: the last reference to a large outcome frees hundreds

@@ -1910,6 +1910,10 @@
         <source>The reconstruction error is in the Invertibility view.</source>
         <translation>再構成誤差は「可逆性」ビューに表示されます。</translation>
     </message>
+    <message>
+        <source>Summarizing y for the heatmap…</source>
+        <translation>ヒートマップ用に y を集計しています…</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::PlotView</name>

@@ -1910,6 +1910,10 @@
         <source>The reconstruction error is in the Invertibility view.</source>
         <translation>重构误差见“可逆性”视图。</translation>
     </message>
+    <message>
+        <source>Summarizing y for the heatmap…</source>
+        <translation>正在为热图汇总 y…</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::PlotView</name>
