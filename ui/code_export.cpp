@@ -25,8 +25,8 @@ QString writeSnippetFolder(const QString& folder, const ComputeOutcome& outcome)
     if (!dir.exists()) return QObject::tr("the folder %1 does not exist").arg(folder);
     const SnippetSetup setup = snippetSetupOf(outcome.state);
     const NormInputs& in = outcome.inputs;
-    std::vector<std::pair<QString, Tensor>> files{{"input.npy", in.input}};
-    if (setup.paintedMask) files.emplace_back("mask.npy", in.mask);
+    std::vector<std::pair<QString, Tensor>> files{{"input.npy", in.input.share()}};
+    if (setup.paintedMask) files.emplace_back("mask.npy", in.mask.share());
     if (setup.parameterFiles) {
         // Parameters left at PyTorch's defaults (null) are written as 1 and 0.
         const int stages = setup.spec.variant == Variant::BatchChannelNorm ? 2 : 1;

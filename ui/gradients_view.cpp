@@ -75,7 +75,7 @@ GradientsView::GradientsView(QWidget* parent)
 
 ComputeNeeds GradientsView::needs() const {
     const auto [rows, cols] = heatmapCells(dx_);
-    return {true, false, false, rows, cols};
+    return {true, false, false, rows, cols, false, false}; // dx's summary, not y
 }
 
 void GradientsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {

@@ -25,13 +25,13 @@ InvertibilityView::InvertibilityView(QWidget* parent)
 
 ComputeNeeds InvertibilityView::needs() const {
     const auto [rows, cols] = heatmapCells(error_);
-    return {false, true, false, rows, cols};
+    return {false, true, false, rows, cols, false, false}; // the error's summary
 }
 
 void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
     const bool reestimated =
-        outcome->state.reestimateInverse && !outcome->reestimatedInverse.isNull();
+        outcome->state.reestimateInverse && !outcome->inverseError.perElement.isNull();
     const double worst = outcome->inverseError.maxValid;
     showHeatmap(error_, outcome->inverseError.perElement, outcome->slices.keep(), false,
                 outcome->inverseErrorMap ? &*outcome->inverseErrorMap : nullptr);

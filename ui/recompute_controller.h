@@ -32,8 +32,9 @@ struct ComputeOutcome {
     quint64 generation = 0;
     WorkbenchState state;
     NormInputs inputs;
-    NormResult result;         // result.error set when the configuration is invalid
-    SliceIndexer slices;       // which slice each element belongs to (-1: masked out)
+    NormResult result;   // result.error set when the configuration is invalid
+    SliceIndexer slices; // which slice each element belongs to (-1: masked out)
+    // Without computed.output, result.output, result.reconstruction and this are null.
     Tensor reestimatedInverse; // when state.reestimateInverse: inverse with stats from y
     // |x - x'| for the inverse the Invertibility view shows (stored or re-estimated stats).
     ReconstructionError inverseError;
