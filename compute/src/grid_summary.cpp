@@ -1,6 +1,7 @@
 #include "normlab/grid_summary.h"
 
 #include "kept_elements.h"
+#include "thread_pool.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,8 +12,12 @@ namespace normlab {
 
 namespace {
 
-template <class T, class Kept> void accumulate(const T* values, Kept kept, GridSummary& s) {
-    for (std::int64_t r = 0; r < s.sourceRows; ++r) {
+// The source rows of block rows [firstBlockRow, endBlockRow) into their cells.
+template <class T, class Kept>
+void accumulate(const T* values, Kept kept, GridSummary& s, std::int64_t firstBlockRow,
+                std::int64_t endBlockRow) {
+    const std::int64_t endRow = std::min(endBlockRow * s.rowStep, s.sourceRows);
+    for (std::int64_t r = firstBlockRow * s.rowStep; r < endRow; ++r) {
         const std::size_t blockRow = std::size_t(r / s.rowStep) * std::size_t(s.cols);
         const T* row = values + r * s.sourceCols;
         const std::int64_t rowStart = r * s.sourceCols;
@@ -57,15 +62,29 @@ template <class F> void withTypedData(const Tensor& values, F f) {
     }
 }
 
-// Calls f(value) for every finite value that `keep` keeps.
-template <class F> void forEachKept(const Tensor& values, const Tensor* keep, F f) {
+// Elements per chunk of the parallel passes (a chunk's partial results are merged after).
+constexpr std::int64_t kGrain = std::int64_t(1) << 18;
+
+// Calls chunk(each, slot) for disjoint chunks of the values in parallel on the compute thread
+// pool; each(f) calls f(value) for every finite value of the chunk that `keep` keeps. A
+// chunk accumulates into locals and merges them into its `slot` (< threads()) at its end,
+// so threads never write to shared cache lines per element.
+template <class Chunk>
+void forEachKeptChunk(const Tensor& values, const Tensor* keep, Chunk chunk) {
     detail::withKeptTest(values, keep, [&](auto kept) {
         withTypedData(values, [&](const auto* v) {
-            for (std::int64_t i = 0; i < values.size(); ++i) {
-                if (!kept(i)) continue;
-                const double x = double(v[i]);
-                if (std::isfinite(x)) f(x);
-            }
+            cpu::ThreadPool::instance().parallelFor(
+                values.size(), kGrain, [&](std::int64_t begin, std::int64_t end, int slot) {
+                    chunk(
+                        [&](auto f) {
+                            for (std::int64_t i = begin; i < end; ++i) {
+                                if (!kept(i)) continue;
+                                const double x = double(v[i]);
+                                if (std::isfinite(x)) f(x);
+                            }
+                        },
+                        std::size_t(slot));
+                });
         });
     });
 }
@@ -73,24 +92,44 @@ template <class F> void forEachKept(const Tensor& values, const Tensor* keep, F 
 } // namespace
 
 std::optional<ValueRange> finiteRangeOf(const Tensor& values, const Tensor* keep) {
-    double low = std::numeric_limits<double>::infinity(), high = -low;
-    forEachKept(values, keep, [&](double x) {
-        low = std::min(low, x);
-        high = std::max(high, x);
+    const std::size_t slots = std::size_t(cpu::ThreadPool::instance().threads());
+    std::vector<ValueRange> range(
+        slots, {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()});
+    forEachKeptChunk(values, keep, [&](auto each, std::size_t slot) {
+        double low = std::numeric_limits<double>::infinity(), high = -low;
+        each([&](double x) {
+            low = std::min(low, x);
+            high = std::max(high, x);
+        });
+        range[slot].low = std::min(range[slot].low, low);
+        range[slot].high = std::max(range[slot].high, high);
     });
-    if (!(low <= high)) return std::nullopt;
-    return ValueRange{low, high};
+    ValueRange all = range[0];
+    for (const ValueRange& r : range) {
+        all.low = std::min(all.low, r.low);
+        all.high = std::max(all.high, r.high);
+    }
+    if (!(all.low <= all.high)) return std::nullopt;
+    return all;
 }
 
 std::vector<double> histogramCounts(const Tensor& values, const Tensor* keep, double low,
                                     double high, int bins) {
     if (bins < 1) throw std::invalid_argument("histogramCounts: no bins asked");
-    std::vector<double> counts(std::size_t(bins), 0.0);
+    const std::size_t slots = std::size_t(cpu::ThreadPool::instance().threads());
+    std::vector<std::vector<std::int64_t>> partial(slots, std::vector<std::int64_t>(bins, 0));
     const double width = (high > low ? high - low : 1.0) / bins;
-    forEachKept(values, keep, [&](double x) {
-        const double b = std::floor((x - low) / width);
-        counts[std::size_t(std::clamp(b, 0.0, double(bins - 1)))] += 1;
+    forEachKeptChunk(values, keep, [&](auto each, std::size_t slot) {
+        std::vector<std::int64_t> counts(std::size_t(bins), 0);
+        each([&](double x) {
+            const double b = std::floor((x - low) / width);
+            ++counts[std::size_t(std::clamp(b, 0.0, double(bins - 1)))];
+        });
+        for (std::size_t b = 0; b < counts.size(); ++b) partial[slot][b] += counts[b];
     });
+    std::vector<double> counts(std::size_t(bins), 0.0);
+    for (const auto& p : partial)
+        for (std::size_t b = 0; b < counts.size(); ++b) counts[b] += double(p[b]);
     return counts;
 }
 
@@ -123,8 +162,16 @@ GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows,
     s.min.assign(cells, std::numeric_limits<double>::infinity());
     s.max.assign(cells, -std::numeric_limits<double>::infinity());
     s.count.assign(cells, 0);
+    // Block rows are disjoint in the output: one chunk of them per task.
     detail::withKeptTest(values, keep, [&](auto kept) {
-        withTypedData(values, [&](const auto* v) { accumulate(v, kept, s); });
+        withTypedData(values, [&](const auto* v) {
+            const std::int64_t grain =
+                std::max<std::int64_t>(1, kGrain / (s.rowStep * s.sourceCols));
+            cpu::ThreadPool::instance().parallelFor(s.rows, grain,
+                                                    [&](std::int64_t begin, std::int64_t end, int) {
+                                                        accumulate(v, kept, s, begin, end);
+                                                    });
+        });
     });
     for (std::size_t i = 0; i < cells; ++i) {
         if (s.count[i]) {
