@@ -54,6 +54,7 @@ class NumericsTest : public QObject {
     void paddingValuesNeverReachTheResult();
     void customMatchesBuiltIns();
     void resultsDoNotDependOnThreadSplit();
+    void skippingTheOutputChangesNothingElse();
     void simulatedRunningStatsConvergeAndCancel();
     void precisionLabSeparatesTheAlgorithms();
 };
@@ -384,6 +385,40 @@ void NumericsTest::resultsDoNotDependOnThreadSplit() {
         const NormResult r = normalize(spec, one, cpuBackend());
         for (std::int64_t i = 0; i < 257; ++i)
             QCOMPARE(r.output.at(i), all.output.at(row * 257 + i));
+    }
+}
+
+// RunOptions::output false (a gradients-only view): no y, and statistics, running
+// statistics and every gradient bit for bit those of the full run, for every variant.
+void NumericsTest::skippingTheOutputChangesNothingElse() {
+    std::mt19937_64 rng(21);
+    std::normal_distribution<double> normal(0.5, 2.0);
+    const Shape shape = {3, 4, 6};
+    for (Variant v : kAllVariants) {
+        NormSpec spec = specOf(v);
+        spec.affine = true;
+        if (v == Variant::LayerNorm || v == Variant::RmsNorm) spec.normalizedShape = {6};
+        if (v == Variant::GroupNorm || v == Variant::BatchChannelNorm) spec.numGroups = 2;
+        if (v == Variant::Custom) spec.reduceAxes = {0, 2};
+        NormInputs in;
+        in.input = values(shape, DType::Float32, [&](std::int64_t) { return normal(rng); });
+        in.gradOutput = values(shape, DType::Float32, [&](std::int64_t) { return normal(rng); });
+        in.lengths = Tensor::fromValues({3}, DType::Int64, {6, 4, 5});
+        const NormResult full = normalize(spec, in, cpuBackend(), RunOptions{false});
+        const NormResult lean =
+            normalize(spec, in, cpuBackend(), RunOptions{false, nullptr, false});
+        QVERIFY2(full.ok() && lean.ok(), full.error.c_str());
+        QVERIFY(!full.output.isNull() && lean.output.isNull());
+        for (auto [a, b] : {std::pair{&full.mean, &lean.mean},
+                            {&full.var, &lean.var},
+                            {&full.gradInput, &lean.gradInput},
+                            {&full.gradWeight, &lean.gradWeight},
+                            {&full.runningMean, &lean.runningMean},
+                            {&full.channelVar, &lean.channelVar}})
+            QCOMPARE(a->toVector(), b->toVector());
+        // The inverse needs y: asked for, it is made anyway.
+        QVERIFY(
+            !normalize(spec, in, cpuBackend(), RunOptions{true, nullptr, false}).output.isNull());
     }
 }
 

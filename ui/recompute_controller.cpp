@@ -223,7 +223,8 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
         }
     }
     if (stopped()) return outcome;
-    outcome->result = normalize(state.spec, in, *backend, RunOptions{needs.inverse, cancel});
+    outcome->result =
+        normalize(state.spec, in, *backend, RunOptions{needs.inverse, cancel, needs.output});
     if (outcome->result.cancelled || stopped()) {
         outcome->cancelled = true;
         return outcome;

@@ -246,14 +246,15 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
     std::vector<StageState> stages(plan.stages.size());
     for (std::size_t s = 0; s < stages.size(); ++s) {
         StageState& st = stages[s];
+        const bool output = options.output || options.inverse || s + 1 < stages.size();
         const StagePlan& sp = plan.stages[s];
         st.prepare(sp, inputs, dtype, s == 0 ? x : stages[s - 1].out);
         st.params = paramsOf(spec, inputs, sp.stage, s);
         const SliceLayout& L = sp.stage.layout;
         const bool batchStats = sp.source != StatsSource::Running;
         const bool ownStats = sp.source == StatsSource::Batch;
-        st.out = Tensor::uninitialized(st.in->tensor().shape(), dtype);
-        if (ownStats) // statistics and output in one sweep over the data
+        if (output) st.out = Tensor::uninitialized(st.in->tensor().shape(), dtype);
+        if (ownStats && output) // statistics and output in one sweep over the data
             backend.forwardWithBatchStats(st.view, st.in->raw(), sp.stage.centered, plan.eps,
                                           st.params.weight.data(), st.params.bias.data(),
                                           st.mean.data(), st.var.data(), st.count.data(),
@@ -291,7 +292,7 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
             }
         for (std::size_t m = 0; m < st.rstd.size(); ++m)
             st.rstd[m] = inverseStd(st.var[m], plan.eps);
-        if (!ownStats)
+        if (!ownStats && output)
             backend.forward(st.view, st.in->raw(), st.mean.data(), st.rstd.data(),
                             st.params.weight.data(), st.params.bias.data(), st.out.raw());
         if (masked || batchStats)
@@ -301,7 +302,8 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
     {
         StageState& last = stages.back();
         // The last stage's output is not read again by the stages (backward reads inputs).
-        result.output = permuteFromLayout(std::move(last.out), shape, last.stage().permutation);
+        if (!last.out.isNull())
+            result.output = permuteFromLayout(std::move(last.out), shape, last.stage().permutation);
     }
     const std::vector<int>& statsOrder = first.statsPermutation;
     result.mean = gridTensor(stages[0].mean, first.statsShape, statsOrder, dtype);

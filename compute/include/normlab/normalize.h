@@ -37,6 +37,10 @@ struct RunOptions {
     // Set from another thread to abandon the run between its passes (forward, backward,
     // inverse): the result then has `cancelled` and an error, and nothing else. May be null.
     const std::atomic<bool>* cancel = nullptr;
+    // The output y. Without it and without the inverse, the last stage computes its
+    // statistics (and the backward pass) only and result.output stays null: a gradient view
+    // at 100 M elements saves a pass and 400 MB.
+    bool output = true;
 };
 
 struct NormResult {
