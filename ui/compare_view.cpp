@@ -60,6 +60,12 @@ CompareView::CompareView(QWidget* parent)
                                      new QCPTextElement(plot(), tr("B: the panel at the left")));
 }
 
+void CompareView::forgetOutcome() {
+    OutcomeView::forgetOutcome();
+    releaseOffGuiThread(std::move(a_));
+    releaseOffGuiThread(std::move(b_));
+}
+
 ComputeNeeds CompareView::needs() const {
     const auto [rows, cols] = heatmapCells(mapA_);
     return {false, false, false, rows, cols, true};

@@ -22,6 +22,7 @@ class CompareView : public PlotView {
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
     // A's output summarized to the heatmap's size with A (off the GUI thread).
     ComputeNeeds needs() const override;
+    void forgetOutcome() override; // A and B too
     Tensor exportData() const override;
     NormalizationPanel* panelB() const { return panelB_; }
     // Configuration B's normalization, for sessions; setSpecB puts one back (and recomputes).

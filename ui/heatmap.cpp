@@ -100,7 +100,9 @@ bool showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
         map->data()->clear();
         return false;
     }
-    const GridSummary g = reuse ? *summary : summarizeGrid(values, keep, maxRows, maxCols);
+    GridSummary made; // only when there is no summary to reuse (never copied: 20 MB)
+    if (!reuse) made = summarizeGrid(values, keep, maxRows, maxCols);
+    const GridSummary& g = reuse ? *summary : made;
     placeCells(map, g);
     double low = qInf(), high = -qInf();
     for (int r = 0; r < g.rows; ++r)

@@ -46,6 +46,7 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QScopeGuard>
 
 #include <QProgressBar>
 #include <QPushButton>
@@ -748,7 +749,10 @@ void MainWindow::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     QElapsedTimer redraw;
     redraw.start();
     // Only the visible view redraws now; the others when they are shown.
-    releaseOffGuiThread(std::exchange(shown_, outcome));
+    // The previous outcome stays referenced here until the views have let go of it, and is
+    // then released off the GUI thread (whose reference is the last is not known).
+    std::shared_ptr<const ComputeOutcome> previous = std::exchange(shown_, outcome);
+    const auto release = qScopeGuard([&] { releaseOffGuiThread(std::move(previous)); });
     code_->setOutcome(outcome);
     lesson_->setResult(std::shared_ptr<const NormResult>(outcome, &outcome->result));
     for (OutcomeView* v : outcomeViews_) {

@@ -10,6 +10,12 @@ namespace normlab::ui {
 
 struct ComputeOutcome;
 
+// Drops `outcome` on a worker thread: the last reference to a large outcome frees hundreds
+// of megabytes, which takes tens of milliseconds the GUI thread should not spend. Every
+// holder on the GUI thread lets go of an outcome through this, or while another holder
+// keeps it alive until it is released here.
+void releaseOffGuiThread(std::shared_ptr<const ComputeOutcome> outcome);
+
 // The optional parts of a compute outcome. At real sizes the backward pass and the inverse
 // cost as much as the forward pass each: they are computed only while a view shows them.
 struct ComputeNeeds {
@@ -51,7 +57,7 @@ class OutcomeView : public QWidget {
     // Lets go of the outcome it drew, once a newer one is shown by another view: a hidden
     // view must not keep an input-sized outcome alive (at 100 M elements, gigabytes). Its
     // drawing stays; hovering it does nothing until it is shown again and redrawn.
-    void forgetOutcome() { outcome_.reset(); }
+    virtual void forgetOutcome() { releaseOffGuiThread(std::move(outcome_)); }
 
   protected:
     std::shared_ptr<const ComputeOutcome> outcome_; // the outcome drawn; null when forgotten

@@ -54,10 +54,6 @@ struct ComputeOutcome {
     std::optional<GridSummary> outputMap; // with computed.outputMap: y, likewise
 };
 
-// Drops `outcome` on a worker thread: the last reference to a large outcome frees hundreds
-// of megabytes, which takes tens of milliseconds the GUI thread should not spend.
-void releaseOffGuiThread(std::shared_ptr<const ComputeOutcome> outcome);
-
 // Bins of the output view's histograms.
 inline constexpr int kHistogramBins = 60;
 
