@@ -55,6 +55,7 @@ class NumericsTest : public QObject {
     void customMatchesBuiltIns();
     void resultsDoNotDependOnThreadSplit();
     void skippingTheOutputChangesNothingElse();
+    void reconstructionErrorInPlaceEqualsTheCopy();
     void simulatedRunningStatsConvergeAndCancel();
     void precisionLabSeparatesTheAlgorithms();
 };
@@ -419,6 +420,34 @@ void NumericsTest::skippingTheOutputChangesNothingElse() {
         // The inverse needs y: asked for, it is made anyway.
         QVERIFY(
             !normalize(spec, in, cpuBackend(), RunOptions{true, nullptr, false}).output.isNull());
+    }
+}
+
+// |x - x'| written over x' itself: the same errors and maximum as into a new tensor, masked
+// elements left out of the maximum (checked against a direct loop).
+void NumericsTest::reconstructionErrorInPlaceEqualsTheCopy() {
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    for (DType type : {DType::Float32, DType::Float64}) {
+        const Tensor x = values({4, 50}, type, [&](std::int64_t) { return normal(rng); });
+        const Tensor xr = values({4, 50}, type, [&](std::int64_t i) {
+            return x.at(i) + (i == 7 ? 5.0 : 1e-3 * normal(rng)); // element 7: masked out below
+        });
+        Tensor keep = Tensor::filled({4, 50}, DType::UInt8, 1.0);
+        keep.set(7, 0);
+        const ReconstructionError copy = reconstructionError(x, xr, &keep);
+        const ReconstructionError inPlace = reconstructionErrorInPlace(x, Tensor(xr), &keep);
+        QCOMPARE(inPlace.perElement.toVector(), copy.perElement.toVector());
+        QCOMPARE(inPlace.maxValid, copy.maxValid);
+        double worst = 0;
+        for (std::int64_t i = 0; i < x.size(); ++i) {
+            QCOMPARE(copy.perElement.at(i),
+                     double(type == DType::Float32 ? float(std::fabs(x.at(i) - xr.at(i)))
+                                                   : std::fabs(x.at(i) - xr.at(i))));
+            if (i != 7) worst = std::max(worst, std::fabs(x.at(i) - xr.at(i)));
+        }
+        QCOMPARE(copy.maxValid, worst);
+        QVERIFY(worst < 1.0); // the masked 5.0 left out
     }
 }
 

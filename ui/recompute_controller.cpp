@@ -236,12 +236,20 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
             if (needs.inverse && state.reestimateInverse)
                 outcome->reestimatedInverse =
                     invertReestimating(state.spec, in, outcome->result.output, *backend);
-            if (needs.inverse)
+            Tensor& inverse = state.reestimateInverse ? outcome->reestimatedInverse
+                                                      : outcome->result.reconstruction;
+            if (needs.inverse && needs.output) {
                 outcome->inverseError =
-                    reconstructionError(in.input,
-                                        state.reestimateInverse ? outcome->reestimatedInverse
-                                                                : outcome->result.reconstruction,
-                                        outcome->slices.keep());
+                    reconstructionError(in.input, inverse, outcome->slices.keep());
+            } else if (needs.inverse) {
+                // Neither y nor the inverses are kept: they go first, and the error takes the
+                // shown inverse's storage (one input-sized tensor at the end, not four).
+                Tensor shown = std::move(inverse);
+                outcome->result.output = Tensor();
+                outcome->result.reconstruction = Tensor();
+                outcome->inverseError =
+                    reconstructionErrorInPlace(in.input, std::move(shown), outcome->slices.keep());
+            }
             if (stopped()) return outcome;
             if (needs.histograms) {
                 const auto [low, high] =

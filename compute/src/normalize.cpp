@@ -510,12 +510,32 @@ ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstru
     return out;
 }
 
+ReconstructionError reconstructionErrorInPlace(const Tensor& x, Tensor reconstruction,
+                                               const Tensor* validMap) {
+    ReconstructionError out;
+    if (x.shape() != reconstruction.shape() || !isFloating(reconstruction.dtype())) return out;
+    Tensor xStorage;
+    const Tensor& xs = asType(x, reconstruction.dtype(), xStorage);
+    out.perElement = std::move(reconstruction); // each element read, then overwritten
+    withKeptTest(x, validMap, [&](auto kept) {
+        if (out.perElement.dtype() == DType::Float64) {
+            double* e = out.perElement.data<double>();
+            out.maxValid = absoluteErrors(xs.data<double>(), e, x.size(), kept, e);
+        } else {
+            float* e = out.perElement.data<float>();
+            out.maxValid = absoluteErrors(xs.data<float>(), e, x.size(), kept, e);
+        }
+    });
+    return out;
+}
+
 Tensor invertReestimating(const NormSpec& spec, const NormInputs& inputs, const Tensor& output,
                           Backend& backend) {
     const Plan plan = makePlan(spec, inputs);
     if (!plan.error.empty() || output.shape() != inputs.input.shape()) return {};
     const Shape& shape = inputs.input.shape();
-    Tensor y = output.castTo(plan.dtype);
+    // Read, never written (each stage makes a new tensor): shared when no cast is needed.
+    Tensor y = output.dtype() == plan.dtype ? output.share() : output.castTo(plan.dtype);
     for (std::size_t s = plan.stages.size(); s-- > 0;) {
         StageState st;
         st.prepare(plan.stages[s], inputs, plan.dtype, y);

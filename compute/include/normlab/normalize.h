@@ -132,6 +132,9 @@ struct ReconstructionError {
 };
 ReconstructionError reconstructionError(const Tensor& x, const Tensor& reconstruction,
                                         const Tensor* validMap = nullptr, bool perElement = true);
+// The same, written over the reconstruction's own storage (no third input-sized tensor).
+ReconstructionError reconstructionErrorInPlace(const Tensor& x, Tensor reconstruction,
+                                               const Tensor* validMap = nullptr);
 
 // The classic normalizing-flow bug, for teaching: invert `output` with statistics
 // re-estimated from `output` itself (slice by slice) instead of the stored ones.
