@@ -62,7 +62,7 @@ QJsonObject diagnoseReportToJson(const DiagnoseReport& report, TorchVersion vers
                                   {"why", text(l.why)}});
     for (const Finding& f : report.findings)
         findings.append(QJsonObject{{"severity", text(severityName(f.severity))},
-                                    {"code", text(f.code)},
+                                    {"code", text(findingCodeName(f.code))},
                                     {"layer", text(f.layer)},
                                     {"message", text(f.message)},
                                     {"pytorch", text(f.pytorch)},

@@ -37,7 +37,7 @@ QJsonObject layerHealthJson(const CapturedLayer& l, const LayerHealth& h, const 
     QJsonArray findings;
     for (const HealthFinding& f : h.findings)
         findings.append(
-            QJsonObject{{"code", QString::fromStdString(f.code)},
+            QJsonObject{{"code", QString::fromUtf8(findingCodeName(f.code).data())},
                         {"severity", QString::fromUtf8(severityName(f.severity).data())},
                         {"message", QString::fromStdString(f.message)}});
     return QJsonObject{
@@ -100,10 +100,10 @@ int healthCommand(const QStringList& arguments) {
         QJsonObject o = layerHealthJson(l, health, note);
         if (!health.ok()) {
             o["error"] = QString::fromStdString(health.error);
-            o["findings"] =
-                QJsonArray{QJsonObject{{"code", "capture_unreadable"},
-                                       {"severity", "error"},
-                                       {"message", QString::fromStdString(health.error)}}};
+            o["findings"] = QJsonArray{QJsonObject{
+                {"code", QString::fromUtf8(findingCodeName(FindingCode::CaptureUnreadable).data())},
+                {"severity", "error"},
+                {"message", QString::fromStdString(health.error)}}};
         }
         layers.append(o);
     }

@@ -34,7 +34,7 @@ QByteArray reportJson(const NormSpec& spec, const NormInputs& inputs, const Norm
     for (const Diagnostic& d : r.diagnostics)
         diagnostics.append(
             QJsonObject{{"severity", QString::fromStdString(std::string(severityName(d.severity)))},
-                        {"code", QString::fromStdString(d.code)},
+                        {"code", QString::fromUtf8(findingCodeName(d.code).data())},
                         {"message", QString::fromStdString(d.message)}});
     o["diagnostics"] = diagnostics;
     return QJsonDocument(o).toJson(QJsonDocument::Indented);

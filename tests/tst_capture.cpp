@@ -40,7 +40,7 @@ void compareFigure(const QJsonValue& want, double got, const char* what) {
 
 std::set<std::string> codes(const LayerHealth& h) {
     std::set<std::string> out;
-    for (const HealthFinding& f : h.findings) out.insert(f.code);
+    for (const HealthFinding& f : h.findings) out.insert(std::string(findingCodeName(f.code)));
     return out;
 }
 

@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include <map>
+#include <set>
 
 using namespace normlab;
 
@@ -51,17 +52,23 @@ DiagnoseReport diagnose(const QByteArray& text, const Shape& shape, TorchVersion
     return diagnoseModel(std::string_view(text.constData(), std::size_t(text.size())), shape, v);
 }
 
-const Finding* findCode(const DiagnoseReport& r, const std::string& code) {
+const Finding* findCode(const DiagnoseReport& r, FindingCode code) {
     for (const Finding& f : r.findings)
         if (f.code == code) return &f;
     return nullptr;
 }
 
+// By the name a corpus file gives (null when no code has that name).
+const Finding* findCode(const DiagnoseReport& r, const std::string& name) {
+    const std::optional<FindingCode> code = findingCodeNamed(name);
+    return code ? findCode(r, *code) : nullptr;
+}
+
 QString findingsText(const DiagnoseReport& r) {
     QString out;
     for (const Finding& f : r.findings)
-        out += QString::fromStdString(f.layer + " " + f.code + ": " + f.message + " / " +
-                                      f.pytorch + "\n");
+        out += QString::fromStdString(f.layer + " " + std::string(findingCodeName(f.code)) + ": " +
+                                      f.message + " / " + f.pytorch + "\n");
     return out;
 }
 
@@ -70,6 +77,7 @@ QString findingsText(const DiagnoseReport& r) {
 class DiagnoseTest : public QObject {
     Q_OBJECT
   private slots:
+    void findingCodesHaveOneNameEach();
     void againstPyTorch_data();
     void againstPyTorch();
     void instanceNormFrom21();
@@ -122,7 +130,7 @@ void DiagnoseTest::againstPyTorch() {
     }
     if (golden["expect_unknown"].toBool()) {
         QVERIFY(unknown > 0);
-        QVERIFY(findCode(r, "unknown_module"));
+        QVERIFY(findCode(r, FindingCode::UnknownModule));
     } else {
         QCOMPARE(unknown, 0);
     }
@@ -155,7 +163,7 @@ void DiagnoseTest::instanceNormFrom21() {
     // From PyTorch 2.1 InstanceNorm compares num_features with the input itself.
     const QByteArray silent = modelText("instance_norm_mismatch_silent");
     const DiagnoseReport r21 = diagnose(silent, {2, 256, 16, 16}, {2, 1});
-    const Finding* w = findCode(r21, "num_features_mismatch");
+    const Finding* w = findCode(r21, FindingCode::NumFeaturesMismatch);
     QVERIFY(w);
     QCOMPARE(w->action, TorchAction::Warns);
     QCOMPARE(w->severity, Severity::Warning);
@@ -164,11 +172,11 @@ void DiagnoseTest::instanceNormFrom21() {
                          "warning by not passing in num_features, which is not used because "
                          "affine=False"));
     const DiagnoseReport r20 = diagnose(silent, {2, 256, 16, 16}, {2, 0});
-    QCOMPARE(findCode(r20, "num_features_mismatch")->action, TorchAction::Silent);
+    QCOMPARE(findCode(r20, FindingCode::NumFeaturesMismatch)->action, TorchAction::Silent);
 
     const DiagnoseReport affine =
         diagnose(modelText("instance_norm_mismatch_affine"), {2, 256, 16, 16}, {2, 1});
-    const Finding* e = findCode(affine, "num_features_mismatch");
+    const Finding* e = findCode(affine, FindingCode::NumFeaturesMismatch);
     QCOMPARE(e->exception, std::string("ValueError"));
     QCOMPARE(
         e->torchMessage,
@@ -176,7 +184,7 @@ void DiagnoseTest::instanceNormFrom21() {
     // An unbatched input's feature dim is 0.
     const DiagnoseReport unbatched =
         diagnose(modelText("instance_norm1d_2d_input_affine"), {4, 16}, {2, 1});
-    QCOMPARE(findCode(unbatched, "num_features_mismatch")->torchMessage,
+    QCOMPARE(findCode(unbatched, FindingCode::NumFeaturesMismatch)->torchMessage,
              std::string("expected input's size at dim=0 to match num_features (32), but got: 4."));
 }
 
@@ -185,13 +193,14 @@ void DiagnoseTest::rmsNormNeeds24() {
         "Sequential(\n  (0): Linear(in_features=8, out_features=16, bias=True)\n"
         "  (1): RMSNorm((16,), eps=None, elementwise_affine=True)\n)\n";
     const DiagnoseReport old = diagnose(text, {4, 8}, {2, 3});
-    QVERIFY(findCode(old, "rms_norm_unavailable"));
-    QCOMPARE(findCode(old, "rms_norm_unavailable")->exception, std::string("AttributeError"));
+    QVERIFY(findCode(old, FindingCode::RmsNormUnavailable));
+    QCOMPARE(findCode(old, FindingCode::RmsNormUnavailable)->exception,
+             std::string("AttributeError"));
     const DiagnoseReport now = diagnose(text, {4, 8}, {2, 4});
     QVERIFY2(now.findings.empty(), qPrintable(findingsText(now)));
     QCOMPARE(str(now.layers.back().outputShape), QString("[4, 16]"));
     const DiagnoseReport wrong = diagnose(text, {4, 8, 3}, {2, 4}); // 4 * 8 rows of 3
-    QCOMPARE(findCode(wrong, "in_features_mismatch")->torchMessage,
+    QCOMPARE(findCode(wrong, FindingCode::InFeaturesMismatch)->torchMessage,
              std::string("mat1 and mat2 shapes cannot be multiplied (32x3 and 8x16)"));
 }
 
@@ -202,28 +211,28 @@ void DiagnoseTest::findingsNameBothNumbersAndAFix() {
         const DiagnoseReport r =
             diagnose(modelText(c["name"].toString()), shapeOf(c["input_shape"]), kTorch113);
         for (const Finding& f : r.findings) {
-            QVERIFY2(!f.fix.empty(), f.code.c_str());
+            QVERIFY2(!f.fix.empty(), findingCodeName(f.code).data());
             QVERIFY2(f.pytorch.rfind("PyTorch 1.13 ", 0) == 0, f.pytorch.c_str());
             QVERIFY(!f.layer.empty());
         }
     }
     const DiagnoseReport r =
         diagnose(modelText("instance_norm_mismatch_silent"), {2, 256, 16, 16}, kTorch113);
-    const Finding* f = findCode(r, "num_features_mismatch");
+    const Finding* f = findCode(r, FindingCode::NumFeaturesMismatch);
     QVERIFY(f->message.find("512") != std::string::npos);
     QVERIFY(f->message.find("1024") != std::string::npos);
     QVERIFY2(f->fix.rfind("nn.InstanceNorm2d(512,", 0) == 0, f->fix.c_str());
     const DiagnoseReport bn =
         diagnose(modelText("batch_norm_channel_mismatch"), {2, 3, 8, 8}, kTorch113);
-    QCOMPARE(findCode(bn, "num_features_mismatch")->fix,
+    QCOMPARE(findCode(bn, FindingCode::NumFeaturesMismatch)->fix,
              std::string("nn.BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, "
                          "track_running_stats=True)"));
     const DiagnoseReport ln = diagnose(modelText("layer_norm_mismatch"), {2, 3, 8, 8}, kTorch113);
-    QCOMPARE(findCode(ln, "normalized_shape_mismatch")->fix,
+    QCOMPARE(findCode(ln, FindingCode::NormalizedShapeMismatch)->fix,
              std::string("nn.LayerNorm((64, 8, 8), eps=1e-05, elementwise_affine=True)"));
     const DiagnoseReport gn =
         diagnose(modelText("group_norm_constructor"), {2, 30, 8, 8}, kTorch113);
-    QCOMPARE(findCode(gn, "group_norm_divisibility")->fix,
+    QCOMPARE(findCode(gn, FindingCode::GroupNormDivisibility)->fix,
              std::string("nn.GroupNorm(3, 30, eps=1e-05, affine=True)"));
 }
 
@@ -371,7 +380,7 @@ void DiagnoseTest::singleModulesAgainstPyTorch() {
         if (!r.layers[0].outputShape) {
             // Unknown is honest where the printed text cannot tell (AvgPool's repr omits
             // ceil_mode): allowed only when said, with the reason.
-            QVERIFY2(findCode(r, "unreadable_arguments"), qPrintable(all));
+            QVERIFY2(findCode(r, FindingCode::UnreadableArguments), qPrintable(all));
             return;
         }
         QCOMPARE(str(r.layers[0].outputShape), str(shapeOf(golden["output_shape"])));
@@ -394,8 +403,8 @@ void DiagnoseTest::singleModulesAgainstPyTorch() {
         QVERIFY2(QString::fromStdString(error->pytorch).contains("not modelled"),
                  error->pytorch.c_str());
     }
-    if (error->code == "invalid_output_size" || error->code == "invalid_argument" ||
-        error->code == "size_overflow")
+    if (error->code == FindingCode::InvalidOutputSize ||
+        error->code == FindingCode::InvalidArgument || error->code == FindingCode::SizeOverflow)
         QVERIFY2(!r.layers[0].outputShape, qPrintable(str(r.layers[0].outputShape)));
 }
 
@@ -477,7 +486,7 @@ void DiagnoseTest::realArchitectures() {
     QVERIFY2(!serious.empty(), qPrintable("missed " + mistake["code"].toString() + "\n" + all));
     const Finding& first = *serious.front();
     QCOMPARE(QString::fromStdString(first.layer), mistake["layer"].toString());
-    QCOMPARE(QString::fromStdString(first.code), mistake["code"].toString());
+    QCOMPARE(QString::fromUtf8(findingCodeName(first.code).data()), mistake["code"].toString());
     const QJsonObject raised = golden["error"].toObject();
     if (raised.isEmpty()) {
         QCOMPARE(first.severity, Severity::Warning); // 1.13 runs it silently
@@ -593,6 +602,21 @@ void DiagnoseTest::versionParsing() {
     QVERIFY(!TorchVersion::parse("2.1x"));
     QVERIFY((TorchVersion{2, 1}.atLeast(2, 1)));
     QVERIFY((!TorchVersion{1, 13}.atLeast(2, 1)));
+}
+
+// Every code has its own snake_case name, and the name gives the code back.
+void DiagnoseTest::findingCodesHaveOneNameEach() {
+    std::set<std::string_view> names;
+    for (int i = 0; i < kFindingCodes; ++i) {
+        const FindingCode code = FindingCode(i);
+        const std::string_view name = findingCodeName(code);
+        QVERIFY(QRegularExpression("^[a-z0-9]+(_[a-z0-9]+)*$")
+                    .match(QString::fromUtf8(name.data(), qsizetype(name.size())))
+                    .hasMatch());
+        QVERIFY(names.insert(name).second);
+        QCOMPARE(findingCodeNamed(name), std::optional<FindingCode>(code));
+    }
+    QVERIFY(!findingCodeNamed("no_such_code"));
 }
 
 QTEST_GUILESS_MAIN(DiagnoseTest)

@@ -27,7 +27,7 @@ NormSpec specOf(Variant v, DType type = DType::Float32) {
     return s;
 }
 
-bool hasCode(const NormResult& r, const char* code) {
+bool hasCode(const NormResult& r, FindingCode code) {
     for (const auto& d : r.diagnostics)
         if (d.code == code) return true;
     return false;
@@ -217,7 +217,7 @@ void NumericsTest::float32OverflowOfSquaredDeviationsIsSaid() {
     in.input = values({1, 1, 4}, DType::Float32, [&](std::int64_t i) { return big[i]; });
     const NormResult r = normalize(spec, in, cpuBackend());
     QVERIFY2(r.ok(), r.error.c_str());
-    QVERIFY(hasCode(r, "float32_overflow"));
+    QVERIFY(hasCode(r, FindingCode::Float32Overflow));
     QCOMPARE(r.mean.at(0), 0.75);
     QVERIFY(std::isinf(r.var.at(0)));
     QVERIFY(std::abs(r.output.at(0) - std::sqrt(2.0)) < 1e-6);
@@ -225,10 +225,10 @@ void NumericsTest::float32OverflowOfSquaredDeviationsIsSaid() {
 
     spec.dtype = DType::Float64;
     in.input = values({1, 1, 4}, DType::Float64, [&](std::int64_t i) { return big[i]; });
-    QVERIFY(!hasCode(normalize(spec, in, cpuBackend()), "float32_overflow"));
+    QVERIFY(!hasCode(normalize(spec, in, cpuBackend()), FindingCode::Float32Overflow));
     spec.dtype = DType::Float32;
     in.input = values({1, 1, 4}, DType::Float32, [&](std::int64_t i) { return big[i] / 3e20; });
-    QVERIFY(!hasCode(normalize(spec, in, cpuBackend()), "float32_overflow"));
+    QVERIFY(!hasCode(normalize(spec, in, cpuBackend()), FindingCode::Float32Overflow));
 }
 
 void NumericsTest::emptyAndSingleElementSlices() {
@@ -244,8 +244,8 @@ void NumericsTest::emptyAndSingleElementSlices() {
     in.gradOutput = values({3, 2, 4}, DType::Float64, [](std::int64_t) { return 1.0; });
     const NormResult r = normalize(spec, in, cpuBackend());
     QVERIFY2(r.ok(), r.error.c_str());
-    QVERIFY(hasCode(r, "empty_slice"));
-    QVERIFY(hasCode(r, "degenerate_slice"));
+    QVERIFY(hasCode(r, FindingCode::EmptySlice));
+    QVERIFY(hasCode(r, FindingCode::DegenerateSlice));
     for (int c = 0; c < 2; ++c) {
         QVERIFY(std::isnan(r.mean.at(1 * 2 + c)) && std::isnan(r.var.at(1 * 2 + c)));
         QCOMPARE(r.count.at(1 * 2 + c), 0.0);

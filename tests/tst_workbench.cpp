@@ -964,7 +964,7 @@ void WorkbenchTest::debuggerOpensALayerInTheWorkbench() {
     QCOMPARE(table->item(1, 2)->text(), QString("[2, 8, 6, 6]"));
     QCOMPARE(table->item(1, 4)->text(), QString("exact"));
     QVERIFY2(table->item(1, 5)->text().contains("error"), qPrintable(table->item(1, 5)->text()));
-    QCOMPARE(debugger->report().findings.front().code, std::string("pytorch_error"));
+    QCOMPARE(debugger->report().findings.front().code, FindingCode::PytorchError);
     QVERIFY(!debugger->loadTraceFile(traces + "../cases.json"));
     QCOMPARE(table->rowCount(), 2);
     QVERIFY(DebuggerView::traceScript().contains("def trace(model, x, out_path"));
@@ -1560,9 +1560,9 @@ void WorkbenchTest::lessonClaimsHold() {
     // The finding explanations: single_spatial_element raises in training and in eval;
     // eps = 0 is accepted.
     QCOMPARE(facts["single_spatial_element_eval"]["exception"].toString(), QString("ValueError"));
-    QVERIFY(explainFindingCode("single_spatial_element").contains("in eval"));
+    QVERIFY(explainFindingCode(FindingCode::SingleSpatialElement).contains("in eval"));
     QVERIFY(facts["eps_zero_accepted"].toBool());
-    QVERIFY(explainFindingCode("eps_not_positive").contains("PyTorch accepts it"));
+    QVERIFY(explainFindingCode(FindingCode::EpsNotPositive).contains("PyTorch accepts it"));
 
     // 8.2 and 8.3: the precision lab's claims, recomputed from the data.
     const Lesson& precision = lessonWithId(lessons, "precision");

@@ -137,7 +137,7 @@ void CaptureDock::showHealth(int row, const LayerHealth& health, const QString& 
     } else {
         QStringList codes;
         for (const HealthFinding& f : health.findings) {
-            codes << QString::fromStdString(f.code);
+            codes << findingCodeText(f.code);
             tip += "• " + QString::fromStdString(f.message) + "\n";
             if (int(f.severity) > int(worst)) worst = f.severity;
         }

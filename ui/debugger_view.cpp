@@ -36,7 +36,7 @@ namespace {
 
 // In a language other than English, the finding's meaning in that language above the
 // engine's English message (which keeps the numbers and PyTorch's words).
-QString translatedHeadline(const std::string& code) {
+QString translatedHeadline(FindingCode code) {
     const QString text = explainFindingCode(code);
     if (activeLanguage() == "en" || text.isEmpty()) return {};
     return text.toHtmlEscaped() + "<br>";
@@ -312,7 +312,7 @@ void DebuggerView::showCheckpointSummary() {
     }
     for (const Finding& f : loaded_->findings)
         if (f.layer.empty())
-            html += "<br><b>" + QString::fromStdString(f.code) +
+            html += "<br><b>" + findingCodeText(f.code) +
                     "</b>: " + QString::fromStdString(f.message).toHtmlEscaped() + " " +
                     tr("Fix:") + " <code>" + QString::fromStdString(f.fix).toHtmlEscaped() +
                     "</code>";
@@ -473,7 +473,7 @@ void DebuggerView::showSelectedFindings() {
     for (const Finding* finding : here) {
         const Finding& f = *finding;
         html += "<p style='background:" + severityColour(f.severity).name() + "'><b>" +
-                severityLabel(f.severity) + " · " + QString::fromStdString(f.code) + "</b><br>" +
+                severityLabel(f.severity) + " · " + findingCodeText(f.code) + "</b><br>" +
                 translatedHeadline(f.code) + QString::fromStdString(f.message).toHtmlEscaped() +
                 "<br><i>" + QString::fromStdString(f.pytorch).toHtmlEscaped() + "</i><br>" +
                 tr("Fix:") + " <code>" + QString::fromStdString(f.fix).toHtmlEscaped() +

@@ -11,32 +11,32 @@ namespace normlab::ui {
 namespace {
 
 struct Explanation {
-    std::string_view code;
+    FindingCode code;
     const char* text; // the English source; translated in its context at lookup
 };
 
 // The compute core's diagnostic codes (normlab/diagnostics.h).
 constexpr Explanation kDiagnostics[] = {
-    {"num_features_mismatch",
+    {FindingCode::NumFeaturesMismatch,
      QT_TRANSLATE_NOOP("Diagnostics",
                        "num_features differs from the input's channels; nothing reads it because "
                        "the module has no affine parameters or running statistics.")},
-    {"empty_slice",
+    {FindingCode::EmptySlice,
      QT_TRANSLATE_NOOP("Diagnostics", "Some slices have no valid element: their mean and variance "
                                       "are NaN and their outputs 0.")},
-    {"degenerate_slice",
+    {FindingCode::DegenerateSlice,
      QT_TRANSLATE_NOOP("Diagnostics", "Some slices have exactly one valid element: x − mean = 0 "
                                       "there, so the output is the bias and the variance 0.")},
-    {"non_finite_input",
+    {FindingCode::NonFiniteInput,
      QT_TRANSLATE_NOOP(
          "Diagnostics",
          "Some slices hold NaN or infinite values: their statistics and outputs are not finite.")},
-    {"float32_overflow",
+    {FindingCode::Float32Overflow,
      QT_TRANSLATE_NOOP(
          "Diagnostics",
          "Some slices spread so widely that (x - mean)^2 overflows float32: "
          "PyTorch's float32 result is wrong there (NaN or 0). Use float64 or rescale.")},
-    {"running_stats_skipped",
+    {FindingCode::RunningStatsSkipped,
      QT_TRANSLATE_NOOP(
          "Diagnostics",
          "Slices with too few valid elements were left out of the running-statistics update.")},
@@ -44,102 +44,102 @@ constexpr Explanation kDiagnostics[] = {
 
 // The debugger's finding codes (normlab/diagnose.h).
 constexpr Explanation kFindings[] = {
-    {"num_features_mismatch",
+    {FindingCode::NumFeaturesMismatch,
      QT_TRANSLATE_NOOP("Findings", "The module's num_features (or num_channels) differs from the "
                                    "number of channels of its input.")},
-    {"batch_norm_channels_last",
+    {FindingCode::BatchNormChannelsLast,
      QT_TRANSLATE_NOOP(
          "Findings",
          "BatchNorm1d receives [N, L, C] (channels last): it normalises over the wrong axis.")},
-    {"normalized_shape_mismatch",
+    {FindingCode::NormalizedShapeMismatch,
      QT_TRANSLATE_NOOP("Findings",
                        "normalized_shape does not match the trailing dimensions of the input.")},
-    {"layer_norm_trailing_axis",
+    {FindingCode::LayerNormTrailingAxis,
      QT_TRANSLATE_NOOP("Findings", "LayerNorm(C) on a feature map normalises along its last axis "
                                    "(the width) only, not over the channels.")},
-    {"group_norm_divisibility",
+    {FindingCode::GroupNormDivisibility,
      QT_TRANSLATE_NOOP("Findings", "The number of channels is not divisible by num_groups.")},
-    {"group_norm_one_group",
+    {FindingCode::GroupNormOneGroup,
      QT_TRANSLATE_NOOP("Findings",
                        "GroupNorm(1, C) and LayerNorm over (C, H, W) always normalise identically; "
                        "only their affine parameters differ (per channel against per element).")},
-    {"batch_of_one",
+    {FindingCode::BatchOfOne,
      QT_TRANSLATE_NOOP("Findings",
                        "A batch of one: BatchNorm takes its statistics from a single sample.")},
-    {"single_spatial_element",
+    {FindingCode::SingleSpatialElement,
      QT_TRANSLATE_NOOP("Findings",
                        "InstanceNorm over a single spatial element (e.g. after global pooling): "
                        "PyTorch raises ValueError, in training and in eval without running "
                        "statistics (computed anyway, every output would be β).")},
-    {"instance_norm_unbatched",
+    {FindingCode::InstanceNormUnbatched,
      QT_TRANSLATE_NOOP("Findings",
                        "InstanceNorm1d reads a 2D input [N, F] as one unbatched sample [C, L].")},
-    {"eval_uses_batch_stats",
+    {FindingCode::EvalUsesBatchStats,
      QT_TRANSLATE_NOOP(
          "Findings",
          "Without running statistics, BatchNorm uses the batch's statistics even in eval mode.")},
-    {"conv_bias_before_norm",
+    {FindingCode::ConvBiasBeforeNorm,
      QT_TRANSLATE_NOOP(
          "Findings",
          "The convolution's bias is cancelled by the normalization after it: wasted parameters.")},
-    {"eps_not_positive",
+    {FindingCode::EpsNotPositive,
      QT_TRANSLATE_NOOP("Findings",
                        "eps = 0: PyTorch accepts it, but a slice of variance 0 is then divided by "
                        "zero. This is NormLab's advice, not a PyTorch rule.")},
-    {"wrong_rank",
+    {FindingCode::WrongRank,
      QT_TRANSLATE_NOOP("Findings", "The module receives an input of a rank it does not accept.")},
-    {"rms_norm_unavailable",
+    {FindingCode::RmsNormUnavailable,
      QT_TRANSLATE_NOOP("Findings",
                        "nn.RMSNorm does not exist in this PyTorch version (it was added in 2.4).")},
-    {"in_channels_mismatch",
+    {FindingCode::InChannelsMismatch,
      QT_TRANSLATE_NOOP(
          "Findings",
          "The convolution's in_channels differs from the number of channels of its input.")},
-    {"in_features_mismatch",
+    {FindingCode::InFeaturesMismatch,
      QT_TRANSLATE_NOOP(
          "Findings",
          "The Linear layer's in_features differs from the size of its input's last dimension.")},
-    {"invalid_output_size",
+    {FindingCode::InvalidOutputSize,
      QT_TRANSLATE_NOOP("Findings", "The layer's output would have a size below 1.")},
-    {"invalid_argument",
+    {FindingCode::InvalidArgument,
      QT_TRANSLATE_NOOP("Findings", "PyTorch rejects one of the module's arguments (a stride, "
                                    "kernel, padding or factor) when the layer runs.")},
-    {"size_overflow",
+    {FindingCode::SizeOverflow,
      QT_TRANSLATE_NOOP("Findings",
                        "A size computed from the module's arguments does not fit in 64 bits.")},
-    {"pytorch_error",
+    {FindingCode::PytorchError,
      QT_TRANSLATE_NOOP("Findings", "PyTorch raised this error here in the traced forward pass.")},
-    {"unknown_data_flow",
+    {FindingCode::UnknownDataFlow,
      QT_TRANSLATE_NOOP("Findings", "The block's forward() could not be read from its declared "
                                    "sizes: its shapes are unknown, not guessed.")},
-    {"unknown_module",
+    {FindingCode::UnknownModule,
      QT_TRANSLATE_NOOP(
          "Findings",
          "NormLab does not know this module's shape rule: the shapes after it are unknown.")},
-    {"unreadable_arguments",
+    {FindingCode::UnreadableArguments,
      QT_TRANSLATE_NOOP("Findings", "The module's arguments could not be read.")},
-    {"checkpoint_affine_mismatch",
+    {FindingCode::CheckpointAffineMismatch,
      QT_TRANSLATE_NOOP("Findings", "The checkpoint and the model disagree on the layer's affine "
                                    "parameters (weight and bias).")},
-    {"checkpoint_running_stats_mismatch",
+    {FindingCode::CheckpointRunningStatsMismatch,
      QT_TRANSLATE_NOOP("Findings", "The checkpoint and the model disagree on whether the layer "
                                    "keeps running statistics.")},
-    {"checkpoint_num_batches_tracked",
+    {FindingCode::CheckpointNumBatchesTracked,
      QT_TRANSLATE_NOOP("Findings", "The checkpoint lacks the layer's num_batches_tracked.")},
-    {"checkpoint_size_mismatch",
+    {FindingCode::CheckpointSizeMismatch,
      QT_TRANSLATE_NOOP("Findings", "The checkpoint's tensors have another size than the "
                                    "model's: it was trained with another width.")},
-    {"checkpoint_key_prefix",
+    {FindingCode::CheckpointKeyPrefix,
      QT_TRANSLATE_NOOP("Findings", "The checkpoint's keys carry a prefix the model's do not "
                                    "(or the reverse), as a wrapped model saves them.")},
-    {"checkpoint_missing_keys",
+    {FindingCode::CheckpointMissingKeys,
      QT_TRANSLATE_NOOP("Findings", "Tensors of the model are missing from the checkpoint.")},
-    {"checkpoint_unexpected_keys",
+    {FindingCode::CheckpointUnexpectedKeys,
      QT_TRANSLATE_NOOP("Findings", "The checkpoint holds tensors the model has no place for.")},
 };
 
 template <std::size_t N>
-QString explain(const Explanation (&table)[N], const char* context, const std::string& code) {
+QString explain(const Explanation (&table)[N], const char* context, FindingCode code) {
     for (const Explanation& e : table)
         if (e.code == code) return QCoreApplication::translate(context, e.text);
     return {};
@@ -147,17 +147,22 @@ QString explain(const Explanation (&table)[N], const char* context, const std::s
 
 } // namespace
 
-QString explainDiagnosticCode(const std::string& code) {
+QString findingCodeText(FindingCode code) {
+    const std::string_view name = findingCodeName(code);
+    return QString::fromUtf8(name.data(), qsizetype(name.size()));
+}
+
+QString explainDiagnosticCode(FindingCode code) {
     return explain(kDiagnostics, "Diagnostics", code);
 }
 
-QString explainFindingCode(const std::string& code) {
+QString explainFindingCode(FindingCode code) {
     return explain(kFindings, "Findings", code);
 }
 
 QStringList diagnosticLines(const Diagnostic& d) {
-    const QString raw = QStringLiteral("%1: %2").arg(QString::fromStdString(d.code),
-                                                     QString::fromStdString(d.message));
+    const QString raw =
+        QStringLiteral("%1: %2").arg(findingCodeText(d.code), QString::fromStdString(d.message));
     const QString explanation = explainDiagnosticCode(d.code);
     if (activeLanguage() == "en" || explanation.isEmpty()) return {raw};
     return {explanation, raw};

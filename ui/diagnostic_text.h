@@ -11,10 +11,12 @@
 
 namespace normlab::ui {
 
-// What `code` means, translated; empty for a code without an explanation.
-QString explainDiagnosticCode(const std::string& code);
+// The code's stable name ("num_features_mismatch"), as the JSON outputs write it.
+QString findingCodeText(FindingCode code);
+// What `code` means as a run's diagnostic, translated; empty for a code without one.
+QString explainDiagnosticCode(FindingCode code);
 // What a debugger finding's code (normlab/diagnose.h) means, translated; empty if unknown.
-QString explainFindingCode(const std::string& code);
+QString explainFindingCode(FindingCode code);
 // The Diagnostics dock's lines for `d`: "code: message", preceded by the translated
 // explanation when the interface is not in English.
 QStringList diagnosticLines(const Diagnostic& d);

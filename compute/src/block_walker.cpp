@@ -515,8 +515,9 @@ BlockWalker::Trial BlockWalker::trial(const ModuleNode& node, const std::string&
 
         if (f.severity == Severity::Error || f.severity == Severity::Warning)
             disagreeing.insert(f.layer);
-        r.unknownInside = r.unknownInside || f.code == "unknown_module" ||
-                          f.code == "unreadable_arguments" || f.code == "unknown_data_flow";
+        r.unknownInside = r.unknownInside || f.code == FindingCode::UnknownModule ||
+                          f.code == FindingCode::UnreadableArguments ||
+                          f.code == FindingCode::UnknownDataFlow;
     }
     for (const LayerReport& l : scratch.layers)
         r.unknownInside = r.unknownInside || (!l.inputShape && l.why.rfind("an Embedding", 0) != 0);
@@ -726,7 +727,7 @@ Flow BlockWalker::leaf(const ModuleNode& node, const std::string& path, Flow inp
         if (!norm->readError.empty()) {
             Finding f;
             f.severity = Severity::Info;
-            f.code = "unreadable_arguments";
+            f.code = FindingCode::UnreadableArguments;
             f.message =
                 node.type + ": could not read " + norm->readError + " from the printed arguments";
             f.why = "not checked";
@@ -751,8 +752,8 @@ Flow BlockWalker::leaf(const ModuleNode& node, const std::string& path, Flow inp
             f.severity = Severity::Info;
             f.code = node.children.empty() &&
                              step.unknownReason.find("could not read") == std::string::npos
-                         ? "unknown_module"
-                         : "unreadable_arguments";
+                         ? FindingCode::UnknownModule
+                         : FindingCode::UnreadableArguments;
             f.message = step.unknownReason + "; shapes after it are unknown";
             f.why = "not a mistake in itself";
             f.fix = "give the shape this module outputs as the input of the next part, "
@@ -776,7 +777,7 @@ void BlockWalker::noteUnknownFlow(const ModuleNode& node, const std::string& pat
     block.name = path.empty() ? node.type : path;
     Finding f;
     f.severity = Severity::Info;
-    f.code = "unknown_data_flow";
+    f.code = FindingCode::UnknownDataFlow;
     f.message = node.type + " (" + block.name + "): " + why;
     f.why = "not a mistake in itself";
     f.fix = "diagnose the part after it with the input shape its forward() gives, or read "
@@ -823,8 +824,8 @@ void describeForVersion(Finding& f, TorchVersion version) {
         f.pytorch = v + " runs it and warns (" + f.exception + "): " + f.torchMessage;
         break;
     case TorchAction::Silent:
-        if (f.code == "unknown_module" || f.code == "unreadable_arguments" ||
-            f.code == "unknown_data_flow") {
+        if (f.code == FindingCode::UnknownModule || f.code == FindingCode::UnreadableArguments ||
+            f.code == FindingCode::UnknownDataFlow) {
             // The shape is unknown here, so nothing is claimed about what PyTorch does.
             f.pytorch = v + " may or may not run this: the shape is not determined from the text";
             break;

@@ -75,7 +75,7 @@ void trainEvalGap(const LayerHealthInput& in, const NormResult& batch, LayerHeal
     h.trainEvalOutputGap = maxDifference(batch.output, eval.output);
     if (gap > 1 || ratio > 4 || *h.trainEvalOutputGap > 0.5)
         h.findings.push_back(
-            {"train_eval_gap", Severity::Warning,
+            {FindingCode::TrainEvalGap, Severity::Warning,
              "the running statistics do not describe this data: channel " +
                  std::to_string(*h.worstMeanChannel) + "'s batch mean lies " + number(gap) +
                  " running standard deviations from its running mean, channel " +
@@ -113,7 +113,7 @@ void sliceFigures(const LayerHealthInput& in, const NormResult& batch, LayerHeal
     const std::string what = rms ? "mean square" : "variance";
     if (h.deadSlices)
         h.findings.push_back(
-            {"dead_channels", Severity::Warning,
+            {FindingCode::DeadChannels, Severity::Warning,
              std::to_string(h.deadSlices) + " of " + std::to_string(vars.size()) +
                  " slices have a " + what + " of at most eps = " + number(eps) +
                  ": their inputs are (nearly) constant, so the output is β plus whatever noise "
@@ -121,7 +121,7 @@ void sliceFigures(const LayerHealthInput& in, const NormResult& batch, LayerHeal
                  number(1 / std::sqrt(std::max(eps, 1e-300))) +
                  " (a channel the layers before have switched off?)"});
     if (h.explodingSlices)
-        h.findings.push_back({"exploding_channels", Severity::Warning,
+        h.findings.push_back({FindingCode::ExplodingChannels, Severity::Warning,
                               std::to_string(h.explodingSlices) + " slices have a " + what +
                                   " at least 10^4 times the median slice's (" + number(median) +
                                   "), or not finite: a few channels dominate the activations"});
@@ -138,7 +138,7 @@ void sliceFigures(const LayerHealthInput& in, const NormResult& batch, LayerHeal
                  "(PyTorch's kernels accumulate in float32)";
         const bool inThatDType = p < 24 && h.maxMeanToSpread / std::ldexp(1.0, p) > 0.1;
         h.findings.push_back(
-            {"precision_risk", inThatDType ? Severity::Warning : Severity::Info, m});
+            {FindingCode::PrecisionRisk, inThatDType ? Severity::Warning : Severity::Info, m});
     }
 }
 
@@ -157,7 +157,7 @@ void padding(const LayerHealthInput& in, const NormResult& batch, LayerHealth& h
     h.paddingOutputGap = maxDifference(batch.output, masked.output, in.inputs.mask);
     if (shift > 0.1 || *h.paddingOutputGap > 0.1)
         h.findings.push_back(
-            {"padding_contamination", Severity::Warning,
+            {FindingCode::PaddingContamination, Severity::Warning,
              "the padding enters this layer's statistics (PyTorch's module takes no mask): "
              "with it a slice's mean moves by up to " +
                  number(shift) + " standard deviations, and the valid outputs change by up to " +
@@ -188,12 +188,12 @@ LayerHealth layerHealth(const LayerHealthInput& in) {
         in.spec.variant == Variant::BatchNorm || in.spec.variant == Variant::BatchChannelNorm;
     if (!in.torchOutput.isNull()) {
         if (acrossSamples && batchStatistics && !in.wholeBatch) {
-            h.findings.push_back({"capture_subset", Severity::Info,
+            h.findings.push_back({FindingCode::CaptureSubset, Severity::Info,
                                   "only the first samples were captured, and this layer's "
                                   "statistics run across the batch: NormLab's output is not "
                                   "compared with PyTorch's (raise --cap-mib to capture it all)"});
         } else if (in.torchOutput.shape() != in.inputs.input.shape()) {
-            h.findings.push_back({"capture_mismatch", Severity::Warning,
+            h.findings.push_back({FindingCode::CaptureMismatch, Severity::Warning,
                                   "PyTorch's saved output has shape " +
                                       shapeToString(in.torchOutput.shape()) + ", the input " +
                                       shapeToString(in.inputs.input.shape())});
@@ -210,7 +210,7 @@ LayerHealth layerHealth(const LayerHealthInput& in) {
                                          std::ldexp(1.0, 4 - std::min(p, 24));
                 if (!(*h.maxErrorVsTorch <= tolerance))
                     h.findings.push_back(
-                        {"capture_mismatch", Severity::Warning,
+                        {FindingCode::CaptureMismatch, Severity::Warning,
                          "NormLab's output on the captured input differs from PyTorch's by up to " +
                              number(*h.maxErrorVsTorch) + " (tolerance " + number(tolerance) +
                              "): the module's forward() is not the standard one (a subclass "

@@ -80,7 +80,7 @@ LayerStep unreadable(const ModuleNode& node, const char* what) {
     return unknown(node.type + ": could not read " + what + " from the printed arguments");
 }
 
-LayerStep raises(Shape output, std::string code, std::string message, std::string exception,
+LayerStep raises(Shape output, FindingCode code, std::string message, std::string exception,
                  std::string torchMessage, std::string fix) {
     LayerStep step;
     step.output = std::move(output);
@@ -103,7 +103,7 @@ LayerStep shape(Shape s) {
 }
 
 // PyTorch raises and the output has no size to continue from: propagation stops here.
-LayerStep raisesAndStops(const ModuleNode& node, std::string code, std::string message,
+LayerStep raisesAndStops(const ModuleNode& node, FindingCode code, std::string message,
                          std::string torchMessage, std::string fix) {
     LayerStep step = raises({}, std::move(code), std::move(message), "RuntimeError",
                             std::move(torchMessage), std::move(fix));
@@ -115,7 +115,7 @@ LayerStep raisesAndStops(const ModuleNode& node, std::string code, std::string m
 // A size computed from the printed arguments overflows 64-bit integers. PyTorch's own shape
 // arithmetic overflows there too; what it then says differs by version and is not modelled.
 LayerStep sizeOverflow(const ModuleNode& node, const std::string& what) {
-    LayerStep step = raisesAndStops(node, "size_overflow",
+    LayerStep step = raisesAndStops(node, FindingCode::SizeOverflow,
                                     node.type + ": " + what +
                                         " overflows 64-bit integers; no input can pass this layer",
                                     "", "sizes that fit the input");
@@ -127,7 +127,7 @@ LayerStep sizeOverflow(const ModuleNode& node, const std::string& what) {
 // padding, ...): propagation stops with PyTorch's message.
 LayerStep invalidArgument(const ModuleNode& node, const std::string& message,
                           std::string torchMessage, std::string fix) {
-    return raisesAndStops(node, "invalid_argument", node.type + ": " + message,
+    return raisesAndStops(node, FindingCode::InvalidArgument, node.type + ": " + message,
                           std::move(torchMessage), std::move(fix));
 }
 
@@ -157,7 +157,7 @@ std::string rankPhrase(int d);
 // when PyTorch's wording is not modelled here.
 LayerStep wrongRank(const ModuleNode& node, const Shape& input, int d, std::string torchMessage) {
     LayerStep step =
-        raises({}, "wrong_rank",
+        raises({}, FindingCode::WrongRank,
                node.type + " takes a " + rankPhrase(d) + " input, this one is " +
                    std::to_string(input.size()) + "D " + shapeToString(input),
                "RuntimeError", std::move(torchMessage),
@@ -273,7 +273,7 @@ LayerStep convShape(const ModuleNode& node, const Shape& input, int d, bool tran
             shapeToString(batched) + " to have " + std::to_string(*in) + " channels, but got " +
             std::to_string(channels) + " channels instead";
         LayerStep step = raises(
-            result, "in_channels_mismatch",
+            result, FindingCode::InChannelsMismatch,
             node.type + " expects " + std::to_string(*in) +
                 " input channels but the previous layer gives " + std::to_string(channels),
             "RuntimeError", torch, a.constructorWith("in_channels", std::to_string(channels), 0));
@@ -292,7 +292,7 @@ LayerStep convShape(const ModuleNode& node, const Shape& input, int d, bool tran
             tooSmall = tooSmall || padded[std::size_t(i)] < dilated[std::size_t(i)];
         if (tooSmall)
             return raisesAndStops(
-                node, "invalid_output_size",
+                node, FindingCode::InvalidOutputSize,
                 node.type + ": the kernel (" + join(dilated, " x ") +
                     ") is larger than the padded input (" + join(padded, " x ") + ")",
                 "Calculated padded input size per channel: (" + join(padded, " x ") +
@@ -304,7 +304,7 @@ LayerStep convShape(const ModuleNode& node, const Shape& input, int d, bool tran
         // ATen reads a 1D transposed conv as 2D with height 1.
         const Shape in2 = d == 1 ? Shape{1, spatialIn[0]} : spatialIn;
         const Shape out2 = d == 1 ? Shape{1, spatialOut[0]} : spatialOut;
-        return raisesAndStops(node, "invalid_output_size",
+        return raisesAndStops(node, FindingCode::InvalidOutputSize,
                               node.type + ": the output would be " + join(spatialOut, " x ") +
                                   ", below 1",
                               "Given input size per channel: (" + join(in2, " x ") +
@@ -432,7 +432,7 @@ LayerStep poolShape(const ModuleNode& node, const Shape& input, int d, bool max)
             torch = "input image (T: " + std::to_string(spatial[0]) +
                     " H: " + std::to_string(spatial[1]) + " W: " + std::to_string(spatial[2]) +
                     ") smaller than kernel size (" + listed("k", *k, 1) + ")";
-        return raisesAndStops(node, "invalid_output_size",
+        return raisesAndStops(node, FindingCode::InvalidOutputSize,
                               node.type + ": the output would be " +
                                   join(Shape(result.begin() + axis + 1, result.end()), "x") +
                                   ", the input is too small for the window",
@@ -479,7 +479,7 @@ LayerStep adaptivePoolShape(const ModuleNode& node, const Shape& input, int d, b
                                "output_size >= 1");
     }
     if (!checkedProduct(result).valid())
-        return raisesAndStops(node, "size_overflow",
+        return raisesAndStops(node, FindingCode::SizeOverflow,
                               node.type + ": the output " + shapeToString(result) +
                                   " has more elements than 64-bit integers count",
                               "numel: integer multiplication overflow", "a smaller output_size");
@@ -704,7 +704,7 @@ LayerStep linearShape(const ModuleNode& node, const Shape& input) {
     if (input.back() != *in) {
         const CheckedInt rows = checkedProduct(Shape(input.begin(), input.end() - 1));
         return raises(
-            result, "in_features_mismatch",
+            result, FindingCode::InFeaturesMismatch,
             node.type + " expects " + std::to_string(*in) + " features in the last dim but gets " +
                 std::to_string(input.back()) + " (input " + shapeToString(input) + ")",
             "RuntimeError",

@@ -224,7 +224,7 @@ class Loader {
     std::unordered_map<std::string, std::vector<std::size_t>> ownedKeys_;
 };
 
-Finding checkpointFinding(const std::string& code, const std::string& layer, bool raises) {
+Finding checkpointFinding(FindingCode code, const std::string& layer, bool raises) {
     Finding f;
     f.code = code;
     f.layer = layer;
@@ -257,7 +257,7 @@ void Loader::normFindings(const ModuleOutcome& o, LoadStateDictReport& r) const 
 
     // Learned scale and shift on one side only.
     if (has(o.unexpected, "weight") || has(o.unexpected, "bias")) {
-        Finding f = checkpointFinding("checkpoint_affine_mismatch", o.path, true);
+        Finding f = checkpointFinding(FindingCode::CheckpointAffineMismatch, o.path, true);
         f.message = "the checkpoint holds a learned weight and bias for " + where +
                     " (it was trained with " + affineKey + "=True); the model's " + line +
                     " has none";
@@ -268,7 +268,7 @@ void Loader::normFindings(const ModuleOutcome& o, LoadStateDictReport& r) const 
         f.fix = args.constructorWith(affineKey, "True");
         r.findings.push_back(std::move(f));
     } else if (has(o.missing, "weight") || has(o.missing, "bias")) {
-        Finding f = checkpointFinding("checkpoint_affine_mismatch", o.path, true);
+        Finding f = checkpointFinding(FindingCode::CheckpointAffineMismatch, o.path, true);
         f.message = "the model's " + line +
                     " has a weight and bias the checkpoint lacks (it "
                     "was trained with " +
@@ -282,7 +282,7 @@ void Loader::normFindings(const ModuleOutcome& o, LoadStateDictReport& r) const 
     }
     // Running statistics on one side only.
     if (has(o.unexpected, "running_mean") || has(o.unexpected, "running_var")) {
-        Finding f = checkpointFinding("checkpoint_running_stats_mismatch", o.path, true);
+        Finding f = checkpointFinding(FindingCode::CheckpointRunningStatsMismatch, o.path, true);
         f.message = "the checkpoint holds running statistics for " + where +
                     " (it was trained "
                     "with track_running_stats=True); the model's " +
@@ -300,7 +300,7 @@ void Loader::normFindings(const ModuleOutcome& o, LoadStateDictReport& r) const 
         f.fix = args.constructorWith("track_running_stats", "True");
         r.findings.push_back(std::move(f));
     } else if (has(o.missing, "running_mean") || has(o.missing, "running_var")) {
-        Finding f = checkpointFinding("checkpoint_running_stats_mismatch", o.path, true);
+        Finding f = checkpointFinding(FindingCode::CheckpointRunningStatsMismatch, o.path, true);
         f.message = "the model's " + line +
                     " keeps running statistics the checkpoint lacks (it "
                     "was trained with track_running_stats=False)";
@@ -313,7 +313,7 @@ void Loader::normFindings(const ModuleOutcome& o, LoadStateDictReport& r) const 
                 ", or recompute the running statistics over training data before evaluating";
         r.findings.push_back(std::move(f));
     } else if (has(o.missing, "num_batches_tracked")) {
-        Finding f = checkpointFinding("checkpoint_num_batches_tracked", o.path, true);
+        Finding f = checkpointFinding(FindingCode::CheckpointNumBatchesTracked, o.path, true);
         f.severity = Severity::Warning;
         f.message = "the checkpoint has running statistics for " + where +
                     " but no num_batches_tracked, and records module versions (torch.save), so "
@@ -328,7 +328,7 @@ void Loader::normFindings(const ModuleOutcome& o, LoadStateDictReport& r) const 
     for (const char* name : {"weight", "running_mean", "bias"}) {
         if (!has(o.mismatched, name)) continue;
         const Shape& saved = o.checkpointShapes.at(name);
-        Finding f = checkpointFinding("checkpoint_size_mismatch", o.path, true);
+        Finding f = checkpointFinding(FindingCode::CheckpointSizeMismatch, o.path, true);
         const auto [sizeKey, sizePosition] = detail::sizeArgument(family);
         std::string savedSize;
         if (family == NormFamily::LayerNorm || family == NormFamily::RMSNorm) {
@@ -370,7 +370,7 @@ std::optional<std::pair<std::string, bool>> commonPrefix(const std::vector<std::
 
 bool Loader::prefixFinding(LoadStateDictReport& r) const {
     if (auto p = commonPrefix(unexpected_, missing_)) {
-        Finding f = checkpointFinding("checkpoint_key_prefix", "", true);
+        Finding f = checkpointFinding(FindingCode::CheckpointKeyPrefix, "", true);
         f.message = "every checkpoint key starts with \"" + p->first +
                     "\", which the model's "
                     "keys do not: it was saved from a wrapped model (nn.DataParallel or "
@@ -384,7 +384,7 @@ bool Loader::prefixFinding(LoadStateDictReport& r) const {
         return true;
     }
     if (auto p = commonPrefix(missing_, unexpected_)) {
-        Finding f = checkpointFinding("checkpoint_key_prefix", "", true);
+        Finding f = checkpointFinding(FindingCode::CheckpointKeyPrefix, "", true);
         f.message = "every key the model expects starts with \"" + p->first +
                     "\", which the "
                     "checkpoint's keys do not: the model is wrapped, the checkpoint was not";
@@ -417,7 +417,7 @@ void Loader::restFindings(LoadStateDictReport& r) const {
         return keys.size() > 6 ? s + " and " + std::to_string(keys.size() - 6) + " more" : s;
     };
     // One summary finding per kind of key the norm explanations do not cover.
-    auto summary = [&](const char* code, const std::vector<std::string>& keys,
+    auto summary = [&](FindingCode code, const std::vector<std::string>& keys,
                        const std::string& what, const char* pytorch) {
         if (keys.empty()) return;
         Finding f = checkpointFinding(code, "", true);
@@ -425,18 +425,19 @@ void Loader::restFindings(LoadStateDictReport& r) const {
         f.pytorch = pytorch;
         r.findings.push_back(std::move(f));
     };
-    summary("checkpoint_missing_keys", unexplained(missing_),
+    summary(FindingCode::CheckpointMissingKeys, unexplained(missing_),
             " tensor(s) of the model are not in the checkpoint: ",
             "load_state_dict(strict=True) raises; strict=False leaves them at their initial "
             "(random) values without a word.");
-    summary("checkpoint_unexpected_keys", unexplained(unexpected_),
+    summary(FindingCode::CheckpointUnexpectedKeys, unexplained(unexpected_),
             " checkpoint tensor(s) have no place in the model: ",
             "load_state_dict(strict=True) raises; strict=False ignores them.");
     std::vector<std::string> mismatched;
     for (const ModuleOutcome& o : outcomes_)
         if (o.parameters.family == NormFamily::None)
             for (const std::string& n : o.mismatched) mismatched.push_back(o.path + "." + n);
-    summary("checkpoint_size_mismatch", mismatched, " tensor(s) of other layers differ in shape: ",
+    summary(FindingCode::CheckpointSizeMismatch, mismatched,
+            " tensor(s) of other layers differ in shape: ",
             "load_state_dict raises with strict=True and strict=False alike.");
 }
 

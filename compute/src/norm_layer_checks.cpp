@@ -26,11 +26,11 @@ int familyDims(const std::string& type, std::string_view family) {
     return d >= '1' && d <= '3' ? d - '0' : -1;
 }
 
-Finding finding(Severity severity, std::string code, std::string message, TorchAction action,
+Finding finding(Severity severity, FindingCode code, std::string message, TorchAction action,
                 std::string exception, std::string torchMessage, std::string fix) {
     Finding f;
     f.severity = severity;
-    f.code = std::move(code);
+    f.code = code;
     f.message = std::move(message);
     f.action = action;
     f.exception = std::move(exception);
@@ -39,10 +39,10 @@ Finding finding(Severity severity, std::string code, std::string message, TorchA
     return f;
 }
 
-Finding silent(Severity severity, std::string code, std::string message, std::string why,
+Finding silent(Severity severity, FindingCode code, std::string message, std::string why,
                std::string fix) {
-    Finding f = finding(severity, std::move(code), std::move(message), TorchAction::Silent, {}, {},
-                        std::move(fix));
+    Finding f =
+        finding(severity, code, std::move(message), TorchAction::Silent, {}, {}, std::move(fix));
     f.why = std::move(why);
     return f;
 }
@@ -57,16 +57,29 @@ std::string torchWording(const std::string& message) {
            message.substr(at + marker.size()) + ")";
 }
 
-// The finding code of a configuration error (NormLab's own checks: invalid_configuration),
-// and the name of its Python exception.
-constexpr NameTable<ConfigError, 6> kFindingCodeOf{{{
-    {ConfigError::WrongRank, "wrong_rank"},
-    {ConfigError::NumFeaturesMismatch, "num_features_mismatch"},
-    {ConfigError::BatchOfOne, "batch_of_one"},
-    {ConfigError::SingleSpatialElement, "single_spatial_element"},
-    {ConfigError::NormalizedShapeMismatch, "normalized_shape_mismatch"},
-    {ConfigError::GroupDivisibility, "group_norm_divisibility"},
-}}};
+// The finding code of a configuration error (NormLab's own checks: invalid_configuration).
+FindingCode findingCodeOf(ConfigError error) {
+    switch (error) {
+    case ConfigError::WrongRank:
+        return FindingCode::WrongRank;
+    case ConfigError::NumFeaturesMismatch:
+        return FindingCode::NumFeaturesMismatch;
+    case ConfigError::BatchOfOne:
+        return FindingCode::BatchOfOne;
+    case ConfigError::SingleSpatialElement:
+        return FindingCode::SingleSpatialElement;
+    case ConfigError::NormalizedShapeMismatch:
+        return FindingCode::NormalizedShapeMismatch;
+    case ConfigError::GroupDivisibility:
+        return FindingCode::GroupNormDivisibility;
+    case ConfigError::None:
+    case ConfigError::Other:
+        break;
+    }
+    return FindingCode::InvalidConfiguration;
+}
+
+// The name of a configuration error's Python exception.
 constexpr NameTable<PyException, 2> kExceptionNames{{{
     {PyException::RuntimeError, "RuntimeError"},
     {PyException::ValueError, "ValueError"},
@@ -144,8 +157,8 @@ std::optional<Finding> instanceNormMismatch(const NormSpec& spec, const Shape& s
         "running_mean should contain " + num(N * C) + " elements not " + num(N * nf);
     if (version.atLeast(2, 1)) {
         if (spec.affine)
-            return finding(Severity::Error, "num_features_mismatch", what, TorchAction::Raises,
-                           "ValueError",
+            return finding(Severity::Error, FindingCode::NumFeaturesMismatch, what,
+                           TorchAction::Raises, "ValueError",
                            "expected input's size at dim=" + num(featureDim) +
                                " to match num_features (" + num(nf) + "), but got: " + num(C) + ".",
                            fix);
@@ -154,24 +167,24 @@ std::optional<Finding> instanceNormMismatch(const NormSpec& spec, const Shape& s
             " does not match num_features. You can silence this warning by not passing in "
             "num_features, which is not used because affine=False";
         if (spec.trackRunningStats) {
-            Finding f = finding(Severity::Error, "num_features_mismatch", what + repeated,
+            Finding f = finding(Severity::Error, FindingCode::NumFeaturesMismatch, what + repeated,
                                 TorchAction::Raises, "RuntimeError", runningMessage, fix);
             f.why = "it first warns \"" + warning + "\"";
             return f;
         }
-        return finding(Severity::Warning, "num_features_mismatch",
+        return finding(Severity::Warning, FindingCode::NumFeaturesMismatch,
                        what + "; nothing uses num_features because affine=False and "
                               "track_running_stats=False",
                        TorchAction::Warns, "UserWarning", warning, fix);
     }
     if (spec.trackRunningStats)
-        return finding(Severity::Error, "num_features_mismatch", what + repeated,
+        return finding(Severity::Error, FindingCode::NumFeaturesMismatch, what + repeated,
                        TorchAction::Raises, "RuntimeError", runningMessage, fix);
     if (spec.affine)
-        return finding(Severity::Error, "num_features_mismatch", what + repeated,
+        return finding(Severity::Error, FindingCode::NumFeaturesMismatch, what + repeated,
                        TorchAction::Raises, "RuntimeError",
                        "weight should contain " + num(N * C) + " elements not " + num(N * nf), fix);
-    return silent(Severity::Warning, "num_features_mismatch",
+    return silent(Severity::Warning, FindingCode::NumFeaturesMismatch,
                   what + "; nothing uses num_features because affine=False and "
                          "track_running_stats=False",
                   "num_features is never read without affine weights or running statistics "
@@ -248,7 +261,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
 
     // Mistakes visible in the printed line alone.
     if (spec.variant == Variant::RmsNorm && !version.atLeast(2, 4)) {
-        out.push_back(finding(Severity::Error, "rms_norm_unavailable",
+        out.push_back(finding(Severity::Error, FindingCode::RmsNormUnavailable,
                               "nn.RMSNorm was added in PyTorch 2.4", TorchAction::Raises,
                               "AttributeError", "module 'torch.nn' has no attribute 'RMSNorm'",
                               "PyTorch >= 2.4, or x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) "
@@ -257,7 +270,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
     }
     if (spec.variant == Variant::GroupNorm && *spec.numFeatures % *spec.numGroups != 0) {
         const std::int64_t g = largestDivisorAtMost(*spec.numFeatures, *spec.numGroups);
-        out.push_back(finding(Severity::Error, "group_norm_divisibility",
+        out.push_back(finding(Severity::Error, FindingCode::GroupNormDivisibility,
                               "num_channels=" + num(*spec.numFeatures) +
                                   " is not divisible by num_groups=" + num(*spec.numGroups),
                               TorchAction::Raises, "ValueError",
@@ -267,7 +280,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
         return check;
     }
     if (spec.eps && *spec.eps <= 0)
-        out.push_back(silent(Severity::Warning, "eps_not_positive",
+        out.push_back(silent(Severity::Warning, FindingCode::EpsNotPositive,
                              "eps=" + a.text("eps") +
                                  ": a slice whose values are all equal has variance 0 and "
                                  "divides by zero (inf or NaN outputs). PyTorch accepts it: this "
@@ -275,7 +288,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                              "eps is only added under the square root",
                              a.constructorWith("eps", "1e-05")));
     if (batchNorm && !spec.trackRunningStats)
-        out.push_back(silent(Severity::Info, "eval_uses_batch_stats",
+        out.push_back(silent(Severity::Info, FindingCode::EvalUsesBatchStats,
                              type + " has no running statistics (track_running_stats=False): in "
                                     "eval mode too it normalises with the statistics of the batch "
                                     "it is given, so outputs depend on the rest of the batch",
@@ -286,7 +299,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
         if (input && input->size() >= 2)
             ln = "nn.LayerNorm(" + shapeArgument(Shape(input->begin() + 1, input->end())) + ")";
         out.push_back(silent(
-            Severity::Info, "group_norm_one_group",
+            Severity::Info, FindingCode::GroupNormOneGroup,
             "GroupNorm(1, " + num(*spec.numFeatures) +
                 ") normalises each sample over all its elements, as LayerNorm over (C, ...) "
                 "does; the two agree only without affine: GroupNorm's weight and bias are per "
@@ -298,7 +311,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
     }
     if (isConv(previous) && (batchNorm || spec.variant == Variant::InstanceNorm) &&
         ModuleArguments(*previous).boolean("bias").value_or(true)) {
-        out.push_back(silent(Severity::Info, "conv_bias_before_norm",
+        out.push_back(silent(Severity::Info, FindingCode::ConvBiasBeforeNorm,
                              previous->type + " has a bias, and " + type +
                                  " subtracts each channel's mean right after it, which removes "
                                  "any per-channel constant: the bias has no effect on the output",
@@ -311,7 +324,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
     const Shape& shape = *input;
     if (auto message = rankError(type, layer.dims, shape.size())) {
         const std::int64_t channels = shape.size() >= 2 ? shape[1] : (shape.empty() ? 0 : shape[0]);
-        out.push_back(finding(Severity::Error, "wrong_rank",
+        out.push_back(finding(Severity::Error, FindingCode::WrongRank,
                               type + " takes " + message->substr(9, message->find(" input") - 9) +
                                   " input, this one is " + num(std::int64_t(shape.size())) + "D " +
                                   shapeToString(shape),
@@ -327,7 +340,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
     if (unbatched) {
         normalized.insert(normalized.begin(), 1);
         out.push_back(silent(
-            Severity::Warning, "instance_norm_unbatched",
+            Severity::Warning, FindingCode::InstanceNormUnbatched,
             type + " got a " + num(std::int64_t(shape.size())) + "D input " + shapeToString(shape) +
                 ", which PyTorch reads as ONE unbatched sample: C=" + num(shape[0]) +
                 " channels (your batch) each normalised over " + num(shape.back()) +
@@ -358,9 +371,9 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                                         num(*spec.numFeatures) +
                                         ") to normalise each position's features";
     if (!result.error.empty()) {
-        std::string code(kFindingCodeOf.nameOf(result.kind, "invalid_configuration")),
-            message = result.error, fix;
-        if (code == "num_features_mismatch") {
+        FindingCode code = findingCodeOf(result.kind);
+        std::string message = result.error, fix;
+        if (code == FindingCode::NumFeaturesMismatch) {
             message = "the input has " + num(channels) + " channels at dim=1 but " +
                       (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
                       num(*spec.numFeatures);
@@ -368,14 +381,14 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                                                                        : "num_features",
                                     num(channels), spec.variant == Variant::GroupNorm ? 1 : 0);
             if (channelsLast) {
-                code = "batch_norm_channels_last";
+                code = FindingCode::BatchNormChannelsLast;
                 message = type + " reads dim 1 (" + num(shape[1]) +
                           ") as channels, but the input " + shapeToString(shape) + " has its " +
                           num(*spec.numFeatures) +
                           " features last, as Linear and Embedding produce them";
                 fix = channelsLastFix;
             }
-        } else if (code == "normalized_shape_mismatch") {
+        } else if (code == FindingCode::NormalizedShapeMismatch) {
             const std::size_t k = spec.normalizedShape.size();
             Shape suggestion;
             if (shape.size() >= 2 && k >= 1 && spec.normalizedShape[0] == shape[1])
@@ -391,22 +404,22 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                                               ? "(" + shapeArgument(suggestion) + ",)"
                                               : shapeArgument(suggestion),
                                           0);
-        } else if (code == "group_norm_divisibility") {
+        } else if (code == FindingCode::GroupNormDivisibility) {
             message = "the input has " + num(channels) +
                       " channels, not divisible by num_groups=" + num(*spec.numGroups);
             fix = a.constructorWith("num_groups",
                                     num(largestDivisorAtMost(channels, *spec.numGroups)), 0);
-        } else if (code == "batch_of_one" && spec.variant == Variant::GroupNorm) {
+        } else if (code == FindingCode::BatchOfOne && spec.variant == Variant::GroupNorm) {
             message = type + " has one value per group: the input " + shapeToString(shape) +
                       " with num_groups=" + num(*spec.numGroups) +
                       " leaves a single value in each group";
             fix = "fewer groups, or an input with more than one value per group";
-        } else if (code == "batch_of_one") {
+        } else if (code == FindingCode::BatchOfOne) {
             message = type + " in training needs more than one value per channel; the input " +
                       shapeToString(shape) + " has exactly one";
             fix = "a batch of 2 or more, model.eval() for inference, or nn.GroupNorm / "
                   "nn.LayerNorm whose statistics do not depend on the batch";
-        } else if (code == "single_spatial_element") {
+        } else if (code == FindingCode::SingleSpatialElement) {
             message = type +
                       " in training (and in eval without running statistics) normalises each "
                       "(sample, channel) over its spatial elements, and the input " +
@@ -423,9 +436,9 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
         return check;
     }
     for (const Diagnostic& w : result.warnings) {
-        if (w.code != "num_features_mismatch") continue;
+        if (w.code != FindingCode::NumFeaturesMismatch) continue;
         out.push_back(silent(
-            Severity::Warning, "num_features_mismatch",
+            Severity::Warning, FindingCode::NumFeaturesMismatch,
             "the input has " + num(channels) + " channels at dim=1 but " +
                 (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
                 num(*spec.numFeatures),
@@ -435,7 +448,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                               num(channels), spec.variant == Variant::GroupNorm ? 1 : 0)));
     }
     if (channelsLast)
-        out.push_back(silent(Severity::Warning, "batch_norm_channels_last",
+        out.push_back(silent(Severity::Warning, FindingCode::BatchNormChannelsLast,
                              type + " reads dim 1 as channels; the input " + shapeToString(shape) +
                                  " comes from " + previous->type +
                                  " with its features last, and only because both dims are " +
@@ -444,7 +457,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                                  "feature",
                              "the sizes match, so nothing can tell", channelsLastFix));
     if (batchNorm && normalized[0] == 1 && normalized.size() > 2)
-        out.push_back(silent(Severity::Info, "batch_of_one",
+        out.push_back(silent(Severity::Info, FindingCode::BatchOfOne,
                              type + " in training with a batch of 1 " + shapeToString(shape) +
                                  ": each channel's statistics come from one sample, so it acts as "
                                  "InstanceNorm and the running statistics learn that one "
@@ -457,7 +470,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
         spec.normalizedShape.size() == 1 && !channelsLastInput &&
         !(previous && previous->type == "Permute"))
         out.push_back(silent(
-            Severity::Warning, "layer_norm_trailing_axis",
+            Severity::Warning, FindingCode::LayerNormTrailingAxis,
             "LayerNorm(" + num(spec.normalizedShape[0]) + ") on the feature map " +
                 shapeToString(shape) + " normalises each run of " + num(shape.back()) +
                 " values along the last axis (width) on its own" +

@@ -178,23 +178,23 @@ void noteSliceCounts(const StageState& st, bool batchStats, bool float32, const 
     }
     const std::string total = std::to_string(st.count.size());
     if (empty)
-        out.push_back({Severity::Warning, "empty_slice",
+        out.push_back({Severity::Warning, FindingCode::EmptySlice,
                        std::string(stageName) + std::to_string(empty) + " of " + total +
                            " slices have no valid element: their mean and variance are NaN and "
                            "their outputs 0"});
     if (single && batchStats)
-        out.push_back({Severity::Warning, "degenerate_slice",
+        out.push_back({Severity::Warning, FindingCode::DegenerateSlice,
                        std::string(stageName) + std::to_string(single) + " of " + total +
                            " slices have exactly one valid element: x - mean = 0 there, so the "
                            "output is the bias and the variance is 0"});
     // A NaN or Inf anywhere in a slice makes its sum, and so its statistics, non-finite.
     if (nonFinite && batchStats)
-        out.push_back({Severity::Warning, "non_finite_input",
+        out.push_back({Severity::Warning, FindingCode::NonFiniteInput,
                        std::string(stageName) + std::to_string(nonFinite) + " of " + total +
                            " slices hold NaN or infinite values (or overflow): their statistics, "
                            "and so their outputs, are not finite"});
     if (overflow32 && batchStats)
-        out.push_back({Severity::Warning, "float32_overflow",
+        out.push_back({Severity::Warning, FindingCode::Float32Overflow,
                        std::string(stageName) + std::to_string(overflow32) + " of " + total +
                            " slices have a sum of squared deviations (x - mean)^2 beyond float32's "
                            "range (3.4e38): NormLab sums in float64, so its outputs stay finite, "
@@ -276,7 +276,7 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
                                    runningMean, runningVar);
             if (u.skippedSlices)
                 result.diagnostics.push_back(
-                    {Severity::Warning, "running_stats_skipped",
+                    {Severity::Warning, FindingCode::RunningStatsSkipped,
                      std::to_string(u.skippedSlices) + " slice(s) with " +
                          (sp.unbiasedRunningVar ? "at most one valid element"
                                                 : "no valid element") +

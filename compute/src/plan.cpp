@@ -57,7 +57,7 @@ struct Checker {
     bool fail(std::string message) {
         return fail(ConfigError::Other, PyException::RuntimeError, std::move(message));
     }
-    void warn(std::string code, std::string message) {
+    void warn(FindingCode code, std::string message) {
         plan.warnings.push_back({Severity::Warning, std::move(code), std::move(message)});
     }
     std::int64_t channels() const { return shape[1]; }
@@ -67,7 +67,7 @@ struct Checker {
     void mismatchWarning(std::int64_t numFeatures, const char* module) {
         // Only InstanceNorm gained a warning (PyTorch 2.1); the others stay silent.
         const bool instanceNorm = std::string_view(module) == "InstanceNorm";
-        warn("num_features_mismatch",
+        warn(FindingCode::NumFeaturesMismatch,
              std::string(module) + ": the input has " + num(channels()) +
                  " channels at dim=1 but num_features=" + num(numFeatures) +
                  ". Nothing uses num_features because affine=False and there are no running "

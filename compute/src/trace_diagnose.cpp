@@ -28,7 +28,7 @@ ModuleNode nodeOf(const TracedCall& call) {
 Finding pytorchError(const TracedError& error, std::string message, std::string fix) {
     Finding f;
     f.severity = Severity::Error;
-    f.code = "pytorch_error";
+    f.code = FindingCode::PytorchError;
     f.message = std::move(message);
     f.action = TorchAction::Raises;
     f.exception = error.type;

@@ -3,26 +3,9 @@
 // and explains every normalization-layer mistake the way a given PyTorch version reports it
 // (raises which message, warns which text, or runs silently), with the corrected line.
 //
-// Mistake classes (finding codes):
-//   num_features_mismatch     channels at dim=1 differ from num_features / num_channels
-//                             (per variant and affine / tracking: raises, warns or silent)
-//   batch_norm_channels_last  BatchNorm1d fed [N, L, C] (features last, as Linear makes them)
-//   normalized_shape_mismatch LayerNorm / RMSNorm normalized_shape is not the trailing dims
-//   layer_norm_trailing_axis  LayerNorm(C) on a conv map: normalises along the width only
-//   group_norm_divisibility   channels not divisible by num_groups (constructor or input)
-//   group_norm_one_group      GroupNorm(1, C) vs LayerNorm: equal only without affine
-//   batch_of_one              BatchNorm training on one sample (raises at one value/channel)
-//   single_spatial_element    InstanceNorm training on one spatial element
-//   instance_norm_unbatched   InstanceNormNd given N+1 dims: read as one sample (C, L...)
-//   eval_uses_batch_stats     BatchNorm without running stats: eval still uses batch stats
-//   conv_bias_before_norm     a conv bias right before BatchNorm / InstanceNorm is cancelled
-//   eps_not_positive          eps = 0: a constant slice divides by zero
-//   wrong_rank                the module's expected input rank
-//   rms_norm_unavailable      nn.RMSNorm before PyTorch 2.4
-//   invalid_argument          an argument PyTorch rejects when the layer runs (stride 0, ...)
-//   size_overflow             a size from the printed arguments overflows 64-bit integers
-//   in_channels_mismatch, in_features_mismatch, invalid_output_size, unknown_module,
-//   unreadable_arguments      the layers around the norms, so shapes reach them right
+// Each mistake class is a FindingCode (normlab/finding_code.h: the codes, their names and
+// what each means), reported per variant, affine and tracking as PyTorch does: raises, warns
+// or runs silently.
 #pragma once
 
 #include "normlab/diagnostics.h"
@@ -55,8 +38,8 @@ enum class Certainty { Exact, Inferred, Unknown };
 std::string_view certaintyName(Certainty c); // "exact", "inferred", "unknown"
 
 struct Finding {
-    Severity severity = Severity::Warning; // Error exactly when PyTorch raises
-    std::string code;
+    Severity severity = Severity::Warning;                // Error exactly when PyTorch raises
+    FindingCode code = FindingCode::InvalidConfiguration; // findingCodeName() for its name
     std::string layer;   // dotted path, as named_modules() names it ("encoder.6")
     std::string message; // names both numbers that disagree
     TorchAction action = TorchAction::Silent;

@@ -1,6 +1,8 @@
 // Findings about a run that are not fatal (fatal ones are NormResult::error).
 #pragma once
 
+#include "normlab/finding_code.h"
+
 #include <string>
 #include <string_view>
 
@@ -11,9 +13,7 @@ std::string_view severityName(Severity severity);
 
 struct Diagnostic {
     Severity severity = Severity::Warning;
-    // Stable identifier: num_features_mismatch, empty_slice, degenerate_slice,
-    // running_stats_skipped, non_finite_input, ...
-    std::string code;
+    FindingCode code = FindingCode::InvalidConfiguration; // findingCodeName() for its name
     std::string message;
 };
 

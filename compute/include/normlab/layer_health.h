@@ -28,8 +28,9 @@
 namespace normlab {
 
 struct HealthFinding {
-    std::string code; // train_eval_gap, dead_channels, exploding_channels, precision_risk,
-                      // padding_contamination, capture_mismatch, capture_subset
+    FindingCode code = FindingCode::TrainEvalGap; // train_eval_gap, dead_channels,
+    // exploding_channels, precision_risk, padding_contamination, capture_mismatch,
+    // capture_subset
     Severity severity = Severity::Warning;
     std::string message;
 };
