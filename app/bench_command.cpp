@@ -4,6 +4,7 @@
 #include "cli_commands.h"
 #include "cli_support.h"
 
+#include "normlab/grid_summary.h"
 #include "normlab/normalize.h"
 #include "normlab/npy.h"
 
@@ -36,6 +37,40 @@ Tensor randomTensor(const Shape& shape, DType type, std::mt19937_64& rng, double
     return t;
 }
 
+// "900x1400" -> (900, 1400); false for anything else or a side outside 1..65536.
+bool parseCells(const QString& text, int& rows, int& cols) {
+    const QStringList parts = text.split('x');
+    bool okRows = false, okCols = false;
+    if (parts.size() == 2) {
+        rows = parts[0].toInt(&okRows);
+        cols = parts[1].toInt(&okCols);
+    }
+    if (okRows && okCols && rows >= 1 && cols >= 1 && rows <= 65536 && cols <= 65536) return true;
+    printError("--summary " + text + " is not ROWSxCOLS (each 1..65536), e.g. 900x1400");
+    return false;
+}
+
+// The workbench's drawing aggregates of one output, each timed `repeat` times: its
+// screen-sized grid summary and its 60-bin histogram (with the finite range before it).
+QJsonObject timeAggregates(const Tensor& output, int rows, int cols, int repeat) {
+    std::vector<double> summary, histogram;
+    for (int i = 0; i < repeat; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        const GridSummary g = summarizeGrid(output, nullptr, rows, cols);
+        auto t1 = std::chrono::steady_clock::now();
+        const auto range = finiteRangeOf(output, nullptr);
+        const std::vector<double> counts =
+            histogramCounts(output, nullptr, range ? range->low : 0, range ? range->high : 1, 60);
+        auto t2 = std::chrono::steady_clock::now();
+        summary.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        histogram.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+        if (g.count.empty() || counts.empty()) break; // nothing to summarize (no elements)
+    }
+    return {{"cells", QString("%1x%2").arg(rows).arg(cols)},
+            {"summary_median_ms", TimingSummary::of(summary).median},
+            {"histogram_median_ms", TimingSummary::of(histogram).median}};
+}
+
 } // namespace
 
 int benchCommand(const QStringList& arguments) {
@@ -47,6 +82,11 @@ int benchCommand(const QStringList& arguments) {
     parser.addOption({"warmup", "Untimed iterations first (default 3).", "N", "3"});
     parser.addOption({"lengths", "int64 [N] valid lengths along the last axis.", "L.npy"});
     parser.addOption({"backend", "cpu (default) or cuda.", "NAME", "cpu"});
+    parser.addOption({"summary",
+                      "Also time the workbench's drawing aggregates of the output: its grid "
+                      "summarized to ROWSxCOLS blocks and its histogram, each against the "
+                      "normalization's median of the same run.",
+                      "ROWSxCOLS"});
     parser.addOption({"device",
                       "With --backend cuda: the CUDA device number (default 0, or the "
                       "environment variable NORMLAB_CUDA_DEVICE).",
@@ -73,6 +113,9 @@ int benchCommand(const QStringList& arguments) {
         printError("--warmup must be an integer in 0..1000");
         return kExitInvalid;
     }
+    int summaryRows = 0, summaryCols = 0;
+    if (parser.isSet("summary") && !parseCells(parser.value("summary"), summaryRows, summaryCols))
+        return kExitInvalid;
     Backend* backend = chooseBackend(parser.value("backend"), parser.value("device"));
     if (!backend) return kExitInvalid;
 
@@ -142,6 +185,12 @@ int benchCommand(const QStringList& arguments) {
     o["repeat"] = repeat;
     o["backward"] = backward;
     o["timing"] = deviceTimed ? "cuda events (kernels only)" : "wall clock";
+    if (summaryRows > 0) {
+        QJsonObject a = timeAggregates(probe.output, summaryRows, summaryCols, repeat);
+        a["summary_vs_normalize"] = a["summary_median_ms"].toDouble() / median;
+        a["histogram_vs_normalize"] = a["histogram_median_ms"].toDouble() / median;
+        o["aggregates"] = a;
+    }
     QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
     return kExitOk;
 }

@@ -1,5 +1,6 @@
 // normlab-cli: the command-line face of the compute library (QtCore only).
 #include "cli_commands.h"
+#include "heap_tuning.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -23,6 +24,7 @@ const char* kUsage =
 } // namespace
 
 int main(int argc, char** argv) {
+    normlab::app::keepMediumAllocationsInTheHeap();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("normlab-cli");
     QStringList args = QCoreApplication::arguments().mid(1);

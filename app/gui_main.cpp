@@ -4,6 +4,7 @@
 // and exits (0 written, 2 otherwise).
 #include "capture_dock.h"
 #include "debugger_view.h"
+#include "heap_tuning.h"
 #include "language.h"
 #include "lesson_panel.h"
 #include "main_window.h"
@@ -201,6 +202,7 @@ QString takeSessionOption(std::vector<char*>& args, bool& missingValue) {
 } // namespace
 
 int main(int argc, char** argv) {
+    normlab::app::keepMediumAllocationsInTheHeap();
     bool offscreen = false; // --screenshot and --measure-latency need no display
     for (int i = 1; i < argc; ++i)
         offscreen |= std::strcmp(argv[i], "--screenshot") == 0 ||

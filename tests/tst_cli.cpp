@@ -519,7 +519,7 @@ void CliTest::benchPrintsJson() {
     const QString spec =
         writeText("spec.json", R"({"variant": "layer_norm", "normalized_shape": [64]})");
     const Run r = cli({"bench", "--spec", spec, "--shape", "32,64", "--backward", "--repeat", "3",
-                       "--warmup", "1"});
+                       "--warmup", "1", "--summary", "8x16"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
     for (const char* key :
@@ -528,6 +528,16 @@ void CliTest::benchPrintsJson() {
     QVERIFY(o.value("min_ms").toDouble() <= o.value("median_ms").toDouble());
     QVERIFY(o.value("median_ms").toDouble() <= o.value("max_ms").toDouble());
     QCOMPARE(o.value("bytes_moved").toDouble(), 5.0 * 32 * 64 * 4); // x, y, x, dy, dx
+    // The drawing aggregates, timed against the normalization of the same run.
+    const QJsonObject a = o.value("aggregates").toObject();
+    QCOMPARE(a.value("cells").toString(), QString("8x16"));
+    for (const char* key : {"summary_median_ms", "histogram_median_ms"})
+        QVERIFY2(a.value(key).toDouble() > 0, key);
+    QCOMPARE(a.value("summary_vs_normalize").toDouble(),
+             a.value("summary_median_ms").toDouble() / o.value("median_ms").toDouble());
+    const Run badCells = cli({"bench", "--spec", spec, "--shape", "32,64", "--summary", "8by16"});
+    QCOMPARE(badCells.exitCode, 2);
+    QVERIFY(badCells.err.contains("ROWSxCOLS"));
     const Run huge = cli({"bench", "--spec", spec, "--shape", "100000,100000,64"});
     QCOMPARE(huge.exitCode, 2);
     QVERIFY(huge.err.contains("too large"));
