@@ -1,5 +1,6 @@
 #include "cli_support.h"
 
+#include "shape_text.h"
 #include "spec_json.h"
 
 #include "normlab/npy.h"
@@ -56,7 +57,7 @@ bool loadSpec(const QString& path, NormSpec& spec) {
         printError("cannot read " + path);
         return false;
     }
-    const SpecParseResult parsed = parseSpecJson(file.read(1 << 20));
+    const formats::SpecParseResult parsed = formats::parseSpecJson(file.read(1 << 20));
     if (!parsed.error.isEmpty()) {
         printError(path + ": " + parsed.error);
         return false;
@@ -103,23 +104,8 @@ Backend* chooseBackend(const QString& name, const QString& device) {
     return backend;
 }
 
-QString shapeFromText(const QString& text, const QString& what, int maxRank, Shape& shape) {
-    shape.clear();
-    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const qlonglong v = part.trimmed().toLongLong(&ok);
-        if (!ok || v <= 0)
-            return what + " must be positive integers separated by commas, got '" + text + "'";
-        shape.push_back(v);
-    }
-    if (shape.empty() || shape.size() > std::size_t(maxRank))
-        return what + " must have 1 to " + QString::number(maxRank) + " dimensions, got '" + text +
-               "'";
-    return {};
-}
-
 bool parseShapeOption(const QString& text, const char* option, int maxRank, Shape& shape) {
-    const QString error = shapeFromText(text, option, maxRank, shape);
+    const QString error = formats::shapeFromText(text, option, maxRank, shape);
     if (!error.isEmpty()) printError(error);
     return error.isEmpty();
 }

@@ -28,9 +28,6 @@ bool loadSpec(const QString& path, NormSpec& spec);
 bool loadNpy(const QString& path, const char* what, Tensor& out);
 // `device` (may be empty): the CUDA device number, for --backend cuda.
 Backend* chooseBackend(const QString& name, const QString& device = {});
-// "4096,1024" -> {4096, 1024}: positive integers, 1 to maxRank of them. Returns why not,
-// naming the value `what` ("--shape", "The input shape"); empty when it parsed.
-QString shapeFromText(const QString& text, const QString& what, int maxRank, Shape& shape);
 // The same for a command-line option, printing the reason.
 bool parseShapeOption(const QString& text, const char* option, int maxRank, Shape& shape);
 

@@ -31,8 +31,8 @@ int diagnoseTraceFile(const QCommandLineParser& parser) {
         printError(parser.value("trace") + " is larger than 256 MiB: not a trace");
         return kExitInvalid;
     }
-    Trace trace;
-    if (const QString error = traceFromJson(file.readAll(), trace); !error.isEmpty()) {
+    formats::Trace trace;
+    if (const QString error = formats::traceFromJson(file.readAll(), trace); !error.isEmpty()) {
         printError(parser.value("trace") + ": " + error);
         return kExitInvalid;
     }
@@ -58,7 +58,7 @@ int diagnoseTraceFile(const QCommandLineParser& parser) {
                    "normlab_trace.py): trace the model again, or use --model with --checkpoint");
         return kExitInvalid;
     }
-    const CheckpointRead checkpoint = readCheckpointFile(parser.value("checkpoint"));
+    const CheckpointRead checkpoint = formats::readCheckpointFile(parser.value("checkpoint"));
     if (!checkpoint.ok()) {
         printError(QString::fromStdString(checkpoint.error));
         return kExitInvalid;
@@ -124,7 +124,7 @@ int diagnoseCommand(const QStringList& arguments) {
     }
     CheckpointRead checkpoint;
     if (parser.isSet("checkpoint")) {
-        checkpoint = readCheckpointFile(parser.value("checkpoint"));
+        checkpoint = formats::readCheckpointFile(parser.value("checkpoint"));
         if (!checkpoint.ok()) {
             printError(QString::fromStdString(checkpoint.error));
             return kExitInvalid;

@@ -33,7 +33,8 @@ QJsonArray shapeJson(const Shape& s) {
 }
 
 // One layer's entry of the health JSON (docs/cli.md, `health`).
-QJsonObject layerHealthJson(const CapturedLayer& l, const LayerHealth& h, const QString& note) {
+QJsonObject layerHealthJson(const formats::CapturedLayer& l, const LayerHealth& h,
+                            const QString& note) {
     QJsonArray findings;
     for (const HealthFinding& f : h.findings)
         findings.append(
@@ -77,8 +78,9 @@ int healthCommand(const QStringList& arguments) {
                                      "contamination, and NormLab's output against PyTorch's.",
                                      arguments, {"capture"}))
         return *code;
-    Capture capture;
-    if (const QString error = readCapture(parser.value("capture"), capture); !error.isEmpty()) {
+    formats::Capture capture;
+    if (const QString error = formats::readCapture(parser.value("capture"), capture);
+        !error.isEmpty()) {
         printError(error);
         return kExitInvalid;
     }
@@ -86,12 +88,13 @@ int healthCommand(const QStringList& arguments) {
     timer.start();
     QJsonArray layers;
     for (std::size_t i = 0; i < capture.layers.size(); ++i) {
-        const CapturedLayer& l = capture.layers[i];
+        const formats::CapturedLayer& l = capture.layers[i];
         if (parser.isSet("layer") && l.name != parser.value("layer")) continue;
-        LoadedLayer loaded;
+        formats::LoadedLayer loaded;
         LayerHealth health;
         QString note;
-        if (const QString error = loadCapturedLayer(capture, i, loaded); !error.isEmpty()) {
+        if (const QString error = formats::loadCapturedLayer(capture, i, loaded);
+            !error.isEmpty()) {
             health.error = error.toStdString();
         } else {
             health = layerHealth(loaded.health);

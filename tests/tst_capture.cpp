@@ -89,14 +89,14 @@ void CaptureTest::figuresMatchPyTorch_data() {
 void CaptureTest::figuresMatchPyTorch() {
     QFETCH(QString, capture);
     QFETCH(QJsonObject, want);
-    app::Capture c;
-    QCOMPARE(app::readCapture(kDir + "captures/" + capture, c), QString());
+    formats::Capture c;
+    QCOMPARE(formats::readCapture(kDir + "captures/" + capture, c), QString());
     std::size_t index = c.layers.size();
     for (std::size_t i = 0; i < c.layers.size(); ++i)
         if (c.layers[i].name == want["name"].toString()) index = i;
     QVERIFY(index < c.layers.size());
-    app::LoadedLayer loaded;
-    QCOMPARE(app::loadCapturedLayer(c, index, loaded), QString());
+    formats::LoadedLayer loaded;
+    QCOMPARE(formats::loadCapturedLayer(c, index, loaded), QString());
     const LayerHealth h = layerHealth(loaded.health);
     QVERIFY2(h.ok(), h.error.c_str());
     QCOMPARE(h.slices, qint64(want["slices"].toDouble()));
@@ -132,12 +132,12 @@ void CaptureTest::figuresMatchPyTorch() {
 }
 
 void CaptureTest::subclassThatPermutesIsSaidSo() {
-    app::Capture c;
-    QCOMPARE(app::readCapture(kDir + "captures/layer_norm_2d", c), QString());
+    formats::Capture c;
+    QCOMPARE(formats::readCapture(kDir + "captures/layer_norm_2d", c), QString());
     QCOMPARE(c.layers.size(), std::size_t(1));
     QCOMPARE(c.layers[0].type, QString("LayerNorm2d"));
-    app::LoadedLayer loaded;
-    const QString error = app::loadCapturedLayer(c, 0, loaded);
+    formats::LoadedLayer loaded;
+    const QString error = formats::loadCapturedLayer(c, 0, loaded);
     QVERIFY2(error.contains("overrides forward()"), qPrintable(error));
 }
 
@@ -153,20 +153,20 @@ void CaptureTest::refusesBrokenCaptures_data() {
 void CaptureTest::refusesBrokenCaptures() {
     QFETCH(QString, name);
     QFETCH(QString, where);
-    app::Capture c;
-    const QString error = app::readCapture(kDir + "broken/" + name, c);
+    formats::Capture c;
+    const QString error = formats::readCapture(kDir + "broken/" + name, c);
     if (where == "manifest") {
         QVERIFY(!error.isEmpty());
         QVERIFY(c.layers.empty());
         return;
     }
     QCOMPARE(error, QString());
-    app::LoadedLayer loaded;
-    const QString layerError = app::loadCapturedLayer(c, 0, loaded);
+    formats::LoadedLayer loaded;
+    const QString layerError = formats::loadCapturedLayer(c, 0, loaded);
     QVERIFY(!layerError.isEmpty());
     QVERIFY(loaded.health.inputs.input.isNull()); // nothing loaded halfway
     // The other layers still load.
-    QCOMPARE(app::loadCapturedLayer(c, 1, loaded), QString());
+    QCOMPARE(formats::loadCapturedLayer(c, 1, loaded), QString());
 }
 
 void CaptureTest::healthCommandPrintsTheTable() {

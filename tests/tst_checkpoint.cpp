@@ -107,7 +107,7 @@ void CheckpointTest::matchesPyTorch_data() {
 void CheckpointTest::matchesPyTorch() {
     QFETCH(QJsonObject, c);
     const CheckpointRead read =
-        app::readCheckpointFile(kDir + "cases/" + c["checkpoint"].toString());
+        formats::readCheckpointFile(kDir + "cases/" + c["checkpoint"].toString());
     QVERIFY2(read.ok(), read.error.c_str());
     const ModuleNode model = modelOf(c["model"].toString());
     const LoadStateDictReport r = checkLoadStateDict(model, read.checkpoint);
@@ -150,11 +150,11 @@ void CheckpointTest::traceMakesItExact() {
     QFETCH(QJsonObject, c);
     QFile file(kDir + "cases/" + c["trace"].toString());
     QVERIFY(file.open(QIODevice::ReadOnly));
-    app::Trace trace;
-    QCOMPARE(app::traceFromJson(file.readAll(), trace), QString());
+    formats::Trace trace;
+    QCOMPARE(formats::traceFromJson(file.readAll(), trace), QString());
     QVERIFY(!trace.modules.empty());
     const CheckpointRead read =
-        app::readCheckpointFile(kDir + "cases/" + c["checkpoint"].toString());
+        formats::readCheckpointFile(kDir + "cases/" + c["checkpoint"].toString());
     QVERIFY2(read.ok(), read.error.c_str());
     const LoadStateDictReport r = checkLoadStateDict(trace.modules, read.checkpoint);
     QCOMPARE(r.strictError, optionalString(c["strict_error"]));
@@ -174,7 +174,7 @@ void CheckpointTest::traceMakesItExact() {
 void CheckpointTest::refusesForeignGlobals() {
     for (const QJsonValue& c : corpus()["refused"].toArray()) {
         const CheckpointRead read =
-            app::readCheckpointFile(kDir + "cases/" + c["checkpoint"].toString());
+            formats::readCheckpointFile(kDir + "cases/" + c["checkpoint"].toString());
         QVERIFY(!read.ok());
         QVERIFY(read.checkpoint.tensors.empty());
         QVERIFY2(QString::fromStdString(read.error).contains(c["global"].toString()),
@@ -192,7 +192,7 @@ void CheckpointTest::refusesMalformedFiles_data() {
 
 void CheckpointTest::refusesMalformedFiles() {
     QFETCH(QString, file);
-    const CheckpointRead read = app::readCheckpointFile(kDir + "malformed/" + file);
+    const CheckpointRead read = formats::readCheckpointFile(kDir + "malformed/" + file);
     QVERIFY(!read.ok());
     QVERIFY(read.checkpoint.tensors.empty());
     QVERIFY(QString::fromStdString(read.error).contains(file.section('/', -1)));
@@ -268,7 +268,8 @@ void CheckpointTest::emptyMetadataMeansVersionless() {
     // then reported; the same checkpoint without versions (safetensors) loads (PyTorch fills
     // in 0). cases.json holds both verdicts from PyTorch; here the rule on one model alone.
     const ModuleNode model = modelOf("no_num_batches_tracked.txt");
-    const CheckpointRead pth = app::readCheckpointFile(kDir + "cases/no_num_batches_tracked.pth");
+    const CheckpointRead pth =
+        formats::readCheckpointFile(kDir + "cases/no_num_batches_tracked.pth");
     QVERIFY(pth.ok() && pth.checkpoint.versions);
     QCOMPARE(pth.checkpoint.versions->at("1"), 2);
     Checkpoint versionless = pth.checkpoint;
@@ -286,11 +287,11 @@ void CheckpointTest::safetensorsHeaderRefusesAbsurdSizes() {
           R"({"w": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 0]}})",
           R"({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8e300]}})",
           R"({"w": {"dtype": "Q7", "shape": [2], "data_offsets": [0, 8]}})"}) {
-        const CheckpointRead r = app::parseSafetensorsHeader(header, 64);
+        const CheckpointRead r = formats::parseSafetensorsHeader(header, 64);
         QVERIFY2(!r.ok(), header);
         QVERIFY(r.checkpoint.tensors.empty());
     }
-    const CheckpointRead ok = app::parseSafetensorsHeader(
+    const CheckpointRead ok = formats::parseSafetensorsHeader(
         R"({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "__metadata__": {}})", 8);
     QVERIFY2(ok.ok(), ok.error.c_str());
     QCOMPARE(ok.checkpoint.tensors.front().shape, (Shape{2}));

@@ -55,7 +55,8 @@ void GoldenTest::matchesPyTorch() {
     QFETCH(QJsonObject, testCase);
     const QString dir =
         QStringLiteral(NORMLAB_GOLDEN_DIR "/data/") + testCase.value("name").toString();
-    const app::SpecParseResult parsed = app::specFromJsonObject(testCase.value("spec").toObject());
+    const formats::SpecParseResult parsed =
+        formats::specFromJsonObject(testCase.value("spec").toObject());
     QVERIFY2(parsed.error.isEmpty(), qPrintable(parsed.error));
     const NormSpec& spec = parsed.spec;
 

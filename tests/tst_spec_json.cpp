@@ -5,7 +5,7 @@
 #include <QtTest>
 
 using namespace normlab;
-using namespace normlab::app;
+using namespace normlab::formats;
 
 class SpecJsonTest : public QObject {
     Q_OBJECT
@@ -78,9 +78,9 @@ void SpecJsonTest::rejects_data() {
     QTest::newRow("axis 2^32 (was truncated to axis 0)")
         << QByteArray(R"({"variant": "custom", "reduce_axes": [4294967296]})")
         << "reduce_axes: axis 4294967296 is out of range";
-    QTest::newRow("axis -2^32")
-        << QByteArray(R"({"variant": "custom", "reduce_axes": [0, -4294967297]})")
-        << "reduce_axes: axis -4294967297 is out of range";
+    QTest::newRow("axis -2^32") << QByteArray(
+                                       R"({"variant": "custom", "reduce_axes": [0, -4294967297]})")
+                                << "reduce_axes: axis -4294967297 is out of range";
 }
 
 void SpecJsonTest::rejects() {

@@ -70,8 +70,9 @@ void CaptureDock::cancelHealth() {
 }
 
 QString CaptureDock::openCapture(const QString& directory) {
-    app::Capture capture;
-    if (const QString error = app::readCapture(directory, capture); !error.isEmpty()) return error;
+    formats::Capture capture;
+    if (const QString error = formats::readCapture(directory, capture); !error.isEmpty())
+        return error;
     if (capture.layers.empty()) return tr("%1 holds no normalization layer").arg(directory);
     cancelHealth();
     watcher_->waitForFinished(); // the stop flag ends it after the layer it is on
@@ -81,7 +82,7 @@ QString CaptureDock::openCapture(const QString& directory) {
     table_->setRowCount(0);
     table_->setRowCount(int(capture_.layers.size()));
     for (int row = 0; row < int(capture_.layers.size()); ++row) {
-        const app::CapturedLayer& l = capture_.layers[std::size_t(row)];
+        const formats::CapturedLayer& l = capture_.layers[std::size_t(row)];
         QString shape = QString::fromStdString(shapeToString(l.inputShape));
         if (l.capturedSamples != l.inputShape[0])
             shape += " " + tr("(first %1 captured)").arg(l.capturedSamples);
@@ -111,9 +112,9 @@ void CaptureDock::startHealth() {
     cancel_->show();
     watcher_->setFuture(QtConcurrent::run([this, stop = stop_, capture = capture_] {
         for (std::size_t i = 0; i < capture.layers.size() && !*stop; ++i) {
-            app::LoadedLayer loaded;
+            formats::LoadedLayer loaded;
             LayerHealth health;
-            const QString error = app::loadCapturedLayer(capture, i, loaded);
+            const QString error = formats::loadCapturedLayer(capture, i, loaded);
             if (error.isEmpty()) health = layerHealth(loaded.health);
             if (*stop) return;
             QMetaObject::invokeMethod(

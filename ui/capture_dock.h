@@ -28,7 +28,7 @@ class CaptureDock : public QWidget {
     // Reads `directory`'s manifest and lists its layers; empty on success, else why not (the
     // capture shown before stays).
     QString openCapture(const QString& directory);
-    const app::Capture& capture() const { return capture_; }
+    const formats::Capture& capture() const { return capture_; }
     QTableWidget* table() const { return table_; }
     // Layers whose health is computed so far.
     int healthDone() const { return healthDone_; }
@@ -46,7 +46,7 @@ class CaptureDock : public QWidget {
     QLabel* status_;
     QPushButton* cancel_;
     QTableWidget* table_;
-    app::Capture capture_;
+    formats::Capture capture_;
     int healthDone_ = 0;
     std::shared_ptr<std::atomic<bool>> stop_; // the running health job's stop flag
     QFutureWatcher<void>* watcher_;

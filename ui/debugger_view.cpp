@@ -5,7 +5,7 @@
 #include "diagnostic_text.h"
 #include "language.h"
 
-#include "cli_support.h"
+#include "shape_text.h"
 
 #include <QClipboard>
 #include <QComboBox>
@@ -234,8 +234,8 @@ bool DebuggerView::loadModelFile(const QString& path) {
 bool DebuggerView::analyse() {
     debounce_->stop();
     Shape shape;
-    if (const QString error =
-            app::shapeFromText(shape_->text(), tr("The input shape"), kMaxModelInputRank, shape);
+    if (const QString error = formats::shapeFromText(shape_->text(), tr("The input shape"),
+                                                     kMaxModelInputRank, shape);
         !error.isEmpty()) {
         status_->setText(error);
         return false;
@@ -272,7 +272,7 @@ bool DebuggerView::analyse() {
 }
 
 bool DebuggerView::loadCheckpointFile(const QString& path) {
-    const CheckpointRead read = app::readCheckpointFile(path);
+    const CheckpointRead read = formats::readCheckpointFile(path);
     if (!read.ok()) {
         status_->setText(tr("Cannot read the checkpoint: %1 (nothing changed)")
                              .arg(QString::fromStdString(read.error)));
@@ -328,8 +328,8 @@ bool DebuggerView::loadTraceFile(const QString& path) {
         status_->setText(tr("Cannot read %1 as a trace (the last analysis stays below)").arg(path));
         return false;
     }
-    app::Trace trace;
-    if (const QString error = app::traceFromJson(file.readAll(), trace); !error.isEmpty()) {
+    formats::Trace trace;
+    if (const QString error = formats::traceFromJson(file.readAll(), trace); !error.isEmpty()) {
         status_->setText(tr("%1: %2 (the last analysis stays below)").arg(path, error));
         return false;
     }

@@ -684,11 +684,11 @@ QString MainWindow::openCapture(const QString& directory) {
 }
 
 QString MainWindow::openCapturedLayer(int index) {
-    const app::Capture& capture = captureDock_->capture();
+    const formats::Capture& capture = captureDock_->capture();
     if (index < 0 || std::size_t(index) >= capture.layers.size()) return tr("no such layer");
-    const app::CapturedLayer& layer = capture.layers[std::size_t(index)];
-    app::LoadedLayer loaded;
-    if (const QString error = app::loadCapturedLayer(capture, std::size_t(index), loaded);
+    const formats::CapturedLayer& layer = capture.layers[std::size_t(index)];
+    formats::LoadedLayer loaded;
+    if (const QString error = formats::loadCapturedLayer(capture, std::size_t(index), loaded);
         !error.isEmpty())
         return error; // the workbench stays as it is
     NormInputs& in = loaded.health.inputs;

@@ -58,7 +58,7 @@ QByteArray sessionToJson(const Session& session) {
     QJsonObject o{{"normlab_session", kFormat},
                   {"input", input},
                   {"lengths", lengths},
-                  {"spec", app::specToJsonObject(s.spec)},
+                  {"spec", formats::specToJsonObject(s.spec)},
                   {"backend", QString::fromStdString(std::string(backendName(s.backend)))},
                   {"upstream", QString::fromStdString(std::string(upstreamName(s.upstream)))},
                   {"upstream_channel", double(s.upstreamChannel)},
@@ -66,7 +66,7 @@ QByteArray sessionToJson(const Session& session) {
                   {"affine", affine},
                   {"view", session.view}};
     if (s.loadedRunningMean || s.loadedRunningVar) o["running_stats"] = running;
-    if (session.compareSpec) o["compare_spec"] = app::specToJsonObject(*session.compareSpec);
+    if (session.compareSpec) o["compare_spec"] = formats::specToJsonObject(*session.compareSpec);
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
@@ -132,7 +132,7 @@ QString sessionFromJson(const QByteArray& json, Session& out) {
     if (const QString why = recipeRefusal(s.state.recipe, s.state.loadedInput != nullptr);
         !why.isEmpty())
         return why;
-    const app::SpecParseResult spec = app::specFromJsonObject(o.value("spec").toObject());
+    const formats::SpecParseResult spec = formats::specFromJsonObject(o.value("spec").toObject());
     if (!spec.error.isEmpty()) return spec.error;
     s.state.spec = spec.spec;
     const auto backend = backendFromName(o.value("backend").toString("cpu").toStdString());
@@ -185,7 +185,8 @@ QString sessionFromJson(const QByteArray& json, Session& out) {
         s.state.source = o.value("input").toObject().value("source").toString();
     s.view = o.value("view").toString();
     if (o.contains("compare_spec")) {
-        const app::SpecParseResult b = app::specFromJsonObject(o.value("compare_spec").toObject());
+        const formats::SpecParseResult b =
+            formats::specFromJsonObject(o.value("compare_spec").toObject());
         if (!b.error.isEmpty())
             return QObject::tr("the Compare view's configuration: %1").arg(b.error);
         s.compareSpec = b.spec;

@@ -19,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!manifest.open(QIODevice::WriteOnly | QIODevice::Truncate)) return 0;
     manifest.write(reinterpret_cast<const char*>(data), qint64(size));
     manifest.close();
-    app::Capture capture;
-    if (!app::readCapture(root, capture).isEmpty()) {
+    formats::Capture capture;
+    if (!formats::readCapture(root, capture).isEmpty()) {
         if (!capture.layers.empty()) std::abort();
         return 0;
     }
@@ -29,12 +29,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     };
     if (!insideRoot(capture.lengths) || !insideRoot(capture.mask)) std::abort();
     for (std::size_t i = 0; i < capture.layers.size(); ++i) {
-        const app::CapturedLayer& l = capture.layers[i];
+        const formats::CapturedLayer& l = capture.layers[i];
         for (const QString* p :
              {&l.input, &l.output, &l.weight, &l.bias, &l.runningMean, &l.runningVar})
             if (!insideRoot(*p)) std::abort();
-        app::LoadedLayer loaded; // the files are not there: refused with a message
-        if (app::loadCapturedLayer(capture, i, loaded).isEmpty() && l.input.isEmpty()) std::abort();
+        formats::LoadedLayer loaded; // the files are not there: refused with a message
+        if (formats::loadCapturedLayer(capture, i, loaded).isEmpty() && l.input.isEmpty())
+            std::abort();
     }
     return 0;
 }

@@ -11,7 +11,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace normlab;
-    const CheckpointRead r = app::parseSafetensorsHeader(
+    const CheckpointRead r = formats::parseSafetensorsHeader(
         QByteArray(reinterpret_cast<const char*>(data), qsizetype(size)), qint64(1) << 20);
     if (!r.ok()) {
         if (!r.checkpoint.tensors.empty()) std::abort();

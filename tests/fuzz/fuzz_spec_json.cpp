@@ -13,8 +13,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace normlab;
-    const app::SpecParseResult parsed =
-        app::parseSpecJson(QByteArray(reinterpret_cast<const char*>(data), qsizetype(size)));
+    const formats::SpecParseResult parsed =
+        formats::parseSpecJson(QByteArray(reinterpret_cast<const char*>(data), qsizetype(size)));
     if (!parsed.error.isEmpty()) return 0;
     static const Shape kShapes[] = {{6}, {2, 6}, {2, 6, 5}, {1, 6, 2, 3}, {2, 2, 1, 2, 3}};
     for (const Shape& shape : kShapes) {

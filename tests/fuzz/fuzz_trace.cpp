@@ -14,9 +14,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace normlab;
-    app::Trace trace;
-    const QString error =
-        app::traceFromJson(QByteArray(reinterpret_cast<const char*>(data), qsizetype(size)), trace);
+    formats::Trace trace;
+    const QString error = formats::traceFromJson(
+        QByteArray(reinterpret_cast<const char*>(data), qsizetype(size)), trace);
     if (!error.isEmpty()) return 0;
     const DiagnoseReport r = diagnoseTrace(trace.calls, trace.error, TorchVersion{1, 13});
     for (const LayerReport& l : r.layers)

@@ -7,7 +7,7 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 
-namespace normlab::app {
+namespace normlab::formats {
 
 namespace {
 
@@ -94,4 +94,4 @@ QString traceFromJson(const QByteArray& json, Trace& out) {
     return {};
 }
 
-} // namespace normlab::app
+} // namespace normlab::formats

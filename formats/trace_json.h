@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-namespace normlab::app {
+namespace normlab::formats {
 
 struct Trace {
     std::vector<TracedCall> calls;
@@ -25,4 +25,4 @@ struct Trace {
 // Empty on success, else why `json` is not a trace.
 QString traceFromJson(const QByteArray& json, Trace& out);
 
-} // namespace normlab::app
+} // namespace normlab::formats

@@ -9,7 +9,7 @@
 #include <QJsonObject>
 #include <QString>
 
-namespace normlab::app {
+namespace normlab::formats {
 
 struct SpecParseResult {
     NormSpec spec;
@@ -20,4 +20,4 @@ SpecParseResult parseSpecJson(const QByteArray& json);
 SpecParseResult specFromJsonObject(const QJsonObject& object);
 QJsonObject specToJsonObject(const NormSpec& spec);
 
-} // namespace normlab::app
+} // namespace normlab::formats

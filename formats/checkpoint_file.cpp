@@ -12,7 +12,7 @@
 #include <cmath>
 #include <memory>
 
-namespace normlab::app {
+namespace normlab::formats {
 
 namespace {
 
@@ -174,4 +174,4 @@ CheckpointRead readCheckpointFile(const QString& path) {
     return named(failure("neither a torch.save zip (.pt, .pth, .bin) nor a .safetensors file"));
 }
 
-} // namespace normlab::app
+} // namespace normlab::formats

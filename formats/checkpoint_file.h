@@ -10,7 +10,7 @@
 
 #include <QString>
 
-namespace normlab::app {
+namespace normlab::formats {
 
 CheckpointRead readCheckpointFile(const QString& path);
 
@@ -18,4 +18,4 @@ CheckpointRead readCheckpointFile(const QString& path);
 // it; exposed for the fuzz target.
 CheckpointRead parseSafetensorsHeader(const QByteArray& header, qint64 dataBytes);
 
-} // namespace normlab::app
+} // namespace normlab::formats

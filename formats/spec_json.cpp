@@ -9,7 +9,7 @@
 
 #include <cmath>
 
-namespace normlab::app {
+namespace normlab::formats {
 
 namespace {
 
@@ -211,4 +211,4 @@ QJsonObject specToJsonObject(const NormSpec& spec) {
     return o;
 }
 
-} // namespace normlab::app
+} // namespace normlab::formats

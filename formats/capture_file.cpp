@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <set>
 
-namespace normlab::app {
+namespace normlab::formats {
 
 namespace {
 
@@ -299,4 +299,4 @@ QString loadCapturedLayer(const Capture& capture, std::size_t index, LoadedLayer
     return {};
 }
 
-} // namespace normlab::app
+} // namespace normlab::formats

@@ -18,7 +18,7 @@
 #include <optional>
 #include <vector>
 
-namespace normlab::app {
+namespace normlab::formats {
 
 struct CapturedLayer {
     QString name, type, kind, repr; // dotted path, class, "batch_norm", the module's line
@@ -52,4 +52,4 @@ struct LoadedLayer {
 };
 QString loadCapturedLayer(const Capture& capture, std::size_t index, LoadedLayer& out);
 
-} // namespace normlab::app
+} // namespace normlab::formats
