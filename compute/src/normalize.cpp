@@ -164,6 +164,18 @@ double absoluteErrors(const T* a, const T* b, std::int64_t n, Valid valid,
     return worst;
 }
 
+// One stage's inverse, x = (y - beta) / gamma * sqrt(var + eps) + mean, with the statistics
+// held in `st`: `yLayout` is y in the stage's layout order, x comes back in input order.
+Tensor invertStage(const StageState& st, const Tensor& yLayout, const Shape& inputShape, double eps,
+                   Backend& backend) {
+    std::vector<double> scale(st.var.size());
+    for (std::size_t m = 0; m < scale.size(); ++m) scale[m] = std::sqrt(st.var[m] + eps);
+    Tensor x = Tensor::uninitialized(yLayout.shape(), yLayout.dtype());
+    backend.inverse(st.view, yLayout.raw(), st.mean.data(), scale.data(), st.params.weight.data(),
+                    st.params.bias.data(), x.raw());
+    return permuteFromLayout(std::move(x), inputShape, st.stage().permutation);
+}
+
 void noteSliceCounts(const StageState& st, bool batchStats, bool float32, const char* stageName,
                      std::vector<Diagnostic>& out) {
     std::int64_t empty = 0, single = 0, nonFinite = 0, overflow32 = 0;
@@ -363,15 +375,8 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
         std::vector<double> logdet(std::size_t(shape[0]), 0.0);
         for (std::size_t s = stages.size(); s-- > 0;) {
             StageState& st = stages[s];
-            const Stage& stage = st.stage();
-            std::vector<double> scale(st.var.size());
-            for (std::size_t m = 0; m < scale.size(); ++m)
-                scale[m] = std::sqrt(st.var[m] + plan.eps);
-            const LayoutView yLayout(y.isNull() ? result.output : y, stage.permutation);
-            Tensor xr = Tensor::uninitialized(yLayout.tensor().shape(), dtype);
-            backend.inverse(st.view, yLayout.raw(), st.mean.data(), scale.data(),
-                            st.params.weight.data(), st.params.bias.data(), xr.raw());
-            y = permuteFromLayout(std::move(xr), shape, stage.permutation);
+            const LayoutView yLayout(y.isNull() ? result.output : y, st.stage().permutation);
+            y = invertStage(st, yLayout.tensor(), shape, plan.eps, backend);
             st.addLogdet(plan.eps, logdet);
         }
         result.reconstruction = std::move(y);
@@ -541,13 +546,9 @@ Tensor invertReestimating(const NormSpec& spec, const NormInputs& inputs, const 
         st.prepare(plan.stages[s], inputs, plan.dtype, y);
         st.params = paramsOf(spec, inputs, st.stage(), s);
         st.computeStats(backend); // from the tensor being inverted: the classic bug
-        std::vector<double> scale(st.var.size());
-        for (std::size_t m = 0; m < scale.size(); ++m) scale[m] = std::sqrt(st.var[m] + plan.eps);
-        Tensor xr = Tensor::uninitialized(st.in->tensor().shape(), plan.dtype);
-        backend.inverse(st.view, st.in->raw(), st.mean.data(), scale.data(),
-                        st.params.weight.data(), st.params.bias.data(), xr.raw());
-        st.in.reset();
-        y = permuteFromLayout(std::move(xr), shape, st.stage().permutation);
+        Tensor x = invertStage(st, st.in->tensor(), shape, plan.eps, backend);
+        st.in.reset(); // it may borrow y
+        y = std::move(x);
     }
     return y;
 }
