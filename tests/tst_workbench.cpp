@@ -47,6 +47,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMimeData>
 #include <QMouseEvent>
 #include <QPlainTextEdit>
@@ -101,6 +102,7 @@ class WorkbenchTest : public QObject {
     void sessionsTheWorkbenchCannotHonourAreRefused();
     void screenshotOfAnInvalidSessionSaysWhy();
     void outputViewModes();
+    void theShortcutHelpListsEveryMenuShortcut();
     void screenshotWritesAPicture();
     void screenshotOpensTheGivenSession();
     void debuggerOpensALayerInTheWorkbench();
@@ -596,6 +598,27 @@ void WorkbenchTest::outputHeatmapModeAsksForASummaryOfY() {
     QCOMPARE(map->data()->valueSize(), outcome->outputMap->rows);
     // A cell holds its block's mean of y, as the summary made it.
     QCOMPARE(map->data()->cell(0, 0), outcome->outputMap->mean[0]);
+}
+
+// Help > Keyboard shortcuts is read from the menus: every action with a shortcut is in it,
+// with its key, so the help cannot fall behind a new menu entry.
+void WorkbenchTest::theShortcutHelpListsEveryMenuShortcut() {
+    MainWindow w(false);
+    const QString table = w.shortcutTable();
+    int listed = 0;
+    for (const QAction* menuAction : w.menuBar()->actions())
+        if (const QMenu* menu = menuAction->menu())
+            for (const QAction* a : menu->actions()) {
+                if (a->shortcut().isEmpty()) continue;
+                ++listed;
+                QVERIFY2(table.contains(
+                             a->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped() +
+                             "</td><td>" + menu->title().remove('&')),
+                         qPrintable(a->text()));
+            }
+    QVERIFY(listed >= 15); // views Ctrl+1.., open/save, lessons, capture, undo/redo, ...
+    for (const char* key : {"Ctrl+Shift+O", "Ctrl+L", "Ctrl+D", "Ctrl+E", "F5", "Esc"})
+        QVERIFY2(table.contains(key), key);
 }
 
 void WorkbenchTest::largeRememberedSessionOpensAtOnce() {

@@ -321,21 +321,7 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     help->addAction(tr("&Lessons"), QKeySequence::HelpContents, this,
                     [this] { openLesson(std::max(0, lesson_->lessonIndex())); });
     help->addAction(tr("&Keyboard shortcuts"), this, [this] {
-        QMessageBox::information(
-            this, tr("Keyboard shortcuts"),
-            tr("<table>"
-               "<tr><td>Ctrl+1 … Ctrl+9, Ctrl+0</td><td>views, in tab order</td></tr>"
-               "<tr><td>Ctrl+D</td><td>Debugger</td></tr>"
-               "<tr><td>Ctrl+L</td><td>open lessons</td></tr>"
-               "<tr><td>Ctrl+E</td><td>PyTorch code</td></tr>"
-               "<tr><td>Ctrl+Z / Ctrl+Shift+Z</td><td>undo / redo</td></tr>"
-               "<tr><td>Ctrl+O / Ctrl+S</td><td>open / save a session</td></tr>"
-               "<tr><td>F5</td><td>recompute</td></tr>"
-               "<tr><td>F1</td><td>lessons</td></tr>"
-               "<tr><td>Alt+Left / Alt+Right</td><td>previous / next lesson step</td></tr>"
-               "<tr><td>Ctrl+Shift+P</td><td>presentation mode</td></tr>"
-               "<tr><td>Ctrl+Return</td><td>analyse (Debugger)</td></tr>"
-               "</table>"));
+        QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutTable());
     });
     help->addAction(tr("&About NormLab"), this, [this] {
         QMessageBox::about(this, tr("About NormLab"),
@@ -729,6 +715,25 @@ QStringList MainWindow::viewNames() const {
     QStringList names;
     for (int i = 0; i < views_->count(); ++i) names << views_->widget(i)->objectName();
     return names;
+}
+
+QString MainWindow::shortcutTable() const {
+    QString rows;
+    const auto row = [&rows](const QString& keys, const QString& what) {
+        rows +=
+            "<tr><td>" + keys.toHtmlEscaped() + "</td><td>" + what.toHtmlEscaped() + "</td></tr>";
+    };
+    for (const QAction* menuAction : menuBar()->actions())
+        if (const QMenu* menu = menuAction->menu())
+            for (const QAction* a : menu->actions())
+                if (!a->shortcut().isEmpty())
+                    row(a->shortcut().toString(QKeySequence::NativeText),
+                        menu->title().remove('&') + " > " +
+                            a->text().remove('&').remove(QStringLiteral("...")));
+    row(QStringLiteral("Alt+Left / Alt+Right"), tr("previous / next lesson step"));
+    row(QStringLiteral("Ctrl+Return"), tr("analyse the model (Debugger)"));
+    row(QStringLiteral("Esc"), tr("cancel a computation that shows its progress"));
+    return "<table>" + rows + "</table>";
 }
 
 QString MainWindow::currentViewName() const {

@@ -84,6 +84,9 @@ class MainWindow : public QMainWindow {
     bool selectView(const QString& name);
     QStringList viewNames() const;
     QString currentViewName() const;
+    // Help > Keyboard shortcuts: every menu action's shortcut, read from the menus (never a
+    // second list to keep in step), then the panels' own keys. An HTML table.
+    QString shortcutTable() const;
 
     // Puts `state` into the panels and recomputes (an undoable edit).
     void applyState(const WorkbenchState& state);
