@@ -249,24 +249,29 @@ std::optional<NormLayer> readNormLayer(const ModuleNode& node) {
     return layer;
 }
 
-NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
-                         const std::optional<Shape>& input, const ModuleNode* previous,
-                         TorchVersion version, bool channelsLastInput) {
-    NormCheck check;
-    std::vector<Finding>& out = check.findings;
+// What checkNormLayer learns of the input before explaining anything.
+struct InputFacts {
+    std::int64_t channels = 0; // dim 1 of the normalised shape
+    bool channelsLast = false; // BatchNorm1d fed [N, L, C] with C = num_features
+    std::string channelsLastFix;
+};
+
+// Mistakes visible in the printed line alone, before any input. True when the module
+// cannot be built at all (nothing else is checked then).
+bool checkPrintedLine(const ModuleNode& node, const NormLayer& layer,
+                      const std::optional<Shape>& input, const ModuleNode* previous,
+                      TorchVersion version, std::vector<Finding>& out) {
     const NormSpec& spec = layer.spec;
     const std::string& type = node.type;
     const ModuleArguments a(node);
     const bool batchNorm = spec.variant == Variant::BatchNorm;
-
-    // Mistakes visible in the printed line alone.
     if (spec.variant == Variant::RmsNorm && !version.atLeast(2, 4)) {
         out.push_back(finding(Severity::Error, FindingCode::RmsNormUnavailable,
                               "nn.RMSNorm was added in PyTorch 2.4", TorchAction::Raises,
                               "AttributeError", "module 'torch.nn' has no attribute 'RMSNorm'",
                               "PyTorch >= 2.4, or x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) "
                               "+ eps) * weight"));
-        return check;
+        return true;
     }
     if (spec.variant == Variant::GroupNorm && *spec.numFeatures % *spec.numGroups != 0) {
         const std::int64_t g = largestDivisorAtMost(*spec.numFeatures, *spec.numGroups);
@@ -277,7 +282,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                               "num_channels must be divisible by num_groups",
                               a.constructorWith("num_groups", num(g), 0)));
         out.back().why = "the constructor raises, before any input";
-        return check;
+        return true;
     }
     if (spec.eps && *spec.eps <= 0)
         out.push_back(silent(Severity::Warning, FindingCode::EpsNotPositive,
@@ -318,6 +323,146 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                              "the bias is a valid parameter; it is just cancelled",
                              ModuleArguments(*previous).constructorWith("bias", "False")));
     }
+    return false;
+}
+
+// The error PyTorch raises for the layer on `shape`, in its words, with the mistake
+// explained and the corrected line.
+Finding explainRaisedError(const ConfigurationCheck& result, const ModuleNode& node,
+                           const NormLayer& layer, const Shape& shape, const InputFacts& facts) {
+    const NormSpec& spec = layer.spec;
+    const std::string& type = node.type;
+    const ModuleArguments a(node);
+    const std::int64_t channels = facts.channels;
+    FindingCode code = findingCodeOf(result.kind);
+    std::string message = result.error, fix;
+    if (code == FindingCode::NumFeaturesMismatch) {
+        message = "the input has " + num(channels) + " channels at dim=1 but " +
+                  (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
+                  num(*spec.numFeatures);
+        fix =
+            a.constructorWith(spec.variant == Variant::GroupNorm ? "num_channels" : "num_features",
+                              num(channels), spec.variant == Variant::GroupNorm ? 1 : 0);
+        if (facts.channelsLast) {
+            code = FindingCode::BatchNormChannelsLast;
+            message = type + " reads dim 1 (" + num(shape[1]) + ") as channels, but the input " +
+                      shapeToString(shape) + " has its " + num(*spec.numFeatures) +
+                      " features last, as Linear and Embedding produce them";
+            fix = facts.channelsLastFix;
+        }
+    } else if (code == FindingCode::NormalizedShapeMismatch) {
+        const std::size_t k = spec.normalizedShape.size();
+        Shape suggestion;
+        if (shape.size() >= 2 && k >= 1 && spec.normalizedShape[0] == shape[1])
+            suggestion.assign(shape.begin() + 1, shape.end());
+        else if (shape.size() >= k)
+            suggestion.assign(shape.end() - std::ptrdiff_t(k), shape.end());
+        message = "normalized_shape=" + shapeToString(spec.normalizedShape) +
+                  " must equal the trailing dims of the input " + shapeToString(shape);
+        fix = suggestion.empty() ? "normalized_shape = the input's trailing dims"
+                                 : a.constructorWith("normalized_shape",
+                                                     suggestion.size() == 1
+                                                         ? "(" + shapeArgument(suggestion) + ",)"
+                                                         : shapeArgument(suggestion),
+                                                     0);
+    } else if (code == FindingCode::GroupNormDivisibility) {
+        message = "the input has " + num(channels) +
+                  " channels, not divisible by num_groups=" + num(*spec.numGroups);
+        fix = a.constructorWith("num_groups", num(largestDivisorAtMost(channels, *spec.numGroups)),
+                                0);
+    } else if (code == FindingCode::BatchOfOne && spec.variant == Variant::GroupNorm) {
+        message = type + " has one value per group: the input " + shapeToString(shape) +
+                  " with num_groups=" + num(*spec.numGroups) +
+                  " leaves a single value in each group";
+        fix = "fewer groups, or an input with more than one value per group";
+    } else if (code == FindingCode::BatchOfOne) {
+        message = type + " in training needs more than one value per channel; the input " +
+                  shapeToString(shape) + " has exactly one";
+        fix = "a batch of 2 or more, model.eval() for inference, or nn.GroupNorm / "
+              "nn.LayerNorm whose statistics do not depend on the batch";
+    } else if (code == FindingCode::SingleSpatialElement) {
+        message = type +
+                  " in training (and in eval without running statistics) normalises each "
+                  "(sample, channel) over its spatial elements, and the input " +
+                  shapeToString(shape) +
+                  " has one; PyTorch raises rather than output β for every element";
+        fix = "move the norm before the pooling, or use nn.BatchNorm" +
+              num(std::max(layer.dims, 1)) + "d / nn.LayerNorm on the pooled features";
+    }
+    return finding(Severity::Error, code, message, TorchAction::Raises,
+                   std::string(kExceptionNames.nameOf(result.exception)),
+                   // F.group_norm prints its size as a list, batch_norm as torch.Size
+                   spec.variant == Variant::GroupNorm ? result.error : torchWording(result.error),
+                   fix);
+}
+
+// What runs without an error on `shape` but is not what the layer was written for.
+void checkSilentShapeMistakes(const ConfigurationCheck& result, const ModuleNode& node,
+                              const NormLayer& layer, const Shape& shape, const Shape& normalized,
+                              const InputFacts& facts, const ModuleNode* previous,
+                              bool channelsLastInput, std::vector<Finding>& out) {
+    const NormSpec& spec = layer.spec;
+    const std::string& type = node.type;
+    const ModuleArguments a(node);
+    const std::int64_t channels = facts.channels;
+    for (const Diagnostic& w : result.warnings) {
+        if (w.code != FindingCode::NumFeaturesMismatch) continue;
+        out.push_back(silent(
+            Severity::Warning, FindingCode::NumFeaturesMismatch,
+            "the input has " + num(channels) + " channels at dim=1 but " +
+                (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
+                num(*spec.numFeatures),
+            "num_features is never read without affine weights or running "
+            "statistics",
+            a.constructorWith(spec.variant == Variant::GroupNorm ? "num_channels" : "num_features",
+                              num(channels), spec.variant == Variant::GroupNorm ? 1 : 0)));
+    }
+    if (facts.channelsLast)
+        out.push_back(silent(Severity::Warning, FindingCode::BatchNormChannelsLast,
+                             type + " reads dim 1 as channels; the input " + shapeToString(shape) +
+                                 " comes from " + previous->type +
+                                 " with its features last, and only because both dims are " +
+                                 num(*spec.numFeatures) +
+                                 " does it run: it normalises each sequence position, not each "
+                                 "feature",
+                             "the sizes match, so nothing can tell", facts.channelsLastFix));
+    if (spec.variant == Variant::BatchNorm && normalized[0] == 1 && normalized.size() > 2)
+        out.push_back(silent(Severity::Info, FindingCode::BatchOfOne,
+                             type + " in training with a batch of 1 " + shapeToString(shape) +
+                                 ": each channel's statistics come from one sample, so it acts as "
+                                 "InstanceNorm and the running statistics learn that one "
+                                 "sample's spread",
+                             "more than one value per channel is all it needs",
+                             "a batch of 2 or more, or nn.GroupNorm for batch-independent "
+                             "statistics"));
+    // After a Permute the last dim is the channels (channels-last, as Swin and ConvNeXt do).
+    if (spec.variant == Variant::LayerNorm && shape.size() >= 4 &&
+        spec.normalizedShape.size() == 1 && !channelsLastInput &&
+        !(previous && previous->type == "Permute"))
+        out.push_back(silent(
+            Severity::Warning, FindingCode::LayerNormTrailingAxis,
+            "LayerNorm(" + num(spec.normalizedShape[0]) + ") on the feature map " +
+                shapeToString(shape) + " normalises each run of " + num(shape.back()) +
+                " values along the last axis (width) on its own" +
+                (shape[1] == spec.normalizedShape[0]
+                     ? ", not over the " + num(shape[1]) + " channels, although the numbers match"
+                     : ""),
+            "normalized_shape matches the last dim, so it is valid",
+            "nn.GroupNorm(1, " + num(shape[1]) +
+                ") to normalise over (C, H, W), or permute to channels-last "
+                "before nn.LayerNorm(" +
+                num(shape[1]) + ")"));
+}
+
+NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
+                         const std::optional<Shape>& input, const ModuleNode* previous,
+                         TorchVersion version, bool channelsLastInput) {
+    NormCheck check;
+    std::vector<Finding>& out = check.findings;
+    const NormSpec& spec = layer.spec;
+    const std::string& type = node.type;
+    const ModuleArguments a(node);
+    if (checkPrintedLine(node, layer, input, previous, version, out)) return check;
     if (!input) return check;
 
     // The module class's rank check comes first.
@@ -362,126 +507,20 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
     }
 
     const ConfigurationCheck result = checkConfiguration(effective, normalized);
-    const std::int64_t channels = normalized.size() >= 2 ? normalized[1] : 0;
-    const bool channelsLast = type == "BatchNorm1d" && shape.size() == 3 &&
-                              shape[2] == *spec.numFeatures &&
-                              (shape[1] != *spec.numFeatures || makesFeaturesLast(previous));
-    const std::string channelsLastFix = "x.transpose(1, 2) before and after it (BatchNorm1d wants "
-                                        "[N, C, L]), or nn.LayerNorm(" +
-                                        num(*spec.numFeatures) +
-                                        ") to normalise each position's features";
+    InputFacts facts;
+    facts.channels = normalized.size() >= 2 ? normalized[1] : 0;
+    facts.channelsLast = type == "BatchNorm1d" && shape.size() == 3 &&
+                         shape[2] == *spec.numFeatures &&
+                         (shape[1] != *spec.numFeatures || makesFeaturesLast(previous));
+    facts.channelsLastFix = "x.transpose(1, 2) before and after it (BatchNorm1d wants "
+                            "[N, C, L]), or nn.LayerNorm(" +
+                            num(*spec.numFeatures) + ") to normalise each position's features";
     if (!result.error.empty()) {
-        FindingCode code = findingCodeOf(result.kind);
-        std::string message = result.error, fix;
-        if (code == FindingCode::NumFeaturesMismatch) {
-            message = "the input has " + num(channels) + " channels at dim=1 but " +
-                      (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
-                      num(*spec.numFeatures);
-            fix = a.constructorWith(spec.variant == Variant::GroupNorm ? "num_channels"
-                                                                       : "num_features",
-                                    num(channels), spec.variant == Variant::GroupNorm ? 1 : 0);
-            if (channelsLast) {
-                code = FindingCode::BatchNormChannelsLast;
-                message = type + " reads dim 1 (" + num(shape[1]) +
-                          ") as channels, but the input " + shapeToString(shape) + " has its " +
-                          num(*spec.numFeatures) +
-                          " features last, as Linear and Embedding produce them";
-                fix = channelsLastFix;
-            }
-        } else if (code == FindingCode::NormalizedShapeMismatch) {
-            const std::size_t k = spec.normalizedShape.size();
-            Shape suggestion;
-            if (shape.size() >= 2 && k >= 1 && spec.normalizedShape[0] == shape[1])
-                suggestion.assign(shape.begin() + 1, shape.end());
-            else if (shape.size() >= k)
-                suggestion.assign(shape.end() - std::ptrdiff_t(k), shape.end());
-            message = "normalized_shape=" + shapeToString(spec.normalizedShape) +
-                      " must equal the trailing dims of the input " + shapeToString(shape);
-            fix = suggestion.empty()
-                      ? "normalized_shape = the input's trailing dims"
-                      : a.constructorWith("normalized_shape",
-                                          suggestion.size() == 1
-                                              ? "(" + shapeArgument(suggestion) + ",)"
-                                              : shapeArgument(suggestion),
-                                          0);
-        } else if (code == FindingCode::GroupNormDivisibility) {
-            message = "the input has " + num(channels) +
-                      " channels, not divisible by num_groups=" + num(*spec.numGroups);
-            fix = a.constructorWith("num_groups",
-                                    num(largestDivisorAtMost(channels, *spec.numGroups)), 0);
-        } else if (code == FindingCode::BatchOfOne && spec.variant == Variant::GroupNorm) {
-            message = type + " has one value per group: the input " + shapeToString(shape) +
-                      " with num_groups=" + num(*spec.numGroups) +
-                      " leaves a single value in each group";
-            fix = "fewer groups, or an input with more than one value per group";
-        } else if (code == FindingCode::BatchOfOne) {
-            message = type + " in training needs more than one value per channel; the input " +
-                      shapeToString(shape) + " has exactly one";
-            fix = "a batch of 2 or more, model.eval() for inference, or nn.GroupNorm / "
-                  "nn.LayerNorm whose statistics do not depend on the batch";
-        } else if (code == FindingCode::SingleSpatialElement) {
-            message = type +
-                      " in training (and in eval without running statistics) normalises each "
-                      "(sample, channel) over its spatial elements, and the input " +
-                      shapeToString(shape) +
-                      " has one; PyTorch raises rather than output β for every element";
-            fix = "move the norm before the pooling, or use nn.BatchNorm" +
-                  num(std::max(layer.dims, 1)) + "d / nn.LayerNorm on the pooled features";
-        }
-        out.push_back(finding(
-            Severity::Error, code, message, TorchAction::Raises,
-            std::string(kExceptionNames.nameOf(result.exception)),
-            // F.group_norm prints its size as a list, batch_norm as torch.Size
-            spec.variant == Variant::GroupNorm ? result.error : torchWording(result.error), fix));
+        out.push_back(explainRaisedError(result, node, layer, shape, facts));
         return check;
     }
-    for (const Diagnostic& w : result.warnings) {
-        if (w.code != FindingCode::NumFeaturesMismatch) continue;
-        out.push_back(silent(
-            Severity::Warning, FindingCode::NumFeaturesMismatch,
-            "the input has " + num(channels) + " channels at dim=1 but " +
-                (spec.variant == Variant::GroupNorm ? "num_channels=" : "num_features=") +
-                num(*spec.numFeatures),
-            "num_features is never read without affine weights or running "
-            "statistics",
-            a.constructorWith(spec.variant == Variant::GroupNorm ? "num_channels" : "num_features",
-                              num(channels), spec.variant == Variant::GroupNorm ? 1 : 0)));
-    }
-    if (channelsLast)
-        out.push_back(silent(Severity::Warning, FindingCode::BatchNormChannelsLast,
-                             type + " reads dim 1 as channels; the input " + shapeToString(shape) +
-                                 " comes from " + previous->type +
-                                 " with its features last, and only because both dims are " +
-                                 num(*spec.numFeatures) +
-                                 " does it run: it normalises each sequence position, not each "
-                                 "feature",
-                             "the sizes match, so nothing can tell", channelsLastFix));
-    if (batchNorm && normalized[0] == 1 && normalized.size() > 2)
-        out.push_back(silent(Severity::Info, FindingCode::BatchOfOne,
-                             type + " in training with a batch of 1 " + shapeToString(shape) +
-                                 ": each channel's statistics come from one sample, so it acts as "
-                                 "InstanceNorm and the running statistics learn that one "
-                                 "sample's spread",
-                             "more than one value per channel is all it needs",
-                             "a batch of 2 or more, or nn.GroupNorm for batch-independent "
-                             "statistics"));
-    // After a Permute the last dim is the channels (channels-last, as Swin and ConvNeXt do).
-    if (spec.variant == Variant::LayerNorm && shape.size() >= 4 &&
-        spec.normalizedShape.size() == 1 && !channelsLastInput &&
-        !(previous && previous->type == "Permute"))
-        out.push_back(silent(
-            Severity::Warning, FindingCode::LayerNormTrailingAxis,
-            "LayerNorm(" + num(spec.normalizedShape[0]) + ") on the feature map " +
-                shapeToString(shape) + " normalises each run of " + num(shape.back()) +
-                " values along the last axis (width) on its own" +
-                (shape[1] == spec.normalizedShape[0]
-                     ? ", not over the " + num(shape[1]) + " channels, although the numbers match"
-                     : ""),
-            "normalized_shape matches the last dim, so it is valid",
-            "nn.GroupNorm(1, " + num(shape[1]) +
-                ") to normalise over (C, H, W), or permute to channels-last "
-                "before nn.LayerNorm(" +
-                num(shape[1]) + ")"));
+    checkSilentShapeMistakes(result, node, layer, shape, normalized, facts, previous,
+                             channelsLastInput, out);
     return check;
 }
 
