@@ -61,15 +61,9 @@ void SliceMapTest::matchesIndexFormulas() {
         {custom, [&](auto n, auto c, auto, auto w) { return (n * 2 + c / 2) * W + w; }},
     };
     for (const Row& row : rows) {
+        // The map and the indexer (element by element), both against the formula.
         const Tensor map = sliceMap(row.spec, {N, C, H, W});
         QVERIFY(!map.isNull());
-        for (std::int64_t n = 0; n < N; ++n)
-            for (std::int64_t c = 0; c < C; ++c)
-                for (std::int64_t h = 0; h < H; ++h)
-                    for (std::int64_t w = 0; w < W; ++w)
-                        QCOMPARE(map.at(((n * C + c) * H + h) * W + w),
-                                 double(row.slice(n, c, h, w)));
-        // The indexer, element by element, against the same formulas.
         NormInputs in;
         in.input = Tensor::zeros({N, C, H, W}, DType::Float32);
         const SliceIndexer indexer(row.spec, in);
@@ -78,9 +72,11 @@ void SliceMapTest::matchesIndexFormulas() {
         for (std::int64_t n = 0; n < N; ++n)
             for (std::int64_t c = 0; c < C; ++c)
                 for (std::int64_t h = 0; h < H; ++h)
-                    for (std::int64_t w = 0; w < W; ++w)
-                        QCOMPARE(indexer.sliceOf(((n * C + c) * H + h) * W + w),
-                                 row.slice(n, c, h, w));
+                    for (std::int64_t w = 0; w < W; ++w) {
+                        const std::int64_t e = ((n * C + c) * H + h) * W + w;
+                        QCOMPARE(map.at(e), double(row.slice(n, c, h, w)));
+                        QCOMPARE(indexer.sliceOf(e), row.slice(n, c, h, w));
+                    }
     }
 }
 
