@@ -11,6 +11,7 @@
 #include "gradients_view.h"
 #include "heatmap.h"
 #include "input_panel.h"
+#include "invertibility_view.h"
 #include "jacobian_view.h"
 #include "latest_job.h"
 #include "lesson_editor.h"
@@ -52,6 +53,7 @@
 #include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
@@ -67,6 +69,7 @@
 #include <QUndoStack>
 #include <QUrl>
 #include <QtTest>
+#include <cstring>
 #include <functional>
 #include <qcustomplot.h>
 #include <random>
@@ -331,7 +334,46 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
     QVERIFY(w.selectView("gradients"));
     waitIdle(w);
     auto outcome = w.controller().current();
-    QVERIFY(outcome->computed.gradients && !outcome->result.gradInput.isNull());
+    QVERIFY(outcome->computed.gradients && outcome->gradInputMap);
+    // The view draws dx's summary: dx is not kept, and the data export computes it again,
+    // equal to a direct backward pass on the same input and upstream gradient.
+    QVERIFY(outcome->result.gradInput.isNull());
+    {
+        const Tensor dx = w.gradientsView()->exportData();
+        const NormResult direct = normalize(outcome->state.spec, outcome->inputs, cpuBackend());
+        QCOMPARE(dx.shape(), outcome->inputs.input.shape());
+        double gap = 0, largest = 0, mapLargest = 0;
+        for (std::int64_t i = 0; i < dx.size(); ++i) {
+            gap = std::max(gap, std::fabs(dx.at(i) - direct.gradInput.at(i)));
+            largest = std::max(largest, std::fabs(dx.at(i)));
+        }
+        QVERIFY2(gap <= 1e-6 * largest, qPrintable(QString::number(gap)));
+        const GridSummary& g = *outcome->gradInputMap; // summarized from the dx not kept
+        for (std::size_t i = 0; i < g.count.size(); ++i)
+            mapLargest = std::max({mapLargest, std::fabs(g.min[i]), std::fabs(g.max[i])});
+        QCOMPARE(mapLargest, largest);
+        // Written as .npy and .csv, read back.
+        QTemporaryDir dir;
+        QVERIFY(w.gradientsView()->exportTensor(dir.filePath("dx.npy")).isEmpty());
+        const NpyReadResult back = readNpy(dir.filePath("dx.npy").toStdString());
+        QVERIFY2(back.ok(), back.error.c_str());
+        QCOMPARE(back.tensor.shape(), dx.shape());
+        for (std::int64_t i = 0; i < dx.size(); ++i) QCOMPARE(back.tensor.at(i), dx.at(i));
+        QVERIFY(w.gradientsView()->exportTensor(dir.filePath("dx.csv")).isEmpty());
+        QFile csv(dir.filePath("dx.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().split('\n');
+        QCOMPARE(lines.size() - 1, dx.size() / dx.shape().back()); // a last empty piece
+        QCOMPARE(lines[0].split(',').size(), dx.shape().back());
+        QCOMPARE(float(lines[0].split(',')[1].toDouble()), float(dx.at(1))); // 9 digits: exact
+        // The context menu's export runs on a worker behind a progress dialog, which goes.
+        w.gradientsView()->exportTensorInBackground(dir.filePath("dx2.npy"));
+        QTRY_VERIFY(w.gradientsView()->findChildren<QProgressDialog*>().isEmpty());
+        const NpyReadResult again = readNpy(dir.filePath("dx2.npy").toStdString());
+        QVERIFY2(again.ok(), again.error.c_str());
+        QCOMPARE(again.tensor.byteSize(), dx.byteSize());
+        QVERIFY(std::memcmp(again.tensor.raw(), back.tensor.raw(), dx.byteSize()) == 0);
+    }
     QVERIFY(outcome->gradientCheck.has_value());
     QVERIFY(outcome->gradientCheck->checked > 0);
     QVERIFY(outcome->gradientCheck->maxRelError < 1e-4); // float32 analytic vs float64 numeric
@@ -340,7 +382,8 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
     QVERIFY(w.selectView("invertibility")); // the inverse is computed for the view showing it
     waitIdle(w);
     outcome = w.controller().current();
-    QVERIFY(outcome->computed.inverse && !outcome->inverseError.perElement.isNull());
+    QVERIFY(outcome->computed.inverse && outcome->inverseErrorMap);
+    QVERIFY(outcome->inverseError.perElement.isNull()); // summarized, recomputed on export
     // The view draws the error's summary: y and the reconstructions are not kept.
     QVERIFY(outcome->result.output.isNull() && outcome->reestimatedInverse.isNull());
     // BatchNorm with a batch of 4: re-estimating from y recovers a different x (made here).
@@ -353,6 +396,11 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
     QVERIFY2(worst > 100 * outcome->result.maxReconstructionError + 1e-3,
              qPrintable(QString::number(worst)));
     QCOMPARE(outcome->inverseError.maxValid, worst); // what the Invertibility view shows
+    const Tensor error = w.findChild<InvertibilityView*>()->exportData();
+    QCOMPARE(error.shape(), outcome->inputs.input.shape());
+    for (std::int64_t i = 0; i < error.size(); ++i)
+        QVERIFY(std::fabs(error.at(i) - std::fabs(reestimated.at(i) -
+                                                  outcome->inputs.input.at(i))) <= 1e-6 * worst);
     QVERIFY(w.selectView("gradients"));
 }
 

@@ -137,8 +137,18 @@ void GradientsView::readFrom(const WorkbenchState& state) {
     updating_ = false;
 }
 
+// The shown outcome keeps only the summary of an input-sized tensor: the export job
+// computes it again (RecomputeController::computeInFull).
+PlotView::DataJob GradientsView::exportJob() const {
+    return [o = outcome_](const std::atomic<bool>* cancel) {
+        if (!o) return Tensor();
+        if (!o->result.gradInput.isNull()) return o->result.gradInput.share();
+        return std::move(RecomputeController::computeInFull(*o, cancel)->result.gradInput);
+    };
+}
+
 Tensor GradientsView::exportData() const {
-    return outcome_ ? outcome_->result.gradInput : Tensor();
+    return exportJob()(nullptr);
 }
 
 } // namespace normlab::ui

@@ -20,6 +20,7 @@ class GradientsView : public PlotView {
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
     ComputeNeeds needs() const override;
     Tensor exportData() const override;
+    DataJob exportJob() const override;
     // The upstream-gradient choice, as the panels do it.
     void writeTo(WorkbenchState& state) const;
     void readFrom(const WorkbenchState& state);

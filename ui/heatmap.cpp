@@ -91,12 +91,14 @@ bool showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
     // mean drawn), so drawing costs what the screen shows. The colour range spans the
     // blocks' minima and maxima: the data's own extremes, not those of the means.
     const auto [maxRows, maxCols] = heatmapCells(map);
-    const GridBlocks wanted = gridBlocks(values.shape(), maxRows, maxCols);
+    const bool summarizableHere = !values.isNull() && values.size() <= kGuiSummaryLimit;
+    const GridBlocks wanted =
+        summarizableHere ? gridBlocks(values.shape(), maxRows, maxCols) : GridBlocks{};
     const bool reuse =
         summary && ((summary->rowStep == wanted.rowStep && summary->colStep == wanted.colStep &&
                      summary->rows == wanted.rows && summary->cols == wanted.cols) ||
-                    values.size() > kGuiSummaryLimit);
-    if (!reuse && values.size() > kGuiSummaryLimit) {
+                    !summarizableHere);
+    if (!reuse && !summarizableHere) {
         map->data()->clear();
         return false;
     }

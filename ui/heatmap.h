@@ -46,7 +46,8 @@ inline constexpr std::int64_t kGuiSummaryLimit = std::int64_t(1) << 21;
 // this plot's size asks for, and also where it has not but `values` has more than
 // kGuiSummaryLimit elements: such a tensor is never summarized on the GUI thread (100 M
 // elements take 200 ms); it is drawn at the summary's resolution until the next computation
-// makes one of the plot's size.
+// makes one of the plot's size. `values` may be null where `summary` is given (the outcome
+// kept only the summary): drawn from it alike.
 // Returns false, with the map emptied, for such a tensor without a summary.
 bool showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, bool symmetric,
                  const GridSummary* summary = nullptr);

@@ -31,7 +31,8 @@ ComputeNeeds InvertibilityView::needs() const {
 void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
     const bool reestimated =
-        outcome->state.reestimateInverse && !outcome->inverseError.perElement.isNull();
+        outcome->state.reestimateInverse &&
+        (outcome->inverseErrorMap || !outcome->inverseError.perElement.isNull());
     const double worst = outcome->inverseError.maxValid;
     showHeatmap(error_, outcome->inverseError.perElement, outcome->slices.keep(), false,
                 outcome->inverseErrorMap ? &*outcome->inverseErrorMap : nullptr);
@@ -54,8 +55,18 @@ void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>&
                          .arg(worst, 0, 'g', 3));
 }
 
+// The shown outcome keeps only the summary of an input-sized tensor: the export job
+// computes it again (RecomputeController::computeInFull).
+PlotView::DataJob InvertibilityView::exportJob() const {
+    return [o = outcome_](const std::atomic<bool>* cancel) {
+        if (!o) return Tensor();
+        if (!o->inverseError.perElement.isNull()) return o->inverseError.perElement.share();
+        return std::move(RecomputeController::computeInFull(*o, cancel)->inverseError.perElement);
+    };
+}
+
 Tensor InvertibilityView::exportData() const {
-    return outcome_ ? outcome_->inverseError.perElement : Tensor();
+    return exportJob()(nullptr);
 }
 
 } // namespace normlab::ui

@@ -17,6 +17,7 @@ class InvertibilityView : public PlotView {
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
     ComputeNeeds needs() const override;
     Tensor exportData() const override;
+    DataJob exportJob() const override;
 
   private:
     QCPColorMap* error_;

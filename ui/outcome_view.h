@@ -26,9 +26,10 @@ struct ComputeNeeds {
     // inverse's error: summarized off the GUI thread to that size (normlab/grid_summary.h).
     int heatmapRows = 0, heatmapCols = 0;
     bool outputMap = false; // y summarized to that size too
-    // y and the inverse's reconstructions kept in the outcome. The views that draw only
-    // summaries of dx or of the inverse's error let them go: at 100 M elements each is
-    // 400 MB, held twice while the next outcome is computed.
+    // The input-sized tensors kept in the outcome: y and the inverse's reconstructions, and
+    // dx and the inverse's error once summarized. The views that draw only summaries let
+    // them go (at 100 M elements each is 400 MB, held twice while the next outcome is
+    // computed) and recompute them for a data export (RecomputeController::computeInFull).
     bool output = true;
     bool covers(const ComputeNeeds& other) const {
         return (gradients || !other.gradients) && (inverse || !other.inverse) &&

@@ -3,16 +3,21 @@
 #include "normlab/npy.h"
 
 #include <QComboBox>
-#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
-#include <QTextStream>
+#include <QProgressDialog>
+#include <QSaveFile>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 #include <qcustomplot.h>
+
+#include <algorithm>
 
 namespace normlab::ui {
 
@@ -85,19 +90,77 @@ bool PlotView::exportImage(const QString& path, int dpi) {
     return plot_->savePng(path, 0, 0, dpi / 96.0, -1, dpi);
 }
 
-bool PlotView::exportTensor(const QString& path) {
-    const Tensor data = exportData();
-    if (data.isNull()) return false;
+namespace {
+
+// Writes `data` as .npy, or as .csv (one line per last-axis row) by the suffix, through a
+// QSaveFile: the file at `path` changes only once everything is written, so a failed or
+// cancelled export leaves what was there. The error, empty on success or when cancelled.
+QString writeTensorFile(const QString& path, const Tensor& data, const std::atomic<bool>* cancel) {
+    if (data.isNull()) return PlotView::tr("There is no data to export (nothing computed yet).");
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return PlotView::tr("Could not write %1: %2").arg(path, file.errorString());
+    const auto stopped = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
+    constexpr std::int64_t kChunk = std::int64_t(1) << 20; // elements between cancel checks
     if (path.endsWith(".csv", Qt::CaseInsensitive)) {
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
-        QTextStream out(&file);
-        const std::int64_t cols = data.rank() >= 1 ? data.shape().back() : 1;
-        for (std::int64_t i = 0; i < data.size(); ++i)
-            out << QString::number(data.at(i), 'g', 9) << (((i + 1) % cols) ? "," : "\n");
-        return true;
+        const std::int64_t cols =
+            data.rank() >= 1 ? std::max<std::int64_t>(data.shape().back(), 1) : 1;
+        QByteArray text;
+        for (std::int64_t i = 0; i < data.size(); ++i) {
+            text += QByteArray::number(data.at(i), 'g', 9);
+            text += ((i + 1) % cols) ? ',' : '\n';
+            if ((i + 1) % kChunk == 0 || i + 1 == data.size()) {
+                file.write(text);
+                text.clear();
+                if (stopped()) return {}; // the QSaveFile discards what it wrote
+            }
+        }
+    } else {
+        const std::string header = npyHeader(data);
+        file.write(header.data(), qint64(header.size()));
+        const char* bytes = static_cast<const char*>(data.raw());
+        const qint64 total = qint64(data.byteSize()),
+                     step = kChunk * qint64(dtypeSize(data.dtype()));
+        for (qint64 at = 0; at < total && !stopped(); at += step)
+            file.write(bytes + at, std::min(step, total - at));
+        if (stopped()) return {};
     }
-    return writeNpy(path.toStdString(), data).empty();
+    if (!file.commit()) return PlotView::tr("Could not write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+} // namespace
+
+PlotView::DataJob PlotView::exportJob() const {
+    auto data = std::make_shared<const Tensor>(exportData());
+    return [data](const std::atomic<bool>*) { return data->share(); };
+}
+
+QString PlotView::exportTensor(const QString& path) {
+    return writeTensorFile(path, exportJob()(nullptr), nullptr);
+}
+
+void PlotView::exportTensorInBackground(const QString& path) {
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    auto* progress = new QProgressDialog(
+        tr("Exporting the %1 data to %2...").arg(title_, QFileInfo(path).fileName()), tr("Cancel"),
+        0, 0, this);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300); // a small export finishes without a flash
+    connect(progress, &QProgressDialog::canceled, this, [cancel] { *cancel = true; });
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, progress, cancel] {
+        const QString error = *cancel ? QString() : watcher->result();
+        progress->hide(); // not close(): that would say "canceled"
+        progress->deleteLater();
+        watcher->deleteLater();
+        if (!error.isEmpty()) QMessageBox::warning(this, tr("Export failed"), error);
+    });
+    // The job holds what it exports (never this view, which may close meanwhile).
+    watcher->setFuture(QtConcurrent::run([job = exportJob(), path, cancel] {
+        const Tensor data = job(cancel.get());
+        return *cancel ? QString() : writeTensorFile(path, data, cancel.get());
+    }));
 }
 
 void PlotView::showContextMenu(const QPoint& at) {
@@ -120,8 +183,7 @@ void PlotView::showContextMenu(const QPoint& at) {
     menu.addAction(tr("Export data (.npy, .csv)..."), this, [this] {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export %1 data").arg(title_), title_ + ".npy", tr("Data (*.npy *.csv)"));
-        if (!path.isEmpty() && !exportTensor(path))
-            QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1.").arg(path));
+        if (!path.isEmpty()) exportTensorInBackground(path);
     });
     menu.exec(plot_->mapToGlobal(at));
 }

@@ -6,6 +6,8 @@
 
 #include "normlab/tensor.h"
 
+#include <atomic>
+#include <functional>
 #include <memory>
 
 class QComboBox;
@@ -27,12 +29,22 @@ class PlotView : public OutcomeView {
     QCustomPlot* plot() const { return plot_; }
     // The tensor behind the picture, for data export.
     virtual Tensor exportData() const = 0;
+    // The same as a job for a worker thread: it may recompute what the view kept only a
+    // summary of (seconds at 100 M elements); `cancel` (may be null) stops that work and
+    // the job then gives a null tensor. The default hands over exportData().
+    using DataJob = std::function<Tensor(const std::atomic<bool>* cancel)>;
+    virtual DataJob exportJob() const;
     QString title() const { return title_; }
 
     // PNG at `dpi` dots per inch (the plot drawn at dpi / 96 times its screen size), or
     // vector PDF.
     bool exportImage(const QString& path, int dpi = 192);
-    bool exportTensor(const QString& path);
+    // Writes exportData() as .npy or (by the suffix) .csv; the error, empty on success.
+    QString exportTensor(const QString& path);
+    // The same on a worker thread behind a progress dialog with Cancel (the window stays
+    // responsive while hundreds of megabytes are recomputed and written). A cancelled
+    // export removes the file it was writing; the error, if any, is shown.
+    void exportTensorInBackground(const QString& path);
 
   protected:
     void setReadout(const QString& text);

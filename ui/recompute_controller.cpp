@@ -283,6 +283,8 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                 outcome->result.output = Tensor();
                 outcome->result.reconstruction = Tensor();
                 outcome->reestimatedInverse = Tensor();
+                if (outcome->gradInputMap) outcome->result.gradInput = Tensor();
+                if (outcome->inverseErrorMap) outcome->inverseError.perElement = Tensor();
             }
         } catch (const BackendFailure& failure) {
             outcome->result.error = failure.what();
@@ -291,6 +293,22 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
     outcome->computeMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return outcome;
+}
+
+std::shared_ptr<ComputeOutcome>
+RecomputeController::computeInFull(const ComputeOutcome& shown, const std::atomic<bool>* cancel) {
+    ComputeNeeds needs = shown.computed;
+    needs.output = true;
+    needs.histograms = needs.outputMap = false;
+    needs.heatmapRows = needs.heatmapCols = 0;
+    // The shown input and upstream gradient, handed over as a cache the job finds them in.
+    InputCache shared{shown.state.recipe, shown.inputs.input.share(), std::nullopt, 0, Tensor()};
+    if (!shown.inputs.gradOutput.isNull() && shown.state.upstream != Upstream::Mse) {
+        shared.upstream = shown.state.upstream;
+        shared.upstreamChannel = shown.state.upstreamChannel;
+        shared.gradOutput = shown.inputs.gradOutput.share();
+    }
+    return compute(shown.state, shown.generation, &shared, needs, cancel);
 }
 
 } // namespace normlab::ui

@@ -101,6 +101,12 @@ class RecomputeController : public QObject {
                                                    InputCache* cache = nullptr,
                                                    ComputeNeeds needs = {},
                                                    const std::atomic<bool>* cancel = nullptr);
+    // `shown` again with its input-sized tensors kept (y, dx, the inverse's error), for
+    // the data export of a view that drew only their summaries: the same input and
+    // upstream gradient (shared, not regenerated), no summaries. Seconds at 100 M
+    // elements: call it off the GUI thread. Null tensors where `cancel` stopped it.
+    static std::shared_ptr<ComputeOutcome> computeInFull(const ComputeOutcome& shown,
+                                                         const std::atomic<bool>* cancel);
 
   signals:
     void resultReady(std::shared_ptr<const normlab::ui::ComputeOutcome> outcome);

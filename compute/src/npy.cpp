@@ -268,7 +268,7 @@ NpyReadResult readNpy(const std::string& path) {
     return r;
 }
 
-std::string encodeNpy(const Tensor& tensor) {
+std::string npyHeader(const Tensor& tensor) {
     std::string dict = "{'descr': '" + std::string(descrFor(tensor.dtype())) +
                        "', 'fortran_order': False, 'shape': (";
     for (std::size_t i = 0; i < tensor.shape().size(); ++i) {
@@ -287,6 +287,11 @@ std::string encodeNpy(const Tensor& tensor) {
     out += char(dict.size() & 0xff);
     out += char((dict.size() >> 8) & 0xff);
     out += dict;
+    return out;
+}
+
+std::string encodeNpy(const Tensor& tensor) {
+    std::string out = npyHeader(tensor);
     out.append(static_cast<const char*>(tensor.raw()), tensor.byteSize());
     return out;
 }
@@ -294,8 +299,9 @@ std::string encodeNpy(const Tensor& tensor) {
 std::string writeNpy(const std::string& path, const Tensor& tensor) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) return "cannot write " + path;
-    const std::string bytes = encodeNpy(tensor);
-    out.write(bytes.data(), std::streamsize(bytes.size()));
+    const std::string header = npyHeader(tensor); // the data follows from the tensor itself
+    out.write(header.data(), std::streamsize(header.size()));
+    out.write(static_cast<const char*>(tensor.raw()), std::streamsize(tensor.byteSize()));
     out.close();
     if (!out) return "cannot write " + path;
     return {};

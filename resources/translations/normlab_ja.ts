@@ -1969,6 +1969,22 @@
         <source>Dots per inch (96: as on screen; 300: print)</source>
         <translation>dpi（96: 画面と同じ、300: 印刷用）</translation>
     </message>
+    <message>
+        <source>There is no data to export (nothing computed yet).</source>
+        <translation>エクスポートするデータがありません（まだ何も計算されていません）。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 に書き込めませんでした: %2</translation>
+    </message>
+    <message>
+        <source>Exporting the %1 data to %2...</source>
+        <translation>%1 のデータを %2 にエクスポートしています...</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::PrecisionView</name>

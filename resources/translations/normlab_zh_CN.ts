@@ -1969,6 +1969,22 @@
         <source>Dots per inch (96: as on screen; 300: print)</source>
         <translation>每英寸点数（96：与屏幕相同；300：打印）</translation>
     </message>
+    <message>
+        <source>There is no data to export (nothing computed yet).</source>
+        <translation>没有可导出的数据（尚未计算）。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Exporting the %1 data to %2...</source>
+        <translation>正在将 %1 的数据导出到 %2...</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::PrecisionView</name>

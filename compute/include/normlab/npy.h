@@ -24,6 +24,8 @@ struct NpyReadResult {
 NpyReadResult parseNpy(std::string_view bytes);
 NpyReadResult readNpy(const std::string& path);
 
+// The header (magic, version, dict, padding): the tensor's bytes follow it in the file.
+std::string npyHeader(const Tensor& tensor);
 std::string encodeNpy(const Tensor& tensor);
 // Returns an error message, or empty on success.
 std::string writeNpy(const std::string& path, const Tensor& tensor);
