@@ -162,7 +162,7 @@ void CompareView::setSpecB(const NormSpec& spec) {
 }
 
 Tensor CompareView::exportData() const {
-    return b_ ? b_->result.output : Tensor();
+    return b_ ? b_->result.output.share() : Tensor();
 }
 
 } // namespace normlab::ui

@@ -145,9 +145,16 @@ void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
                    .arg(outcome->result.mean.size()));
 }
 
+// Made on demand, on the export's worker: the workbench keeps no map of the whole input
+// (8 bytes per element).
+PlotView::DataJob SlicesView::exportJob() const {
+    return [o = outcome_](const std::atomic<bool>*) {
+        return o ? sliceIndexMap(o->state.spec, o->inputs) : Tensor();
+    };
+}
+
 Tensor SlicesView::exportData() const {
-    // Made on demand: the workbench keeps no map of the whole input.
-    return outcome_ ? sliceIndexMap(outcome_->state.spec, outcome_->inputs) : Tensor();
+    return exportJob()(nullptr);
 }
 
 void SlicesView::hover(QMouseEvent* event) {
