@@ -2,6 +2,7 @@
 // variant, and the input generators against their definitions.
 #include "normlab/generators.h"
 #include "normlab/gradient_check.h"
+#include "normlab/grid_summary.h"
 #include "normlab/normalize.h"
 #include "normlab/slice_indexer.h"
 
@@ -126,6 +127,22 @@ void SliceMapTest::indexerAgreesWithTheMaps() {
                 QCOMPARE(indexer.kept(e), slices.at(e) >= 0);
                 if (indexer.keep()) QCOMPARE(indexer.keep()->at(e) != 0, slices.at(e) >= 0);
                 if (slices.at(e) >= 0) QCOMPARE(indexer.parameterOf(e), std::int64_t(params.at(e)));
+            }
+            // The Slices view's cells: each block's centre element's slice, as in the map
+            // (the grid is 12 x 10: blocks of 4 x 3 cells, and of one).
+            for (const auto [maxRows, maxCols] : {std::pair{3, 4}, std::pair{50, 50}}) {
+                const GridBlocks b = gridBlocks(shape, maxRows, maxCols);
+                const std::vector<std::int64_t> ids = sliceOfBlockCentres(indexer, b);
+                QCOMPARE(ids.size(), std::size_t(b.rows * b.cols));
+                for (int r = 0; r < b.rows; ++r)
+                    for (int c = 0; c < b.cols; ++c) {
+                        const std::int64_t row =
+                            std::min<std::int64_t>(r * b.rowStep + b.rowStep / 2, 11);
+                        const std::int64_t col =
+                            std::min<std::int64_t>(c * b.colStep + b.colStep / 2, 9);
+                        QCOMPARE(ids[std::size_t(r * b.cols + c)],
+                                 std::int64_t(slices.at(row * 10 + col)));
+                    }
             }
         }
     }

@@ -23,6 +23,7 @@
 #include "normlab/low_precision.h"
 #include "normlab/npy.h"
 #include "output_view.h"
+#include "plot_series.h"
 #include "precision_view.h"
 #include "presentation.h"
 #include "python_highlighter.h"
@@ -101,6 +102,7 @@ class WorkbenchTest : public QObject {
     void largeRememberedSessionOpensAtOnce();
     void largeHeatmapsAreNeverSummarizedOnTheGuiThread();
     void outputHeatmapModeAsksForASummaryOfY();
+    void slicesMapCellsComeWithTheComputation();
     void sessionsTheWorkbenchCannotHonourAreRefused_data();
     void sessionsTheWorkbenchCannotHonourAreRefused();
     void screenshotOfAnInvalidSessionSaysWhy();
@@ -621,6 +623,45 @@ void WorkbenchTest::largeHeatmapsAreNeverSummarizedOnTheGuiThread() {
         QCOMPARE(map->data()->keySize(), large ? other.cols : wanted.cols);
         QCOMPARE(map->data()->valueSize(), large ? other.rows : wanted.rows);
     }
+    // A tensor the outcome let go (only its summary kept): drawn from the summary alone.
+    const GridSummary kept = summarizeGrid(Tensor::zeros({2, 3, 7}, DType::Float32), nullptr, 2, 4);
+    QVERIFY(showHeatmap(map, Tensor(), nullptr, false, &kept));
+    QCOMPARE(map->data()->keySize(), kept.cols);
+    QCOMPARE(map->data()->valueSize(), kept.rows);
+    QVERIFY(!showHeatmap(map, Tensor(), nullptr, false, nullptr));
+    QCOMPARE(map->data()->keySize(), 0);
+}
+
+// The Slices view's cells (a slice id per screen cell) are made with the computation, for
+// the plot's size, and drawn as they are: the colour of each block's centre element's slice.
+void WorkbenchTest::slicesMapCellsComeWithTheComputation() {
+    MainWindow w(false);
+    w.resize(1000, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.selectView("slices"));
+    WorkbenchState s = w.state();
+    s.recipe.shape = {4, 8, 3000}; // 32 x 3000: wider than the plot
+    s.spec = specFittingShape(Variant::GroupNorm, s.recipe.shape);
+    w.applyState(s);
+    waitIdle(w);
+    const auto outcome = w.controller().current();
+    QVERIFY(outcome->computed.sliceMap && outcome->sliceCells);
+    const auto& cells = *outcome->sliceCells;
+    QVERIFY(cells.blocks.colStep > 1);
+    auto* map = w.slicesView()->findChild<QCPColorMap*>();
+    QVERIFY(map);
+    QCOMPARE(map->data()->keySize(), cells.blocks.cols);
+    QCOMPARE(map->data()->valueSize(), cells.blocks.rows);
+    const Tensor slices = sliceIndexMap(outcome->state.spec, outcome->inputs);
+    for (int r = 0; r < cells.blocks.rows; r += 5)
+        for (int c = 0; c < cells.blocks.cols; c += 7) {
+            const std::int64_t row =
+                std::min<std::int64_t>(r * cells.blocks.rowStep + cells.blocks.rowStep / 2, 31);
+            const std::int64_t col =
+                std::min<std::int64_t>(c * cells.blocks.colStep + cells.blocks.colStep / 2, 2999);
+            QCOMPARE(map->data()->cell(c, r), sliceHue(std::int64_t(slices.at(row * 3000 + col))));
+        }
 }
 
 // The Output view's heatmap of a large y: switching to it asks the window for an outcome

@@ -31,10 +31,11 @@ struct ComputeNeeds {
     // them go (at 100 M elements each is 400 MB, held twice while the next outcome is
     // computed) and recompute them for a data export (RecomputeController::computeInFull).
     bool output = true;
+    bool sliceMap = false; // each heatmap block's slice (the Slices view's map), likewise
     bool covers(const ComputeNeeds& other) const {
         return (gradients || !other.gradients) && (inverse || !other.inverse) &&
                (histograms || !other.histograms) && (outputMap || !other.outputMap) &&
-               (output || !other.output);
+               (output || !other.output) && (sliceMap || !other.sliceMap);
     }
 };
 

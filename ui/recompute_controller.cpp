@@ -267,6 +267,11 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                     outcome->gradInputMap =
                         summarizeGrid(outcome->result.gradInput, outcome->slices.keep(),
                                       needs.heatmapRows, needs.heatmapCols);
+                if (needs.sliceMap) {
+                    const GridBlocks blocks =
+                        gridBlocks(in.input.shape(), needs.heatmapRows, needs.heatmapCols);
+                    outcome->sliceCells = {blocks, sliceOfBlockCentres(outcome->slices, blocks)};
+                }
                 if (needs.outputMap)
                     outcome->outputMap =
                         summarizeGrid(outcome->result.output, outcome->slices.keep(),
@@ -299,7 +304,7 @@ std::shared_ptr<ComputeOutcome>
 RecomputeController::computeInFull(const ComputeOutcome& shown, const std::atomic<bool>* cancel) {
     ComputeNeeds needs = shown.computed;
     needs.output = true;
-    needs.histograms = needs.outputMap = false;
+    needs.histograms = needs.outputMap = needs.sliceMap = false;
     needs.heatmapRows = needs.heatmapCols = 0;
     // The shown input and upstream gradient, handed over as a cache the job finds them in.
     InputCache shared{shown.state.recipe, shown.inputs.input.share(), std::nullopt, 0, Tensor()};

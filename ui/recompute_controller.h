@@ -52,6 +52,12 @@ struct ComputeOutcome {
     // inverse's per-element error summarized to that size (masked-out elements left out).
     std::optional<GridSummary> gradInputMap, inverseErrorMap;
     std::optional<GridSummary> outputMap; // with computed.outputMap: y, likewise
+    // With computed.sliceMap: the blocks of that size and the slice of each block's centre.
+    struct SliceCells {
+        GridBlocks blocks;
+        std::vector<std::int64_t> ids;
+    };
+    std::optional<SliceCells> sliceCells;
 };
 
 // Bins of the output view's histograms.

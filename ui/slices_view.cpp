@@ -107,23 +107,32 @@ void SlicesView::release(QMouseEvent* event) {
     emit maskPainted(mask);
 }
 
+ComputeNeeds SlicesView::needs() const {
+    const auto [rows, cols] = heatmapCells(map_);
+    return {false, false, false, rows, cols, false, true, true}; // the map's slice ids
+}
+
 void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) {
     outcome_ = outcome;
     if (!stroke_.isNull() && stroke_.shape() != outcome->slices.shape()) stroke_ = Tensor();
     // At most one cell per pixel: each block shows the slice of its centre element (ids
-    // are labels, not values to average); cell centres in the grid's own units.
+    // are labels, not values to average); cell centres in the grid's own units. The ids
+    // come with the computation where it made them for this plot's size.
     const auto [maxRows, maxCols] = heatmapCells(map_);
     blocks_ = gridBlocks(outcome->slices.shape(), maxRows, maxCols);
     const GridBlocks& b = blocks_;
+    const auto& made = outcome->sliceCells;
+    const bool reuse = made && made->blocks.rows == b.rows && made->blocks.cols == b.cols &&
+                       made->blocks.rowStep == b.rowStep && made->blocks.colStep == b.colStep;
+    const std::vector<std::int64_t> here =
+        reuse ? std::vector<std::int64_t>() : sliceOfBlockCentres(outcome->slices, b);
+    const std::vector<std::int64_t>& ids = reuse ? made->ids : here;
     placeCells(map_, b);
-    for (int r = 0; r < b.rows; ++r) {
-        const std::int64_t row = std::min(r * b.rowStep + b.rowStep / 2, b.sourceRows - 1);
+    for (int r = 0; r < b.rows; ++r)
         for (int c = 0; c < b.cols; ++c) {
-            const std::int64_t col = std::min(c * b.colStep + b.colStep / 2, b.sourceCols - 1);
-            const std::int64_t id = outcome->slices.sliceOf(row * b.sourceCols + col);
+            const std::int64_t id = ids[std::size_t(r) * std::size_t(b.cols) + std::size_t(c)];
             map_->data()->setCell(c, r, id < 0 ? qQNaN() : sliceHue(id));
         }
-    }
     map_->setDataRange(QCPRange(0, 1));
     // A line between samples (rows n*C - 0.5) for inputs of rank >= 3.
     for (QCPItemStraightLine* line : sampleLines_) plot()->removeItem(line);

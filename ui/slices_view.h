@@ -21,6 +21,7 @@ class SlicesView : public PlotView {
 
     explicit SlicesView(QWidget* parent = nullptr);
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome) override;
+    ComputeNeeds needs() const override;
     Tensor exportData() const override;
     DataJob exportJob() const override;
     void setBrush(Brush brush);

@@ -153,6 +153,24 @@ GridBlocks gridBlocks(const Shape& shape, int maxRows, int maxCols) {
     return b;
 }
 
+std::vector<std::int64_t> sliceOfBlockCentres(const SliceIndexer& slices, const GridBlocks& b) {
+    std::vector<std::int64_t> ids(std::size_t(b.rows) * std::size_t(b.cols));
+    const std::int64_t grain = std::max<std::int64_t>(1, 4096 / std::max(b.cols, 1));
+    cpu::ThreadPool::instance().parallelFor(
+        b.rows, grain, [&](std::int64_t begin, std::int64_t end, int) {
+            for (std::int64_t r = begin; r < end; ++r) {
+                const std::int64_t row = std::min(r * b.rowStep + b.rowStep / 2, b.sourceRows - 1);
+                for (int c = 0; c < b.cols; ++c) {
+                    const std::int64_t col =
+                        std::min(c * b.colStep + b.colStep / 2, b.sourceCols - 1);
+                    ids[std::size_t(r) * std::size_t(b.cols) + std::size_t(c)] =
+                        slices.sliceOf(row * b.sourceCols + col);
+                }
+            }
+        });
+    return ids;
+}
+
 GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows, int maxCols) {
     GridSummary s;
     static_cast<GridBlocks&>(s) = gridBlocks(values.shape(), maxRows, maxCols);

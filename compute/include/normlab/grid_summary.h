@@ -10,6 +10,7 @@
 // a value has count 0 and NaN statistics. Mean is accumulated in double.
 #pragma once
 
+#include "normlab/slice_indexer.h"
 #include "normlab/tensor.h"
 
 #include <cstdint>
@@ -43,6 +44,13 @@ std::int64_t gridRowsOf(const Shape& shape);
 // At most maxRows x maxCols blocks (each >= 1); a grid that fits is summarized cell by cell
 // (steps of 1). `keep`, when given, has the values' shape. One pass over the data.
 GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows, int maxCols);
+
+// The slice (SliceIndexer::sliceOf; -1 masked out) of each block's centre element (row
+// min(r rowStep + rowStep / 2, sourceRows - 1), likewise the column), row-major: what a
+// map of the slices shows where a pixel covers a block (ids are labels, not values to
+// average). `blocks` are of the grid of slices.shape(). In parallel on the compute threads:
+// a screen's million cells are a million index computations.
+std::vector<std::int64_t> sliceOfBlockCentres(const SliceIndexer& slices, const GridBlocks& blocks);
 
 // The smallest and largest finite kept value; nullopt when there is none.
 struct ValueRange {
