@@ -8,6 +8,12 @@
 
 #include <QtTest>
 
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <vector>
+
 using namespace normlab;
 
 namespace {
@@ -37,6 +43,7 @@ class SliceMapTest : public QObject {
     void reportsInvalidConfiguration();
     void generatorsFollowTheirDefinitions();
     void generatorRejectsBadShapes();
+    void randomInputsAreDrawnInSeededChunks();
     void upstreamGradientsFollowTheirLosses();
     void gradientCheckPassesCorrectAndCatchesWrongGradients();
 };
@@ -197,6 +204,52 @@ void SliceMapTest::generatorsFollowTheirDefinitions() {
     const Tensor sine = generateInput(r);
     QVERIFY(std::fabs(sine.at(2) - 1.0) < 1e-6);     // channel 0: sin(2 pi * 2/8)
     QVERIFY(std::fabs(sine.at(8 + 2) - 0.0) < 1e-6); // channel 1: sin(2 pi * 2 * 2/8)
+}
+
+// Random inputs are drawn in chunks of 2^20 elements in parallel: up to one chunk they are
+// the sequential draw of one engine seeded with the seed (the tensors of sessions saved
+// before), larger ones start with that draw and go on from engines of their own; the same
+// recipe gives the same tensor; a cancelled draw gives nothing.
+void SliceMapTest::randomInputsAreDrawnInSeededChunks() {
+    constexpr std::int64_t kChunk = std::int64_t(1) << 20;
+    std::mt19937_64 engine(9);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::vector<float> sequential(kChunk);
+    for (float& v : sequential) v = float(0.5 + 2.0 * normal(engine));
+    InputRecipe r;
+    r.seed = 9;
+    r.mean = 0.5;
+    r.spread = 2.0;
+    r.shape = {4, 8, 1000};
+    const Tensor small = generateInput(r);
+    for (std::int64_t i = 0; i < small.size(); ++i)
+        QCOMPARE(small.data<float>()[i], sequential[std::size_t(i)]);
+    r.shape = {3, 2, kChunk / 2 + 3}; // three chunks and a bit
+    const Tensor large = generateInput(r), again = generateInput(r);
+    QVERIFY(std::memcmp(large.raw(), again.raw(), large.byteSize()) == 0);
+    QVERIFY(std::memcmp(large.raw(), sequential.data(), kChunk * sizeof(float)) == 0);
+    double sum = 0, squares = 0;
+    for (std::int64_t i = kChunk; i < large.size(); ++i) {
+        const double v = large.data<float>()[i];
+        sum += v;
+        squares += v * v;
+    }
+    const double count = double(large.size() - kChunk), mean = sum / count;
+    QVERIFY2(std::fabs(mean - 0.5) < 0.01, qPrintable(QString::number(mean)));
+    QVERIFY(std::fabs(std::sqrt(squares / count - mean * mean) - 2.0) < 0.01);
+    // Each chunk draws from its own engine: chunk 1 does not repeat chunk 0.
+    QVERIFY(std::memcmp(large.data<float>() + kChunk, large.data<float>(), 64) != 0);
+    // The random upstream gradient likewise.
+    const Tensor dy = upstreamGradient(Upstream::Random, small, {}, 9);
+    std::mt19937_64 dyEngine(9);
+    std::normal_distribution<double> dyNormal(0.0, 1.0);
+    for (std::int64_t i = 0; i < dy.size(); ++i)
+        QCOMPARE(dy.data<float>()[i], float(dyNormal(dyEngine)));
+    const std::atomic<bool> cancelled{true};
+    std::string error;
+    QVERIFY(generateInput(r, &error, &cancelled).isNull());
+    QCOMPARE(error, std::string("cancelled"));
+    QVERIFY(upstreamGradient(Upstream::Random, large, {}, 9, 0, &cancelled).isNull());
 }
 
 void SliceMapTest::generatorRejectsBadShapes() {

@@ -125,7 +125,8 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
     } else if (cache && !cache->input.isNull() && cache->recipe == state.recipe) {
         outcome->inputs.input = cache->input.share();
     } else {
-        outcome->inputs.input = generateInput(state.recipe, &error);
+        outcome->inputs.input = generateInput(state.recipe, &error, cancel);
+        if (stopped()) return outcome; // a part-made input, never cached
         if (cache)
             *cache = {state.recipe, outcome->inputs.input.share(), std::nullopt, 0, Tensor()};
     }
@@ -214,7 +215,8 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
             in.gradOutput = cache->gradOutput.share();
         } else {
             in.gradOutput = upstreamGradient(state.upstream, in.input, {}, state.recipe.seed + 1,
-                                             state.upstreamChannel);
+                                             state.upstreamChannel, cancel);
+            if (stopped()) return outcome;
             if (cache && !state.loadedInput && cache->recipe == state.recipe) {
                 cache->upstream = state.upstream;
                 cache->upstreamChannel = state.upstreamChannel;

@@ -1,5 +1,7 @@
 #include "normlab/gradient_check.h"
 
+#include "seeded_fill.h"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -21,18 +23,22 @@ std::string_view upstreamName(Upstream u) {
 }
 
 Tensor upstreamGradient(Upstream kind, const Tensor& input, const Tensor& output,
-                        std::uint64_t seed, std::int64_t channel) {
+                        std::uint64_t seed, std::int64_t channel, const std::atomic<bool>* cancel) {
     const Shape& shape = input.shape();
-    Tensor dy = Tensor::zeros(shape, input.dtype());
+    Tensor dy = kind == Upstream::Random ? Tensor::uninitialized(shape, input.dtype())
+                                         : Tensor::zeros(shape, input.dtype());
     const std::int64_t n = dy.size();
     switch (kind) {
     case Upstream::Ones:
         for (std::int64_t i = 0; i < n; ++i) dy.set(i, 1.0);
         break;
     case Upstream::Random: {
-        std::mt19937_64 rng(seed);
-        std::normal_distribution<double> normal(0.0, 1.0);
-        for (std::int64_t i = 0; i < n; ++i) dy.set(i, normal(rng));
+        const auto chunk = [](std::int64_t begin, std::int64_t end, std::mt19937_64& rng,
+                              auto store) {
+            std::normal_distribution<double> normal(0.0, 1.0);
+            for (std::int64_t i = begin; i < end; ++i) store(i, normal(rng));
+        };
+        if (!detail::fillSeeded(dy, seed, cancel, chunk)) return Tensor();
         break;
     }
     case Upstream::Channel: {

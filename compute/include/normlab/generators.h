@@ -1,10 +1,12 @@
 // Input tensors a learner builds from a recipe: shape, distribution, seed. Deterministic
-// for a given recipe (std::mt19937_64), so sessions can store the recipe, not the data.
+// for a given recipe (std::mt19937_64 engines, see generateInput), so sessions can store
+// the recipe, not the data.
 #pragma once
 
 #include "normlab/tensor.h"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -41,7 +43,12 @@ struct InputRecipe {
 //                 L its size), one frequency per channel c (l = c)
 //   outliers      normal, and 1% of the elements (at least one) are mean + 20 * spread
 //   checkerboard  mean +/- spread by the parity of the sum of all indices
-// Returns a null tensor (and sets *error) for an empty, negative or too large shape.
-Tensor generateInput(const InputRecipe& recipe, std::string* error = nullptr);
+// The random draws come in chunks of 2^20 elements, each from its own engine (the first
+// seeded with the seed, as a single engine drew every element before inputs of more than
+// 2^20 elements were filled in parallel): the tensor depends on the recipe alone.
+// Returns a null tensor (and sets *error) for an empty, negative or too large shape, and
+// where `cancel` (may be null) was set meanwhile ("cancelled").
+Tensor generateInput(const InputRecipe& recipe, std::string* error = nullptr,
+                     const std::atomic<bool>* cancel = nullptr);
 
 } // namespace normlab

@@ -6,6 +6,7 @@
 #include "normlab/normalize.h"
 
 #include <array>
+#include <atomic>
 #include <optional>
 #include <string_view>
 
@@ -22,8 +23,11 @@ inline constexpr std::array<Upstream, 4> kAllUpstreams = {Upstream::Ones, Upstre
 std::string_view upstreamName(Upstream u); // "ones", "random", "channel", "mse"
 
 // dy for `input`'s shape and dtype; `output` is needed for mse (y), ignored otherwise.
+// random draws in seeded chunks as generateInput does; a null tensor where `cancel` (may
+// be null) was set meanwhile.
 Tensor upstreamGradient(Upstream kind, const Tensor& input, const Tensor& output,
-                        std::uint64_t seed = 1, std::int64_t channel = 0);
+                        std::uint64_t seed = 1, std::int64_t channel = 0,
+                        const std::atomic<bool>* cancel = nullptr);
 
 struct GradientCheck {
     int checked = 0;        // elements of x perturbed
