@@ -345,6 +345,10 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     connect(normalization_, &NormalizationPanel::changed, this, &MainWindow::edited);
     connect(gradients_, &GradientsView::changed, this, &MainWindow::edited);
     connect(&controller_, &RecomputeController::resultReady, this, &MainWindow::showOutcome);
+    controller_.setNeedsSource([this] {
+        auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget());
+        return visible ? visible->needs() : controller_.needs();
+    });
     connect(&controller_, &RecomputeController::failed, this,
             [this](const QString& m) { showError(m); });
     // Work that takes over 200 ms shows a busy bar with its elapsed time and a Cancel button

@@ -52,6 +52,7 @@ void RecomputeController::startPending() {
     if (!pending_ || watcher_.isRunning()) return; // a running job starts the next itself
     const WorkbenchState state = *pending_;
     const quint64 generation = pendingGeneration_;
+    if (needsSource_) needs_ = needsSource_();
     const ComputeNeeds needs = needs_;
     pending_.reset();
     jobRunning_ = true;

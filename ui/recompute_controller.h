@@ -22,6 +22,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -75,6 +76,9 @@ class RecomputeController : public QObject {
     void setDebounceMs(int ms) { debounce_.setInterval(ms); }
     // The optional parts the next computations make (default: all).
     void setNeeds(ComputeNeeds needs) { needs_ = needs; }
+    // Asked for the needs again as each job starts (on the GUI thread): a heatmap's size is
+    // known once the window is laid out, which may be after the edit was requested.
+    void setNeedsSource(std::function<ComputeNeeds()> source) { needsSource_ = std::move(source); }
     ComputeNeeds needs() const { return needs_; }
     // Schedules a recompute of `state`; supersedes any not yet started.
     void request(const WorkbenchState& state);
@@ -129,6 +133,7 @@ class RecomputeController : public QObject {
     std::shared_ptr<ComputeOutcome> finished_; // the job's outcome, taken by jobFinished()
     std::optional<WorkbenchState> pending_;
     ComputeNeeds needs_;
+    std::function<ComputeNeeds()> needsSource_;
     quint64 requested_ = 0;
     quint64 pendingGeneration_ = 0;
     int dropped_ = 0;
