@@ -17,6 +17,7 @@ class GridSummaryTest : public QObject {
     void againstDirectComputation_data();
     void againstDirectComputation();
     void smallGridIsCellByCell();
+    void windowsAgainstDirectComputation();
     void rejectsBadArguments();
     void rangeAndHistogramAgainstDirectCount();
 };
@@ -105,6 +106,58 @@ void GridSummaryTest::smallGridIsCellByCell() {
     QCOMPARE(g.cols, 3);
     QCOMPARE(g.rowStep, std::int64_t(1));
     QCOMPARE(g.mean, (std::vector<double>{1, 2, 3, 4, 5, 6}));
+}
+
+// A window of the grid (a zoomed-in heatmap): every block against its source cells, which
+// start at the window's corner; windows past the grid's end are cut to it.
+void GridSummaryTest::windowsAgainstDirectComputation() {
+    const Shape s{3, 4, 50}; // 12 x 50
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> normal;
+    Tensor x = Tensor::uninitialized(s, DType::Float64);
+    for (std::int64_t i = 0; i < x.size(); ++i) x.set(i, normal(rng));
+    struct Window {
+        std::int64_t r0, r1, c0, c1;
+        int maxRows, maxCols;
+    };
+    for (const Window w : {Window{2, 9, 7, 40, 3, 5}, Window{0, 12, 0, 50, 12, 50},
+                           Window{5, 6, 13, 14, 4, 4}, Window{10, 99, 45, 99, 2, 2}}) {
+        const GridBlocks b = gridWindowBlocks(s, w.r0, w.r1, w.c0, w.c1, w.maxRows, w.maxCols);
+        const std::int64_t r1 = std::min<std::int64_t>(w.r1, 12),
+                           c1 = std::min<std::int64_t>(w.c1, 50);
+        QCOMPARE(b.firstRow, w.r0);
+        QCOMPARE(b.firstCol, w.c0);
+        QCOMPARE(b.rowStep, (r1 - w.r0 + w.maxRows - 1) / w.maxRows);
+        QCOMPARE(b.colStep, (c1 - w.c0 + w.maxCols - 1) / w.maxCols);
+        const GridSummary g = summarizeGrid(x, nullptr, b);
+        std::int64_t covered = 0;
+        for (int br = 0; br < g.rows; ++br)
+            for (int bc = 0; bc < g.cols; ++bc) {
+                double sum = 0, low = INFINITY, high = -INFINITY;
+                std::int64_t n = 0;
+                for (std::int64_t r = w.r0 + br * b.rowStep;
+                     r < std::min(r1, w.r0 + (br + 1) * b.rowStep); ++r)
+                    for (std::int64_t c = w.c0 + bc * b.colStep;
+                         c < std::min(c1, w.c0 + (bc + 1) * b.colStep); ++c) {
+                        const double v = x.at(r * 50 + c);
+                        sum += v;
+                        low = std::min(low, v);
+                        high = std::max(high, v);
+                        ++n;
+                    }
+                covered += n;
+                const std::size_t k = g.cell(br, bc);
+                QCOMPARE(g.count[k], n);
+                QVERIFY(std::fabs(g.mean[k] - sum / double(n)) <= 1e-12 * (1 + std::fabs(sum)));
+                QCOMPARE(g.min[k], low);
+                QCOMPARE(g.max[k], high);
+            }
+        QCOMPARE(covered, (r1 - w.r0) * (c1 - w.c0)); // the blocks tile the window exactly
+    }
+    QCOMPARE(gridWindowBlocks(s, 4, 4, 0, 50, 3, 3).rows, 0); // an empty window
+    // Blocks of another grid are refused, not read out of bounds.
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             summarizeGrid(x, nullptr, gridBlocks({40, 50}, 4, 4)));
 }
 
 void GridSummaryTest::rejectsBadArguments() {

@@ -136,17 +136,19 @@ void SliceMapTest::indexerAgreesWithTheMaps() {
                 if (slices.at(e) >= 0) QCOMPARE(indexer.parameterOf(e), std::int64_t(params.at(e)));
             }
             // The Slices view's cells: each block's centre element's slice, as in the map
-            // (the grid is 12 x 10: blocks of 4 x 3 cells, and of one).
-            for (const auto [maxRows, maxCols] : {std::pair{3, 4}, std::pair{50, 50}}) {
-                const GridBlocks b = gridBlocks(shape, maxRows, maxCols);
+            // (the grid is 12 x 10: blocks of 4 x 3 cells, and of one; and a zoomed-in
+            // window, rows 5 to 11 and columns 2 to 8, in blocks of 4 x 2).
+            for (const GridBlocks& b : {gridBlocks(shape, 3, 4), gridBlocks(shape, 50, 50),
+                                        gridWindowBlocks(shape, 5, 11, 2, 8, 2, 3)}) {
                 const std::vector<std::int64_t> ids = sliceOfBlockCentres(indexer, b);
                 QCOMPARE(ids.size(), std::size_t(b.rows * b.cols));
+                const std::int64_t endRow = b.firstRow ? 11 : 12, endCol = b.firstCol ? 8 : 10;
                 for (int r = 0; r < b.rows; ++r)
                     for (int c = 0; c < b.cols; ++c) {
-                        const std::int64_t row =
-                            std::min<std::int64_t>(r * b.rowStep + b.rowStep / 2, 11);
-                        const std::int64_t col =
-                            std::min<std::int64_t>(c * b.colStep + b.colStep / 2, 9);
+                        const std::int64_t row = std::min<std::int64_t>(
+                            b.firstRow + r * b.rowStep + b.rowStep / 2, endRow - 1);
+                        const std::int64_t col = std::min<std::int64_t>(
+                            b.firstCol + c * b.colStep + b.colStep / 2, endCol - 1);
                         QCOMPARE(ids[std::size_t(r * b.cols + c)],
                                  std::int64_t(slices.at(row * 10 + col)));
                     }

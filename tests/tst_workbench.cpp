@@ -10,6 +10,7 @@
 #include "diagnostic_text.h"
 #include "gradients_view.h"
 #include "heatmap.h"
+#include "heatmap_zoom.h"
 #include "input_panel.h"
 #include "invertibility_view.h"
 #include "jacobian_view.h"
@@ -337,10 +338,18 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
     waitIdle(w);
     auto outcome = w.controller().current();
     QVERIFY(outcome->computed.gradients && outcome->gradInputMap);
-    // The view draws dx's summary: dx is not kept, and the data export computes it again,
-    // equal to a direct backward pass on the same input and upstream gradient.
-    QVERIFY(outcome->result.gradInput.isNull());
+    // The view draws dx's summary. A small dx is kept (zooming refines from it); above
+    // kSummaryOnlyAbove elements (lowered to 0 here) it is not, and the view's data export
+    // computes it again: equal to a direct backward pass on the same input and dy.
+    QVERIFY(!outcome->result.gradInput.isNull());
     {
+        ComputeNeeds summaryOnly = outcome->computed;
+        summaryOnly.summaryOnlyAbove = 0;
+        const auto shown = std::shared_ptr<const ComputeOutcome>(
+            RecomputeController::compute(outcome->state, 1, nullptr, summaryOnly));
+        QVERIFY(shown->result.gradInput.isNull() && shown->gradInputMap);
+        w.gradientsView()->showOutcome(shown);
+        QVERIFY(!w.gradientsView()->heatmapZoom()->busy()); // nothing to refine from
         const Tensor dx = w.gradientsView()->exportData();
         const NormResult direct = normalize(outcome->state.spec, outcome->inputs, cpuBackend());
         QCOMPARE(dx.shape(), outcome->inputs.input.shape());
@@ -350,7 +359,7 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
             largest = std::max(largest, std::fabs(dx.at(i)));
         }
         QVERIFY2(gap <= 1e-6 * largest, qPrintable(QString::number(gap)));
-        const GridSummary& g = *outcome->gradInputMap; // summarized from the dx not kept
+        const GridSummary& g = *shown->gradInputMap; // summarized from the dx not kept
         for (std::size_t i = 0; i < g.count.size(); ++i)
             mapLargest = std::max({mapLargest, std::fabs(g.min[i]), std::fabs(g.max[i])});
         QCOMPARE(mapLargest, largest);
@@ -385,7 +394,6 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
     waitIdle(w);
     outcome = w.controller().current();
     QVERIFY(outcome->computed.inverse && outcome->inverseErrorMap);
-    QVERIFY(outcome->inverseError.perElement.isNull()); // summarized, recomputed on export
     // The view draws the error's summary: y and the reconstructions are not kept.
     QVERIFY(outcome->result.output.isNull() && outcome->reestimatedInverse.isNull());
     // BatchNorm with a batch of 4: re-estimating from y recovers a different x (made here).
@@ -398,6 +406,13 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
     QVERIFY2(worst > 100 * outcome->result.maxReconstructionError + 1e-3,
              qPrintable(QString::number(worst)));
     QCOMPARE(outcome->inverseError.maxValid, worst); // what the Invertibility view shows
+    // Its data export, from an outcome that kept only the error's summary: computed again.
+    ComputeNeeds summaryOnly = outcome->computed;
+    summaryOnly.summaryOnlyAbove = 0;
+    const auto shown = std::shared_ptr<const ComputeOutcome>(
+        RecomputeController::compute(outcome->state, 1, nullptr, summaryOnly));
+    QVERIFY(shown->inverseError.perElement.isNull() && shown->inverseErrorMap);
+    w.findChild<InvertibilityView*>()->showOutcome(shown);
     const Tensor error = w.findChild<InvertibilityView*>()->exportData();
     QCOMPARE(error.shape(), outcome->inputs.input.shape());
     for (std::int64_t i = 0; i < error.size(); ++i)
@@ -662,6 +677,18 @@ void WorkbenchTest::slicesMapCellsComeWithTheComputation() {
                 std::min<std::int64_t>(c * cells.blocks.colStep + cells.blocks.colStep / 2, 2999);
             QCOMPARE(map->data()->cell(c, r), sliceHue(std::int64_t(slices.at(row * 3000 + col))));
         }
+    // Zoomed in, the cells are the slices of single elements, from the same indexer.
+    HeatmapZoom* zoom = w.slicesView()->heatmapZoom();
+    map->keyAxis()->setRange(100, 130);
+    QTRY_VERIFY(!zoom->busy());
+    const GridBlocks& b = zoom->refinedBlocks();
+    QCOMPARE(b.colStep, std::int64_t(1));
+    QVERIFY(b.firstCol <= 100 && b.firstCol + b.cols >= 131);
+    for (int r = 0; r < b.rows; r += 3)
+        for (int c = 0; c < b.cols; c += 2)
+            QCOMPARE(map->data()->cell(c, r),
+                     sliceHue(std::int64_t(
+                         slices.at((b.firstRow + r * b.rowStep) * 3000 + b.firstCol + c))));
 }
 
 // The Output view's heatmap of a large y: switching to it asks the window for an outcome
@@ -687,6 +714,43 @@ void WorkbenchTest::outputHeatmapModeAsksForASummaryOfY() {
     QCOMPARE(map->data()->valueSize(), outcome->outputMap->rows);
     // A cell holds its block's mean of y, as the summary made it.
     QCOMPARE(map->data()->cell(0, 0), outcome->outputMap->mean[0]);
+    QVERIFY(outcome->outputMap->colStep > 1);
+
+    // Zoomed in on 60 positions of rows 3 to 9, the cells are made again from y: one per
+    // element (the part in view and a margin), each holding that element of y.
+    HeatmapZoom* zoom = view->heatmapZoom();
+    const std::int64_t cols = s.recipe.shape[2];
+    const auto zoomedCellsAreElementsOf = [&](const Tensor& y) {
+        QTRY_VERIFY(!zoom->busy());
+        const GridBlocks& b = zoom->refinedBlocks();
+        QCOMPARE(b.colStep, std::int64_t(1));
+        QCOMPARE(b.rowStep, std::int64_t(1));
+        QVERIFY(b.firstCol <= 1000 && b.firstCol + b.cols >= 1060);
+        QCOMPARE(map->data()->keySize(), b.cols);
+        for (int r = 0; r < b.rows; ++r)
+            for (int c = 0; c < b.cols; c += 7)
+                QCOMPARE(map->data()->cell(c, r), y.at((b.firstRow + r) * cols + b.firstCol + c));
+    };
+    map->keyAxis()->setRange(1000, 1060);
+    map->valueAxis()->setRange(3, 9);
+    QVERIFY(zoom->zoomed());
+    zoomedCellsAreElementsOf(outcome->result.output);
+    // A new edit keeps the zoom and refines it from the new y.
+    s.spec.eps = 0.5;
+    w.applyState(s);
+    waitIdle(w);
+    QCOMPARE(map->keyAxis()->range(), QCPRange(1000, 1060));
+    const auto edited = w.controller().current();
+    QCOMPARE(edited->state.spec.eps, 0.5);
+    zoomedCellsAreElementsOf(edited->result.output);
+    // The axes stay on the grid; a double click (showWhole) shows it all, its cells again.
+    map->keyAxis()->setRange(-500, 1e9);
+    QCOMPARE(map->keyAxis()->range(), QCPRange(-0.5, double(cols) - 0.5));
+    zoom->showWhole();
+    QVERIFY(!zoom->zoomed());
+    QTRY_VERIFY(!zoom->busy());
+    const auto [pixelRows, pixelCols] = heatmapCells(map);
+    QCOMPARE(zoom->refinedBlocks(), gridBlocks(s.recipe.shape, pixelRows, pixelCols));
 }
 
 // Help > Keyboard shortcuts is read from the menus: every action with a shortcut is in it,

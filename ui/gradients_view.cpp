@@ -3,6 +3,7 @@
 #include "normlab/grid_summary.h"
 
 #include "heatmap.h"
+#include "heatmap_zoom.h"
 #include "recompute_controller.h"
 
 #include <qcustomplot.h>
@@ -71,6 +72,7 @@ GradientsView::GradientsView(QWidget* parent)
     legend->setLayer("legend");
     legend->addItem(new QCPPlottableLegendItem(legend, dgamma_));
     legend->addItem(new QCPPlottableLegendItem(legend, dbeta_));
+    addHeatmapZoom(dx_);
 }
 
 ComputeNeeds GradientsView::needs() const {
@@ -83,7 +85,10 @@ void GradientsView::showOutcome(const std::shared_ptr<const ComputeOutcome>& out
     const NormResult& r = outcome->result;
     showHeatmap(dx_, r.gradInput, outcome->slices.keep(), true,
                 outcome->gradInputMap ? &*outcome->gradInputMap : nullptr);
-    dx_->rescaleAxes();
+    heatmapZoom()->setSource(outcome->inputs.input.shape(),
+                             r.gradInput.isNull()
+                                 ? HeatmapZoom::CellMaker()
+                                 : meanCells(outcome, &r.gradInput, outcome->slices.keep()));
     QVector<double> keys, gammas, betas;
     for (std::int64_t k = 0; k < r.gradWeight.size(); ++k) {
         keys << double(k);

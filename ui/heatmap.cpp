@@ -131,9 +131,11 @@ void placeCells(QCPColorMap* map, const GridBlocks& b) {
     map->data()->setSize(b.cols, b.rows);
     // Cell centres in the grid's own units (positions, n x C + c), whatever the block size.
     const double keyHalf = double(b.colStep - 1) / 2.0, valueHalf = double(b.rowStep - 1) / 2.0;
+    const double firstKey = double(b.firstCol) + keyHalf,
+                 firstValue = double(b.firstRow) + valueHalf;
     map->data()->setRange(
-        QCPRange(keyHalf, double(std::max(b.cols - 1, 0)) * double(b.colStep) + keyHalf),
-        QCPRange(valueHalf, double(std::max(b.rows - 1, 0)) * double(b.rowStep) + valueHalf));
+        QCPRange(firstKey, firstKey + double(std::max(b.cols - 1, 0)) * double(b.colStep)),
+        QCPRange(firstValue, firstValue + double(std::max(b.rows - 1, 0)) * double(b.rowStep)));
 }
 
 void showWholeMap(QCPColorMap* map) {

@@ -1,6 +1,7 @@
 #include "invertibility_view.h"
 
 #include "heatmap.h"
+#include "heatmap_zoom.h"
 #include "recompute_controller.h"
 
 #include <qcustomplot.h>
@@ -21,6 +22,7 @@ InvertibilityView::InvertibilityView(QWidget* parent)
     useIntegerTicks(right->axis(QCPAxis::atBottom));
     right->axis(QCPAxis::atLeft)->setLabel(tr("log|det J|"));
     plot()->plotLayout()->setColumnStretchFactor(2, 0.4);
+    addHeatmapZoom(error_);
 }
 
 ComputeNeeds InvertibilityView::needs() const {
@@ -36,7 +38,10 @@ void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>&
     const double worst = outcome->inverseError.maxValid;
     showHeatmap(error_, outcome->inverseError.perElement, outcome->slices.keep(), false,
                 outcome->inverseErrorMap ? &*outcome->inverseErrorMap : nullptr);
-    error_->rescaleAxes();
+    const Tensor& error = outcome->inverseError.perElement;
+    heatmapZoom()->setSource(outcome->inputs.input.shape(),
+                             error.isNull() ? HeatmapZoom::CellMaker()
+                                            : meanCells(outcome, &error, outcome->slices.keep()));
     QVector<double> keys, logdet;
     for (std::int64_t n = 0; n < outcome->result.logdet.size(); ++n) {
         keys << double(n);

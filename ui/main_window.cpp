@@ -737,6 +737,8 @@ QString MainWindow::shortcutTable() const {
     row(QStringLiteral("Alt+Left / Alt+Right"), tr("previous / next lesson step"));
     row(QStringLiteral("Ctrl+Return"), tr("analyse the model (Debugger)"));
     row(QStringLiteral("Esc"), tr("cancel a computation that shows its progress"));
+    row(tr("Wheel, drag, double-click"),
+        tr("on a heatmap: zoom in down to single elements, pan, show the whole grid"));
     return "<table>" + rows + "</table>";
 }
 

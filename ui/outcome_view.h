@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+#include <cstdint>
 #include <memory>
 
 namespace normlab::ui {
@@ -16,6 +17,12 @@ struct ComputeOutcome;
 // keeps it alive until it is released here.
 void releaseOffGuiThread(std::shared_ptr<const ComputeOutcome> outcome);
 
+// Above this many elements (2^24, 64 MB of float32) the Gradients and Invertibility views keep
+// only the summaries of dx and of the inverse's error (ComputeNeeds::output): at 100 M
+// elements each is 400 MB, held twice while the next edit computes. Up to it they keep them,
+// and zooming into their heatmaps refines from them.
+inline constexpr std::int64_t kSummaryOnlyAbove = std::int64_t(1) << 24;
+
 // The optional parts of a compute outcome. At real sizes the backward pass and the inverse
 // cost as much as the forward pass each: they are computed only while a view shows them.
 struct ComputeNeeds {
@@ -27,11 +34,13 @@ struct ComputeNeeds {
     int heatmapRows = 0, heatmapCols = 0;
     bool outputMap = false; // y summarized to that size too
     // The input-sized tensors kept in the outcome: y and the inverse's reconstructions, and
-    // dx and the inverse's error once summarized. The views that draw only summaries let
-    // them go (at 100 M elements each is 400 MB, held twice while the next outcome is
-    // computed) and recompute them for a data export (RecomputeController::computeInFull).
+    // dx and the inverse's error once summarized (above kSummaryOnlyAbove elements). The
+    // views that draw only summaries let them go (at 100 M elements each is 400 MB, held
+    // twice while the next outcome is computed) and recompute them for a data export
+    // (RecomputeController::computeInFull).
     bool output = true;
     bool sliceMap = false; // each heatmap block's slice (the Slices view's map), likewise
+    std::int64_t summaryOnlyAbove = kSummaryOnlyAbove; // see there (tests lower it)
     bool covers(const ComputeNeeds& other) const {
         return (gradients || !other.gradients) && (inverse || !other.inverse) &&
                (histograms || !other.histograms) && (outputMap || !other.outputMap) &&

@@ -1,6 +1,7 @@
 #include "output_view.h"
 
 #include "heatmap.h"
+#include "heatmap_zoom.h"
 #include "plot_series.h"
 #include "recompute_controller.h"
 
@@ -37,6 +38,7 @@ OutputView::OutputView(QWidget* parent)
         emit needsChanged();
         redraw();
     });
+    addHeatmapZoom(map_); // the wheel zooms the histograms and curves too (no refinement)
 }
 
 ComputeNeeds OutputView::needs() const {
@@ -68,6 +70,7 @@ void OutputView::redraw() {
     useIntegerTicks(plot()->xAxis, mode != 0); // positions, or values in the histogram
     useIntegerTicks(plot()->yAxis, mode == 2);
     const Tensor& y = outcome_->result.output;
+    if (mode != 2) heatmapZoom()->setSource({}, {}); // back in the heatmap: the whole grid
     if (mode == 0) {
         // Binned on the compute side (ComputeOutcome::histograms).
         const auto& h = outcome_->histograms;
@@ -112,7 +115,7 @@ void OutputView::redraw() {
             plot()->replot();
             return;
         }
-        map_->rescaleAxes();
+        heatmapZoom()->setSource(y.shape(), meanCells(outcome_, &y, outcome_->slices.keep()));
         plot()->xAxis->setLabel(tr("position (spatial dims, flattened)"));
         plot()->yAxis->setLabel(tr("n × C + c"));
     }

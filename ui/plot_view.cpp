@@ -1,5 +1,7 @@
 #include "plot_view.h"
 
+#include "heatmap_zoom.h"
+
 #include "normlab/npy.h"
 
 #include <QComboBox>
@@ -53,6 +55,11 @@ void useIntegerTicks(QCPAxis* axis, bool integers) {
     fixed->setTickStep(1.0);
     fixed->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     axis->setTicker(fixed);
+}
+
+HeatmapZoom* PlotView::addHeatmapZoom(QCPColorMap* map) {
+    zoom_ = new HeatmapZoom(map);
+    return zoom_;
 }
 
 QComboBox* PlotView::addModeSelector(const QStringList& modes) {

@@ -11,11 +11,14 @@
 #include <memory>
 
 class QComboBox;
+class QCPColorMap;
 class QCPAxis;
 class QCustomPlot;
 class QLabel;
 
 namespace normlab::ui {
+
+class HeatmapZoom;
 
 // Ticks at whole numbers only (indices of samples, parameters, positions); `integers`
 // false gives the axis back QCustomPlot's default ticker (for views whose axes switch
@@ -35,6 +38,8 @@ class PlotView : public OutcomeView {
     using DataJob = std::function<Tensor(const std::atomic<bool>* cancel)>;
     virtual DataJob exportJob() const;
     QString title() const { return title_; }
+    // The zoom of the view's heatmap (heatmap_zoom.h); null for views without one.
+    HeatmapZoom* heatmapZoom() const { return zoom_; }
 
     // PNG at `dpi` dots per inch (the plot drawn at dpi / 96 times its screen size), or
     // vector PDF.
@@ -54,6 +59,9 @@ class PlotView : public OutcomeView {
     void setSidePanel(QWidget* side, const QString& title);
     // A "Show: [modes]" row above the plot; the combo box emits currentIndexChanged.
     QComboBox* addModeSelector(const QStringList& modes);
+    // Wheel zoom, pan and refinement for `map`, the view's heatmap; call it once every axis
+    // rect of the plot exists (the others are kept from moving).
+    HeatmapZoom* addHeatmapZoom(QCPColorMap* map);
 
   private:
     void showContextMenu(const QPoint& at);
@@ -61,6 +69,7 @@ class PlotView : public OutcomeView {
     QString title_;
     QCustomPlot* plot_;
     QLabel* readout_;
+    HeatmapZoom* zoom_ = nullptr;
 };
 
 } // namespace normlab::ui

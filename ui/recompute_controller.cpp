@@ -291,8 +291,12 @@ std::shared_ptr<ComputeOutcome> RecomputeController::compute(const WorkbenchStat
                 outcome->result.output = Tensor();
                 outcome->result.reconstruction = Tensor();
                 outcome->reestimatedInverse = Tensor();
-                if (outcome->gradInputMap) outcome->result.gradInput = Tensor();
-                if (outcome->inverseErrorMap) outcome->inverseError.perElement = Tensor();
+                // dx and the error too where they are large (a zoomed heatmap then shows
+                // their summary magnified, not refined).
+                if (in.input.size() > needs.summaryOnlyAbove) {
+                    if (outcome->gradInputMap) outcome->result.gradInput = Tensor();
+                    if (outcome->inverseErrorMap) outcome->inverseError.perElement = Tensor();
+                }
             }
         } catch (const BackendFailure& failure) {
             outcome->result.error = failure.what();

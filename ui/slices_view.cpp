@@ -1,5 +1,7 @@
 #include "slices_view.h"
 
+#include "heatmap_zoom.h"
+
 #include "heatmap.h"
 #include "plot_series.h"
 #include "recompute_controller.h"
@@ -42,9 +44,14 @@ SlicesView::SlicesView(QWidget* parent)
     auto* clear = new QPushButton(tr("Clear mask"), this);
     clear->setObjectName("clearPaintedMask");
     addControlRow(tr("Mouse"), {brushBox_, clear});
-    connect(brushBox_, &QComboBox::currentIndexChanged, this,
-            [this] { brush_ = Brush(brushBox_->currentData().toInt()); });
+    connect(brushBox_, &QComboBox::currentIndexChanged, this, [this] {
+        brush_ = Brush(brushBox_->currentData().toInt());
+        heatmapZoom()->setDragEnabled(brush_ == Brush::Inspect); // a brush paints instead
+    });
     connect(clear, &QPushButton::clicked, this, [this] { emit maskPainted(nullptr); });
+    // Zoomed in, the cells are those of the part in view: painting follows them.
+    connect(addHeatmapZoom(map_), &HeatmapZoom::refined, this,
+            [this] { blocks_ = heatmapZoom()->refinedBlocks(); });
 }
 
 void SlicesView::setBrush(Brush brush) {
@@ -90,9 +97,11 @@ void SlicesView::paintTo(int row, int col) {
         stroke_.data<std::uint8_t>()[flatIndex(stroke_, r, c)] = valid;
         // Masked cells show the hatching at once; restored ones a neutral colour until the
         // recompute gives them their slice's.
-        map_->data()->setCell(int(c / std::max<std::int64_t>(blocks_.colStep, 1)),
-                              int(r / std::max<std::int64_t>(blocks_.rowStep, 1)),
-                              valid ? 0.0 : qQNaN());
+        if (r >= blocks_.firstRow && c >= blocks_.firstCol)
+            map_->data()->setCell(
+                int((c - blocks_.firstCol) / std::max<std::int64_t>(blocks_.colStep, 1)),
+                int((r - blocks_.firstRow) / std::max<std::int64_t>(blocks_.rowStep, 1)),
+                valid ? 0.0 : qQNaN());
     }
     lastRow_ = row;
     lastCol_ = col;
@@ -147,8 +156,14 @@ void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
             line->setPen(QPen(Qt::black, 2));
             sampleLines_ << line;
         }
-    plot()->rescaleAxes();
-    showWholeMap(map_);
+    // Zooming in: the slice of each finer block's centre, from the same indexer.
+    heatmapZoom()->setSource(outcome->slices.shape(), [o = outcome](const GridBlocks& blocks) {
+        const std::vector<std::int64_t> ids = sliceOfBlockCentres(o->slices, blocks);
+        HeatmapCells cells{blocks, std::vector<double>(ids.size())};
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            cells.values[i] = ids[i] < 0 ? qQNaN() : sliceHue(ids[i]);
+        return cells;
+    });
     plot()->replot();
     setReadout(tr("%1 slices share statistics; hover a cell to see its arithmetic.")
                    .arg(outcome->result.mean.size()));

@@ -16,14 +16,15 @@ namespace {
 template <class T, class Kept>
 void accumulate(const T* values, Kept kept, GridSummary& s, std::int64_t firstBlockRow,
                 std::int64_t endBlockRow) {
-    const std::int64_t endRow = std::min(endBlockRow * s.rowStep, s.sourceRows);
-    for (std::int64_t r = firstBlockRow * s.rowStep; r < endRow; ++r) {
-        const std::size_t blockRow = std::size_t(r / s.rowStep) * std::size_t(s.cols);
+    const std::int64_t endRow = std::min(s.firstRow + endBlockRow * s.rowStep, s.endRow);
+    for (std::int64_t r = s.firstRow + firstBlockRow * s.rowStep; r < endRow; ++r) {
+        const std::size_t blockRow =
+            std::size_t((r - s.firstRow) / s.rowStep) * std::size_t(s.cols);
         const T* row = values + r * s.sourceCols;
         const std::int64_t rowStart = r * s.sourceCols;
         for (int b = 0; b < s.cols; ++b) {
-            const std::int64_t begin = std::int64_t(b) * s.colStep;
-            const std::int64_t end = std::min(begin + s.colStep, s.sourceCols);
+            const std::int64_t begin = s.firstCol + std::int64_t(b) * s.colStep;
+            const std::int64_t end = std::min(begin + s.colStep, s.endCol);
             double sum = 0, low = std::numeric_limits<double>::infinity(), high = -low;
             std::int64_t n = 0;
             for (std::int64_t c = begin; c < end; ++c) {
@@ -140,16 +141,31 @@ std::int64_t gridRowsOf(const Shape& shape) {
 }
 
 GridBlocks gridBlocks(const Shape& shape, int maxRows, int maxCols) {
+    const std::int64_t size = numElements(shape);
+    const std::int64_t rows = size ? gridRowsOf(shape) : 0;
+    return gridWindowBlocks(shape, 0, rows, 0, rows ? size / rows : 0, maxRows, maxCols);
+}
+
+GridBlocks gridWindowBlocks(const Shape& shape, std::int64_t rowBegin, std::int64_t rowEnd,
+                            std::int64_t colBegin, std::int64_t colEnd, int maxRows, int maxCols) {
     if (maxRows < 1 || maxCols < 1) throw std::invalid_argument("gridBlocks: no blocks asked");
     GridBlocks b;
     const std::int64_t size = numElements(shape);
     b.sourceRows = size ? gridRowsOf(shape) : 0;
     b.sourceCols = b.sourceRows ? size / b.sourceRows : 0;
-    if (!b.sourceRows || !b.sourceCols) return b;
-    b.rowStep = (b.sourceRows + maxRows - 1) / maxRows;
-    b.colStep = (b.sourceCols + maxCols - 1) / maxCols;
-    b.rows = int((b.sourceRows + b.rowStep - 1) / b.rowStep);
-    b.cols = int((b.sourceCols + b.colStep - 1) / b.colStep);
+    rowBegin = std::clamp<std::int64_t>(rowBegin, 0, b.sourceRows);
+    rowEnd = std::clamp<std::int64_t>(rowEnd, rowBegin, b.sourceRows);
+    colBegin = std::clamp<std::int64_t>(colBegin, 0, b.sourceCols);
+    colEnd = std::clamp<std::int64_t>(colEnd, colBegin, b.sourceCols);
+    if (rowEnd == rowBegin || colEnd == colBegin) return b;
+    b.firstRow = rowBegin;
+    b.firstCol = colBegin;
+    b.endRow = rowEnd;
+    b.endCol = colEnd;
+    b.rowStep = (rowEnd - rowBegin + maxRows - 1) / maxRows;
+    b.colStep = (colEnd - colBegin + maxCols - 1) / maxCols;
+    b.rows = int((rowEnd - rowBegin + b.rowStep - 1) / b.rowStep);
+    b.cols = int((colEnd - colBegin + b.colStep - 1) / b.colStep);
     return b;
 }
 
@@ -159,10 +175,11 @@ std::vector<std::int64_t> sliceOfBlockCentres(const SliceIndexer& slices, const 
     cpu::ThreadPool::instance().parallelFor(
         b.rows, grain, [&](std::int64_t begin, std::int64_t end, int) {
             for (std::int64_t r = begin; r < end; ++r) {
-                const std::int64_t row = std::min(r * b.rowStep + b.rowStep / 2, b.sourceRows - 1);
+                const std::int64_t row =
+                    std::min(b.firstRow + r * b.rowStep + b.rowStep / 2, b.endRow - 1);
                 for (int c = 0; c < b.cols; ++c) {
                     const std::int64_t col =
-                        std::min(c * b.colStep + b.colStep / 2, b.sourceCols - 1);
+                        std::min(b.firstCol + c * b.colStep + b.colStep / 2, b.endCol - 1);
                     ids[std::size_t(r) * std::size_t(b.cols) + std::size_t(c)] =
                         slices.sliceOf(row * b.sourceCols + col);
                 }
@@ -172,8 +189,15 @@ std::vector<std::int64_t> sliceOfBlockCentres(const SliceIndexer& slices, const 
 }
 
 GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows, int maxCols) {
+    return summarizeGrid(values, keep, gridBlocks(values.shape(), maxRows, maxCols));
+}
+
+GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, const GridBlocks& blocks) {
+    const GridBlocks own = gridBlocks(values.shape(), 1, 1);
+    if (blocks.rows && (blocks.sourceRows != own.sourceRows || blocks.sourceCols != own.sourceCols))
+        throw std::invalid_argument("summarizeGrid: the blocks are of another grid");
     GridSummary s;
-    static_cast<GridBlocks&>(s) = gridBlocks(values.shape(), maxRows, maxCols);
+    static_cast<GridBlocks&>(s) = blocks;
     if (!s.rows || !s.cols) return s;
     const std::size_t cells = std::size_t(s.rows) * std::size_t(s.cols);
     s.mean.assign(cells, 0.0);

@@ -1748,6 +1748,14 @@
         <source>cancel a computation that shows its progress</source>
         <translation>進行状況を表示している計算を取り消す</translation>
     </message>
+    <message>
+        <source>Wheel, drag, double-click</source>
+        <translation>ホイール、ドラッグ、ダブルクリック</translation>
+    </message>
+    <message>
+        <source>on a heatmap: zoom in down to single elements, pan, show the whole grid</source>
+        <translation>ヒートマップ上で: 要素単位まで拡大、移動、グリッド全体を表示</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::NormalizationPanel</name>

@@ -1748,6 +1748,14 @@
         <source>cancel a computation that shows its progress</source>
         <translation>取消正在显示进度的计算</translation>
     </message>
+    <message>
+        <source>Wheel, drag, double-click</source>
+        <translation>滚轮、拖动、双击</translation>
+    </message>
+    <message>
+        <source>on a heatmap: zoom in down to single elements, pan, show the whole grid</source>
+        <translation>在热图上：放大到单个元素、平移、显示整个网格</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::NormalizationPanel</name>

@@ -19,15 +19,24 @@
 
 namespace normlab {
 
-// How a grid is split into blocks.
+// How a grid, or a window of it, is split into blocks. Block (r, c) covers source rows
+// [firstRow + r rowStep, firstRow + (r + 1) rowStep) and likewise columns, cut at the
+// window's end.
 struct GridBlocks {
     std::int64_t sourceRows = 0, sourceCols = 0; // the full grid
     std::int64_t rowStep = 1, colStep = 1;       // source cells per block
     int rows = 0, cols = 0;                      // blocks
+    std::int64_t firstRow = 0, firstCol = 0;     // the window's first source cell
+    std::int64_t endRow = 0, endCol = 0;         // and its end (exclusive)
+    bool operator==(const GridBlocks&) const = default;
 };
 // The blocks of the grid of `shape`: at most maxRows x maxCols (each >= 1), steps of 1 where
 // the grid fits.
 GridBlocks gridBlocks(const Shape& shape, int maxRows, int maxCols);
+// The same for the window of source rows [rowBegin, rowEnd) and columns [colBegin, colEnd),
+// cut to the grid (an empty window gives no blocks): what a zoomed-in heatmap shows.
+GridBlocks gridWindowBlocks(const Shape& shape, std::int64_t rowBegin, std::int64_t rowEnd,
+                            std::int64_t colBegin, std::int64_t colEnd, int maxRows, int maxCols);
 
 struct GridSummary : GridBlocks {
     std::vector<double> mean, min, max; // row-major, rows x cols
@@ -44,9 +53,11 @@ std::int64_t gridRowsOf(const Shape& shape);
 // At most maxRows x maxCols blocks (each >= 1); a grid that fits is summarized cell by cell
 // (steps of 1). `keep`, when given, has the values' shape. One pass over the data.
 GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, int maxRows, int maxCols);
+// The same for given blocks (of the grid of values.shape(), a window of it or all).
+GridSummary summarizeGrid(const Tensor& values, const Tensor* keep, const GridBlocks& blocks);
 
 // The slice (SliceIndexer::sliceOf; -1 masked out) of each block's centre element (row
-// min(r rowStep + rowStep / 2, sourceRows - 1), likewise the column), row-major: what a
+// min(firstRow + r rowStep + rowStep / 2, endRow - 1), likewise the column), row-major: what a
 // map of the slices shows where a pixel covers a block (ids are labels, not values to
 // average). `blocks` are of the grid of slices.shape(). In parallel on the compute threads:
 // a screen's million cells are a million index computations.
