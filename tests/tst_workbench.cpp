@@ -1521,6 +1521,17 @@ void WorkbenchTest::compareRunsConfigurationBOnTheSameInput() {
         largest = std::max(largest, std::fabs(gn.output.at(i) - a->result.output.at(i)));
     QVERIFY(largest > 0.01);
     QCOMPARE(view->largestDifference(), largest);
+    // A and B zoom and pan together, each refined from its own y.
+    QCPAxis* keyA = view->plot()->axisRect(0)->axis(QCPAxis::atBottom);
+    QCPAxis* keyB = view->plot()->axisRect(1)->axis(QCPAxis::atBottom);
+    keyA->setRange(2, 5);
+    QCOMPARE(keyB->range(), QCPRange(2, 5));
+    QTRY_VERIFY(!view->heatmapZoom()->busy());
+    const GridBlocks& zoomedA = view->heatmapZoom()->refinedBlocks();
+    QCOMPARE(zoomedA.colStep, std::int64_t(1));
+    QVERIFY(zoomedA.firstCol <= 2 && zoomedA.firstCol + zoomedA.cols >= 6);
+    view->heatmapZoom()->showWhole();
+    QCOMPARE(keyB->range(), keyA->range());
     // B set to A's BatchNorm: the same output.
     shown.clear();
     QComboBox* variantB = view->panelB()->variantBox();

@@ -1,6 +1,7 @@
 #include "compare_view.h"
 
 #include "heatmap.h"
+#include "heatmap_zoom.h"
 #include "normalization_panel.h"
 
 #include <QComboBox>
@@ -54,6 +55,13 @@ CompareView::CompareView(QWidget* parent)
     scale_->setLabel(tr("y"));
     mapA_->setColorScale(scale_);
     mapB_->setColorScale(scale_);
+    // A and B zoom and pan together, each refined from its own y.
+    zoomB_ = new HeatmapZoom(mapB_);
+    addHeatmapZoom(mapA_);
+    for (auto [from, to] : {std::pair{left, right}, std::pair{right, left}})
+        for (auto type : {QCPAxis::atBottom, QCPAxis::atLeft})
+            connect(from->axis(type), qOverload<const QCPRange&>(&QCPAxis::rangeChanged),
+                    to->axis(type), qOverload<const QCPRange&>(&QCPAxis::setRange));
     plot()->plotLayout()->insertRow(0);
     plot()->plotLayout()->addElement(0, 0, new QCPTextElement(plot(), tr("A: the workbench")));
     plot()->plotLayout()->addElement(0, 1,
@@ -130,14 +138,13 @@ void CompareView::redraw() {
     }
     showHeatmap(mapB_, rb.output, b_->slices.keep(), false,
                 b_->outputMap ? &*b_->outputMap : nullptr);
+    const Shape& shape = a_->inputs.input.shape();
+    heatmapZoom()->setSource(shape, meanCells(a_, &a_->result.output, a_->slices.keep()));
+    zoomB_->setSource(shape, meanCells(b_, &rb.output, b_->slices.keep()));
     // One colour scale for both: the union of their ranges.
     const QCPRange ra = mapA_->dataRange(), rbRange = mapB_->dataRange();
     scale_->setDataRange(
         QCPRange(std::min(ra.lower, rbRange.lower), std::max(ra.upper, rbRange.upper)));
-    for (QCPColorMap* map : {mapA_, mapB_}) {
-        map->rescaleAxes();
-        showWholeMap(map);
-    }
     plot()->replot();
     setReadout(tr("A: %1, %2 slices sharing statistics · B: %3, %4 slices · largest |y_A − y_B| "
                   "= %5 over the valid elements")

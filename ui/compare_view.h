@@ -44,6 +44,7 @@ class CompareView : public PlotView {
     NormalizationPanel* panelB_;
     QCPColorMap* mapA_;
     QCPColorMap* mapB_;
+    HeatmapZoom* zoomB_; // A's is heatmapZoom()
     QCPColorScale* scale_;
     std::shared_ptr<const ComputeOutcome> a_, b_;
     double largest_ = std::numeric_limits<double>::quiet_NaN();

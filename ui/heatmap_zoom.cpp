@@ -28,9 +28,10 @@ HeatmapZoom::HeatmapZoom(QCPColorMap* map)
     QCPAxisRect* rect = map->keyAxis()->axisRect();
     plot->setInteraction(QCP::iRangeDrag, true);
     plot->setInteraction(QCP::iRangeZoom, true);
-    // Only the heatmap's own axes move: bars beside it and the colour scale stay.
+    // Only heatmaps' own axes move: bars beside them and the colour scale stay.
+    rect->setProperty("heatmapZoom", true);
     for (QCPAxisRect* other : plot->axisRects())
-        if (other != rect) {
+        if (!other->property("heatmapZoom").toBool()) {
             other->setRangeDrag({});
             other->setRangeZoom({});
         }
