@@ -63,14 +63,20 @@
 namespace normlab::ui {
 
 namespace {
-QDockWidget* dock(QMainWindow* window, const QString& title, QWidget* content,
-                  Qt::DockWidgetArea area) {
+// A dock named `id` (language-independent: the saved window layout finds it by this name
+// in every language), titled `title`; `content` in a scroll area where `scrolled`.
+QDockWidget* dock(QMainWindow* window, const char* id, const QString& title, QWidget* content,
+                  Qt::DockWidgetArea area, bool scrolled = true) {
     auto* d = new QDockWidget(title, window);
-    d->setObjectName(title);
-    auto* scroll = new QScrollArea(d);
-    scroll->setWidget(content);
-    scroll->setWidgetResizable(true);
-    d->setWidget(scroll);
+    d->setObjectName(id);
+    if (scrolled) {
+        auto* scroll = new QScrollArea(d);
+        scroll->setWidget(content);
+        scroll->setWidgetResizable(true);
+        d->setWidget(scroll);
+    } else {
+        d->setWidget(content);
+    }
     window->addDockWidget(area, d);
     return d;
 }
@@ -81,32 +87,41 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     , restoresLastSession_(restoreLastSession)
     , remembersSession_(restoreLastSession) {
     setWindowTitle(tr("NormLab"));
+    buildDocks();
+    buildViews();
+    buildFileMenu();
+    buildEditMenu();
+    buildViewMenu();
+    buildHelpMenu();
+    connectPanelsAndViews();
+    buildComputingIndicator();
+    restoreLayoutAndSession();
+}
+
+// The panels at the left (input, normalization, lesson) and at the bottom (diagnostics,
+// captured layers), tabbed.
+void MainWindow::buildDocks() {
     input_ = new InputPanel;
     normalization_ = new NormalizationPanel;
     diagnostics_ = new QListWidget;
     diagnostics_->setWordWrap(true);
     diagnostics_->setObjectName("diagnostics");
-    QDockWidget* inputDock = dock(this, tr("Input"), input_, Qt::LeftDockWidgetArea);
-    QDockWidget* normDock = dock(this, tr("Normalization"), normalization_, Qt::LeftDockWidgetArea);
-    auto* diagDock = new QDockWidget(tr("Diagnostics"), this);
-    diagDock->setObjectName("Diagnostics");
-    diagDock->setWidget(diagnostics_);
-    addDockWidget(Qt::BottomDockWidgetArea, diagDock);
+    inputDock_ = dock(this, "Input", tr("Input"), input_, Qt::LeftDockWidgetArea);
+    normDock_ =
+        dock(this, "Normalization", tr("Normalization"), normalization_, Qt::LeftDockWidgetArea);
+    diagnosticsDock_ =
+        dock(this, "Diagnostics", tr("Diagnostics"), diagnostics_, Qt::BottomDockWidgetArea, false);
     lesson_ = new LessonPanel(activeLanguage());
-    QDockWidget* lessonDock = dock(this, tr("Lesson"), lesson_, Qt::LeftDockWidgetArea);
+    lessonDock_ = dock(this, "Lesson", tr("Lesson"), lesson_, Qt::LeftDockWidgetArea);
     captureDock_ = new CaptureDock;
-    auto* layersDock = new QDockWidget(tr("Layers"), this);
-    layersDock->setObjectName("Layers");
-    layersDock->setWidget(captureDock_);
-    addDockWidget(Qt::BottomDockWidgetArea, layersDock);
-    tabifyDockWidget(diagDock, layersDock);
-    diagDock->raise();
-    layersDock_ = layersDock;
+    layersDock_ = dock(this, "Layers", tr("Layers"), captureDock_, Qt::BottomDockWidgetArea, false);
+    tabifyDockWidget(diagnosticsDock_, layersDock_);
+    diagnosticsDock_->raise();
     connect(captureDock_, &CaptureDock::layerChosen, this,
             [this](int index) { statusBar()->showMessage(openCapturedLayer(index), 8000); });
-    tabifyDockWidget(inputDock, normDock);
-    tabifyDockWidget(normDock, lessonDock);
-    inputDock->raise();
+    tabifyDockWidget(inputDock_, normDock_);
+    tabifyDockWidget(normDock_, lessonDock_);
+    inputDock_->raise();
     connect(lesson_, &LessonPanel::setupRequested, this, [this](const Session& session) {
         applyState(session.state);
         if (!session.view.isEmpty()) selectView(session.view);
@@ -115,7 +130,6 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
         applyState(applyExpectation(expect, state()));
         if (expect.contains("view")) selectView(expect.value("view").toString());
     });
-    lessonDock_ = lessonDock;
     setAcceptDrops(true);
     if (restoresLastSession_) { // the lessons files opened before, listed again
         QStringList kept;
@@ -128,37 +142,50 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
         }
         QSettings().setValue("lessons/files", kept);
     }
-    connect(lessonDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+    connect(lessonDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible && lesson_->stepIndex() < 0) lesson_->openLesson(0);
     });
+}
 
+void MainWindow::buildViews() {
+    // The views in tab order: each with a language-independent id (--view, sessions,
+    // selectView()) and its View menu key (Ctrl+1 ... Ctrl+9, Ctrl+0, Ctrl+D for the
+    // debugger, Ctrl+E for the code export). Menu, help and ids are made from this table.
+    struct ViewEntry {
+        QWidget* widget;
+        const char* id;
+        QKeySequence key;
+    };
+    const auto ctrl = [](Qt::Key key) { return QKeySequence(Qt::CTRL | key); };
+    const ViewEntry entries[] = {
+        {slices_ = new SlicesView, "slices", ctrl(Qt::Key_1)},
+        {cube_ = new CubeView, "cube", ctrl(Qt::Key_2)},
+        {statistics_ = new StatisticsView, "statistics", ctrl(Qt::Key_3)},
+        {new OutputView, "output", ctrl(Qt::Key_4)},
+        {gradients_ = new GradientsView, "gradients", ctrl(Qt::Key_5)},
+        {jacobian_ = new JacobianView, "jacobian", ctrl(Qt::Key_6)},
+        {new RunningStatsView, "running statistics", ctrl(Qt::Key_7)},
+        {new InvertibilityView, "invertibility", ctrl(Qt::Key_8)},
+        {precision_ = new PrecisionView, "precision", ctrl(Qt::Key_9)},
+        {compare_ = new CompareView, "compare", ctrl(Qt::Key_0)},
+        {debugger_ = new DebuggerView, "debugger", ctrl(Qt::Key_D)},
+        {code_ = new CodeView, "pytorch code", ctrl(Qt::Key_E)},
+    };
     views_ = new QTabWidget(this);
-    outcomeViews_ = {slices_ = new SlicesView,
-                     cube_ = new CubeView,
-                     statistics_ = new StatisticsView,
-                     new OutputView,
-                     gradients_ = new GradientsView,
-                     jacobian_ = new JacobianView,
-                     new RunningStatsView,
-                     new InvertibilityView,
-                     precision_ = new PrecisionView,
-                     compare_ = new CompareView};
-    for (OutcomeView* v : outcomeViews_) {
-        views_->addTab(v, v->windowTitle());
-        connect(v, &OutcomeView::needsChanged, this, [this, v] {
-            if (v == views_->currentWidget()) fitNeedsToVisibleView();
-        });
+    for (const ViewEntry& entry : entries) {
+        QString title = entry.widget->windowTitle();
+        if (entry.widget == debugger_) title = debugger_->title();
+        if (entry.widget == code_) title = code_->title();
+        views_->addTab(entry.widget, title);
+        entry.widget->setObjectName(entry.id);
+        viewKeys_ << entry.key;
+        if (auto* v = qobject_cast<OutcomeView*>(entry.widget)) {
+            outcomeViews_ << v;
+            connect(v, &OutcomeView::needsChanged, this, [this, v] {
+                if (v == views_->currentWidget()) fitNeedsToVisibleView();
+            });
+        }
     }
-    debugger_ = new DebuggerView;
-    views_->addTab(debugger_, debugger_->title());
-    code_ = new CodeView;
-    views_->addTab(code_, code_->title());
-    // Language-independent names for --view, sessions and selectView(), in tab order.
-    const char* ids[] = {"slices",    "cube",     "statistics",         "output",
-                         "gradients", "jacobian", "running statistics", "invertibility",
-                         "precision", "compare",  "debugger",           "pytorch code"};
-    Q_ASSERT(std::size(ids) == std::size_t(views_->count()));
-    for (int i = 0; i < views_->count(); ++i) views_->widget(i)->setObjectName(ids[i]);
     connect(debugger_, &DebuggerView::openInWorkbench, this,
             [this](const NormSpec& spec, const Shape& shape, const QString& layer) {
                 statusBar()->showMessage(openLayer(spec, shape, layer), 8000);
@@ -175,7 +202,9 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     fitNeedsToVisibleView();
     status_ = new QLabel(this);
     statusBar()->addPermanentWidget(status_, 1);
+}
 
+void MainWindow::buildFileMenu() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open session..."), QKeySequence::Open, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), {},
@@ -227,6 +256,9 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     rebuildRecentMenu();
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+}
+
+void MainWindow::buildEditMenu() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     QAction* undo = undo_.createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
@@ -234,21 +266,15 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     redo->setShortcut(QKeySequence::Redo);
     edit->addAction(undo);
     edit->addAction(redo);
+}
+
+// The views (their keys from buildViews' table), recompute, the lesson editor, presentation
+// mode, the language, the CUDA device, and the docks.
+void MainWindow::buildViewMenu() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    // Ctrl+1 ... Ctrl+9, Ctrl+0 for the tenth view, Ctrl+D for the debugger, Ctrl+E (export
-    // as code) for the last.
-    for (int i = 0; i < views_->count(); ++i) {
-        QKeySequence key;
-        if (i < 9)
-            key = QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i));
-        else if (i == 9)
-            key = QKeySequence(Qt::CTRL | Qt::Key_0);
-        else if (views_->widget(i) == debugger_)
-            key = QKeySequence(Qt::CTRL | Qt::Key_D);
-        else if (views_->widget(i) == code_)
-            key = QKeySequence(Qt::CTRL | Qt::Key_E);
-        view->addAction(views_->tabText(i), key, this, [this, i] { views_->setCurrentIndex(i); });
-    }
+    for (int i = 0; i < views_->count(); ++i)
+        view->addAction(views_->tabText(i), viewKeys_[i], this,
+                        [this, i] { views_->setCurrentIndex(i); });
     view->addAction(tr("&Recompute"), QKeySequence::Refresh, this, &MainWindow::recompute);
     view->addAction(tr("Lesson &editor..."), this, [this] { lessonEditor()->show(); });
     QAction* presenting = view->addAction(tr("&Presentation mode"));
@@ -314,9 +340,11 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
         recompute();
     });
     view->addSeparator();
-    for (QDockWidget* d : {inputDock, normDock, lessonDock, diagDock, layersDock})
+    for (QDockWidget* d : {inputDock_, normDock_, lessonDock_, diagnosticsDock_, layersDock_})
         view->addAction(d->toggleViewAction());
+}
 
+void MainWindow::buildHelpMenu() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Lessons"), QKeySequence::HelpContents, this,
                     [this] { openLesson(std::max(0, lesson_->lessonIndex())); });
@@ -328,7 +356,9 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
                            tr("<b>NormLab</b><br>A workbench for understanding and debugging "
                               "normalization layers, with numbers that agree with PyTorch."));
     });
+}
 
+void MainWindow::connectPanelsAndViews() {
     connect(input_, &InputPanel::shapeChanged, normalization_, &NormalizationPanel::fitShape);
     connect(input_, &InputPanel::changed, this, &MainWindow::edited);
     connect(slices_, &SlicesView::sliceHovered, cube_, &CubeView::highlightSlice);
@@ -351,6 +381,9 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
     });
     connect(&controller_, &RecomputeController::failed, this,
             [this](const QString& m) { showError(m); });
+}
+
+void MainWindow::buildComputingIndicator() {
     // Work that takes over 200 ms shows a busy bar with its elapsed time and a Cancel button
     // (Esc); a newer edit cancels it by itself.
     computing_ = new QWidget(this);
@@ -388,21 +421,23 @@ MainWindow::MainWindow(bool restoreLastSession, QWidget* parent)
             computing_->hide();
         }
     });
+}
 
+// The default size, or the last window layout and session (an interactive window; tool
+// runs such as screenshots and measurements use the defaults); then the first computation.
+void MainWindow::restoreLayoutAndSession() {
     resize(1400, 900);
     QSettings settings;
-    if (restoreLastSession) { // screenshots and measurements use the default layout
+    if (restoresLastSession_) { // screenshots and measurements use the default layout
         restoreGeometry(settings.value("window/geometry").toByteArray());
         restoredLayout_ = restoreState(settings.value("window/state").toByteArray());
         presentationAction_->setChecked(settings.value("view/presentation").toBool());
     }
-    diagnosticsDock_ = diagDock;
-    inputDock_ = inputDock;
     normalization_->fitShape(state().recipe.shape);
     recorded_ = state();
     Session last;
     const QByteArray saved = settings.value("session/last").toByteArray();
-    if (restoreLastSession && !saved.isEmpty() && sessionFromJson(saved, last).isEmpty()) {
+    if (restoresLastSession_ && !saved.isEmpty() && sessionFromJson(saved, last).isEmpty()) {
         putIntoPanels(last.state); // not an edit: nothing to undo
         if (last.compareSpec) compare_->setSpecB(*last.compareSpec);
         if (!last.view.isEmpty()) selectView(last.view);

@@ -127,6 +127,17 @@ class MainWindow : public QMainWindow {
     void showEvent(QShowEvent* event) override;
 
   private:
+    // The constructor's parts, in order.
+    void buildDocks();
+    void buildViews();
+    void buildFileMenu();
+    void buildEditMenu();
+    void buildViewMenu();
+    void buildHelpMenu();
+    void connectPanelsAndViews();
+    void buildComputingIndicator();
+    void restoreLayoutAndSession();
+
     void showOutcome(const std::shared_ptr<const ComputeOutcome>& outcome);
     // Computes what the visible view draws, and no more; recomputes when the outcome on
     // screen lacks it. True when the visible view can draw the outcome shown.
@@ -144,6 +155,7 @@ class MainWindow : public QMainWindow {
     QListWidget* diagnostics_;
     QTabWidget* views_;
     QList<OutcomeView*> outcomeViews_;
+    QList<QKeySequence> viewKeys_; // the View menu's key of each tab
     DebuggerView* debugger_;
     CaptureDock* captureDock_ = nullptr;
     QDockWidget* layersDock_ = nullptr;
@@ -164,6 +176,7 @@ class MainWindow : public QMainWindow {
     QTimer* progressTimer_ = nullptr;
     QDockWidget* diagnosticsDock_ = nullptr;
     QDockWidget* inputDock_ = nullptr;
+    QDockWidget* normDock_ = nullptr;
     QDockWidget* lessonDock_ = nullptr;
     bool restoredLayout_ = false;
     bool restoresLastSession_ = true; // an interactive window, not a tool run
