@@ -7,7 +7,7 @@
 //             total (collective: every lane of the group calls it, in the same order);
 //   each(f):  f(lane) for the calling lane (device) or for every lane in turn (host);
 //   leader(f): f() once for the group;
-// The device groups (cuda_kernels.cu) add with shuffles and shared memory; HostGroup below
+// The device groups (kernel_launch.cuh) add with shuffles and shared memory; HostGroup below
 // runs the lanes one after another. A body is then the same code on both sides, and only
 // the reductions' order of addition differs.
 #pragma once

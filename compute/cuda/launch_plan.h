@@ -1,7 +1,7 @@
 // How the CUDA launchers split a call's work over a device: which kernels, how many lanes
 // a slice gets, how many pieces a slice or a run is cut into. Host code only; the launchers
-// (cuda_kernels.cu) and the host emulation (tests/tst_cuda.cpp) take the same LaunchPlan, so
-// the emulation runs exactly the decisions a device would see.
+// (forward_kernels.cu, backward_kernels.cu) and the host emulation (tests/tst_cuda.cpp)
+// take the same LaunchPlan, so the emulation runs exactly the decisions a device would see.
 #pragma once
 
 #include "device_index.h"

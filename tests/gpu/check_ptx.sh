@@ -12,9 +12,14 @@ nvcc="$1"; src="$2"; arch="${3:-90}"; max_div="${4:-16}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 flags="-std=c++17 -O3 -arch=sm_$arch -I$src/compute/include -I$src/compute/cuda"
-"$nvcc" $flags -ptx "$src/compute/cuda/cuda_kernels.cu" -o "$work/kernels.ptx"
-"$nvcc" $flags -c "$src/compute/cuda/cuda_kernels.cu" -o "$work/kernels.o" -Xptxas -v \
-  > "$work/ptxas.txt" 2>&1
+# Every file of kernels (forward_kernels.cu, backward_kernels.cu), their reports together.
+: > "$work/kernels.ptx"
+: > "$work/ptxas.txt"
+for file in "$src"/compute/cuda/*_kernels.cu; do
+  "$nvcc" $flags -ptx "$file" -o "$work/part.ptx"
+  cat "$work/part.ptx" >> "$work/kernels.ptx"
+  "$nvcc" $flags -c "$file" -o "$work/part.o" -Xptxas -v >> "$work/ptxas.txt" 2>&1
+done
 # ptxas -v: "Compiling entry function 'NAME'", then "N bytes stack frame", "Used R registers".
 awk '
   /Compiling entry function/ { name = $0; sub(/.*function ./, "", name); sub(/. for .*/, "", name) }

@@ -1,115 +1,15 @@
-#include "cuda_kernels.cuh"
+// The backward stage's kernels and launch: the row form (per-slice sums A, B; dx; dγ/dβ
+// from row tiles or per parameter) and the run form (per-(slice, run) sums S1, S2 from
+// which A, B, dγ and dβ follow), for contiguous slices and general layouts.
+#include "kernel_launch.cuh"
 
 #include <cmath>
-#include <type_traits>
 
 namespace normlab::cuda {
 
+using namespace detail;
+
 namespace {
-
-constexpr int kBlock = kBlockThreads;
-constexpr int kWarps = kBlock / 32;
-
-// Sum of `value` over the block's threads; every thread receives the total. `shared` holds
-// kWarps pairs.
-__device__ Pair blockSum(Pair value, Pair* shared) {
-    for (int offset = 16; offset > 0; offset /= 2) {
-        value.a += __shfl_down_sync(0xffffffffu, value.a, offset);
-        value.b += __shfl_down_sync(0xffffffffu, value.b, offset);
-    }
-    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-    __syncthreads(); // `shared` may still be read from a previous call
-    if (lane == 0) shared[warp] = value;
-    __syncthreads();
-    Pair total;
-    for (int w = 0; w < kWarps; ++w) total = total + shared[w];
-    return total;
-}
-
-__device__ double blockSum(double value, Pair* shared) {
-    return blockSum(Pair{value, 0.0}, shared).a;
-}
-
-// The device's Group (kernel_bodies.h): kLanes threads sharing a slice, a warp (shuffles
-// only) or the whole block.
-template <int kLanes> struct DeviceGroup {
-    static constexpr int lanes = kLanes;
-    int lane;
-    Pair* shared;
-    template <class F> __host__ __device__ Pair sum(F f) {
-#if defined(__CUDA_ARCH__)
-        Pair value = f(lane);
-        if constexpr (kLanes == 32) {
-            for (int offset = 16; offset > 0; offset /= 2) {
-                value.a += __shfl_xor_sync(0xffffffffu, value.a, offset);
-                value.b += __shfl_xor_sync(0xffffffffu, value.b, offset);
-            }
-            return value;
-        } else {
-            return blockSum(value, shared);
-        }
-#else
-        return f(lane);
-#endif
-    }
-    template <class F> __host__ __device__ void each(F f) {
-        f(lane);
-    }
-    template <class F> __host__ __device__ void leader(F f) {
-        if (lane == 0) f();
-    }
-};
-
-// Storage for a block's reductions: kWarps pairs (raw, as __shared__ takes no initialiser).
-#define NORMLAB_SHARED_PAIRS(name)                                                                 \
-    __shared__ double name##Storage[2 * kWarps];                                                   \
-    Pair* name = reinterpret_cast<Pair*>(name##Storage)
-
-// Block b of a grid of slices * pieces.count blocks: slice m, piece c (32-bit division,
-// once per block).
-struct BlockPiece {
-    std::int64_t m, c;
-};
-
-__device__ BlockPiece blockPiece(const Pieces& pieces) {
-    const unsigned count = unsigned(pieces.count), m = blockIdx.x / count;
-    return {std::int64_t(m), std::int64_t(blockIdx.x - m * count)};
-}
-
-// Contiguous slices, kBlock / kLanes of them a block (contiguousSliceBody): statistics, and
-// with y non-null the forward output.
-template <class T, int kLanes>
-__global__ void contiguousSliceKernel(DeviceView v, const T* x, bool centered, double eps,
-                                      const double* weight, const double* bias, double* mean,
-                                      double* var, std::int64_t* count, T* y) {
-    NORMLAB_SHARED_PAIRS(shared);
-    const std::int64_t m = std::int64_t(blockIdx.x) * (kBlock / kLanes) + threadIdx.x / kLanes;
-    if (m >= v.slices) return; // whole warps; a block-wide group always has m < slices
-    DeviceGroup<kLanes> g{int(threadIdx.x % kLanes), shared};
-    contiguousSliceBody(g, v, x, m, centered, eps, weight, bias, mean, var, count, y);
-}
-
-// Contiguous slices in pieces: block (m, c) writes the moments of piece c of slice m to
-// partials[3 * (m * pieces.count + c) + {0, 1, 2}].
-template <class T>
-__global__ void contiguousPieceStatsKernel(DeviceView v, const T* x, bool centered, Pieces pieces,
-                                           double* partials) {
-    NORMLAB_SHARED_PAIRS(shared);
-    const BlockPiece at = blockPiece(pieces);
-    DeviceGroup<kBlock> g{int(threadIdx.x), shared};
-    const Moments mo = rangeMoments(g, v, x, pieceOf(v, at.m, pieces, at.c), centered);
-    g.leader([&] { writeMoments(partials + 3 * (at.m * pieces.count + at.c), mo); });
-}
-
-// Contiguous slices in pieces: the forward output of piece c of slice m.
-template <class T>
-__global__ void contiguousPieceForwardKernel(DeviceView v, const T* x, Pieces pieces,
-                                             const double* mean, const double* rstd,
-                                             const double* weight, const double* bias, T* y) {
-    const BlockPiece at = blockPiece(pieces);
-    DeviceGroup<kBlock> g{int(threadIdx.x), nullptr};
-    rangeForward(g, v, x, y, pieceOf(v, at.m, pieces, at.c), mean[at.m], rstd[at.m], weight, bias);
-}
 
 // Contiguous slices in the row form (contiguousBackwardBody): A, B and dx of the whole
 // slice; kBlock / kLanes slices a block.
@@ -164,72 +64,6 @@ contiguousPieceDxKernel(DeviceView v, const T* x, const T* dy, Pieces pieces, co
         b.B = sums[2 * at.m + 1];
     }
     rangeDx(g, v, x, dy, dx, pieceOf(v, at.m, pieces, at.c), b);
-}
-
-// General layouts: block (m, c) summarises piece c of slice m, over its valid elements,
-// as partials[3 * (m * pieces.count + c) + {0, 1, 2}] (Moments).
-template <class T>
-__global__ void slicePieceKernel(DeviceView v, const T* x, bool centered, Pieces pieces,
-                                 double* partials) {
-    NORMLAB_SHARED_PAIRS(shared);
-    const BlockPiece at = blockPiece(pieces);
-    const std::int64_t first = at.c * pieces.length;
-    const std::int64_t last =
-        first + pieces.length < sliceSize(v) ? first + pieces.length : sliceSize(v);
-    double n = 0, sum = 0;
-    for (std::int64_t i = first + threadIdx.x; i < last; i += blockDim.x) {
-        const std::int64_t e = sliceElement(v, at.m, i);
-        if (!isValid(v, e, positionOf(v, e))) continue;
-        const double xi = double(x[e]);
-        n += 1;
-        sum += centered ? xi : xi * xi;
-    }
-    const Pair total = blockSum(Pair{n, sum}, shared);
-    double* out = partials + 3 * (at.m * pieces.count + at.c);
-    if (!centered || total.a == 0) {
-        if (threadIdx.x == 0) writeMoments(out, Moments{total.a, total.b, 0.0});
-        return;
-    }
-    const double mu = total.b / total.a;
-    double squares = 0;
-    for (std::int64_t i = first + threadIdx.x; i < last; i += blockDim.x) {
-        const std::int64_t e = sliceElement(v, at.m, i);
-        if (!isValid(v, e, positionOf(v, e))) continue;
-        const double d = double(x[e]) - mu;
-        squares += d * d;
-    }
-    squares = blockSum(squares, shared);
-    if (threadIdx.x == 0) writeMoments(out, Moments{total.a, mu, squares});
-}
-
-// One thread per slice merges its pieces (mergeSlicePieces): count, mean and biased
-// variance (NaN if empty).
-__global__ void mergePiecesKernel(std::int64_t slices, std::int64_t pieces, bool centered,
-                                  const double* partials, double* mean, double* var,
-                                  std::int64_t* count) {
-    const std::int64_t m = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (m < slices) mergeSlicePieces(m, pieces, centered, partials, mean, var, count);
-}
-
-__global__ void inverseStdKernel(std::int64_t slices, const double* var, double eps, double* rstd) {
-    const std::int64_t m = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (m < slices) rstd[m] = 1.0 / sqrt(var[m] + eps);
-}
-
-template <class T>
-__global__ void affineMapKernel(DeviceView v, MapKind kind, const T* in, const double* mean,
-                                const double* perSlice, const double* weight, const double* bias,
-                                T* out, std::int64_t elements) {
-    for (std::int64_t e = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < elements;
-         e += std::int64_t(gridDim.x) * blockDim.x) {
-        const Position at = positionOf(v, e);
-        if (!isValid(v, e, at)) {
-            out[e] = T(0);
-            continue;
-        }
-        out[e] = T(mapValue(kind, double(in[e]), at.m, paramOf(v, at.m, at.p), mean, perSlice,
-                            weight, bias));
-    }
 }
 
 // Per slice: A = sum(dy * w), B = sum(dy * w * (x - mean)) over the valid elements.
@@ -436,96 +270,7 @@ __global__ void parameterGradKernel(DeviceView v, const T* x, const T* dy, const
     }
 }
 
-// Contiguous-slice kernels: f(lanes) with lanes a compile-time 32 (a warp per slice) or
-// kBlock (a block per slice), as the plan decides; contiguousGrid blocks.
-template <class F> void withLanes(const LaunchPlan& plan, F f) {
-    if (plan.lanes == 32)
-        f(std::integral_constant<int, 32>{});
-    else
-        f(std::integral_constant<int, kBlock>{});
-}
-
-unsigned contiguousGrid(const DeviceView& v, int lanes) {
-    const std::int64_t perBlock = kBlock / lanes;
-    return unsigned((v.slices + perBlock - 1) / perBlock);
-}
-
-unsigned gridFor(std::int64_t elements) {
-    const std::int64_t blocks = (elements + kBlock - 1) / kBlock;
-    return unsigned(blocks < 65535 * 8 ? (blocks > 0 ? blocks : 1) : 65535 * 8);
-}
-
-unsigned threadsFor(std::int64_t count) {
-    return unsigned((count + kBlock - 1) / kBlock);
-}
-
-unsigned pieceGrid(const DeviceView& v, const Pieces& pieces) {
-    return unsigned(v.slices * pieces.count);
-}
-
 } // namespace
-
-template <class T>
-void launchSliceStats(const DeviceView& v, const LaunchPlan& plan, const T* x, bool centered,
-                      double* partials, double* mean, double* var, std::int64_t* count,
-                      cudaStream_t stream) {
-    if (v.slices == 0) return;
-    if (plan.contiguous && plan.stats.count == 1) {
-        withLanes(plan, [&](auto lanes) {
-            constexpr int L = decltype(lanes)::value;
-            contiguousSliceKernel<T, L><<<contiguousGrid(v, L), kBlock, 0, stream>>>(
-                v, x, centered, 0.0, nullptr, nullptr, mean, var, count, nullptr);
-        });
-        return;
-    }
-    if (plan.contiguous)
-        contiguousPieceStatsKernel<T>
-            <<<pieceGrid(v, plan.stats), kBlock, 0, stream>>>(v, x, centered, plan.stats, partials);
-    else
-        slicePieceKernel<T>
-            <<<pieceGrid(v, plan.stats), kBlock, 0, stream>>>(v, x, centered, plan.stats, partials);
-    mergePiecesKernel<<<threadsFor(v.slices), kBlock, 0, stream>>>(
-        v.slices, plan.stats.count, centered, partials, mean, var, count);
-}
-
-template <class T>
-void launchForwardWithBatchStats(const DeviceView& v, const LaunchPlan& plan, const T* x,
-                                 bool centered, double eps, double* partials, const double* weight,
-                                 const double* bias, double* mean, double* var, double* rstd,
-                                 std::int64_t* count, T* y, cudaStream_t stream) {
-    if (v.slices == 0) return;
-    if (plan.contiguous && plan.stats.count == 1) {
-        withLanes(plan, [&](auto lanes) {
-            constexpr int L = decltype(lanes)::value;
-            contiguousSliceKernel<T, L><<<contiguousGrid(v, L), kBlock, 0, stream>>>(
-                v, x, centered, eps, weight, bias, mean, var, count, y);
-        });
-        return;
-    }
-    launchSliceStats(v, plan, x, centered, partials, mean, var, count, stream);
-    launchInverseStd(v.slices, var, eps, rstd, stream);
-    if (plan.contiguous)
-        contiguousPieceForwardKernel<T><<<pieceGrid(v, plan.stats), kBlock, 0, stream>>>(
-            v, x, plan.stats, mean, rstd, weight, bias, y);
-    else
-        launchAffineMap(v, MapKind::Forward, x, mean, rstd, weight, bias, y, stream);
-}
-
-void launchInverseStd(std::int64_t slices, const double* var, double eps, double* rstd,
-                      cudaStream_t stream) {
-    if (slices == 0) return;
-    inverseStdKernel<<<threadsFor(slices), kBlock, 0, stream>>>(slices, var, eps, rstd);
-}
-
-template <class T>
-void launchAffineMap(const DeviceView& v, MapKind kind, const T* in, const double* mean,
-                     const double* perSlice, const double* weight, const double* bias, T* out,
-                     cudaStream_t stream) {
-    const std::int64_t n = elementsOf(v);
-    if (n == 0) return;
-    affineMapKernel<T>
-        <<<gridFor(n), kBlock, 0, stream>>>(v, kind, in, mean, perSlice, weight, bias, out, n);
-}
 
 template <class T>
 void launchBackward(const DeviceView& v, const LaunchPlan& plan, const T* x, const T* dy,
@@ -603,14 +348,6 @@ void launchBackward(const DeviceView& v, const LaunchPlan& plan, const T* x, con
 }
 
 #define NORMLAB_INSTANTIATE(T)                                                                     \
-    template void launchSliceStats<T>(const DeviceView&, const LaunchPlan&, const T*, bool,        \
-                                      double*, double*, double*, std::int64_t*, cudaStream_t);     \
-    template void launchForwardWithBatchStats<T>(                                                  \
-        const DeviceView&, const LaunchPlan&, const T*, bool, double, double*, const double*,      \
-        const double*, double*, double*, double*, std::int64_t*, T*, cudaStream_t);                \
-    template void launchAffineMap<T>(const DeviceView&, MapKind, const T*, const double*,          \
-                                     const double*, const double*, const double*, T*,              \
-                                     cudaStream_t);                                                \
     template void launchBackward<T>(const DeviceView&, const LaunchPlan&, const T*, const T*,      \
                                     const double*, const double*, const std::int64_t*,             \
                                     const double*, bool, bool, T*, double*, double*, double*,      \
@@ -618,10 +355,5 @@ void launchBackward(const DeviceView& v, const LaunchPlan& plan, const T* x, con
 NORMLAB_INSTANTIATE(float)
 NORMLAB_INSTANTIATE(double)
 #undef NORMLAB_INSTANTIATE
-
-cudaError_t probeKernelImage() {
-    cudaFuncAttributes attributes;
-    return cudaFuncGetAttributes(&attributes, inverseStdKernel);
-}
 
 } // namespace normlab::cuda
