@@ -6,13 +6,13 @@
 //
 // Everywhere, with or without a GPU, the same comparison runs on a host emulation of the
 // CUDA kernels: the launches the launchers make under a LaunchPlan (launch_plan.h), the
-// kernels' per-block bodies (kernel_bodies.h) run lane after lane by a HostGroup, and the
-// index arithmetic (device_index.h, dividers included), once with the general kernels,
-// once each with a warp and a block per contiguous slice, and once exactly as planned for a
-// 132-multiprocessor device (checked to reach every decision of the plan), so a wrong index,
-// formula or launch decision fails here and only the kernels' reductions across threads
-// wait for a device. The no-device error itself is tested wherever there is no device.
-#include "kernel_bodies.h"
+// kernels' per-block bodies (kernel_bodies.h, general_bodies.h) run lane after lane by a
+// HostGroup, and the index arithmetic (device_index.h, dividers included), once with the
+// general kernels, once each with a warp and a block per contiguous slice, and once exactly
+// as planned for a 132-multiprocessor device (checked to reach every decision of the
+// plan), so a wrong index, formula or launch decision fails here and only the kernels'
+// reductions across threads wait for a device. The no-device error itself is tested wherever there is no device.
+#include "general_bodies.h"
 
 #include "normlab/cuda_availability.h"
 #include "normlab/normalize.h"
@@ -83,8 +83,9 @@ QString difference(const char* name, const Tensor& cuda, const Tensor& cpu, doub
 }
 
 // The CUDA kernels run serially on the host: each launch the launchers make under a
-// LaunchPlan, with the per-block bodies of kernel_bodies.h run by a HostGroup (lanes one
-// after another) and the general kernels' per-thread loops written out here. The mode
+// LaunchPlan, every kernel's per-block or per-thread body (kernel_bodies.h,
+// general_bodies.h) run by a HostGroup (lanes one after another) or in a loop over the
+// threads; nothing of a kernel's arithmetic is written here. The mode
 // chooses the plan:
 //   General: the general kernels everywhere, in small pieces (at least 7 elements, up to
 //     64 blocks) so that merging many pieces is exercised on small shapes;
@@ -175,8 +176,10 @@ class HostEmulatedCuda final : public Backend {
                         cuda::writeMoments(
                             out,
                             cuda::rangeMoments(g, v, xs, cuda::pieceOf(v, m, pieces, c), centered));
-                    } else {
-                        cuda::writeMoments(out, slicePiece(v, xs, m, pieces, c, centered));
+                    } else { // slicePieceKernel
+                        cuda::HostGroup g{cuda::kBlockThreads};
+                        cuda::writeMoments(
+                            out, cuda::generalPieceMoments(g, v, xs, m, pieces, c, centered));
                     }
                 }
             for (std::int64_t m = 0; m < v.slices; ++m) // mergePiecesKernel
@@ -280,47 +283,29 @@ class HostEmulatedCuda final : public Backend {
                         cuda::rangeDx(g, v, xs, gs, out, cuda::pieceOf(v, m, pieces, c), b);
                     }
             } else { // backwardSumsKernel, dxKernel
-                if (trainingGraph)
-                    for (std::int64_t m = 0; m < v.slices; ++m)
-                        for (std::int64_t i = 0; i < cuda::sliceSize(v); ++i) {
-                            const std::int64_t e = cuda::sliceElement(v, m, i);
-                            const cuda::Position at = cuda::positionOf(v, e);
-                            if (!cuda::isValid(v, e, at)) continue;
-                            const double g = double(gs[e]) * weight[cuda::paramOf(v, m, at.p)];
-                            sums[std::size_t(2 * m)] += g;
-                            sums[std::size_t(2 * m + 1)] += g * (double(xs[e]) - mean[m]);
-                        }
-                writeDx(v, xs, gs, mean, rstd, count, weight, centered, trainingGraph, sums, out);
+                cuda::HostGroup g{cuda::kBlockThreads};
+                for (std::int64_t m = 0; trainingGraph && m < v.slices; ++m) {
+                    const cuda::Pair ab = cuda::generalBackwardSums(g, v, xs, gs, m, mean, weight);
+                    sums[std::size_t(2 * m)] = ab.a;
+                    sums[std::size_t(2 * m + 1)] = ab.b;
+                }
+                for (std::int64_t e = 0; e < cuda::elementsOf(v); ++e)
+                    cuda::dxAt(v, e, xs, gs, mean, rstd, count, weight, centered, trainingGraph,
+                               sums.data(), out);
             }
             if (!wantParams) return;
             if (cuda::sharedRowParameters(v)) { // rowTileParameterKernel, then the tile sums
-                const std::int64_t rows = v.outer * v.slices;
                 for (std::int64_t t = 0; t < cuda::rowTiles(v); ++t)
                     for (std::int64_t p = 0; p < v.paramInner; ++p)
-                        for (std::int64_t row = t * cuda::kRowTile;
-                             row < std::min(rows, (t + 1) * cuda::kRowTile); ++row) {
-                            const std::int64_t e = row * v.paramInner + p;
-                            const cuda::Position at = cuda::positionOf(v, e);
-                            if (!cuda::isValid(v, e, at)) continue;
-                            const std::size_t i = std::size_t(2 * (t * v.paramInner + p));
-                            tiles[i] += double(gs[e]) * (double(xs[e]) - mean[at.m]) * rstd[at.m];
-                            tiles[i + 1] += double(gs[e]);
-                        }
+                        cuda::rowTileColumnSums(v, t, p, xs, gs, mean, rstd, tiles.data());
                 reduceTiles(v, plan, tiles, dweight, dbias);
                 return;
             }
+            cuda::HostGroup g{cuda::kBlockThreads};
             for (std::int64_t k = 0; k < v.paramMod * v.paramInner; ++k) { // parameterGradKernel
-                double w = 0, b = 0;
-                for (std::int64_t i = 0; i < cuda::parameterCandidates(v); ++i) {
-                    const std::int64_t e = cuda::parameterElement(v, k, i);
-                    if (e < 0) continue;
-                    const cuda::Position at = cuda::positionOf(v, e);
-                    if (!cuda::isValid(v, e, at)) continue;
-                    w += double(gs[e]) * (double(xs[e]) - mean[at.m]) * rstd[at.m];
-                    b += double(gs[e]);
-                }
-                if (dweight) dweight[k] = w;
-                if (dbias) dbias[k] = b;
+                const cuda::Pair s = cuda::parameterSums(g, v, k, xs, gs, mean, rstd);
+                if (dweight) dweight[k] = s.a;
+                if (dbias) dbias[k] = s.b;
             }
         });
     }
@@ -330,30 +315,6 @@ class HostEmulatedCuda final : public Backend {
     }
 
   private:
-    // slicePieceKernel: moments of the valid elements of piece c of slice m.
-    template <class T>
-    static cuda::Moments slicePiece(const cuda::DeviceView& v, const T* xs, std::int64_t m,
-                                    const cuda::Pieces& pieces, std::int64_t c, bool centered) {
-        const std::int64_t first = c * pieces.length;
-        const std::int64_t last = std::min(first + pieces.length, cuda::sliceSize(v));
-        double n = 0, sum = 0;
-        for (std::int64_t i = first; i < last; ++i) {
-            const std::int64_t e = cuda::sliceElement(v, m, i);
-            if (!cuda::isValid(v, e, cuda::positionOf(v, e))) continue;
-            n += 1;
-            sum += centered ? double(xs[e]) : double(xs[e]) * double(xs[e]);
-        }
-        if (!centered || n == 0) return {n, sum, 0.0};
-        const double mu = sum / n;
-        double m2 = 0;
-        for (std::int64_t i = first; i < last; ++i) {
-            const std::int64_t e = cuda::sliceElement(v, m, i);
-            if (!cuda::isValid(v, e, cuda::positionOf(v, e))) continue;
-            m2 += (double(xs[e]) - mu) * (double(xs[e]) - mu);
-        }
-        return {n, mu, m2};
-    }
-
     // tileGroupKernel (when there are several groups), then tileReduceKernel.
     static void reduceTiles(const cuda::DeviceView& v, const cuda::LaunchPlan& plan,
                             std::vector<double>& tiles, double* dweight, double* dbias) {
@@ -372,77 +333,36 @@ class HostEmulatedCuda final : public Backend {
                                 const std::int64_t* count, const double* weight, bool centered,
                                 bool trainingGraph, T* out, double* dweight, double* dbias) {
         std::vector<double> sums(std::size_t(2 * v.slices), 0.0);
-        std::vector<double> runs(std::size_t(2 * v.slices * v.paramInner), 0.0);
-        const std::int64_t length = v.outer * v.span;
+        std::vector<double> runs(std::size_t(2 * v.slices * v.paramInner));
         const cuda::Pieces pieces = plan.runs;
-        for (std::int64_t m = 0; m < v.slices; ++m)
-            for (std::int64_t p = 0; p < v.paramInner; ++p)
-                for (std::int64_t c = 0; c < pieces.count; ++c) {
-                    double s1 = 0, s2 = 0;
-                    const std::int64_t last = std::min(length, (c + 1) * pieces.length);
-                    for (std::int64_t i = c * pieces.length; i < last; ++i) {
-                        const std::int64_t e = cuda::runElement(v, m, p, i);
-                        if (!cuda::isValid(v, e, cuda::positionOf(v, e))) continue;
-                        s1 += double(gs[e]);
-                        s2 += double(gs[e]) * (double(xs[e]) - mean[m]);
-                    }
-                    runs[std::size_t(2 * (m * v.paramInner + p))] += s1;
-                    runs[std::size_t(2 * (m * v.paramInner + p) + 1)] += s2;
+        std::vector<double> pieceSums(std::size_t(2 * v.slices * pieces.count * v.paramInner));
+        cuda::HostGroup g{cuda::kBlockThreads};
+        for (std::int64_t m = 0; m < v.slices; ++m) // runSumsKernel
+            for (std::int64_t c = 0; c < pieces.count; ++c)
+                for (std::int64_t p = 0; p < v.paramInner; ++p) {
+                    const cuda::Pair s = cuda::runPieceSums(g, v, xs, gs, mean, m, p, pieces, c);
+                    const std::size_t at =
+                        std::size_t(2 * ((m * pieces.count + c) * v.paramInner + p));
+                    pieceSums[at] = s.a;
+                    pieceSums[at + 1] = s.b;
                 }
-        for (std::int64_t m = 0; m < v.slices; ++m)
-            for (std::int64_t p = 0; p < v.paramInner; ++p) {
-                const double w = weight[cuda::paramOf(v, m, p)];
-                sums[std::size_t(2 * m)] += w * runs[std::size_t(2 * (m * v.paramInner + p))];
-                sums[std::size_t(2 * m + 1)] +=
-                    w * runs[std::size_t(2 * (m * v.paramInner + p) + 1)];
-            }
-        writeDx(v, xs, gs, mean, rstd, count, weight, centered, trainingGraph, sums, out);
-        for (std::int64_t k = 0; k < v.paramMod * v.paramInner; ++k) {
-            double w = 0, b = 0;
-            for (std::int64_t j = 0; j < v.parameterSliceCandidates; ++j) {
-                const std::int64_t m = cuda::parameterSlice(v, k, j);
-                if (m < 0 || count[m] <= 0) continue;
-                const std::size_t at = std::size_t(2 * (m * v.paramInner + k % v.paramInner));
-                w += rstd[m] * runs[at + 1];
-                b += runs[at];
-            }
-            if (dweight) dweight[k] = w;
-            if (dbias) dbias[k] = b;
-        }
-    }
-
-    // The dx kernel's per-element work over every element in turn.
-    template <class T>
-    static void writeDx(const cuda::DeviceView& v, const T* xs, const T* gs, const double* mean,
-                        const double* rstd, const std::int64_t* count, const double* weight,
-                        bool centered, bool trainingGraph, const std::vector<double>& sums,
-                        T* out) {
-        for (std::int64_t e = 0; e < cuda::elementsOf(v); ++e) {
-            const cuda::Position at = cuda::positionOf(v, e);
-            if (!cuda::isValid(v, e, at)) {
-                out[e] = T(0);
-                continue;
-            }
-            out[e] = T(cuda::dxValue(double(xs[e]), double(gs[e]),
-                                     weight[cuda::paramOf(v, at.m, at.p)], mean[at.m], rstd[at.m],
-                                     double(count[at.m]), sums[std::size_t(2 * at.m)],
-                                     sums[std::size_t(2 * at.m + 1)], centered, trainingGraph));
-        }
+        for (std::int64_t mp = 0; mp < v.slices * v.paramInner; ++mp) // mergeRunPiecesKernel
+            cuda::mergeRunPieces(v, mp, pieces.count, pieceSums.data(), runs.data());
+        for (std::int64_t m = 0; trainingGraph && m < v.slices; ++m) // sliceSumsFromRunsKernel
+            cuda::sliceSumsFromRuns(v, m, weight, runs.data(), sums.data());
+        for (std::int64_t e = 0; e < cuda::elementsOf(v); ++e) // dxKernel
+            cuda::dxAt(v, e, xs, gs, mean, rstd, count, weight, centered, trainingGraph,
+                       sums.data(), out);
+        for (std::int64_t k = 0; (dweight || dbias) && k < v.paramMod * v.paramInner; ++k)
+            cuda::runParameterGrad(v, k, rstd, count, runs.data(), dweight, dbias);
     }
 
     void map(const KernelView& view, cuda::MapKind kind, const void* in, const double* mean,
              const double* perSlice, const double* weight, const double* bias, void* out) {
         dispatch(view, in, [&](auto* xs, const cuda::DeviceView& v) {
             using T = std::remove_const_t<std::remove_pointer_t<decltype(xs)>>;
-            T* o = static_cast<T*>(out);
-            for (std::int64_t e = 0; e < view.layout.elements(); ++e) {
-                const cuda::Position at = cuda::positionOf(v, e);
-                o[e] =
-                    cuda::isValid(v, e, at)
-                        ? T(cuda::mapValue(kind, double(xs[e]), at.m, cuda::paramOf(v, at.m, at.p),
-                                           mean, perSlice, weight, bias))
-                        : T(0);
-            }
+            for (std::int64_t e = 0; e < view.layout.elements(); ++e) // affineMapKernel
+                cuda::mapAt(v, kind, e, xs, mean, perSlice, weight, bias, static_cast<T*>(out));
         });
     }
 

@@ -72,22 +72,12 @@ __global__ void backwardSumsKernel(DeviceView v, const T* x, const T* dy, const 
                                    const double* weight, double* sums) {
     NORMLAB_SHARED_PAIRS(shared);
     const std::int64_t m = blockIdx.x;
-    const std::int64_t total = sliceSize(v);
-    const double mu = mean[m];
-    Pair part;
-    for (std::int64_t i = threadIdx.x; i < total; i += blockDim.x) {
-        const std::int64_t e = sliceElement(v, m, i);
-        const Position at = positionOf(v, e);
-        if (!isValid(v, e, at)) continue;
-        const double g = double(dy[e]) * weight[paramOf(v, m, at.p)];
-        part.a += g;
-        part.b += g * (double(x[e]) - mu);
-    }
-    const Pair s = blockSum(part, shared);
-    if (threadIdx.x == 0) {
+    DeviceGroup<kBlock> g{int(threadIdx.x), shared};
+    const Pair s = generalBackwardSums(g, v, x, dy, m, mean, weight);
+    g.leader([&] {
         sums[2 * m] = s.a;
         sums[2 * m + 1] = s.b;
-    }
+    });
 }
 
 // Run form: per (slice m, run p), S1 = sum(dy) and S2 = sum(dy * (x - mean)) over the
@@ -98,24 +88,14 @@ __global__ void runSumsKernel(DeviceView v, const T* x, const T* dy, const doubl
                               Pieces pieces, double* pieceSums) {
     NORMLAB_SHARED_PAIRS(shared);
     const BlockPiece at = blockPiece(pieces);
-    const std::int64_t length = v.outer * v.span, first = at.c * pieces.length;
-    const std::int64_t last = first + pieces.length < length ? first + pieces.length : length;
-    const double mu = mean[at.m];
+    DeviceGroup<kBlock> g{int(threadIdx.x), shared};
     for (std::int64_t p = 0; p < v.paramInner; ++p) {
-        Pair part;
-        for (std::int64_t i = first + threadIdx.x; i < last; i += blockDim.x) {
-            const std::int64_t e = runElement(v, at.m, p, i);
-            if (!isValid(v, e, positionOf(v, e))) continue;
-            const double g = double(dy[e]);
-            part.a += g;
-            part.b += g * (double(x[e]) - mu);
-        }
-        const Pair s = blockSum(part, shared);
-        if (threadIdx.x == 0) {
+        const Pair s = runPieceSums(g, v, x, dy, mean, at.m, p, pieces, at.c);
+        g.leader([&] {
             double* out = pieceSums + 2 * ((at.m * pieces.count + at.c) * v.paramInner + p);
             out[0] = s.a;
             out[1] = s.b;
-        }
+        });
     }
 }
 
@@ -124,30 +104,14 @@ __global__ void runSumsKernel(DeviceView v, const T* x, const T* dy, const doubl
 __global__ void mergeRunPiecesKernel(DeviceView v, std::int64_t pieces, const double* pieceSums,
                                      double* runSums) {
     const std::int64_t mp = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (mp >= v.slices * v.paramInner) return;
-    const std::int64_t m = quotient(v, mp, v.byParamInner), p = mp - m * v.paramInner;
-    double s1 = 0, s2 = 0;
-    for (std::int64_t c = 0; c < pieces; ++c) {
-        s1 += pieceSums[2 * ((m * pieces + c) * v.paramInner + p)];
-        s2 += pieceSums[2 * ((m * pieces + c) * v.paramInner + p) + 1];
-    }
-    runSums[2 * mp] = s1;
-    runSums[2 * mp + 1] = s2;
+    if (mp < v.slices * v.paramInner) mergeRunPieces(v, mp, pieces, pieceSums, runSums);
 }
 
 // Run form: A = sum_p w * S1, B = sum_p w * S2 per slice (one thread per slice).
 __global__ void sliceSumsFromRunsKernel(DeviceView v, const double* weight, const double* runSums,
                                         double* sums) {
     const std::int64_t m = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (m >= v.slices) return;
-    double a = 0, b = 0;
-    for (std::int64_t p = 0; p < v.paramInner; ++p) {
-        const double w = weight[paramOf(v, m, p)];
-        a += w * runSums[2 * (m * v.paramInner + p)];
-        b += w * runSums[2 * (m * v.paramInner + p) + 1];
-    }
-    sums[2 * m] = a;
-    sums[2 * m + 1] = b;
+    if (m < v.slices) sliceSumsFromRuns(v, m, weight, runSums, sums);
 }
 
 // Run form: dγ[k] = sum rstd[m] * S2(m, p), dβ[k] = sum S1(m, p) over the slices using k
@@ -155,17 +119,7 @@ __global__ void sliceSumsFromRunsKernel(DeviceView v, const double* weight, cons
 __global__ void runParameterGradKernel(DeviceView v, const double* rstd, const std::int64_t* count,
                                        const double* runSums, double* dweight, double* dbias) {
     const std::int64_t k = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (k >= v.paramMod * v.paramInner) return;
-    const std::int64_t p = k - quotient(v, k, v.byParamInner) * v.paramInner;
-    double w = 0, b = 0;
-    for (std::int64_t j = 0; j < v.parameterSliceCandidates; ++j) {
-        const std::int64_t m = parameterSlice(v, k, j);
-        if (m < 0 || count[m] <= 0) continue;
-        w += rstd[m] * runSums[2 * (m * v.paramInner + p) + 1];
-        b += runSums[2 * (m * v.paramInner + p)];
-    }
-    if (dweight) dweight[k] = w;
-    if (dbias) dbias[k] = b;
+    if (k < v.paramMod * v.paramInner) runParameterGrad(v, k, rstd, count, runSums, dweight, dbias);
 }
 
 // dx = dxValue(...) on valid elements (kernel_bodies.h), 0 elsewhere.
@@ -175,17 +129,8 @@ __global__ void dxKernel(DeviceView v, const T* x, const T* dy, const double* me
                          bool centered, bool trainingGraph, const double* sums, T* dx,
                          std::int64_t elements) {
     for (std::int64_t e = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < elements;
-         e += std::int64_t(gridDim.x) * blockDim.x) {
-        const Position at = positionOf(v, e);
-        if (!isValid(v, e, at)) {
-            dx[e] = T(0);
-            continue;
-        }
-        const double w = weight[paramOf(v, at.m, at.p)];
-        dx[e] = T(dxValue(double(x[e]), double(dy[e]), w, mean[at.m], rstd[at.m],
-                          double(count[at.m]), sums ? sums[2 * at.m] : 0.0,
-                          sums ? sums[2 * at.m + 1] : 0.0, centered, trainingGraph));
-    }
+         e += std::int64_t(gridDim.x) * blockDim.x)
+        dxAt(v, e, x, dy, mean, rstd, count, weight, centered, trainingGraph, sums, dx);
 }
 
 // Rows sharing their parameters: per tile of kRowTile rows, per column p, the sums of
@@ -194,22 +139,8 @@ __global__ void dxKernel(DeviceView v, const T* x, const T* dy, const double* me
 template <class T>
 __global__ void rowTileParameterKernel(DeviceView v, const T* x, const T* dy, const double* mean,
                                        const double* rstd, double* tileSums) {
-    const std::int64_t t = blockIdx.x;
-    const std::int64_t rows = v.outer * v.slices;
-    const std::int64_t last = (t + 1) * kRowTile < rows ? (t + 1) * kRowTile : rows;
-    for (std::int64_t p = threadIdx.x; p < v.paramInner; p += blockDim.x) {
-        double w = 0, b = 0;
-        for (std::int64_t row = t * kRowTile; row < last; ++row) {
-            const std::int64_t e = row * v.paramInner + p;
-            const Position at = positionOf(v, e);
-            if (!isValid(v, e, at)) continue;
-            const double g = double(dy[e]);
-            w += g * (double(x[e]) - mean[at.m]) * rstd[at.m];
-            b += g;
-        }
-        tileSums[2 * (t * v.paramInner + p)] = w;
-        tileSums[2 * (t * v.paramInner + p) + 1] = b;
-    }
+    for (std::int64_t p = threadIdx.x; p < v.paramInner; p += blockDim.x)
+        rowTileColumnSums(v, std::int64_t(blockIdx.x), p, x, dy, mean, rstd, tileSums);
 }
 
 // The calling thread's own slots, whatever the lane asked for.
@@ -252,22 +183,12 @@ __global__ void parameterGradKernel(DeviceView v, const T* x, const T* dy, const
                                     const double* rstd, double* dweight, double* dbias) {
     NORMLAB_SHARED_PAIRS(shared);
     const std::int64_t k = blockIdx.x;
-    const std::int64_t total = parameterCandidates(v);
-    Pair part;
-    for (std::int64_t i = threadIdx.x; i < total; i += blockDim.x) {
-        const std::int64_t e = parameterElement(v, k, i);
-        if (e < 0) continue;
-        const Position at = positionOf(v, e);
-        if (!isValid(v, e, at)) continue;
-        const double g = double(dy[e]);
-        part.a += g * (double(x[e]) - mean[at.m]) * rstd[at.m];
-        part.b += g;
-    }
-    const Pair s = blockSum(part, shared);
-    if (threadIdx.x == 0) {
+    DeviceGroup<kBlock> g{int(threadIdx.x), shared};
+    const Pair s = parameterSums(g, v, k, x, dy, mean, rstd);
+    g.leader([&] {
         if (dweight) dweight[k] = s.a;
         if (dbias) dbias[k] = s.b;
-    }
+    });
 }
 
 } // namespace

@@ -53,33 +53,9 @@ __global__ void slicePieceKernel(DeviceView v, const T* x, bool centered, Pieces
                                  double* partials) {
     NORMLAB_SHARED_PAIRS(shared);
     const BlockPiece at = blockPiece(pieces);
-    const std::int64_t first = at.c * pieces.length;
-    const std::int64_t last =
-        first + pieces.length < sliceSize(v) ? first + pieces.length : sliceSize(v);
-    double n = 0, sum = 0;
-    for (std::int64_t i = first + threadIdx.x; i < last; i += blockDim.x) {
-        const std::int64_t e = sliceElement(v, at.m, i);
-        if (!isValid(v, e, positionOf(v, e))) continue;
-        const double xi = double(x[e]);
-        n += 1;
-        sum += centered ? xi : xi * xi;
-    }
-    const Pair total = blockSum(Pair{n, sum}, shared);
-    double* out = partials + 3 * (at.m * pieces.count + at.c);
-    if (!centered || total.a == 0) {
-        if (threadIdx.x == 0) writeMoments(out, Moments{total.a, total.b, 0.0});
-        return;
-    }
-    const double mu = total.b / total.a;
-    double squares = 0;
-    for (std::int64_t i = first + threadIdx.x; i < last; i += blockDim.x) {
-        const std::int64_t e = sliceElement(v, at.m, i);
-        if (!isValid(v, e, positionOf(v, e))) continue;
-        const double d = double(x[e]) - mu;
-        squares += d * d;
-    }
-    squares = blockSum(squares, shared);
-    if (threadIdx.x == 0) writeMoments(out, Moments{total.a, mu, squares});
+    DeviceGroup<kBlock> g{int(threadIdx.x), shared};
+    const Moments mo = generalPieceMoments(g, v, x, at.m, pieces, at.c, centered);
+    g.leader([&] { writeMoments(partials + 3 * (at.m * pieces.count + at.c), mo); });
 }
 
 // One thread per slice merges its pieces (mergeSlicePieces): count, mean and biased
@@ -101,15 +77,8 @@ __global__ void affineMapKernel(DeviceView v, MapKind kind, const T* in, const d
                                 const double* perSlice, const double* weight, const double* bias,
                                 T* out, std::int64_t elements) {
     for (std::int64_t e = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < elements;
-         e += std::int64_t(gridDim.x) * blockDim.x) {
-        const Position at = positionOf(v, e);
-        if (!isValid(v, e, at)) {
-            out[e] = T(0);
-            continue;
-        }
-        out[e] = T(mapValue(kind, double(in[e]), at.m, paramOf(v, at.m, at.p), mean, perSlice,
-                            weight, bias));
-    }
+         e += std::int64_t(gridDim.x) * blockDim.x)
+        mapAt(v, kind, e, in, mean, perSlice, weight, bias, out);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cuda_kernels.cuh"
+#include "general_bodies.h"
 
 #include <type_traits>
 
