@@ -11,7 +11,8 @@
 // general kernels, once each with a warp and a block per contiguous slice, and once exactly
 // as planned for a 132-multiprocessor device (checked to reach every decision of the
 // plan), so a wrong index, formula or launch decision fails here and only the kernels'
-// reductions across threads wait for a device. The no-device error itself is tested wherever there is no device.
+// reductions across threads wait for a device. The no-device error itself is tested
+// wherever there is no device.
 #include "general_bodies.h"
 
 #include "normlab/cuda_availability.h"
