@@ -1,5 +1,7 @@
 #include "plan.h"
 
+#include "plan_checker.h"
+
 #include "normlab/checked_int.h"
 
 #include <limits>
@@ -13,81 +15,6 @@
 namespace normlab::detail {
 
 namespace {
-
-// Saturates instead of overflowing: shapes reach here from the debugger's shape rules too.
-std::int64_t product(const Shape& s, std::size_t from, std::size_t to) {
-    CheckedInt p = 1;
-    for (std::size_t i = from; i < to && i < s.size(); ++i) p = p * s[i];
-    return p.valid() ? p.get() : std::numeric_limits<std::int64_t>::max();
-}
-
-std::string num(std::int64_t v) {
-    return std::to_string(v);
-}
-
-std::string formatDouble(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
-// PyTorch's rank message for the module that fits `variant`.
-std::string rankError(const std::string& expected, int rank) {
-    return "expected " + expected + " input (got " + num(rank) + "D input)";
-}
-
-struct Checker {
-    Plan& plan;
-    const NormSpec& spec;
-    const NormInputs& inputs;
-    const Shape& shape;
-    int rank;
-    bool masked;
-
-    // PyTorch's own error: its kind and exception, with its message.
-    bool fail(ConfigError kind, PyException exception, std::string message) {
-        if (plan.error.empty()) {
-            plan.error = std::move(message);
-            plan.errorKind = kind;
-            plan.exception = exception;
-        }
-        return false;
-    }
-    // NormLab's own check (a RuntimeError where PyTorch would raise anything).
-    bool fail(std::string message) {
-        return fail(ConfigError::Other, PyException::RuntimeError, std::move(message));
-    }
-    void warn(FindingCode code, std::string message) {
-        plan.warnings.push_back({Severity::Warning, std::move(code), std::move(message)});
-    }
-    std::int64_t channels() const { return shape[1]; }
-    std::int64_t batch() const { return shape[0]; }
-    std::int64_t spatial() const { return product(shape, 2, shape.size()); }
-
-    void mismatchWarning(std::int64_t numFeatures, const char* module) {
-        // Only InstanceNorm gained a warning (PyTorch 2.1); the others stay silent.
-        const bool instanceNorm = std::string_view(module) == "InstanceNorm";
-        warn(FindingCode::NumFeaturesMismatch,
-             std::string(module) + ": the input has " + num(channels()) +
-                 " channels at dim=1 but num_features=" + num(numFeatures) +
-                 ". Nothing uses num_features because affine=False and there are no running "
-                 "statistics, so PyTorch runs it " +
-                 (instanceNorm
-                      ? "(silently before 2.1; from 2.1 it warns \"input's size at dim=1 "
-                        "does not match num_features. You can silence this warning by not "
-                        "passing in num_features, which is not used because affine=False\")."
-                      : "without any warning."));
-    }
-};
-
-// Lengths index the last axis: usable as "valid prefix per chunk" when that axis is the
-// innermost part of `span`.
-void setPrefix(Stage& stage, const Shape& shape, bool lastAxisInSpan) {
-    const std::int64_t last = shape.back();
-    stage.lengthsArePrefix =
-        lastAxisInSpan && stage.layout.span % last == 0 && stage.layout.span >= last;
-    stage.lengthChunk = stage.lengthsArePrefix ? last : 1;
-}
 
 Stage batchNormStage(const Shape& shape) {
     Stage s;
@@ -297,121 +224,6 @@ bool planBatchChannelNorm(Checker& c, StagePlan& batchStage, StagePlan& channelS
     }
     batchStage.updatesRunning = spec.training && spec.trackRunningStats;
     channelStage.stage = groupStage(c.shape, G, false);
-    return true;
-}
-
-bool planCustom(Checker& c, StagePlan& sp) {
-    const NormSpec& spec = c.spec;
-    if (c.rank < 2)
-        return c.fail("custom normalization needs an input with at least 2 dims (N, C, ...), got " +
-                      num(c.rank) + "D");
-    if (spec.reduceAxes.empty()) return c.fail("custom normalization needs reduce_axes");
-    std::set<int> reduce;
-    for (int a : spec.reduceAxes) {
-        const int axis = a < 0 ? a + c.rank : a;
-        if (axis < 0 || axis >= c.rank)
-            return c.fail("reduce_axes: axis " + num(a) + " is out of range for a " + num(c.rank) +
-                          "D input");
-        if (!reduce.insert(axis).second)
-            return c.fail("reduce_axes: axis " + num(a) + " is repeated");
-    }
-    const std::int64_t C = c.channels();
-    // One group spans every channel: the same slices as no grouping, so it needs no rule.
-    const bool grouped = spec.numGroups.has_value() && *spec.numGroups != 1;
-    std::int64_t G = 1;
-    if (grouped) {
-        G = *spec.numGroups;
-        if (G <= 0) return c.fail("num_groups must be positive, got " + num(G));
-        if (!reduce.count(1))
-            return c.fail("num_groups splits the channel axis into groups to reduce over, so "
-                          "reduce_axes must contain 1");
-        if (C % G != 0)
-            return c.fail(
-                "Expected number of channels in input to be divisible by num_groups, but got "
-                "input of shape " +
-                shapeToString(c.shape) + " and num_groups=" + num(G));
-    }
-    const std::int64_t nf = spec.numFeatures.value_or(C);
-    if (nf != C) {
-        if (spec.affine || spec.trackRunningStats)
-            return c.fail(ConfigError::NumFeaturesMismatch, PyException::ValueError,
-                          "expected input's size at dim=1 to match num_features (" + num(nf) +
-                              "), but got: " + num(C) + ".");
-        c.mismatchWarning(nf, "custom");
-    }
-    // Axes in layout order: [0 if reduced] [kept] [channel part if reduced] [other reduced].
-    // The channel's kept part (its group) is the last kept axis when grouped.
-    const bool channelReduced = reduce.count(1) > 0;
-    std::vector<int> kept, rest;
-    for (int a = 0; a < c.rank; ++a) {
-        if (a == 0 || a == 1) continue;
-        (reduce.count(a) ? rest : kept).push_back(a);
-    }
-    std::vector<int> order;
-    if (reduce.count(0)) order.push_back(0);
-    std::vector<int> keptOrder;
-    if (!reduce.count(0)) keptOrder.push_back(0);
-    if (!channelReduced) keptOrder.push_back(1);
-    keptOrder.insert(keptOrder.end(), kept.begin(), kept.end());
-    if (grouped) keptOrder.push_back(1); // its group index; Cg follows as first reduced axis
-    // Keep the channel's kept position in input order when it is not grouped.
-    if (!channelReduced) std::sort(keptOrder.begin(), keptOrder.end());
-    order.insert(order.end(), keptOrder.begin(), keptOrder.end());
-    if (channelReduced && !grouped) order.push_back(1);
-    order.insert(order.end(), rest.begin(), rest.end());
-
-    Stage& s = sp.stage;
-    SliceLayout& L = s.layout;
-    L.batch = c.batch();
-    L.outer = reduce.count(0) ? c.batch() : 1;
-    L.batchPlace = reduce.count(0) ? BatchPlace::Outer : BatchPlace::Slices;
-    L.slices = 1;
-    std::vector<int> keptInputOrder = keptOrder;
-    std::sort(keptInputOrder.begin(), keptInputOrder.end());
-    for (int a : keptInputOrder) {
-        const std::int64_t size = (a == 1 && grouped) ? G : c.shape[std::size_t(a)];
-        L.slices *= size;
-        s.statsShape.push_back(size);
-    }
-    if (keptOrder != keptInputOrder) {
-        for (int a : keptOrder)
-            s.statsPermutation.push_back(
-                int(std::find(keptInputOrder.begin(), keptInputOrder.end(), a) -
-                    keptInputOrder.begin()));
-        s.runningPermutation = s.statsPermutation;
-        if (!reduce.count(0)) { // the batch axis (first in both orders) is not in the running grid
-            s.runningPermutation.erase(s.runningPermutation.begin());
-            for (int& k : s.runningPermutation) --k;
-        }
-    }
-    L.paramInner = channelReduced ? (grouped ? C / G : C) : 1;
-    L.span = 1;
-    for (int a : rest) L.span *= c.shape[std::size_t(a)];
-    if (channelReduced) {
-        L.paramMod = grouped ? G : 1;
-        L.paramDiv = 1;
-    } else {
-        L.paramMod = C;
-        std::int64_t after = 1;
-        bool seen = false;
-        for (int a : keptOrder) {
-            if (seen) after *= c.shape[std::size_t(a)];
-            if (a == 1) seen = true;
-        }
-        L.paramDiv = after;
-    }
-    s.paramShape = {C};
-    s.runningShape = s.statsShape;
-    if (L.batchPlace == BatchPlace::Slices) s.runningShape.erase(s.runningShape.begin());
-    if (s.runningShape.empty()) s.runningShape = {1};
-    if (s.runningPermutation.empty() && !s.statsPermutation.empty()) s.runningPermutation = {0};
-    const bool identity = std::is_sorted(order.begin(), order.end());
-    if (!identity) s.permutation = order;
-    const int last = c.rank - 1;
-    setPrefix(s, c.shape, last >= 2 && !rest.empty() && rest.back() == last);
-    const bool useBatchStats = spec.training || !spec.trackRunningStats;
-    sp.source = useBatchStats ? StatsSource::Batch : StatsSource::Running;
-    sp.updatesRunning = spec.training && spec.trackRunningStats;
     return true;
 }
 
