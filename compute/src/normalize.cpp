@@ -225,6 +225,151 @@ void stopIfCancelled(const RunOptions& options) {
     if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled{};
 }
 
+// The running statistics a run reads and updates (the first stage's grid).
+struct RunningState {
+    std::vector<double> mean, var;
+    std::int64_t batchesTracked = 0;
+};
+
+// Stage `s` forward: statistics (from the batch, or the running ones), the running update,
+// rstd, and the output when `output` (the next stage, y or the inverse reads it); notes on
+// empty, single, non-finite and overflowing slices into `diagnostics`.
+void forwardStage(const NormSpec& spec, const NormInputs& inputs, const Plan& plan, std::size_t s,
+                  const Tensor& stageInput, bool output, Backend& backend, StageState& st,
+                  RunningState& running, std::vector<Diagnostic>& diagnostics) {
+    const StagePlan& sp = plan.stages[s];
+    const DType dtype = plan.dtype;
+    st.prepare(sp, inputs, dtype, stageInput);
+    st.params = paramsOf(spec, inputs, sp.stage, s);
+    const SliceLayout& L = sp.stage.layout;
+    const bool batchStats = sp.source != StatsSource::Running;
+    const bool ownStats = sp.source == StatsSource::Batch;
+    if (output) st.out = Tensor::uninitialized(st.in->tensor().shape(), dtype);
+    if (ownStats && output) // statistics and output in one sweep over the data
+        backend.forwardWithBatchStats(st.view, st.in->raw(), sp.stage.centered, plan.eps,
+                                      st.params.weight.data(), st.params.bias.data(),
+                                      st.mean.data(), st.var.data(), st.count.data(), st.out.raw());
+    else if (batchStats)
+        st.computeStats(backend);
+    else
+        st.countValid();
+    if (sp.updatesRunning) {
+        if (plan.countsBatches) ++running.batchesTracked;
+        // momentum=None: a cumulative average, except InstanceNorm, whose module passes
+        // 0.0 on (PyTorch 2.x; 1.13 raises a TypeError): running statistics stay as they are.
+        const double factor = spec.momentum ? *spec.momentum
+                              : spec.variant == Variant::InstanceNorm
+                                  ? 0.0
+                                  : 1.0 / double(running.batchesTracked);
+        const RunningUpdate u = updateRunningStats(
+            L, st.mean, st.var, st.count, factor, sp.unbiasedRunningVar, running.mean, running.var);
+        if (u.skippedSlices)
+            diagnostics.push_back(
+                {Severity::Warning, FindingCode::RunningStatsSkipped,
+                 std::to_string(u.skippedSlices) + " slice(s) with " +
+                     (sp.unbiasedRunningVar ? "at most one valid element" : "no valid element") +
+                     " were left out of the running-statistics update" +
+                     (u.untouchedEntries ? "; " + std::to_string(u.untouchedEntries) +
+                                               " running entries kept their old value"
+                                         : std::string())});
+    }
+    if (!ownStats)
+        for (std::int64_t m = 0; m < L.slices; ++m) {
+            st.mean[std::size_t(m)] = running.mean[std::size_t(L.runningIndex(m))];
+            st.var[std::size_t(m)] = running.var[std::size_t(L.runningIndex(m))];
+        }
+    for (std::size_t m = 0; m < st.rstd.size(); ++m) st.rstd[m] = inverseStd(st.var[m], plan.eps);
+    if (!ownStats && output)
+        backend.forward(st.view, st.in->raw(), st.mean.data(), st.rstd.data(),
+                        st.params.weight.data(), st.params.bias.data(), st.out.raw());
+    const bool masked = !inputs.lengths.isNull() || !inputs.mask.isNull();
+    if (masked || batchStats)
+        noteSliceCounts(st, sp.source == StatsSource::Batch, spec.dtype == DType::Float32,
+                        s == 1 ? "channel stage: " : "", diagnostics);
+}
+
+// The statistics grids (both stages') and the running statistics into `result`.
+void writeStatistics(const Plan& plan, const std::vector<StageState>& stages,
+                     const RunningState& running, NormResult& result) {
+    const Stage& first = plan.stages[0].stage;
+    const DType dtype = plan.dtype;
+    const std::vector<int>& statsOrder = first.statsPermutation;
+    result.mean = gridTensor(stages[0].mean, first.statsShape, statsOrder, dtype);
+    result.var = gridTensor(stages[0].var, first.statsShape, statsOrder, dtype);
+    result.count = countTensor(stages[0].count, first.statsShape, statsOrder);
+    if (stages.size() == 2) {
+        const Shape& cs = plan.stages[1].stage.statsShape;
+        result.channelMean = gridTensor(stages[1].mean, cs, {}, dtype);
+        result.channelVar = gridTensor(stages[1].var, cs, {}, dtype);
+        result.channelCount = countTensor(stages[1].count, cs, {});
+    }
+    result.tracksRunningStats = plan.tracked;
+    if (plan.tracked) {
+        result.runningMean =
+            gridTensor(running.mean, first.runningShape, first.runningPermutation, dtype);
+        result.runningVar =
+            gridTensor(running.var, first.runningShape, first.runningPermutation, dtype);
+    }
+    result.numBatchesTracked = running.batchesTracked;
+}
+
+// Backward through the stages in reverse from dy: dx, and dγ, dβ per stage with affine
+// parameters.
+void backwardStages(const NormSpec& spec, const Tensor& gradOutput, DType dtype, const Shape& shape,
+                    Backend& backend, std::vector<StageState>& stages, NormResult& result) {
+    Tensor gradStorage;
+    const Tensor* grad = &asType(gradOutput, dtype, gradStorage);
+    Tensor dxInputOrder;
+    const bool hasBias = spec.variant != Variant::RmsNorm;
+    for (std::size_t s = stages.size(); s-- > 0;) {
+        StageState& st = stages[s];
+        const Stage& stage = st.stage();
+        const std::size_t P = std::size_t(stage.layout.numParams());
+        std::vector<double> dweight(P, 0.0), dbias(P, 0.0);
+        const LayoutView gradLayout(*grad, stage.permutation);
+        Tensor dx = Tensor::uninitialized(st.in->tensor().shape(), dtype);
+        backend.backward(st.view, st.in->raw(), gradLayout.raw(), st.mean.data(), st.rstd.data(),
+                         st.count.data(), st.params.weight.data(), stage.centered,
+                         st.plan->source == StatsSource::Batch, dx.raw(),
+                         spec.affine ? dweight.data() : nullptr,
+                         spec.affine && hasBias ? dbias.data() : nullptr);
+        dxInputOrder = permuteFromLayout(std::move(dx), shape, stage.permutation);
+        grad = &dxInputOrder;
+        if (spec.affine) {
+            (s == 1 ? result.gradChannelWeight : result.gradWeight) =
+                tensorFrom(dweight, stage.paramShape, dtype);
+            if (hasBias)
+                (s == 1 ? result.gradChannelBias : result.gradBias) =
+                    tensorFrom(dbias, stage.paramShape, dtype);
+        }
+    }
+    result.gradInput = std::move(dxInputOrder);
+}
+
+// The inverse with the stored statistics through the stages in reverse, its largest error
+// over the valid elements of x, and the log-determinant per sample.
+void inverseStages(const Plan& plan, const NormInputs& inputs, const Tensor& x, Backend& backend,
+                   std::vector<StageState>& stages, NormResult& result) {
+    const Shape& shape = inputs.input.shape();
+    Tensor y;
+    std::vector<double> logdet(std::size_t(shape[0]), 0.0);
+    for (std::size_t s = stages.size(); s-- > 0;) {
+        StageState& st = stages[s];
+        const LayoutView yLayout(y.isNull() ? result.output : y, st.stage().permutation);
+        y = invertStage(st, yLayout.tensor(), shape, plan.eps, backend);
+        st.addLogdet(plan.eps, logdet);
+    }
+    result.reconstruction = std::move(y);
+    result.logdet = tensorFrom(logdet, {shape[0]}, plan.dtype);
+    const Tensor valid = inputOrderMask(inputs);
+    result.maxReconstructionError =
+        reconstructionError(x, result.reconstruction, valid.isNull() ? nullptr : &valid, false)
+            .maxValid;
+}
+
+// The plan, then the forward pass stage by stage (stage s + 1 reads stage s's output in
+// place), the statistics, and the backward pass and the inverse where asked; a cancel is
+// honoured between these passes.
 NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& backend,
                        const RunOptions& options) {
     const auto start = std::chrono::steady_clock::now();
@@ -240,152 +385,28 @@ NormResult normalizeOn(const NormSpec& spec, const NormInputs& inputs, Backend& 
         return result;
     }
     result.diagnostics = plan.warnings;
-    const DType dtype = plan.dtype;
     const Shape& shape = inputs.input.shape();
     Tensor xStorage;
-    const Tensor& x = asType(inputs.input, dtype, xStorage);
-    const bool masked = !inputs.lengths.isNull() || !inputs.mask.isNull();
-
-    const Stage& first = plan.stages[0].stage;
-    std::vector<double> runningMean, runningVar;
-    std::int64_t batchesTracked = inputs.numBatchesTracked;
+    const Tensor& x = asType(inputs.input, plan.dtype, xStorage);
+    RunningState running{{}, {}, inputs.numBatchesTracked};
     if (plan.tracked) {
-        runningMean = runningValues(inputs.runningMean, first, 0.0);
-        runningVar = runningValues(inputs.runningVar, first, 1.0);
+        running.mean = runningValues(inputs.runningMean, plan.stages[0].stage, 0.0);
+        running.var = runningValues(inputs.runningVar, plan.stages[0].stage, 1.0);
     }
-
-    // Forward, stage by stage; stage s + 1 reads stage s's output in place.
     std::vector<StageState> stages(plan.stages.size());
-    for (std::size_t s = 0; s < stages.size(); ++s) {
-        StageState& st = stages[s];
-        const bool output = options.output || options.inverse || s + 1 < stages.size();
-        const StagePlan& sp = plan.stages[s];
-        st.prepare(sp, inputs, dtype, s == 0 ? x : stages[s - 1].out);
-        st.params = paramsOf(spec, inputs, sp.stage, s);
-        const SliceLayout& L = sp.stage.layout;
-        const bool batchStats = sp.source != StatsSource::Running;
-        const bool ownStats = sp.source == StatsSource::Batch;
-        if (output) st.out = Tensor::uninitialized(st.in->tensor().shape(), dtype);
-        if (ownStats && output) // statistics and output in one sweep over the data
-            backend.forwardWithBatchStats(st.view, st.in->raw(), sp.stage.centered, plan.eps,
-                                          st.params.weight.data(), st.params.bias.data(),
-                                          st.mean.data(), st.var.data(), st.count.data(),
-                                          st.out.raw());
-        else if (batchStats)
-            st.computeStats(backend);
-        else
-            st.countValid();
-        if (sp.updatesRunning) {
-            if (plan.countsBatches) ++batchesTracked;
-            // momentum=None: a cumulative average, except InstanceNorm, whose module passes
-            // 0.0 on (PyTorch 2.x; 1.13 raises a TypeError): running statistics stay as they are.
-            const double factor = spec.momentum ? *spec.momentum
-                                  : spec.variant == Variant::InstanceNorm
-                                      ? 0.0
-                                      : 1.0 / double(batchesTracked);
-            const RunningUpdate u =
-                updateRunningStats(L, st.mean, st.var, st.count, factor, sp.unbiasedRunningVar,
-                                   runningMean, runningVar);
-            if (u.skippedSlices)
-                result.diagnostics.push_back(
-                    {Severity::Warning, FindingCode::RunningStatsSkipped,
-                     std::to_string(u.skippedSlices) + " slice(s) with " +
-                         (sp.unbiasedRunningVar ? "at most one valid element"
-                                                : "no valid element") +
-                         " were left out of the running-statistics update" +
-                         (u.untouchedEntries ? "; " + std::to_string(u.untouchedEntries) +
-                                                   " running entries kept their old value"
-                                             : std::string())});
-        }
-        if (!ownStats)
-            for (std::int64_t m = 0; m < L.slices; ++m) {
-                st.mean[std::size_t(m)] = runningMean[std::size_t(L.runningIndex(m))];
-                st.var[std::size_t(m)] = runningVar[std::size_t(L.runningIndex(m))];
-            }
-        for (std::size_t m = 0; m < st.rstd.size(); ++m)
-            st.rstd[m] = inverseStd(st.var[m], plan.eps);
-        if (!ownStats && output)
-            backend.forward(st.view, st.in->raw(), st.mean.data(), st.rstd.data(),
-                            st.params.weight.data(), st.params.bias.data(), st.out.raw());
-        if (masked || batchStats)
-            noteSliceCounts(st, sp.source == StatsSource::Batch, spec.dtype == DType::Float32,
-                            s == 1 ? "channel stage: " : "", result.diagnostics);
-    }
-    {
-        StageState& last = stages.back();
-        // The last stage's output is not read again by the stages (backward reads inputs).
-        if (!last.out.isNull())
-            result.output = permuteFromLayout(std::move(last.out), shape, last.stage().permutation);
-    }
-    const std::vector<int>& statsOrder = first.statsPermutation;
-    result.mean = gridTensor(stages[0].mean, first.statsShape, statsOrder, dtype);
-    result.var = gridTensor(stages[0].var, first.statsShape, statsOrder, dtype);
-    result.count = countTensor(stages[0].count, first.statsShape, statsOrder);
-    if (stages.size() == 2) {
-        const Shape& cs = plan.stages[1].stage.statsShape;
-        result.channelMean = gridTensor(stages[1].mean, cs, {}, dtype);
-        result.channelVar = gridTensor(stages[1].var, cs, {}, dtype);
-        result.channelCount = countTensor(stages[1].count, cs, {});
-    }
-    result.tracksRunningStats = plan.tracked;
-    if (plan.tracked) {
-        result.runningMean =
-            gridTensor(runningMean, first.runningShape, first.runningPermutation, dtype);
-        result.runningVar =
-            gridTensor(runningVar, first.runningShape, first.runningPermutation, dtype);
-    }
-    result.numBatchesTracked = batchesTracked;
-
+    for (std::size_t s = 0; s < stages.size(); ++s)
+        forwardStage(spec, inputs, plan, s, s == 0 ? x : stages[s - 1].out,
+                     options.output || options.inverse || s + 1 < stages.size(), backend, stages[s],
+                     running, result.diagnostics);
+    // The last stage's output is not read again by the stages (backward reads inputs).
+    if (StageState& last = stages.back(); !last.out.isNull())
+        result.output = permuteFromLayout(std::move(last.out), shape, last.stage().permutation);
+    writeStatistics(plan, stages, running, result);
     stopIfCancelled(options);
-    // Backward through the stages in reverse.
-    if (!inputs.gradOutput.isNull()) {
-        Tensor gradStorage;
-        const Tensor* grad = &asType(inputs.gradOutput, dtype, gradStorage);
-        Tensor dxInputOrder;
-        const bool hasBias = spec.variant != Variant::RmsNorm;
-        for (std::size_t s = stages.size(); s-- > 0;) {
-            StageState& st = stages[s];
-            const Stage& stage = st.stage();
-            const std::size_t P = std::size_t(stage.layout.numParams());
-            std::vector<double> dweight(P, 0.0), dbias(P, 0.0);
-            const LayoutView gradLayout(*grad, stage.permutation);
-            Tensor dx = Tensor::uninitialized(st.in->tensor().shape(), dtype);
-            backend.backward(st.view, st.in->raw(), gradLayout.raw(), st.mean.data(),
-                             st.rstd.data(), st.count.data(), st.params.weight.data(),
-                             stage.centered, st.plan->source == StatsSource::Batch, dx.raw(),
-                             spec.affine ? dweight.data() : nullptr,
-                             spec.affine && hasBias ? dbias.data() : nullptr);
-            dxInputOrder = permuteFromLayout(std::move(dx), shape, stage.permutation);
-            grad = &dxInputOrder;
-            if (spec.affine) {
-                (s == 1 ? result.gradChannelWeight : result.gradWeight) =
-                    tensorFrom(dweight, stage.paramShape, dtype);
-                if (hasBias)
-                    (s == 1 ? result.gradChannelBias : result.gradBias) =
-                        tensorFrom(dbias, stage.paramShape, dtype);
-            }
-        }
-        result.gradInput = std::move(dxInputOrder);
-    }
-
-    // Inverse with the stored statistics, its error, and the log-determinant.
+    if (!inputs.gradOutput.isNull())
+        backwardStages(spec, inputs.gradOutput, plan.dtype, shape, backend, stages, result);
     stopIfCancelled(options);
-    if (options.inverse) {
-        Tensor y;
-        std::vector<double> logdet(std::size_t(shape[0]), 0.0);
-        for (std::size_t s = stages.size(); s-- > 0;) {
-            StageState& st = stages[s];
-            const LayoutView yLayout(y.isNull() ? result.output : y, st.stage().permutation);
-            y = invertStage(st, yLayout.tensor(), shape, plan.eps, backend);
-            st.addLogdet(plan.eps, logdet);
-        }
-        result.reconstruction = std::move(y);
-        result.logdet = tensorFrom(logdet, {shape[0]}, dtype);
-        const Tensor valid = inputOrderMask(inputs);
-        result.maxReconstructionError =
-            reconstructionError(x, result.reconstruction, valid.isNull() ? nullptr : &valid, false)
-                .maxValid;
-    }
+    if (options.inverse) inverseStages(plan, inputs, x, backend, stages, result);
     result.elapsedMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return result;
