@@ -117,6 +117,7 @@ class WorkbenchTest : public QObject {
     void lessonClaimsHold();
     void recentActivationsLoadAgain();
     void paintingAMaskChangesTheValidCounts();
+    void paintingWhileZoomedMasksTheElementsUnderTheMouse();
     void theUpstreamGradientIsChosenInTheGradientsView();
     void anAbsurdShapeIsRefusedAndTheResultKept();
     void everyViewDrawsEveryVariantMaskedOrNot();
@@ -1220,6 +1221,43 @@ void WorkbenchTest::recentActivationsLoadAgain() {
     waitIdle(w);
     QVERIFY(w.state().loadedInput);
     QCOMPARE(w.controller().current()->state.loadedInput->shape(), Shape({2, 3, 5}));
+}
+
+// Zoomed in, the map's cells are those of a window of the grid: a stroke marks the cells
+// under the mouse at once and masks exactly those elements.
+void WorkbenchTest::paintingWhileZoomedMasksTheElementsUnderTheMouse() {
+    MainWindow w(false);
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.selectView("slices"));
+    waitIdle(w);
+    SlicesView* view = w.slicesView();
+    QCustomPlot* plot = view->plot();
+    plot->xAxis->setRange(5.5, 11.5); // positions 6 to 11 of 16
+    plot->yAxis->setRange(2.5, 6.5);  // rows 3 to 6 of 32
+    QTRY_VERIFY(!view->heatmapZoom()->busy());
+    const GridBlocks& b = view->heatmapZoom()->refinedBlocks();
+    QVERIFY(b.firstCol > 0 && b.firstRow > 0); // a window, not the grid from its corner
+    QCOMPARE(b.colStep, std::int64_t(1));
+    auto pixel = [&](int row, int col) {
+        return QPoint(int(plot->xAxis->coordToPixel(col)), int(plot->yAxis->coordToPixel(row)));
+    };
+    auto* map = view->findChild<QCPColorMap*>();
+    view->setBrush(SlicesView::Brush::MaskOut);
+    QTest::mousePress(plot, Qt::LeftButton, {}, pixel(4, 8));
+    QTest::mouseMove(plot, pixel(4, 9));
+    // Marked at once, in the window's own cells (before any recompute).
+    QVERIFY(std::isnan(map->data()->cell(int(9 - b.firstCol), int(4 - b.firstRow))));
+    QVERIFY(!std::isnan(map->data()->cell(int(10 - b.firstCol), int(4 - b.firstRow))));
+    QTest::mouseRelease(plot, Qt::LeftButton, {}, pixel(4, 9));
+    waitIdle(w);
+    const auto painted = w.controller().current();
+    QVERIFY(painted->state.mask);
+    // Row 4 is (n = 0, c = 4): elements 4 * 16 + 8 and + 9 are masked out, nothing else.
+    for (std::int64_t i = 0; i < painted->inputs.input.size(); ++i)
+        QCOMPARE(painted->state.mask->at(i) == 0, i == 4 * 16 + 8 || i == 4 * 16 + 9);
+    QCOMPARE(plot->xAxis->range(), QCPRange(5.5, 11.5)); // still zoomed
 }
 
 void WorkbenchTest::paintingAMaskChangesTheValidCounts() {
