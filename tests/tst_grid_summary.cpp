@@ -209,6 +209,12 @@ void GridSummaryTest::rangeAndHistogramAgainstDirectCount() {
     QCOMPARE(histogramCounts(x, &valid, -4.0, 2.0, bins), expected);
     QCOMPARE(finiteRangeOf(x, &valid)->low, low);
     QCOMPARE(finiteRangeOf(x, &valid)->high, high);
+    // Values whose bin index overflows any integer (a quotient of 1e300 / 1e-300, infinite)
+    // fall into the last bin, as the most negative ones into the first.
+    const Tensor extremes =
+        Tensor::fromValues({4}, DType::Float64, {1e300, -1e300, 0.5e-300, -0.0});
+    QCOMPARE(histogramCounts(extremes, nullptr, 0.0, 1e-300, 2),
+             (std::vector<double>{2, 2})); // -1e300 and -0 first; 1e300 and 0.5e-300 last
     // Nothing kept: no range.
     const Tensor none = Tensor::filled(x.shape(), DType::Int64, -1);
     QVERIFY(!finiteRangeOf(x, &none));
