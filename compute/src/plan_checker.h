@@ -1,6 +1,6 @@
-// What the planners of plan.cpp and plan_custom.cpp share: the Checker that records the
-// first configuration error (PyTorch's kind, exception and message) and the warnings, and
-// small helpers for shapes and messages.
+// What plan.cpp and the planners of plan_variants.cpp and plan_custom.cpp share: the Checker that
+// records the first configuration error (PyTorch's kind, exception and message) and the warnings,
+// and small helpers for shapes and messages.
 #pragma once
 
 #include "plan.h"
@@ -89,6 +89,12 @@ inline void setPrefix(Stage& stage, const Shape& shape, bool lastAxisInSpan) {
     stage.lengthChunk = stage.lengthsArePrefix ? last : 1;
 }
 
+// The built-in variants (plan_variants.cpp): false after c.fail.
+bool planBatchNorm(Checker& c, StagePlan& sp);
+bool planInstanceNorm(Checker& c, StagePlan& sp);
+bool planLayerNorm(Checker& c, StagePlan& sp, bool centered); // centered false: RMSNorm
+bool planGroupNorm(Checker& c, StagePlan& sp);
+bool planBatchChannelNorm(Checker& c, StagePlan& batchStage, StagePlan& channelStage);
 // The custom variant (any reduction axes, channel groups): plan_custom.cpp.
 bool planCustom(Checker& c, StagePlan& sp);
 
