@@ -70,6 +70,7 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QUrl>
+#include <QWheelEvent>
 #include <QtTest>
 #include <cstring>
 #include <functional>
@@ -732,6 +733,17 @@ void WorkbenchTest::outputHeatmapModeAsksForASummaryOfY() {
             for (int c = 0; c < b.cols; c += 7)
                 QCOMPARE(map->data()->cell(c, r), y.at((b.firstRow + r) * cols + b.firstCol + c));
     };
+    // The wheel over the heatmap zooms in, and the cells there are made finer.
+    QCustomPlot* plot = view->plot();
+    const QPointF centre = plot->axisRect()->rect().center();
+    for (int step = 0; step < 6; ++step) {
+        QWheelEvent wheel(centre, plot->mapToGlobal(centre), {}, {0, 120}, Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(plot, &wheel);
+    }
+    QVERIFY(zoom->zoomed());
+    QTRY_VERIFY(!zoom->busy());
+    QVERIFY(zoom->refinedBlocks().colStep < outcome->outputMap->colStep);
     map->keyAxis()->setRange(1000, 1060);
     map->valueAxis()->setRange(3, 9);
     QVERIFY(zoom->zoomed());
@@ -1562,6 +1574,10 @@ void WorkbenchTest::compareRunsConfigurationBOnTheSameInput() {
     // A and B zoom and pan together, each refined from its own y.
     QCPAxis* keyA = view->plot()->axisRect(0)->axis(QCPAxis::atBottom);
     QCPAxis* keyB = view->plot()->axisRect(1)->axis(QCPAxis::atBottom);
+    for (int r = 0; r < 2; ++r) { // the wheel and the mouse move both
+        QCOMPARE(view->plot()->axisRect(r)->rangeZoom(), Qt::Horizontal | Qt::Vertical);
+        QCOMPARE(view->plot()->axisRect(r)->rangeDrag(), Qt::Horizontal | Qt::Vertical);
+    }
     keyA->setRange(2, 5);
     QCOMPARE(keyB->range(), QCPRange(2, 5));
     QTRY_VERIFY(!view->heatmapZoom()->busy());

@@ -39,6 +39,9 @@ HeatmapZoom::HeatmapZoom(QCPColorMap* map)
         scale->setRangeDrag(false);
         scale->setRangeZoom(false);
     }
+    // Its own rect moves (another heatmap's zoom made before this one turned it off).
+    rect->setRangeDrag(Qt::Horizontal | Qt::Vertical);
+    rect->setRangeZoom(Qt::Horizontal | Qt::Vertical);
     rect->setRangeDragAxes(map->keyAxis(), map->valueAxis());
     rect->setRangeZoomAxes(map->keyAxis(), map->valueAxis());
     connect(plot, &QCustomPlot::mouseDoubleClick, this, [this, rect](QMouseEvent* event) {
