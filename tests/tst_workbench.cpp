@@ -339,16 +339,20 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
     QVERIFY(w.selectView("gradients"));
     waitIdle(w);
     auto outcome = w.controller().current();
+    // `o` computed again as above kSummaryOnlyAbove elements (lowered to 0): summaries only.
+    const auto summaryOnly = [](const ComputeOutcome& o) {
+        ComputeNeeds needs = o.computed;
+        needs.summaryOnlyAbove = 0;
+        return std::shared_ptr<const ComputeOutcome>(
+            RecomputeController::compute(o.state, 1, nullptr, needs));
+    };
     QVERIFY(outcome->computed.gradients && outcome->gradInputMap);
     // The view draws dx's summary. A small dx is kept (zooming refines from it); above
     // kSummaryOnlyAbove elements (lowered to 0 here) it is not, and the view's data export
     // computes it again: equal to a direct backward pass on the same input and dy.
     QVERIFY(!outcome->result.gradInput.isNull());
     {
-        ComputeNeeds summaryOnly = outcome->computed;
-        summaryOnly.summaryOnlyAbove = 0;
-        const auto shown = std::shared_ptr<const ComputeOutcome>(
-            RecomputeController::compute(outcome->state, 1, nullptr, summaryOnly));
+        const auto shown = summaryOnly(*outcome);
         QVERIFY(shown->result.gradInput.isNull() && shown->gradInputMap);
         w.gradientsView()->showOutcome(shown);
         QVERIFY(!w.gradientsView()->heatmapZoom()->busy()); // nothing to refine from
@@ -409,10 +413,7 @@ void WorkbenchTest::gradientsAreCheckedAndTheFlowBugIsVisible() {
              qPrintable(QString::number(worst)));
     QCOMPARE(outcome->inverseError.maxValid, worst); // what the Invertibility view shows
     // Its data export, from an outcome that kept only the error's summary: computed again.
-    ComputeNeeds summaryOnly = outcome->computed;
-    summaryOnly.summaryOnlyAbove = 0;
-    const auto shown = std::shared_ptr<const ComputeOutcome>(
-        RecomputeController::compute(outcome->state, 1, nullptr, summaryOnly));
+    const auto shown = summaryOnly(*outcome);
     QVERIFY(shown->inverseError.perElement.isNull() && shown->inverseErrorMap);
     w.findChild<InvertibilityView*>()->showOutcome(shown);
     const Tensor error = w.findChild<InvertibilityView*>()->exportData();

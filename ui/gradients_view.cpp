@@ -146,9 +146,9 @@ void GradientsView::readFrom(const WorkbenchState& state) {
 // computes it again (RecomputeController::computeInFull).
 PlotView::DataJob GradientsView::exportJob() const {
     return [o = outcome_](const std::atomic<bool>* cancel) {
-        if (!o) return Tensor();
-        if (!o->result.gradInput.isNull()) return o->result.gradInput.share();
-        return std::move(RecomputeController::computeInFull(*o, cancel)->result.gradInput);
+        return o ? RecomputeController::keptOrRecomputed(
+                       *o, [](auto& w) -> auto& { return w.result.gradInput; }, cancel)
+                 : Tensor();
     };
 }
 

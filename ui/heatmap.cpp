@@ -105,16 +105,12 @@ bool showHeatmap(QCPColorMap* map, const Tensor& values, const Tensor* keep, boo
     GridSummary made; // only when there is no summary to reuse (never copied: 20 MB)
     if (!reuse) made = summarizeGrid(values, keep, maxRows, maxCols);
     const GridSummary& g = reuse ? *summary : made;
-    placeCells(map, g);
+    drawCells(map, g, g.mean); // a block without a kept value has a NaN mean
     double low = qInf(), high = -qInf();
-    for (int r = 0; r < g.rows; ++r)
-        for (int c = 0; c < g.cols; ++c) {
-            const std::size_t i = g.cell(r, c);
-            map->data()->setCell(c, r, g.count[i] ? g.mean[i] : qQNaN());
-            if (g.count[i]) {
-                low = std::min(low, g.min[i]);
-                high = std::max(high, g.max[i]);
-            }
+    for (std::size_t i = 0; i < g.count.size(); ++i)
+        if (g.count[i]) {
+            low = std::min(low, g.min[i]);
+            high = std::max(high, g.max[i]);
         }
     if (!(low <= high)) low = high = 0;
     if (symmetric) {
@@ -136,6 +132,14 @@ void placeCells(QCPColorMap* map, const GridBlocks& b) {
     map->data()->setRange(
         QCPRange(firstKey, firstKey + double(std::max(b.cols - 1, 0)) * double(b.colStep)),
         QCPRange(firstValue, firstValue + double(std::max(b.rows - 1, 0)) * double(b.rowStep)));
+}
+
+void drawCells(QCPColorMap* map, const GridBlocks& b, const std::vector<double>& values) {
+    placeCells(map, b);
+    for (int r = 0; r < b.rows; ++r)
+        for (int c = 0; c < b.cols; ++c)
+            map->data()->setCell(c, r,
+                                 values[std::size_t(r) * std::size_t(b.cols) + std::size_t(c)]);
 }
 
 void showWholeMap(QCPColorMap* map) {

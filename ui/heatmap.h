@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 class QCPAxis;
 class QCPColorGradient;
@@ -58,6 +59,8 @@ std::pair<int, int> heatmapCells(const QCPColorMap* map);
 
 // Sizes `map` to `blocks` (one cell per block), cell centres in the grid's own units.
 void placeCells(QCPColorMap* map, const GridBlocks& blocks);
+// placeCells, then one value per block (row-major; NaN: nothing there, drawn hatched).
+void drawCells(QCPColorMap* map, const GridBlocks& blocks, const std::vector<double>& values);
 
 // Sets the map's axes to exactly its cells' extent.
 void showWholeMap(QCPColorMap* map);

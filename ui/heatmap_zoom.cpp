@@ -12,15 +12,6 @@
 
 namespace normlab::ui {
 
-void drawCells(QCPColorMap* map, const HeatmapCells& cells) {
-    const GridBlocks& b = cells.blocks;
-    placeCells(map, b);
-    for (int r = 0; r < b.rows; ++r)
-        for (int c = 0; c < b.cols; ++c)
-            map->data()->setCell(
-                c, r, cells.values[std::size_t(r) * std::size_t(b.cols) + std::size_t(c)]);
-}
-
 HeatmapZoom::HeatmapZoom(QCPColorMap* map)
     : QObject(map)
     , map_(map) {
@@ -158,7 +149,7 @@ void HeatmapZoom::cellsMade() {
     if (!cells.blocks.rows ||
         cells.values.size() != std::size_t(cells.blocks.rows) * std::size_t(cells.blocks.cols))
         return;
-    drawCells(map_, cells);
+    drawCells(map_, cells.blocks, cells.values);
     refined_ = cells.blocks;
     map_->parentPlot()->replot(QCustomPlot::rpQueuedReplot);
     emit refined();

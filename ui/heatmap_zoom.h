@@ -27,9 +27,6 @@ struct HeatmapCells {
     std::vector<double> values;
 };
 
-// Puts `cells` into the map, each centred on its block in the grid's own units.
-void drawCells(QCPColorMap* map, const HeatmapCells& cells);
-
 class HeatmapZoom : public QObject {
     Q_OBJECT
   public:

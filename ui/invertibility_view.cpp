@@ -64,9 +64,9 @@ void InvertibilityView::showOutcome(const std::shared_ptr<const ComputeOutcome>&
 // computes it again (RecomputeController::computeInFull).
 PlotView::DataJob InvertibilityView::exportJob() const {
     return [o = outcome_](const std::atomic<bool>* cancel) {
-        if (!o) return Tensor();
-        if (!o->inverseError.perElement.isNull()) return o->inverseError.perElement.share();
-        return std::move(RecomputeController::computeInFull(*o, cancel)->inverseError.perElement);
+        return o ? RecomputeController::keptOrRecomputed(
+                       *o, [](auto& w) -> auto& { return w.inverseError.perElement; }, cancel)
+                 : Tensor();
     };
 }
 

@@ -118,6 +118,16 @@ class RecomputeController : public QObject {
     static std::shared_ptr<ComputeOutcome> computeInFull(const ComputeOutcome& shown,
                                                          const std::atomic<bool>* cancel);
 
+    // The input-sized tensor pick(outcome) of `shown`: shared where the outcome kept it, else
+    // from computeInFull (null where `cancel` stopped it). pick: a generic lambda returning a
+    // reference to the member, for const and non-const outcomes alike.
+    template <class Pick>
+    static Tensor keptOrRecomputed(const ComputeOutcome& shown, Pick pick,
+                                   const std::atomic<bool>* cancel) {
+        if (!pick(shown).isNull()) return pick(shown).share();
+        return std::move(pick(*computeInFull(shown, cancel)));
+    }
+
   signals:
     void resultReady(std::shared_ptr<const normlab::ui::ComputeOutcome> outcome);
     void failed(const QString& message, quint64 generation);

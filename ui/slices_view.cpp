@@ -19,6 +19,15 @@
 
 namespace normlab::ui {
 
+namespace {
+// The map's value of each cell: its slice's hue, NaN (hatched) where masked out.
+std::vector<double> sliceColours(const std::vector<std::int64_t>& ids) {
+    std::vector<double> hues(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) hues[i] = ids[i] < 0 ? qQNaN() : sliceHue(ids[i]);
+    return hues;
+}
+} // namespace
+
 SlicesView::SlicesView(QWidget* parent)
     : PlotView(tr("Slices"), parent) {
     QCPColorGradient gradient(QCPColorGradient::gpHues);
@@ -136,12 +145,7 @@ void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
     const std::vector<std::int64_t> here =
         reuse ? std::vector<std::int64_t>() : sliceOfBlockCentres(outcome->slices, b);
     const std::vector<std::int64_t>& ids = reuse ? made->ids : here;
-    placeCells(map_, b);
-    for (int r = 0; r < b.rows; ++r)
-        for (int c = 0; c < b.cols; ++c) {
-            const std::int64_t id = ids[std::size_t(r) * std::size_t(b.cols) + std::size_t(c)];
-            map_->data()->setCell(c, r, id < 0 ? qQNaN() : sliceHue(id));
-        }
+    drawCells(map_, b, sliceColours(ids));
     map_->setDataRange(QCPRange(0, 1));
     // A line between samples (rows n*C - 0.5) for inputs of rank >= 3.
     for (QCPItemStraightLine* line : sampleLines_) plot()->removeItem(line);
@@ -158,11 +162,7 @@ void SlicesView::showOutcome(const std::shared_ptr<const ComputeOutcome>& outcom
         }
     // Zooming in: the slice of each finer block's centre, from the same indexer.
     heatmapZoom()->setSource(outcome->slices.shape(), [o = outcome](const GridBlocks& blocks) {
-        const std::vector<std::int64_t> ids = sliceOfBlockCentres(o->slices, blocks);
-        HeatmapCells cells{blocks, std::vector<double>(ids.size())};
-        for (std::size_t i = 0; i < ids.size(); ++i)
-            cells.values[i] = ids[i] < 0 ? qQNaN() : sliceHue(ids[i]);
-        return cells;
+        return HeatmapCells{blocks, sliceColours(sliceOfBlockCentres(o->slices, blocks))};
     });
     plot()->replot();
     setReadout(tr("%1 slices share statistics; hover a cell to see its arithmetic.")
