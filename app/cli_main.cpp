@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <new>
+
 namespace {
 
 const char* kUsage =
@@ -21,6 +23,16 @@ const char* kUsage =
     "The contract (output files, exit codes, the spec JSON) is in docs/cli.md and docs/spec.md\n"
     "of the NormLab sources, installed in share/doc/normlab/ (e.g. /usr/share/doc/normlab).\n";
 
+int runCommand(const QString& command, const QStringList& args) {
+    if (command == "run") return normlab::app::runCommand(args);
+    if (command == "bench") return normlab::app::benchCommand(args);
+    if (command == "bench-diagnose") return normlab::app::benchDiagnoseCommand(args);
+    if (command == "diagnose") return normlab::app::diagnoseCommand(args);
+    if (command == "health") return normlab::app::healthCommand(args);
+    QTextStream(stderr) << "normlab-cli: unknown command '" << command << "'\n\n" << kUsage;
+    return normlab::app::kExitInvalid;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -34,11 +46,14 @@ int main(int argc, char** argv) {
         return args.isEmpty() ? normlab::app::kExitInvalid : normlab::app::kExitOk;
     }
     const QString command = args.takeFirst();
-    if (command == "run") return normlab::app::runCommand(args);
-    if (command == "bench") return normlab::app::benchCommand(args);
-    if (command == "bench-diagnose") return normlab::app::benchDiagnoseCommand(args);
-    if (command == "diagnose") return normlab::app::diagnoseCommand(args);
-    if (command == "health") return normlab::app::healthCommand(args);
-    QTextStream(stderr) << "normlab-cli: unknown command '" << command << "'\n\n" << kUsage;
-    return normlab::app::kExitInvalid;
+    // A reader's limits keep its memory near its input's size; past them (an input that
+    // still needs more than the machine has), the command ends with a message, not SIGABRT.
+    try {
+        return runCommand(command, args);
+    } catch (const std::bad_alloc&) {
+        QTextStream(stderr) << "normlab-cli: out of memory while running '" << command
+                            << "': the input needs more memory than this machine can give; "
+                               "nothing was written\n";
+        return normlab::app::kExitInvalid;
+    }
 }

@@ -5,6 +5,8 @@
 
 #include "normlab/npy.h"
 
+#include "user_files.h"
+
 #include <QFile>
 
 #include <QTextStream>
@@ -53,11 +55,12 @@ std::optional<int> parseCommandLine(QCommandLineParser& parser, const QString& c
 
 bool loadSpec(const QString& path, NormSpec& spec) {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        printError("cannot read " + path);
+    if (const QString error = formats::openRegularFile(file, 1 << 20, "the spec");
+        !error.isEmpty()) {
+        printError(error);
         return false;
     }
-    const formats::SpecParseResult parsed = formats::parseSpecJson(file.read(1 << 20));
+    const formats::SpecParseResult parsed = formats::parseSpecJson(file.readAll());
     if (!parsed.error.isEmpty()) {
         printError(path + ": " + parsed.error);
         return false;

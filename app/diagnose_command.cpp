@@ -12,6 +12,8 @@
 #include "normlab/diagnose.h"
 #include "normlab/load_state_dict.h"
 
+#include "user_files.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QTextStream>
@@ -22,13 +24,9 @@ namespace {
 
 int diagnoseTraceFile(const QCommandLineParser& parser) {
     QFile file(parser.value("trace"));
-    if (!file.open(QIODevice::ReadOnly)) {
-        printError("cannot read " + parser.value("trace"));
-        return kExitInvalid;
-    }
-    constexpr qint64 kMaxTraceBytes = qint64(256) << 20;
-    if (file.size() > kMaxTraceBytes) {
-        printError(parser.value("trace") + " is larger than 256 MiB: not a trace");
+    if (const QString error = formats::openRegularFile(file, formats::kMaxTraceBytes, "the trace");
+        !error.isEmpty()) {
+        printError(error);
         return kExitInvalid;
     }
     formats::Trace trace;

@@ -14,6 +14,8 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+#include <algorithm>
+
 namespace normlab::app {
 
 namespace {
@@ -82,6 +84,14 @@ int healthCommand(const QStringList& arguments) {
     if (const QString error = formats::readCapture(parser.value("capture"), capture);
         !error.isEmpty()) {
         printError(error);
+        return kExitInvalid;
+    }
+    if (parser.isSet("layer") && std::none_of(capture.layers.begin(), capture.layers.end(),
+                                              [&](const formats::CapturedLayer& l) {
+                                                  return l.name == parser.value("layer");
+                                              })) {
+        printError("the capture " + capture.directory + " has no layer '" + parser.value("layer") +
+                   "'");
         return kExitInvalid;
     }
     QElapsedTimer timer;

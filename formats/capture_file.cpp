@@ -1,9 +1,12 @@
 #include "capture_file.h"
 
+#include "user_files.h"
+
 #include "normlab/npy.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -30,6 +33,15 @@ QString inside(const QString& directory, const QJsonValue& relative, QString& er
     const QString path = QDir::cleanPath(root + "/" + rel);
     if (!path.startsWith(root + "/")) {
         error = "the manifest names " + rel + ", outside the capture's folder";
+        return {};
+    }
+    // A symbolic link inside the folder may still point out of it: the file that would be
+    // read (links resolved) must lie inside the folder (links resolved) too.
+    const QString canonicalRoot = QFileInfo(root).canonicalFilePath();
+    const QString canonicalPath = QFileInfo(path).canonicalFilePath();
+    if (!canonicalPath.isEmpty() && !canonicalPath.startsWith(canonicalRoot + "/")) {
+        error = "the manifest names " + rel +
+                ", a symbolic link to a file outside the capture's folder";
         return {};
     }
     return path;
@@ -216,10 +228,11 @@ QString paddingMask(const Capture& capture, const CapturedLayer& l, const Shape&
 
 QString readCapture(const QString& directory, Capture& out) {
     QFile file(QDir(directory).filePath("capture.json"));
-    if (!file.open(QIODevice::ReadOnly))
+    if (!QFileInfo::exists(file.fileName()))
         return directory + " holds no capture.json (written by normlab_trace.py --activations)";
-    if (file.size() > kMaxManifestBytes)
-        return "capture.json is larger than any capture's manifest";
+    if (const QString error = openRegularFile(file, kMaxManifestBytes, "the capture's manifest");
+        !error.isEmpty())
+        return error;
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject())

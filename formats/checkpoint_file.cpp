@@ -1,11 +1,16 @@
 #include "checkpoint_file.h"
 
+#include "user_files.h"
+
 #include "normlab/checked_int.h"
 
 #include <QFile>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
+#include <limits>
 
 #include <zip.h>
 
@@ -16,8 +21,8 @@ namespace normlab::formats {
 
 namespace {
 
-constexpr qint64 kMaxHeaderBytes = qint64(100) << 20; // safetensors' own limit
-constexpr zip_uint64_t kMaxPickleBytes = zip_uint64_t(512) << 20;
+constexpr qint64 kMaxHeaderBytes = qint64(100) << 20;            // safetensors' own limit
+constexpr zip_uint64_t kMaxPickleBytes = zip_uint64_t(64) << 20; // a state_dict's is kilobytes
 
 CheckpointRead failure(const QString& message) {
     CheckpointRead r;
@@ -109,6 +114,11 @@ CheckpointRead parseSafetensorsHeader(const QByteArray& header, qint64 dataBytes
     CheckpointRead r;
     r.checkpoint.format = "safetensors";
     const QJsonObject object = doc.object();
+    struct Span {
+        qint64 begin, end;
+        QString key;
+    };
+    std::vector<Span> spans;
     // load_file() yields the tensors sorted by name, as QJsonObject keeps its keys.
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (it.key() == "__metadata__") continue;
@@ -139,15 +149,40 @@ CheckpointRead parseSafetensorsHeader(const QByteArray& header, qint64 dataBytes
             return failure("tensor " + key +
                            "'s data_offsets do not fit its shape and dtype, or "
                            "lie beyond the file's end (truncated file?)");
+        spans.push_back({qint64(begin), qint64(end), key});
         r.checkpoint.tensors.push_back(std::move(tensor));
     }
     if (r.checkpoint.tensors.empty()) return failure("the safetensors file holds no tensor");
+    // As the safetensors library validates: the tensors' data, in the order of their offsets,
+    // tile the data section exactly, with neither overlaps nor gaps.
+    std::sort(spans.begin(), spans.end(),
+              [](const Span& a, const Span& b) { return a.begin < b.begin; });
+    qint64 at = 0;
+    for (const Span& span : spans) {
+        if (span.begin != at)
+            return failure(QString("tensor %1's data starts at byte %2 of the data section, where "
+                                   "the previous tensor's ends at %3 (%4): the safetensors "
+                                   "library refuses the file")
+                               .arg(span.key)
+                               .arg(span.begin)
+                               .arg(at)
+                               .arg(span.begin < at ? "overlapping data" : "a gap"));
+        at = span.end;
+    }
+    if (at != dataBytes)
+        return failure(QString("the tensors' data ends at byte %1 of a data section of %2 bytes: "
+                               "the safetensors library refuses the file")
+                           .arg(at)
+                           .arg(dataBytes));
     return r;
 }
 
 CheckpointRead readCheckpointFile(const QString& path) {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) return failure("cannot open " + path);
+    if (const QString error =
+            openRegularFile(file, std::numeric_limits<qint64>::max(), "the checkpoint");
+        !error.isEmpty())
+        return failure(error);
     const QByteArray head = file.read(9);
     auto named = [&](CheckpointRead r) {
         if (!r.ok()) r.error = (path + ": ").toStdString() + r.error;

@@ -253,6 +253,36 @@ void CheckpointTest::hostilePickles_data() {
     QTest::newRow("OrderedDict with arguments")
         << pickle({"ccollections\nOrderedDict\n]\x85R."sv}) << "OrderedDict built from arguments";
     QTest::newRow("not a dict") << pickle({"K\x05."sv}) << "of type int";
+    // Tensors torch.load refuses in Tensor.set_ (PyTorch 1.13: storage of 1 float element).
+    const auto tensorPickle = [](std::string_view storageClass, std::string_view offsetSizeStride) {
+        std::string p("}X\x01\0\0\0wctorch._utils\n_rebuild_tensor_v2\n((X\x07\0\0\0storagec"sv);
+        p += storageClass;
+        p += "X\x01\0\0\0"
+             "0X\x03\0\0\0cpuK\x01tQ"sv;
+        p += offsetSizeStride;
+        p += "\x89)tRs."sv;
+        return p;
+    };
+    const std::string_view floatStorage = "torch\nFloatStorage\n"sv;
+    QTest::newRow("stride rank differs from size rank")
+        << tensorPickle(floatStorage, "K\0K\x01\x85)"sv) << "another rank than its size";
+    QTest::newRow("negative storage offset")
+        << tensorPickle(floatStorage, "J\xff\xff\xff\xffK\x01\x85K\x01\x85"sv)
+        << "negative storage offset";
+    QTest::newRow("negative stride")
+        << tensorPickle(floatStorage, "K\0K\x01\x85J\xff\xff\xff\xff\x85"sv) << "negative stride";
+    QTest::newRow("view past the storage's end")
+        << tensorPickle(floatStorage, "K\0K\x02\x85K\x01\x85"sv) << "reaches past the end";
+    QTest::newRow("offset past the storage's end")
+        << tensorPickle(floatStorage, "K\x01K\x01\x85K\x01\x85"sv) << "reaches past the end";
+    QTest::newRow("persistent id's class is not a storage")
+        << tensorPickle("collections\nOrderedDict\n"sv, "K\0K\x01\x85K\x01\x85"sv)
+        << "not a storage type";
+    // Memory bounded by the limits, not by the pickle's length: millions of one-byte opcodes.
+    QTest::newRow("four million NONE") << std::string(4'000'000, 'N') + "."
+                                       << "more values";
+    QTest::newRow("four million MARK") << std::string(4'000'000, '(') + "."
+                                       << "more MARKs";
 }
 
 void CheckpointTest::hostilePickles() {
@@ -291,6 +321,25 @@ void CheckpointTest::safetensorsHeaderRefusesAbsurdSizes() {
         QVERIFY2(!r.ok(), header);
         QVERIFY(r.checkpoint.tensors.empty());
     }
+    // Offsets that overlap, leave a gap, or stop short of the data's end: refused, as the
+    // safetensors library refuses them.
+    for (const auto& [header, why] : std::vector<std::pair<const char*, const char*>>{
+             {R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                  "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})",
+              "overlapping"},
+             {R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
+                  "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}})",
+              "a gap"},
+             {R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})",
+              "ends at byte 4"}}) {
+        const CheckpointRead r = formats::parseSafetensorsHeader(header, 12);
+        QVERIFY2(!r.ok() && QString::fromStdString(r.error).contains(why), r.error.c_str());
+    }
+    const CheckpointRead tiled = formats::parseSafetensorsHeader(
+        R"({"b": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]},
+            "a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})",
+        8);
+    QVERIFY2(tiled.ok(), tiled.error.c_str()); // any key order, as long as the data is tiled
     const CheckpointRead ok = formats::parseSafetensorsHeader(
         R"({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "__metadata__": {}})", 8);
     QVERIFY2(ok.ok(), ok.error.c_str());

@@ -56,6 +56,7 @@ class CliTest : public QObject {
     void cudaBackendWithoutDeviceIsAClearError();
     void diagnosePrintsLayersAndFindings();
     void diagnoseRejectsUnreadableInput();
+    void everyReaderRefusesAFifoAtOnce();
     void diagnoseReadsATrace();
     void architectureTraces_data();
     void architectureTraces();
@@ -353,7 +354,7 @@ void CliTest::clearErrorsForMisuse() {
     directoryInput[directoryInput.indexOf("--input") + 1] = dir_->path();
     const Run dirInput = cli(directoryInput);
     QCOMPARE(dirInput.exitCode, 2);
-    QVERIFY2(dirInput.err.contains("is a directory, not a .npy file"), qPrintable(dirInput.err));
+    QVERIFY2(dirInput.err.contains("is a directory, not a regular file"), qPrintable(dirInput.err));
 
     const QString file = dir_->filePath("plain.txt");
     writeUserFile(file);
@@ -609,7 +610,7 @@ void CliTest::diagnoseRejectsUnreadableInput() {
     const QList<Case> cases = {
         {{"--model", open, "--input-shape", "2,3"}, "never closed"},
         {{"--model", binary, "--input-shape", "2,3"}, "binary"},
-        {{"--model", dir_->filePath("missing.txt"), "--input-shape", "2,3"}, "cannot open"},
+        {{"--model", dir_->filePath("missing.txt"), "--input-shape", "2,3"}, "does not exist"},
         {{"--model", good, "--input-shape", "2,-3"}, "positive integers"},
         {{"--model", good, "--input-shape", "2,3", "--torch-version", "latest"}, "2.1 or 1.13"},
         {{"--model", good}, "input-shape"},
@@ -620,6 +621,53 @@ void CliTest::diagnoseRejectsUnreadableInput() {
         QVERIFY2(r.err.contains(c.message), qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
     }
+}
+
+// A FIFO given where a file is read would block open() until a writer came: every reader
+// checks the file type first, so each run ends at once (exit 2) with a message saying so.
+void CliTest::everyReaderRefusesAFifoAtOnce() {
+    const QString fifo = dir_->filePath("pipe");
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    const QString good = writeText("good.txt", "Sequential(\n  (0): ReLU()\n)\n");
+    // A capture whose manifest is a FIFO, and one whose first layer's input is.
+    const QString source =
+        QStringLiteral(NORMLAB_SOURCE_DIR) + "/tests/captures/captures/convnet_eval";
+    const QString fifoManifest = dir_->filePath("fifo_manifest"),
+                  fifoInput = dir_->filePath("fifo_input");
+    QVERIFY(QDir().mkpath(fifoManifest));
+    QVERIFY(::mkfifo(QFile::encodeName(fifoManifest + "/capture.json").constData(), 0600) == 0);
+    QVERIFY(QProcess::execute("cp", {"-r", source, fifoInput}) == 0);
+    const QString layerInput = fifoInput + "/layers/000_bn/input.npy";
+    QVERIFY(QFile::remove(layerInput));
+    QVERIFY(::mkfifo(QFile::encodeName(layerInput).constData(), 0600) == 0);
+    const QString spec =
+        QStringLiteral(NORMLAB_SOURCE_DIR) + "/resources/presets/demo_instance_norm.json";
+    const QList<QStringList> cases = {
+        {"diagnose", "--model", fifo, "--input-shape", "2,3"},
+        {"diagnose", "--trace", fifo},
+        {"diagnose", "--model", good, "--input-shape", "2,3", "--checkpoint", fifo},
+        {"health", "--capture", fifoManifest},
+        {"health", "--capture", fifoInput}, // read: the one layer is unreadable (exit 0)
+        {"run", "--spec", fifo, "--input", fifo, "--out", dir_->filePath("o1")},
+        {"run", "--spec", spec, "--input", fifo, "--out", dir_->filePath("o2")},
+    };
+    for (const QStringList& args : cases) {
+        QProcess p;
+        p.start(QStringLiteral(NORMLAB_CLI_PATH), args);
+        const bool finished = p.waitForFinished(10000);
+        if (!finished) p.kill(), p.waitForFinished();
+        QVERIFY2(finished, qPrintable("hangs: " + args.join(' ')));
+        const QString said =
+            QString::fromUtf8(p.readAllStandardError() + p.readAllStandardOutput());
+        QCOMPARE(p.exitCode(), args.contains(fifoInput) ? 0 : 2);
+        QVERIFY2(said.contains("FIFO"), qPrintable(args.join(' ') + ": " + said));
+    }
+    // health --layer naming no layer of the capture is an error, not an empty list.
+    QProcess p;
+    p.start(QStringLiteral(NORMLAB_CLI_PATH), {"health", "--capture", source, "--layer", "nope"});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("no layer 'nope'"));
 }
 
 QTEST_GUILESS_MAIN(CliTest)

@@ -119,6 +119,8 @@ class CodeExportTest : public QObject {
     void theTextNamesTheModuleOrTheFormula();
     void snippetsReproduceTheWorkbenchUnderPyTorch();
     void recipeLinesRunWithoutTheSavedInput();
+    void savingNeverReplacesTheUsersFiles();
+    void savingAgainReplacesNormLabsOwnFolder();
 };
 
 void CodeExportTest::theTextNamesTheModuleOrTheFormula() {
@@ -244,3 +246,64 @@ void CodeExportTest::recipeLinesRunWithoutTheSavedInput() {
 
 QTEST_GUILESS_MAIN(CodeExportTest)
 #include "tst_code_export.moc"
+
+namespace {
+
+QByteArray readAllOf(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("(unreadable)");
+}
+
+std::shared_ptr<const ComputeOutcome> paintedRandomOutcome() {
+    WorkbenchState s = stateFor(Variant::LayerNorm, {4, 6, 10});
+    s.affineInit = AffineInit::Random;
+    Tensor mask = Tensor::filled(s.recipe.shape, DType::UInt8, 1.0);
+    mask.data<std::uint8_t>()[0] = 0;
+    s.mask = std::make_shared<const Tensor>(mask);
+    return RecomputeController::compute(s, 1);
+}
+
+} // namespace
+
+// A folder of the user's holding a file of a name the code export writes: refused before
+// anything is written, every file of the user's byte for byte as it was.
+void CodeExportTest::savingNeverReplacesTheUsersFiles() {
+    const auto outcome = paintedRandomOutcome();
+    QVERIFY(outcome->result.ok());
+    for (const QString& name :
+         QStringList{"input.npy", "mask.npy", "weight.npy", "bias.npy", kSnippetFileName}) {
+        QTemporaryDir dir;
+        const QString mine = dir.filePath(name);
+        QFile f(mine);
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write("the user's own " + name.toUtf8()) > 0);
+        f.close();
+        const QString error = writeSnippetFolder(dir.path(), *outcome);
+        QVERIFY2(error.contains(mine) && error.contains("nothing was written"), qPrintable(error));
+        QCOMPARE(readAllOf(mine), "the user's own " + name.toUtf8());
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{name});
+    }
+}
+
+// A folder NormLab saved code into before is NormLab's: saving again replaces its files, and
+// a tensor memory-mapped from its input.npy keeps its values (the file is replaced, not
+// truncated under the mapping).
+void CodeExportTest::savingAgainReplacesNormLabsOwnFolder() {
+    const auto outcome = paintedRandomOutcome();
+    QTemporaryDir dir;
+    QCOMPARE(writeSnippetFolder(dir.path(), *outcome), QString());
+    const std::string input = QDir(dir.path()).filePath("input.npy").toStdString();
+    const NpyReadResult mapped = readNpy(input);
+    QVERIFY(mapped.ok());
+    const double first = mapped.tensor.at(0), last = mapped.tensor.at(mapped.tensor.size() - 1);
+    QCOMPARE(first, outcome->inputs.input.at(0));
+    WorkbenchState other = outcome->state;
+    other.recipe.mean = -40.0;
+    const auto second = RecomputeController::compute(other, 1);
+    QCOMPARE(writeSnippetFolder(dir.path(), *second), QString());
+    QCOMPARE(readNpy(input).tensor.at(0), second->inputs.input.at(0));
+    QVERIFY(second->inputs.input.at(0) != first);
+    QCOMPARE(mapped.tensor.at(0), first); // the old pages, intact
+    QCOMPARE(mapped.tensor.at(mapped.tensor.size() - 1), last);
+    for (const QString& name : QDir(dir.path()).entryList(QDir::Files | QDir::Hidden))
+        QVERIFY2(!name.contains("partial"), qPrintable(name));
+}

@@ -111,6 +111,7 @@ class WorkbenchTest : public QObject {
     void outputViewModes();
     void theShortcutHelpListsEveryMenuShortcut();
     void screenshotWritesAPicture();
+    void screenshotNeverReplacesAUsersFile();
     void screenshotOpensTheGivenSession();
     void debuggerOpensALayerInTheWorkbench();
     void debuggerChecksACheckpoint();
@@ -981,6 +982,52 @@ void WorkbenchTest::screenshotWritesAPicture() {
     bad.start(QStringLiteral(NORMLAB_GUI_PATH), {"--screenshot", png, "--view", "nonsense"});
     QVERIFY(bad.waitForFinished(30000));
     QCOMPARE(bad.exitCode(), 2);
+}
+
+// --screenshot onto an existing file NormLab did not write (a text, a PDF, someone's PNG):
+// refused with a message before anything is opened, the file byte for byte as it was. A
+// screenshot NormLab wrote is replaced; an unknown suffix writes nothing.
+void WorkbenchTest::screenshotNeverReplacesAUsersFile() {
+    QTemporaryDir dir;
+    QImage someonesPicture(40, 30, QImage::Format_RGB32);
+    someonesPicture.fill(Qt::red);
+    QVERIFY(someonesPicture.save(dir.filePath("holiday.png")));
+    for (const QString& name : QStringList{"notes.txt", "paper.pdf", "x.npy"}) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write("the user's " + name.toUtf8()) > 0);
+    }
+    auto bytes = [&](const QString& name) {
+        QFile f(dir.filePath(name));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+    for (const QString& name : QStringList{"notes.txt", "paper.pdf", "x.npy", "holiday.png"}) {
+        const QByteArray before = bytes(name);
+        QProcess p;
+        p.start(QStringLiteral(NORMLAB_GUI_PATH), {"--screenshot", dir.filePath(name)});
+        QVERIFY(p.waitForFinished(30000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY2(err.contains(dir.filePath(name)) && err.contains("nothing was written"),
+                 qPrintable(err));
+        QCOMPARE(bytes(name), before);
+    }
+    QProcess unknown;
+    unknown.start(QStringLiteral(NORMLAB_GUI_PATH), {"--screenshot", dir.filePath("new.txt")});
+    QVERIFY(unknown.waitForFinished(30000));
+    QCOMPARE(unknown.exitCode(), 2);
+    QVERIFY(!QFile::exists(dir.filePath("new.txt")));
+    const QString own = dir.filePath("own.png");
+    for (const QString& view : QStringList{"statistics", "slices"}) {
+        QProcess p;
+        p.start(QStringLiteral(NORMLAB_GUI_PATH),
+                {"--screenshot", own, "--size", "900x600", "--view", view});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 0); // the second run replaces NormLab's own picture
+    }
+    QCOMPARE(QImage(own).size(), QSize(900, 600));
+    QStringList left = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden);
+    left.sort();
+    QCOMPARE(left, (QStringList{"holiday.png", "notes.txt", "own.png", "paper.pdf", "x.npy"}));
 }
 
 void WorkbenchTest::screenshotOpensTheGivenSession() {

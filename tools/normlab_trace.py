@@ -37,9 +37,14 @@ import argparse
 import importlib.util
 import json
 import os
+import stat
 import sys
+import tempfile
 
-import torch
+try:
+    import torch
+except ImportError:  # the writing rules below are usable (and tested) without PyTorch
+    torch = None
 
 FORMAT = 1
 CAPTURE_FORMAT = 1
@@ -50,6 +55,83 @@ NORM_KINDS = [  # (base class, kind) in the order isinstance is tried
     ("torch.nn.GroupNorm", "group_norm"),
     ("torch.nn.RMSNorm", "rms_norm"),  # PyTorch 2.4 and later
 ]
+
+
+class RefusedWrite(Exception):
+    """Raised before anything is written: the target is the user's, not NormLab's."""
+
+
+# The names a capture folder holds; NormLab writes nothing else there.
+CAPTURE_NAMES = ("capture.json", "trace.json", "lengths.npy", "mask.npy", "layers")
+
+
+def _json_marker(path, key):
+    """True when `path` is a regular file whose JSON object starts with `key` (as this
+    script writes its traces and manifests): NormLab's own file, which it may replace."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as f:
+            head = f.read(256)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and head.lstrip()[1:].lstrip().startswith(
+        b'"' + key.encode() + b'"')
+
+
+def check_trace_target(path):
+    """Raises RefusedWrite unless `path` may receive a trace: absent, or a trace this script
+    wrote. Nothing is opened for writing."""
+    if not os.path.lexists(path):
+        return
+    if os.path.isdir(path):
+        raise RefusedWrite(f"{path} is a folder; --out names the trace file (trace.json)")
+    if not os.path.exists(path):
+        raise RefusedWrite(f"{path} is a dangling symbolic link: nothing was written")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise RefusedWrite(f"{path} is not a regular file: nothing was written")
+    if not _json_marker(path, "normlab_trace"):
+        raise RefusedWrite(f"{path} exists and is not a NormLab trace: nothing was written "
+                           "(NormLab replaces only its own files; choose another name)")
+
+
+def check_capture_target(directory):
+    """Raises RefusedWrite unless `directory` may receive a capture: absent, empty, or a
+    capture this script wrote (its capture.json). Nothing is created or written."""
+    if not os.path.lexists(directory):
+        return
+    if not os.path.isdir(directory):
+        raise RefusedWrite(f"{directory} is a file, not a folder: --activations names the "
+                           "folder the capture is written into")
+    entries = os.listdir(directory)
+    if not entries:
+        return
+    if not _json_marker(os.path.join(directory, "capture.json"), "normlab_capture"):
+        raise RefusedWrite(f"{directory} holds files and is not a NormLab capture: nothing was "
+                           "written (give a new or empty folder)")
+
+
+def write_json(path, doc):
+    """Writes `doc` to `path` atomically: a sibling file, renamed into place once complete,
+    so a failure leaves what was there."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, partial = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".partial",
+                                   dir=folder)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(doc, f, indent=1)
+        os.chmod(partial, 0o666 & ~_umask())
+        os.replace(partial, path)
+    except BaseException:
+        if os.path.exists(partial):
+            os.unlink(partial)
+        raise
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _shapes(values):
@@ -177,8 +259,10 @@ class _Capture:
         name = self.names.get(id(module), "")
         folder = f"{len(self.layers):03d}_" + "".join(c if c.isalnum() else "_" for c in name or "root")
         os.makedirs(os.path.join(self.dir, "layers", folder), exist_ok=True)
-        per_sample = x[0].numel() * 4 if x.dim() > 0 and x.shape[0] > 0 else x.numel() * 4
-        keep = x.shape[0] if x.dim() == 0 or x.numel() * 4 <= self.cap else max(1, self.cap // max(per_sample, 1))
+        # Bytes as saved: float16 and bfloat16 become float32, the rest keep their size.
+        saved = 4 if x.dtype in (torch.float16, torch.bfloat16) else x.element_size()
+        per_sample = (x[0].numel() if x.dim() > 0 and x.shape[0] > 0 else x.numel()) * saved
+        keep = x.shape[0] if x.dim() == 0 or x.numel() * saved <= self.cap else max(1, self.cap // max(per_sample, 1))
         files = {"input": self._save(folder, "input", x[:keep] if x.dim() else x),
                  "output": self._save(folder, "output", output[:keep] if output.dim() else output)}
         for key in ("weight", "bias"):
@@ -228,8 +312,7 @@ def _capture(model, x, directory, cap_mib, lengths, mask):
     if mask is not None:
         np.save(os.path.join(directory, "mask.npy"), np.asarray(mask, dtype=bool))
         manifest["mask"] = "mask.npy"
-    with open(os.path.join(directory, "capture.json"), "w") as f:
-        json.dump(manifest, f, indent=1)
+    write_json(os.path.join(directory, "capture.json"), manifest)
     return calls, error, manifest
 
 
@@ -245,6 +328,10 @@ def trace(model, x, out_path, try_meta=False, activations=False, cap_mib=64, len
     normalization layer's input, output, parameters and statistics are written there with
     capture.json (see the module's docstring), and the trace as trace.json. `lengths` ([N]
     ints) or `mask` ([N, L] booleans, True = valid) describe padding, when there is some."""
+    if activations:
+        check_capture_target(out_path)
+    else:
+        check_trace_target(out_path)
     modules = _module_table(model)
     if activations:
         os.makedirs(out_path, exist_ok=True)
@@ -252,8 +339,7 @@ def trace(model, x, out_path, try_meta=False, activations=False, cap_mib=64, len
         doc = {"normlab_trace": FORMAT, "torch_version": torch.__version__.split("+")[0],
                "device": "cpu", "input": _shapes(x), "calls": calls, "error": error,
                "modules": modules}
-        with open(os.path.join(out_path, "trace.json"), "w") as f:
-            json.dump(doc, f, indent=1)
+        write_json(os.path.join(out_path, "trace.json"), doc)
         doc["capture"] = manifest
         return doc
     device, calls, error = "cpu", None, None
@@ -272,8 +358,7 @@ def trace(model, x, out_path, try_meta=False, activations=False, cap_mib=64, len
     doc = {"normlab_trace": FORMAT, "torch_version": torch.__version__.split("+")[0],
            "device": device, "input": _shapes(x), "calls": calls, "error": error,
            "modules": modules}
-    with open(out_path, "w") as f:
-        json.dump(doc, f, indent=1)
+    write_json(out_path, doc)
     return doc
 
 
@@ -304,6 +389,16 @@ def main(argv=None):
         p.error("give --out (a trace) or --activations DIR (a capture)")
     if (a.input is None) == (a.input_shape is None):
         p.error("give one of --input-shape and --input")
+    # Refused before the model is built or anything is written.
+    try:
+        check_capture_target(a.activations) if a.activations else check_trace_target(a.out)
+    except RefusedWrite as e:
+        p.exit(2, f"normlab_trace.py: {e}\n")
+    for path in (a.model.partition(":")[0], a.input, a.lengths, a.mask):
+        if path is not None and not _is_regular(path):
+            p.exit(2, f"normlab_trace.py: {path} is not a regular file (or does not exist)\n")
+    if torch is None:
+        p.exit(2, "normlab_trace.py: PyTorch is not installed for " + sys.executable + "\n")
     model = _load(a.model)
     model.train(not a.eval)
     if a.input:
@@ -320,8 +415,22 @@ def main(argv=None):
         print(f"{len(doc['capture']['layers'])} normalization layers captured in {a.activations}")
     else:
         doc = trace(model, x, a.out, try_meta=True)
-    print(f"{len(doc['calls'])} module calls on {doc['device']}"
-          + (f"; PyTorch raised {doc['error']['type']} in {doc['error']['module']}" if doc["error"] else ""))
+    print(f"{len(doc['calls'])} module calls on {doc['device']}" + _error_summary(doc["error"]))
+
+
+def _error_summary(error):
+    if not error:
+        return ""
+    if error["module"]:
+        return f"; PyTorch raised {error['type']} in {error['module']}"
+    return f"; the model's own code raised {error['type']} outside any module: {error['message']}"
+
+
+def _is_regular(path):
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

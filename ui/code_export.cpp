@@ -1,8 +1,11 @@
 #include "code_export.h"
 
+#include "user_files.h"
+
 #include "normlab/npy.h"
 
 #include <QDir>
+#include <QFile>
 #include <QObject>
 #include <QSaveFile>
 
@@ -19,6 +22,17 @@ SnippetSetup snippetSetupOf(const WorkbenchState& state) {
     setup.parameterFiles = state.spec.affine && state.affineInit != AffineInit::Identity;
     return setup;
 }
+
+namespace {
+
+// A folder NormLab saved code into before: its snippet starts with NormLab's marker.
+bool isSnippetFolder(const QDir& dir) {
+    QFile snippet(dir.filePath(kSnippetFileName));
+    return formats::openRegularFile(snippet, 1 << 20, QObject::tr("the snippet")).isEmpty() &&
+           snippet.read(sizeof kSnippetMarker - 1) == kSnippetMarker;
+}
+
+} // namespace
 
 QString writeSnippetFolder(const QString& folder, const ComputeOutcome& outcome) {
     const QDir dir(folder);
@@ -42,6 +56,16 @@ QString writeSnippetFolder(const QString& folder, const ComputeOutcome& outcome)
                                b.isNull() ? Tensor::filled(*shape, setup.recipe.dtype, 0.0) : b);
         }
     }
+    // Nothing is written unless every file can be: a name NormLab would write that exists in
+    // a folder NormLab did not save code into is the user's.
+    const bool ours = isSnippetFolder(dir);
+    QStringList names{kSnippetFileName};
+    for (const auto& file : files) names << file.first;
+    for (const QString& name : names)
+        if (const QString refusal = formats::replaceRefusal(
+                dir.filePath(name), [ours](const QString&) { return ours; });
+            !refusal.isEmpty())
+            return refusal;
     for (const auto& [name, tensor] : files) {
         const std::string error = writeNpy(dir.filePath(name).toStdString(), tensor);
         if (!error.empty()) return QString::fromStdString(error);

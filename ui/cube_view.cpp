@@ -1,5 +1,7 @@
 #include "cube_view.h"
 
+#include "image_file.h"
+
 #include "plot_series.h"
 #include "recompute_controller.h"
 
@@ -304,7 +306,7 @@ bool CubeView::exportImage(const QString& path) {
         paint(painter);
         return true;
     }
-    return grab().save(path);
+    return writeImageFile(grab().toImage(), path).isEmpty();
 }
 
 void CubeView::contextMenuEvent(QContextMenuEvent* event) {

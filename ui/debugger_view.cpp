@@ -1,6 +1,7 @@
 #include "debugger_view.h"
 #include "checkpoint_file.h"
 #include "trace_json.h"
+#include "user_files.h"
 
 #include "diagnostic_text.h"
 #include "language.h"
@@ -323,9 +324,10 @@ void DebuggerView::showCheckpointSummary() {
 
 bool DebuggerView::loadTraceFile(const QString& path) {
     QFile file(path);
-    constexpr qint64 kMaxTraceBytes = qint64(256) << 20;
-    if (!file.open(QIODevice::ReadOnly) || file.size() > kMaxTraceBytes) {
-        status_->setText(tr("Cannot read %1 as a trace (the last analysis stays below)").arg(path));
+    if (const QString error =
+            formats::openRegularFile(file, formats::kMaxTraceBytes, tr("the trace"));
+        !error.isEmpty()) {
+        status_->setText(tr("%1 (the last analysis stays below)").arg(error));
         return false;
     }
     formats::Trace trace;

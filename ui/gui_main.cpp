@@ -4,10 +4,13 @@
 // and exits (0 written, 2 otherwise).
 #include "capture_dock.h"
 #include "debugger_view.h"
+#include "guarded_application.h"
 #include "heap_tuning.h"
+#include "image_file.h"
 #include "language.h"
 #include "lesson_panel.h"
 #include "main_window.h"
+#include "user_files.h"
 #include "workbench_limits.h"
 
 #include <QAction>
@@ -215,7 +218,7 @@ int main(int argc, char** argv) {
     const QString sessionFile = takeSessionOption(args, sessionWithoutFile);
     args.push_back(nullptr);
     int qtArgc = int(args.size()) - 1;
-    QApplication app(qtArgc, args.data());
+    normlab::ui::GuardedApplication app(qtArgc, args.data());
     QApplication::setOrganizationName("NormLab");
     QApplication::setApplicationName("NormLab");
     // The installed desktop entry (resources/desktop) and its icon, for window managers.
@@ -369,11 +372,19 @@ int main(int argc, char** argv) {
     }
     window.resize(w, h);
     window.show();
+    // Refused before anything is drawn or opened: an existing file NormLab did not write.
+    const QString screenshot = parser.value("screenshot");
+    if (const QString refusal =
+            normlab::formats::replaceRefusal(screenshot, normlab::ui::isNormLabImage);
+        !refusal.isEmpty()) {
+        QTextStream(stderr) << "normlab: " << refusal << "\n";
+        return 2;
+    }
     int code = 2;
     auto shoot = [&] {
-        code = window.grab().save(parser.value("screenshot")) ? 0 : 2;
-        if (code)
-            QTextStream(stderr) << "normlab: cannot write " << parser.value("screenshot") << "\n";
+        const QString error = normlab::ui::writeImageFile(window.grab().toImage(), screenshot);
+        code = error.isEmpty() ? 0 : 2;
+        if (code) QTextStream(stderr) << "normlab: " << error << "\n";
         app.quit();
     };
     // Once the visible view has drawn a result (one computed for it).

@@ -24,6 +24,7 @@
 #include "slices_view.h"
 #include "state_change_command.h"
 #include "statistics_view.h"
+#include "user_files.h"
 #include "workbench_limits.h"
 
 #include <QAction>
@@ -637,7 +638,10 @@ void MainWindow::dropEvent(QDropEvent* event) {
     const QString path = urls.front().toLocalFile();
     // Which kind of file: by its marker, read from the start only.
     QFile file(path);
-    const QByteArray head = file.open(QIODevice::ReadOnly) ? file.read(4096) : QByteArray();
+    const bool readable =
+        formats::openRegularFile(file, std::numeric_limits<qint64>::max(), tr("the dropped file"))
+            .isEmpty();
+    const QByteArray head = readable ? file.read(4096) : QByteArray();
     const bool lessons = head.contains("\"normlab_lessons\"");
     const QString error = lessons ? openLessonsFile(path) : openSession(path);
     if (!error.isEmpty())

@@ -11,6 +11,8 @@
 #include <QJsonObject>
 #include <QSaveFile>
 
+#include "user_files.h"
+
 namespace normlab::ui {
 
 namespace {
@@ -205,9 +207,10 @@ QString saveSession(const QString& path, const Session& session) {
 
 QString loadSession(const QString& path, Session& out) {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) return QObject::tr("cannot open %1").arg(path);
-    if (file.size() > kMaxSessionBytes)
-        return QObject::tr("%1 is too large to be a session").arg(path);
+    if (const QString error =
+            formats::openRegularFile(file, kMaxSessionBytes, QObject::tr("the session"));
+        !error.isEmpty())
+        return error;
     const QString error = sessionFromJson(file.readAll(), out);
     return error.isEmpty() ? QString() : QObject::tr("%1: %2").arg(path, error);
 }

@@ -13,7 +13,8 @@ namespace normlab::detail {
 FileMapping mapFile(const std::string& path) {
     FileMapping m;
 #ifdef NORMLAB_HAS_MMAP
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO would block open() until a writer came; fstat below refuses it.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         m.error = "cannot open " + path;
         return m;

@@ -1,12 +1,12 @@
 #include "normlab/npy.h"
 
 #include "normlab/checked_int.h"
+#include "normlab/file_checks.h"
 
 #include "file_mapping.h"
 
 #include <cctype>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -233,9 +233,7 @@ NpyReadResult parseNpy(std::string_view bytes) {
 }
 
 NpyReadResult readNpy(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        return failure(path + " is a directory, not a .npy file");
+    if (std::string error = regularFileError(path); !error.empty()) return failure(error);
     // Mapped where the data sits on a 64-byte boundary (as numpy writes it): the tensor is the
     // file's pages, read as they are touched. Otherwise read whole, as below.
     detail::FileMapping mapping = detail::mapFile(path);
@@ -297,14 +295,9 @@ std::string encodeNpy(const Tensor& tensor) {
 }
 
 std::string writeNpy(const std::string& path, const Tensor& tensor) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + path;
-    const std::string header = npyHeader(tensor); // the data follows from the tensor itself
-    out.write(header.data(), std::streamsize(header.size()));
-    out.write(static_cast<const char*>(tensor.raw()), std::streamsize(tensor.byteSize()));
-    out.close();
-    if (!out) return "cannot write " + path;
-    return {};
+    // Atomic (file_checks.h): a failed write leaves `path` as it was, and a tensor that is
+    // memory-mapped from `path` keeps its pages. The data follows from the tensor itself.
+    return writeFileAtomically(path, npyHeader(tensor), tensor.raw(), tensor.byteSize());
 }
 
 } // namespace normlab

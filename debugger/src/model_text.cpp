@@ -1,5 +1,7 @@
 #include "normlab/model_text.h"
 
+#include "normlab/file_checks.h"
+
 #include "module_arguments.h"
 
 #include "normlab/checked_int.h"
@@ -232,6 +234,7 @@ ModelText parseModelText(std::string_view text) {
 
 std::string readModelTextFile(const std::string& path, std::string& text) {
     constexpr std::streamoff kMaxBytes = std::streamoff(16) << 20;
+    if (std::string error = regularFileError(path, "the model text"); !error.empty()) return error;
     std::ifstream file(path, std::ios::binary | std::ios::ate);
     if (!file) return "cannot open the model text " + path;
     if (file.tellg() > kMaxBytes)

@@ -3,6 +3,8 @@
 // indices, not of owning pointers; every walk over values is depth-bounded.
 #include "normlab/checkpoint.h"
 
+#include "normlab/checked_int.h"
+
 #include <cstdint>
 #include <cstring>
 #include <unordered_map>
@@ -43,6 +45,13 @@ std::string printable(std::string_view s) {
     for (char c : s.substr(0, 80)) out += (c >= 32 && c < 127) ? c : '?';
     return out;
 }
+
+// Memory bound: at most kMaxValues values (about 150 bytes each) and as many stack entries,
+// marks and memo entries, whatever the pickle's size: about 0.3 GiB at worst. A state_dict
+// pickle makes about a dozen values per tensor, so this admits some 85,000 tensors; a
+// pickle of millions of one-byte opcodes (NONE, MARK) is refused at the limit instead of
+// growing without end.
+constexpr std::size_t kMaxValues = std::size_t(1) << 20;
 
 class Unpickler {
   public:
@@ -116,13 +125,14 @@ class Unpickler {
     bool addItems(int container, const std::vector<int>& items);
     bool global(std::string module, std::string name);
     bool reduce();
+    std::string viewOutOfBounds(const Shape& size, const Value& stride, std::int64_t offset,
+                                std::int64_t storageNumel) const;
     bool persistentId();
     bool build();
     bool memoPut(std::uint64_t id) {
         int v;
         if (!top(v)) return false;
-        if (memo_.size() > (std::size_t(1) << 24))
-            return fail("the pickle's memo is too large") >= 0;
+        if (memo_.size() >= kMaxValues) return fail("the pickle's memo is too large") >= 0;
         memo_[id] = v;
         return true;
     }
@@ -182,6 +192,13 @@ bool Unpickler::persistentId() {
         at(t.items[0]).text != "storage" || at(t.items[1]).kind != Value::Global ||
         at(t.items[2]).kind != Value::Str || at(t.items[4]).kind != Value::Int)
         return fail("a persistent id that is not a torch storage") >= 0;
+    // torch.load takes the storage type from the class the id names: it must be one.
+    const std::string& storageClass = at(t.items[1]).text;
+    if (storageClass.rfind("torch.", 0) != 0 || storageDType(storageClass.substr(6)).empty())
+        return fail("a persistent id naming " + printable(storageClass) +
+                    ", which is not a storage type (torch.load refuses it)") >= 0;
+    if (at(t.items[4]).integer < 0)
+        return fail("a storage of negative size (torch.load refuses it)") >= 0;
     Value s;
     s.kind = Value::Storage;
     s.text = storageDType(at(t.items[1]).text.substr(6));
@@ -189,6 +206,31 @@ bool Unpickler::persistentId() {
     s.integer = at(t.items[4]).integer;
     stack_.push_back(make(std::move(s)));
     return true;
+}
+
+// What Tensor.set_(storage, offset, size, stride) checks when torch.load rebuilds a tensor:
+// one non-negative stride per size, a non-negative offset, and every element it addresses,
+// offset + sum((size_i - 1) * stride_i), inside the storage (a tensor without elements
+// addresses none). Empty when the view fits.
+std::string Unpickler::viewOutOfBounds(const Shape& size, const Value& stride, std::int64_t offset,
+                                       std::int64_t storageNumel) const {
+    if (stride.kind != Value::Tuple || stride.items.size() != size.size())
+        return "a tensor whose stride has another rank than its size";
+    if (offset < 0) return "a tensor with a negative storage offset";
+    CheckedInt last = offset;
+    bool empty = false;
+    for (std::size_t d = 0; d < size.size(); ++d) {
+        const Value& s = at(stride.items[d]);
+        if (s.kind != Value::Int || s.integer < 0) return "a tensor with a negative stride";
+        empty |= size[d] == 0;
+        last = last + CheckedInt(size[d] - 1) * s.integer;
+    }
+    if (empty) return {};
+    if (!last.valid() || last.get() >= storageNumel)
+        return "a tensor whose view (offset " + std::to_string(offset) +
+               ") reaches past the end of its storage of " + std::to_string(storageNumel) +
+               " elements";
+    return {};
 }
 
 bool Unpickler::reduce() {
@@ -226,6 +268,10 @@ bool Unpickler::reduce() {
                 return fail("a tensor size that is not a non-negative int") >= 0;
             t.shape.push_back(at(d).integer);
         }
+        if (const std::string why = viewOutOfBounds(t.shape, at(a.items[3]), at(a.items[1]).integer,
+                                                    at(a.items[0]).integer);
+            !why.empty())
+            return fail(why + " (torch.load refuses it)") >= 0;
         stack_.push_back(make(std::move(t)));
         return true;
     }
@@ -267,6 +313,8 @@ int Unpickler::run() {
             return result;
         }
         case '(':
+            if (marks_.size() >= kMaxValues)
+                return fail("the pickle opens more MARKs than any state_dict");
             marks_.push_back(stack_.size());
             break;
         case '0': {
@@ -458,8 +506,9 @@ int Unpickler::run() {
                         "persistent ids are refused)");
         }
         }
-        if (stack_.size() > (std::size_t(1) << 24) || arena_.size() > (std::size_t(1) << 26))
-            return fail("the pickle is deeper or larger than any state_dict");
+        if (stack_.size() >= kMaxValues || arena_.size() >= kMaxValues)
+            return fail("the pickle holds more values than any state_dict (over " +
+                        std::to_string(kMaxValues) + ")");
     }
 }
 

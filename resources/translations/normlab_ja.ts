@@ -250,14 +250,6 @@
         <translation>埋め込まれた γ/β：%1</translation>
     </message>
     <message>
-        <source>cannot open %1</source>
-        <translation>%1 を開けません</translation>
-    </message>
-    <message>
-        <source>%1 is too large to be a session</source>
-        <translation>%1 はセッションにしては大きすぎます</translation>
-    </message>
-    <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -368,6 +360,30 @@
     <message>
         <source>cannot read %1</source>
         <translation>%1 を読めません</translation>
+    </message>
+    <message>
+        <source>the snippet</source>
+        <translation>スニペット</translation>
+    </message>
+    <message>
+        <source>NormLab ran out of memory: the operation was abandoned (the file or the setup needs more memory than this machine can give). Your work is kept.</source>
+        <translation>NormLab のメモリが足りなくなりました。操作は中止しました（このファイルまたは設定には、このマシンが用意できる以上のメモリが必要です）。作業内容はそのまま残っています。</translation>
+    </message>
+    <message>
+        <source>Out of memory</source>
+        <translation>メモリ不足</translation>
+    </message>
+    <message>
+        <source>cannot write %1: &quot;%2&quot; is not a picture format NormLab writes (use .png)</source>
+        <translation>%1 を書き込めません：「%2」は NormLab が書き出す画像形式ではありません（.png を使ってください）</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 を書き込めません：%2</translation>
+    </message>
+    <message>
+        <source>the session</source>
+        <translation>セッション</translation>
     </message>
 </context>
 <context>
@@ -802,10 +818,6 @@
         <translation>トレース (*.json);;すべてのファイル (*)</translation>
     </message>
     <message>
-        <source>Cannot read %1 as a trace (the last analysis stays below)</source>
-        <translation>%1 をトレースとして読めません（前回の解析はそのまま表示しています）</translation>
-    </message>
-    <message>
         <source>%1: %2 (the last analysis stays below)</source>
         <translation>%1: %2（前回の解析はそのまま表示しています）</translation>
     </message>
@@ -880,6 +892,14 @@
     <message>
         <source>This trace lists no modules (an older normlab_trace.py wrote it): trace the model again to check the checkpoint against it.</source>
         <translation>このトレースにはモジュールの一覧がありません（古い normlab_trace.py で書き出されたもの）。チェックポイントと照合するには、モデルをもう一度トレースしてください。</translation>
+    </message>
+    <message>
+        <source>the trace</source>
+        <translation>トレース</translation>
+    </message>
+    <message>
+        <source>%1 (the last analysis stays below)</source>
+        <translation>%1（前回の解析はそのまま表示しています）</translation>
     </message>
 </context>
 <context>
@@ -1755,6 +1775,10 @@
     <message>
         <source>on a heatmap: zoom in down to single elements, pan, show the whole grid</source>
         <translation>ヒートマップ上で: 要素単位まで拡大、移動、グリッド全体を表示</translation>
+    </message>
+    <message>
+        <source>the dropped file</source>
+        <translation>ドロップされたファイル</translation>
     </message>
 </context>
 <context>

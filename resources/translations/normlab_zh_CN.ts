@@ -250,14 +250,6 @@
         <translation>内嵌的 γ/β：%1</translation>
     </message>
     <message>
-        <source>cannot open %1</source>
-        <translation>无法打开 %1</translation>
-    </message>
-    <message>
-        <source>%1 is too large to be a session</source>
-        <translation>%1 太大，不可能是会话文件</translation>
-    </message>
-    <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -368,6 +360,30 @@
     <message>
         <source>cannot read %1</source>
         <translation>无法读取 %1</translation>
+    </message>
+    <message>
+        <source>the snippet</source>
+        <translation>代码片段</translation>
+    </message>
+    <message>
+        <source>NormLab ran out of memory: the operation was abandoned (the file or the setup needs more memory than this machine can give). Your work is kept.</source>
+        <translation>NormLab 内存不足：该操作已放弃（此文件或配置需要的内存超过本机所能提供的）。您的工作已保留。</translation>
+    </message>
+    <message>
+        <source>Out of memory</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <source>cannot write %1: &quot;%2&quot; is not a picture format NormLab writes (use .png)</source>
+        <translation>无法写入 %1：“%2”不是 NormLab 能写出的图片格式（请使用 .png）</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>the session</source>
+        <translation>会话</translation>
     </message>
 </context>
 <context>
@@ -802,10 +818,6 @@
         <translation>跟踪 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>Cannot read %1 as a trace (the last analysis stays below)</source>
-        <translation>无法将 %1 作为跟踪读取（上一次的分析仍显示在下方）</translation>
-    </message>
-    <message>
         <source>%1: %2 (the last analysis stays below)</source>
         <translation>%1：%2（上一次的分析仍显示在下方）</translation>
     </message>
@@ -880,6 +892,14 @@
     <message>
         <source>This trace lists no modules (an older normlab_trace.py wrote it): trace the model again to check the checkpoint against it.</source>
         <translation>此追踪没有列出模块（由旧版 normlab_trace.py 写出）：请重新追踪模型，以便与检查点对照。</translation>
+    </message>
+    <message>
+        <source>the trace</source>
+        <translation>追踪文件</translation>
+    </message>
+    <message>
+        <source>%1 (the last analysis stays below)</source>
+        <translation>%1（上次的分析仍显示在下方）</translation>
     </message>
 </context>
 <context>
@@ -1755,6 +1775,10 @@
     <message>
         <source>on a heatmap: zoom in down to single elements, pan, show the whole grid</source>
         <translation>在热图上：放大到单个元素、平移、显示整个网格</translation>
+    </message>
+    <message>
+        <source>the dropped file</source>
+        <translation>拖入的文件</translation>
     </message>
 </context>
 <context>
