@@ -27,6 +27,14 @@ QJsonValue optionalText(const std::optional<std::string>& s) {
     return s ? QJsonValue(text(*s)) : QJsonValue(QJsonValue::Null);
 }
 
+// What NormLab's reading of the file leaves out of torch.load's (or safetensors') checks.
+std::string uncheckedBy(const Checkpoint& checkpoint) {
+    if (checkpoint.format == "safetensors")
+        return "read from the header alone: the tensors' bytes (NaN, infinity) are not read";
+    return "the tensors' bytes are not read (NaN, infinity) and the zip entries' CRCs are "
+           "checked by libzip only when an entry is read";
+}
+
 } // namespace
 
 QJsonObject loadStateDictToJson(const LoadStateDictReport& report, const Checkpoint& checkpoint) {
@@ -34,10 +42,14 @@ QJsonObject loadStateDictToJson(const LoadStateDictReport& report, const Checkpo
         {"checkpoint", QJsonObject{{"format", text(checkpoint.format)},
                                    {"location", text(checkpoint.location)},
                                    {"note", text(checkpoint.note)},
+                                   {"not_checked", text(uncheckedBy(checkpoint))},
                                    {"tensors", qint64(checkpoint.tensors.size())},
                                    {"module_versions", checkpoint.versions.has_value()}}},
         {"model_class", text(report.modelClass)},
-        {"loads", !report.strictError.has_value()},
+        // null: the replay could not run (the reason is in "why"), so nothing is claimed.
+        {"loads", report.certainty == Certainty::Unknown
+                      ? QJsonValue()
+                      : QJsonValue(!report.strictError.has_value())},
         {"strict_error", optionalText(report.strictError)},
         {"non_strict_error", optionalText(report.nonStrictError)},
         {"missing", texts(report.missing)},

@@ -61,6 +61,7 @@ QJsonObject layerHealthJson(const formats::CapturedLayer& l, const LayerHealth& 
         {"exploding_slices", qint64(h.explodingSlices)},
         {"max_mean_to_std", h.maxMeanToSpread},
         {"max_abs_input", h.maxAbsInput},
+        {"non_finite_inputs", qint64(h.nonFiniteInputs)},
         {"padding", QJsonObject{{"max_mean_shift_std", optionalNumber(h.paddingMeanShift)},
                                 {"max_output_gap", optionalNumber(h.paddingOutputGap)},
                                 {"note", note}}},

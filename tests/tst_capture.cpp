@@ -74,7 +74,59 @@ class CaptureTest : public QObject {
     void refusesBrokenCaptures_data();
     void refusesBrokenCaptures();
     void healthCommandPrintsTheTable();
+    void nonFiniteInputsAndImpossibleStatisticsAreFindings();
 };
+
+namespace {
+
+std::optional<HealthFinding> findingOf(const LayerHealth& h, FindingCode code) {
+    for (const HealthFinding& f : h.findings)
+        if (f.code == code) return f;
+    return std::nullopt;
+}
+
+} // namespace
+
+// NaN and infinity are counted, not dropped: an all-NaN input is one error finding and no
+// figure; a negative running variance is an error of its own, not "a factor of inf".
+void CaptureTest::nonFiniteInputsAndImpossibleStatisticsAreFindings() {
+    formats::Capture c;
+    QCOMPARE(formats::readCapture(kDir + "captures/convnet_eval", c), QString());
+    formats::LoadedLayer loaded;
+    QCOMPARE(formats::loadCapturedLayer(c, 0, loaded), QString());
+    QVERIFY(!loaded.health.inputs.runningVar.isNull());
+    LayerHealthInput nan = loaded.health;
+    nan.torchOutput = Tensor();
+    nan.inputs.input = Tensor::filled(nan.inputs.input.shape(), DType::Float32, std::nan(""));
+    const LayerHealth allNaN = layerHealth(nan);
+    QCOMPARE(allNaN.nonFiniteInputs, nan.inputs.input.size());
+    QCOMPARE(allNaN.maxAbsInput, 0.0);
+    QVERIFY(findingOf(allNaN, FindingCode::NonFiniteInput));
+    QCOMPARE(findingOf(allNaN, FindingCode::NonFiniteInput)->severity, Severity::Error);
+    QVERIFY(!allNaN.maxMeanGap && !findingOf(allNaN, FindingCode::TrainEvalGap));
+
+    LayerHealthInput some = loaded.health;
+    some.torchOutput = Tensor();
+    some.inputs.input = some.inputs.input.castTo(DType::Float32);
+    some.inputs.input.set(0, INFINITY);
+    some.inputs.input.set(5, std::nan(""));
+    const LayerHealth two = layerHealth(some);
+    QCOMPARE(two.nonFiniteInputs, qint64(2));
+    QVERIFY(std::isfinite(two.maxAbsInput) && two.maxAbsInput > 0);
+    QVERIFY(findingOf(two, FindingCode::NonFiniteInput));
+
+    LayerHealthInput negative = loaded.health;
+    negative.torchOutput = Tensor();
+    negative.inputs.runningVar = negative.inputs.runningVar.castTo(DType::Float32);
+    negative.inputs.runningVar.set(1, -0.25);
+    const LayerHealth impossible = layerHealth(negative);
+    const auto f = findingOf(impossible, FindingCode::ImpossibleRunningStats);
+    QVERIFY(f);
+    QCOMPARE(f->severity, Severity::Error);
+    QVERIFY2(QString::fromStdString(f->message).contains("channel 1's running_var is -0.25"),
+             f->message.c_str());
+    QVERIFY(!findingOf(impossible, FindingCode::TrainEvalGap));
+}
 
 void CaptureTest::figuresMatchPyTorch_data() {
     QTest::addColumn<QString>("capture");

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QtEndian>
 #include <QtTest>
 
 #include <sys/stat.h>
@@ -57,6 +58,8 @@ class CliTest : public QObject {
     void diagnosePrintsLayersAndFindings();
     void diagnoseRejectsUnreadableInput();
     void everyReaderRefusesAFifoAtOnce();
+    void fileTextNeverReachesTheTerminalRaw();
+    void aTraceWithoutItsRootChecksNoCheckpoint();
     void diagnoseReadsATrace();
     void architectureTraces_data();
     void architectureTraces();
@@ -668,6 +671,44 @@ void CliTest::everyReaderRefusesAFifoAtOnce() {
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 2);
     QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("no layer 'nope'"));
+}
+
+// A checkpoint key holding an escape sequence is named in the error as \x1b, not sent to
+// the terminal.
+void CliTest::fileTextNeverReachesTheTerminalRaw() {
+    const QByteArray header =
+        R"({"\u001b[2J\u009bevil": {"dtype": "Q7", "shape": [1], "data_offsets": [0, 4]}})";
+    QByteArray file(8, '\0');
+    qToLittleEndian<quint64>(quint64(header.size()), file.data());
+    file += header + QByteArray(4, '\0');
+    const QString checkpoint = writeText("evil.safetensors", file);
+    const QString good = writeText("good.txt", "Sequential(\n  (0): ReLU()\n)\n");
+    const Run r =
+        cli({"diagnose", "--model", good, "--input-shape", "2,3", "--checkpoint", checkpoint});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("\\x1b[2J\\x9bevil"), qPrintable(r.err));
+    QVERIFY(!r.err.contains(QChar(0x1b)) && !r.err.contains(QChar(0x9b)));
+}
+
+// A trace whose module table lacks the root module cannot replay load_state_dict: "loads"
+// is null (not true) and "why" says so.
+void CliTest::aTraceWithoutItsRootChecksNoCheckpoint() {
+    const QString trace = writeText(
+        "rootless.json",
+        R"json({"normlab_trace": 1, "torch_version": "2.1.0", "device": "cpu", "input": [],
+            "calls": [], "error": null,
+            "modules": [{"name": "bn", "type": "BatchNorm2d", "repr": "BatchNorm2d(8)",
+                         "tensors": []}]})json");
+    const QDir cases(QStringLiteral(NORMLAB_SOURCE_DIR) + "/tests/checkpoints/cases");
+    const QStringList pth = cases.entryList({"*.pth"});
+    QVERIFY(!pth.isEmpty());
+    const Run r = cli({"diagnose", "--trace", trace, "--checkpoint", cases.filePath(pth.front())});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    const QJsonObject load = o["load_state_dict"].toObject();
+    QVERIFY2(load["loads"].isNull(), qPrintable(r.out.left(2000)));
+    QCOMPARE(load["certainty"].toString(), QString("unknown"));
+    QVERIFY(!load["why"].toString().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(CliTest)

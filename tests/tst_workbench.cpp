@@ -33,6 +33,7 @@
 #include "session_file.h"
 #include "slices_view.h"
 #include "statistics_view.h"
+#include "view_ids.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -132,6 +133,8 @@ class WorkbenchTest : public QObject {
     void theCodeViewHighlightsPython();
     void aTeachersLessonFileRunsWithItsQuizzes();
     void badLessonFilesAreRefusedAndChangeNothing();
+    void lessonTextReachesTheRendererRestricted();
+    void everyMainWindowViewHasAKnownId();
     void everyTaskConditionIsCheckedBothWays();
     void aLessonWrittenInTheEditorRunsOnAnotherStart();
     void aLessonExportsAsAHandoutOnePagePerStep();
@@ -2314,7 +2317,14 @@ void WorkbenchTest::badLessonFilesAreRefusedAndChangeNothing() {
         QByteArray bytes;
         const char* says;
     };
-    QByteArray unknownKey = good, badAnswer = good, badTolerance = good, noText = good;
+    QByteArray unknownKey = good, badAnswer = good, badTolerance = good, noText = good,
+               noVariant = good, noView = good, longText = good;
+    noVariant.replace("\"expect\": {\"variant\": \"layer_norm\"",
+                      "\"expect\": {\"variant\": \"layer_normal\"");
+    noView.replace("\"expect\": {\"variant\": \"layer_norm\"",
+                   "\"expect\": {\"view\": \"histogramz\", \"variant\": \"layer_norm\"");
+    longText.replace("\"en\": \"Choose layer_norm",
+                     "\"en\": \"" + QByteArray(kMaxStepTextChars, 'w') + " Choose layer_norm");
     unknownKey.replace("\"normalized_shape\": [8, 16]}",
                        "\"normalized_shape\": [8, 16], \"colour\": 1}");
     badAnswer.replace("\"answer\": 0", "\"answer\": 7");
@@ -2329,6 +2339,9 @@ void WorkbenchTest::badLessonFilesAreRefusedAndChangeNothing() {
         {"bad_tolerance.json", badTolerance, "tolerance"},
         {"no_text.json", noText, "lesson 1, step 2: no English text"},
         {"deep.json", QByteArray(100000, '['), "not a lessons file"},
+        {"no_variant.json", noVariant, "\"layer_normal\", which is no variant"},
+        {"no_view.json", noView, "\"histogramz\", which is no view"},
+        {"long_text.json", longText, "longer than"},
     };
     MainWindow w(false);
     waitIdle(w);
@@ -2353,6 +2366,43 @@ void WorkbenchTest::badLessonFilesAreRefusedAndChangeNothing() {
     QCOMPARE(int(w.lessonPanel()->lessons().size()), before);
     QCOMPARE(w.state().recipe, state.recipe);
     QVERIFY(QSettings().value("lessons/files").toStringList().isEmpty());
+}
+
+// Lesson text reaches the renderer with <b> <i> <code> <br> only: an <img> of /dev/zero or a
+// FIFO, nested tables and stylesheets arrive as visible text, never as markup; the built-in
+// lessons' own markup is kept.
+void WorkbenchTest::lessonTextReachesTheRendererRestricted() {
+    QByteArray hostile = R"({"normlab_lessons": 1, "lessons": [{"id": "h", "title": {"en": "H"},
+        "steps": [{"text": {"en": "<b>bold</b> <img src=\"/dev/zero\"> <table><tr><td><table>x</table></td></tr></table> <style>p{}</style> <code>a < b</code><br/>end <i>i</i>"},
+                   "quiz": {"choices": [{"en": "a"}, {"en": "b"}], "answer": 0,
+                            "explain": {"en": "<img src='/tmp/fifo'>why"}}}]}]})";
+    QString error;
+    const std::vector<Lesson> lessons = lessonsFromJson(hostile, "en", &error);
+    QVERIFY2(lessons.size() == 1, qPrintable(error));
+    const QString text = lessons[0].steps[0].text;
+    for (const char* refused : {"<img", "<table", "<style", "<td", "<tr"})
+        QVERIFY2(!text.contains(refused, Qt::CaseInsensitive), qPrintable(text));
+    for (const char* kept :
+         {"<b>bold</b>", "<code>a &lt; b</code>", "<br>end", "<i>i</i>", "&lt;img"})
+        QVERIFY2(text.contains(kept), qPrintable(text));
+    QVERIFY(!lessons[0].steps[0].quiz.explain.contains("<img"));
+    // Rendering it loads nothing and is quick (a layout, not a hang).
+    QTextDocument doc;
+    doc.setHtml(text);
+    QVERIFY(doc.toPlainText().contains("<img src=\"/dev/zero\">"));
+    for (const Lesson& builtIn : loadLessons("en"))
+        for (const LessonStep& step : builtIn.steps)
+            QVERIFY2(!step.text.contains("&lt;b&gt;") && !step.text.contains("&lt;code&gt;"),
+                     qPrintable(step.text));
+}
+
+void WorkbenchTest::everyMainWindowViewHasAKnownId() {
+    MainWindow w(false);
+    for (const char* id : kViewIds) {
+        QVERIFY2(w.selectView(id), id);
+        QCOMPARE(w.currentViewId(), QString(id));
+    }
+    QCOMPARE(w.findChild<QTabWidget*>()->count(), int(kViewIds.size()));
 }
 
 void WorkbenchTest::everyTaskConditionIsCheckedBothWays() {

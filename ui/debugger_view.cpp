@@ -300,7 +300,10 @@ void DebuggerView::showCheckpointSummary() {
                         ? QString()
                         : ", " + QString::fromStdString(checkpoint_->location).toHtmlEscaped()) +
                    "): ";
-    if (!loaded_->strictError) {
+    if (loaded_->certainty == Certainty::Unknown) {
+        html += tr("it cannot be checked: %1")
+                    .arg(QString::fromStdString(loaded_->why).toHtmlEscaped());
+    } else if (!loaded_->strictError) {
         html += tr("load_state_dict loads it.");
     } else {
         html += tr("load_state_dict raises:") + "<pre>RuntimeError: " +

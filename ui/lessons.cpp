@@ -1,5 +1,7 @@
 #include "lessons.h"
 
+#include "view_ids.h"
+
 #include "spec_json.h"
 
 #include <QFile>
@@ -7,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <cmath>
@@ -74,9 +77,37 @@ const QStringList& quizSources() {
     return sources;
 }
 
+// A lesson's text as the renderer may see it: the format allows <b> <i> <code> <br> and
+// nothing else, so everything is escaped and exactly those tags are put back. No other tag
+// reaches QTextDocument: no <img> or stylesheet loads a path (a FIFO, /dev/zero), no nested
+// tables cost exponential layout time.
+QString restrictedHtml(const QString& text) {
+    static const QRegularExpression allowed(QStringLiteral("&lt;(/?)(b|i|code)&gt;"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression lineBreak(QStringLiteral("&lt;br\\s*/?&gt;"),
+                                              QRegularExpression::CaseInsensitiveOption);
+    QString html = text.toHtmlEscaped();
+    html.replace(allowed, QStringLiteral("<\\1\\2>"));
+    html.replace(lineBreak, QStringLiteral("<br>"));
+    return html;
+}
+
+// Why a task's value can never be met (an unknown variant, view or dtype), or empty.
+QString unmeetableValue(const QString& key, const QJsonValue& value) {
+    const std::string name = value.toString().toStdString();
+    if (key == "variant" && !variantFromName(name))
+        return QObject::tr("task \"variant\" names \"%1\", which is no variant")
+            .arg(value.toString());
+    if (key == "view" && !isViewId(value.toString()))
+        return QObject::tr("task \"view\" names \"%1\", which is no view").arg(value.toString());
+    if (key == "dtype" && !dtypeFromName(name))
+        return QObject::tr("task \"dtype\" names \"%1\", which is no dtype").arg(value.toString());
+    return {};
+}
+
 // Reads one step's quiz; empty on success, else why not.
 QString readQuiz(const QJsonObject& o, const QString& language, LessonQuiz& quiz) {
-    quiz.explain = textIn(o.value("explain").toObject(), language);
+    quiz.explain = restrictedHtml(textIn(o.value("explain").toObject(), language));
     if (o.contains("choices")) {
         const QJsonArray choices = o.value("choices").toArray();
         if (choices.size() < 2 || choices.size() > 10)
@@ -142,9 +173,18 @@ std::vector<Lesson> lessonsFromJson(const QByteArray& json, const QString& langu
                             so.value("expect").toObject(),
                             {}};
             if (step.text.isEmpty()) return refuse(at + ": " + QObject::tr("no English text"));
-            for (const QString& key : step.expect.keys())
+            if (step.text.size() > kMaxStepTextChars)
+                return refuse(
+                    at + ": " +
+                    QObject::tr("the text is longer than %1 characters").arg(kMaxStepTextChars));
+            step.text = restrictedHtml(step.text);
+            for (const QString& key : step.expect.keys()) {
                 if (!expectKeys().contains(key))
                     return refuse(at + ": " + QObject::tr("unknown task key \"%1\"").arg(key));
+                if (const QString why = unmeetableValue(key, step.expect.value(key));
+                    !why.isEmpty())
+                    return refuse(at + ": " + why);
+            }
             if (so.contains("setup")) {
                 Session session;
                 const QString why =

@@ -85,6 +85,8 @@ bool quizAnswerIsRight(const LessonQuiz& quiz, double typed, double value);
 
 // The largest lessons file read (a course of lessons with embedded inputs stays far below).
 inline constexpr qint64 kMaxLessonsFileBytes = 32 * 1024 * 1024;
+// The longest step text read (the built-in lessons' longest is under 700 characters).
+inline constexpr qsizetype kMaxStepTextChars = 20000;
 
 // The bytes of the lessons file at `path` into *bytes; empty on success, else why not (not a
 // file, larger than kMaxLessonsFileBytes, unreadable), checked before anything is read.

@@ -6,7 +6,7 @@ namespace normlab {
 
 namespace {
 
-constexpr NameTable<FindingCode, 44> kNames{{{
+constexpr NameTable<FindingCode, kFindingCodes> kNames{{{
     {FindingCode::NumFeaturesMismatch, "num_features_mismatch"},
     {FindingCode::NormalizedShapeMismatch, "normalized_shape_mismatch"},
     {FindingCode::GroupNormDivisibility, "group_norm_divisibility"},
@@ -51,6 +51,7 @@ constexpr NameTable<FindingCode, 44> kNames{{{
     {FindingCode::CaptureMismatch, "capture_mismatch"},
     {FindingCode::CaptureSubset, "capture_subset"},
     {FindingCode::CaptureUnreadable, "capture_unreadable"},
+    {FindingCode::ImpossibleRunningStats, "impossible_running_stats"},
 }}};
 
 } // namespace

@@ -28,11 +28,42 @@ double maxDifference(const Tensor& a, const Tensor& b, const Tensor& mask = {}) 
     return worst;
 }
 
-double maxAbs(const Tensor& t) {
+// The largest |x| over the finite elements, and how many are not finite (std::max alone
+// would drop a NaN and report 0 for an all-NaN tensor).
+double maxAbs(const Tensor& t, std::int64_t* nonFinite = nullptr) {
     const Tensor x = t.castTo(DType::Float64);
     double m = 0;
-    for (std::int64_t i = 0; i < x.size(); ++i) m = std::max(m, std::abs(x.data<double>()[i]));
+    std::int64_t bad = 0;
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+        const double v = std::abs(x.data<double>()[i]);
+        if (std::isfinite(v))
+            m = std::max(m, v);
+        else
+            ++bad;
+    }
+    if (nonFinite) *nonFinite = bad;
     return m;
+}
+
+// Running statistics no training run can produce: a negative or non-finite running
+// variance, a non-finite running mean. Eval mode divides by sqrt(running_var + eps), so the
+// output is NaN (or meaningless) in those channels. Empty when they are possible.
+std::string impossibleRunningStats(const NormInputs& x) {
+    if (x.runningVar.isNull() || x.runningMean.isNull()) return {};
+    for (std::int64_t c = 0; c < x.runningVar.size(); ++c) {
+        const double v = x.runningVar.at(c);
+        if (!std::isfinite(v) || v < 0)
+            return "channel " + std::to_string(c) + "'s running_var is " + number(v) +
+                   (std::isfinite(v) ? ": a variance cannot be negative" : "") +
+                   " (eval mode divides by sqrt(running_var + eps), so its output is NaN or "
+                   "meaningless there; the checkpoint, or code that set the buffer, is wrong)";
+    }
+    for (std::int64_t c = 0; c < x.runningMean.size(); ++c)
+        if (!std::isfinite(x.runningMean.at(c)))
+            return "channel " + std::to_string(c) + "'s running_mean is " +
+                   number(x.runningMean.at(c)) +
+                   " (eval mode subtracts it, so its output is not finite there)";
+    return {};
 }
 
 NormResult run(NormSpec spec, NormInputs inputs, bool training, bool masked) {
@@ -54,6 +85,10 @@ int precisionBits(const std::string& dtype) {
 void trainEvalGap(const LayerHealthInput& in, const NormResult& batch, LayerHealth& h) {
     const NormInputs& x = in.inputs;
     if (!in.spec.trackRunningStats || x.runningMean.isNull() || x.runningVar.isNull()) return;
+    if (const std::string why = impossibleRunningStats(x); !why.empty()) {
+        h.findings.push_back({FindingCode::ImpossibleRunningStats, Severity::Error, why});
+        return; // a gap measured against impossible statistics would say nothing
+    }
     const double eps = in.spec.eps.value_or(0);
     const std::int64_t channels = x.runningMean.size();
     if (channels <= 0) return;
@@ -170,7 +205,17 @@ void padding(const LayerHealthInput& in, const NormResult& batch, LayerHealth& h
 
 LayerHealth layerHealth(const LayerHealthInput& in) {
     LayerHealth h;
-    h.maxAbsInput = maxAbs(in.inputs.input);
+    h.maxAbsInput = maxAbs(in.inputs.input, &h.nonFiniteInputs);
+    if (h.nonFiniteInputs > 0) {
+        const bool all = h.nonFiniteInputs == in.inputs.input.size();
+        h.findings.push_back(
+            {FindingCode::NonFiniteInput, Severity::Error,
+             std::to_string(h.nonFiniteInputs) + " of " + std::to_string(in.inputs.input.size()) +
+                 " input elements are NaN or infinite: every statistic of their slices is NaN, "
+                 "and so is the output there (and, in training mode, the running statistics "
+                 "after this step); find where the activations first stop being finite"});
+        if (all) return h; // no figure would describe anything
+    }
     // Batch statistics: what the layer computes in training mode (and always, for the
     // per-sample variants).
     const NormResult batch = run(in.spec, in.inputs, true, false);

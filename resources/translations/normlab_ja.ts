@@ -385,6 +385,22 @@
         <source>the session</source>
         <translation>セッション</translation>
     </message>
+    <message>
+        <source>task &quot;variant&quot; names &quot;%1&quot;, which is no variant</source>
+        <translation>課題の "variant" が「%1」を指定していますが、そのようなバリアントはありません</translation>
+    </message>
+    <message>
+        <source>task &quot;view&quot; names &quot;%1&quot;, which is no view</source>
+        <translation>課題の "view" が「%1」を指定していますが、そのようなビューはありません</translation>
+    </message>
+    <message>
+        <source>task &quot;dtype&quot; names &quot;%1&quot;, which is no dtype</source>
+        <translation>課題の "dtype" が「%1」を指定していますが、そのようなデータ型はありません</translation>
+    </message>
+    <message>
+        <source>the text is longer than %1 characters</source>
+        <translation>本文が %1 文字を超えています</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>
@@ -900,6 +916,10 @@
     <message>
         <source>%1 (the last analysis stays below)</source>
         <translation>%1（前回の解析はそのまま表示しています）</translation>
+    </message>
+    <message>
+        <source>it cannot be checked: %1</source>
+        <translation>照合できません：%1</translation>
     </message>
 </context>
 <context>

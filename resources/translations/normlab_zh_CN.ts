@@ -385,6 +385,22 @@
         <source>the session</source>
         <translation>会话</translation>
     </message>
+    <message>
+        <source>task &quot;variant&quot; names &quot;%1&quot;, which is no variant</source>
+        <translation>任务的 "variant" 指定了“%1”，但没有这种变体</translation>
+    </message>
+    <message>
+        <source>task &quot;view&quot; names &quot;%1&quot;, which is no view</source>
+        <translation>任务的 "view" 指定了“%1”，但没有这个视图</translation>
+    </message>
+    <message>
+        <source>task &quot;dtype&quot; names &quot;%1&quot;, which is no dtype</source>
+        <translation>任务的 "dtype" 指定了“%1”，但没有这种数据类型</translation>
+    </message>
+    <message>
+        <source>the text is longer than %1 characters</source>
+        <translation>正文超过 %1 个字符</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>
@@ -900,6 +916,10 @@
     <message>
         <source>%1 (the last analysis stays below)</source>
         <translation>%1（上次的分析仍显示在下方）</translation>
+    </message>
+    <message>
+        <source>it cannot be checked: %1</source>
+        <translation>无法核对：%1</translation>
     </message>
 </context>
 <context>

@@ -53,9 +53,10 @@ enum class FindingCode {
     CaptureMismatch,          // NormLab's output against PyTorch's beyond rounding
     CaptureSubset,            // a batch-statistics layer captured in part: not compared
     CaptureUnreadable,        // a captured layer's files missing or disagreeing with the manifest
+    ImpossibleRunningStats,   // a running variance below zero, or running statistics not finite
 };
 
-inline constexpr int kFindingCodes = int(FindingCode::CaptureUnreadable) + 1;
+inline constexpr int kFindingCodes = int(FindingCode::ImpossibleRunningStats) + 1;
 
 // The code's snake_case name, as the JSON outputs write it.
 std::string_view findingCodeName(FindingCode code);

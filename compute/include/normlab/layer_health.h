@@ -56,7 +56,8 @@ struct LayerHealth {
     // max |mean| / sqrt(var + eps): how much the input dtype's rounding is amplified in the
     // output (the self-check's tolerance scales with it)
     double conditioning = 0;
-    double maxAbsInput = 0;
+    double maxAbsInput = 0;           // over the finite input elements
+    std::int64_t nonFiniteInputs = 0; // NaN or infinite input elements
     // Padding (mask known and the statistics come from the batch).
     std::optional<double> paddingMeanShift; // max |mean - masked mean| / masked std
     std::optional<double> paddingOutputGap; // max |y - y_masked| over valid elements
