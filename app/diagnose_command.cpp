@@ -83,7 +83,10 @@ int diagnoseCommand(const QStringList& arguments) {
                       ".safetensors): what load_state_dict would raise, and why. Only headers "
                       "are read; no code in the file runs.",
                       "FILE"});
-    parser.addOption({"input-shape", "Shape of the model's input, e.g. 1,256,64,64.", "DIMS"});
+    parser.addOption({"input-shape",
+                      "Shape of the model's input, e.g. 1,256,64,64 (optional: without it, "
+                      "what the text itself fixes is checked).",
+                      "DIMS"});
     parser.addOption({"torch-version",
                       "PyTorch version whose behaviour to describe (default 2.4; 2.1 changed "
                       "InstanceNorm's num_features checks, 2.4 added nn.RMSNorm).",
@@ -94,9 +97,8 @@ int diagnoseCommand(const QStringList& arguments) {
                                      arguments, {}))
         return *code;
     if (parser.isSet("trace")) return diagnoseTraceFile(parser);
-    if (!parser.isSet("model") || (!parser.isSet("input-shape") && !parser.isSet("checkpoint"))) {
-        printError(QString("--%1 is required, or --trace (see normlab-cli diagnose --help)")
-                       .arg(parser.isSet("model") ? "input-shape (or --checkpoint)" : "model"));
+    if (!parser.isSet("model")) {
+        printError("--model is required, or --trace (see normlab-cli diagnose --help)");
         return kExitInvalid;
     }
     Shape shape;
@@ -128,16 +130,11 @@ int diagnoseCommand(const QStringList& arguments) {
             return kExitInvalid;
         }
     }
-    DiagnoseReport report;
-    if (parser.isSet("input-shape")) {
-        report = diagnoseModel(*model.root, shape, *version);
-        if (!report.ok()) {
-            printError(parser.value("model") + ": " + QString::fromStdString(report.error));
-            return kExitInvalid;
-        }
-    } else {
-        report.assumptions.push_back("no --input-shape: shapes were not propagated; only the "
-                                     "checkpoint was checked against the model");
+    // Without --input-shape only what the text itself determines is checked.
+    DiagnoseReport report = diagnoseModel(*model.root, shape, *version);
+    if (!report.ok()) {
+        printError(parser.value("model") + ": " + QString::fromStdString(report.error));
+        return kExitInvalid;
     }
     QJsonObject json;
     if (parser.isSet("checkpoint")) {

@@ -97,6 +97,9 @@ class DiagnoseTest : public QObject {
     void hostileArgumentsNeverCrash_data();
     void hostileArgumentsNeverCrash();
     void versionParsing();
+    void sequentialPinsChannelsWithoutAnInputShape_data();
+    void sequentialPinsChannelsWithoutAnInputShape();
+    void aWrongNormDoesNotSilenceItsBlock();
 };
 
 void DiagnoseTest::againstPyTorch_data() {
@@ -342,7 +345,7 @@ void DiagnoseTest::absurdInputShapes() {
     const QByteArray text = modelText("vgg_bn");
     QVERIFY(!diagnose(text, {100000, 100000, 100000, 100000}).ok());
     QVERIFY(!diagnose(text, {2, 0, 8, 8}).ok());
-    QVERIFY(!diagnose(text, {}).ok());
+    QVERIFY(diagnose(text, {}).ok()); // no input shape: analysed for what the text fixes
     // A shape no layer fits is analysed, not refused: every layer says why.
     const DiagnoseReport r = diagnose(text, {7});
     QVERIFY(r.ok());
@@ -621,3 +624,130 @@ void DiagnoseTest::findingCodesHaveOneNameEach() {
 
 QTEST_GUILESS_MAIN(DiagnoseTest)
 #include "tst_diagnose.moc"
+
+namespace {
+
+std::vector<std::pair<std::string, FindingCode>> warned(const DiagnoseReport& r) {
+    std::vector<std::pair<std::string, FindingCode>> out;
+    for (const Finding& f : r.findings)
+        if (f.severity != Severity::Info) out.emplace_back(f.layer, f.code);
+    return out;
+}
+
+const char* kFoundingCase = R"(XXXNet(
+  (Encoder): Sequential(
+    (0): Conv2d(256, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+    (1): InstanceNorm2d(1024, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)
+    (2): ReLU(inplace=True)
+    (3): Conv2d(512, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+    (4): InstanceNorm2d(1024, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)
+    (5): ReLU(inplace=True)
+    ... ...
+    (9): BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+  )
+)
+)";
+
+} // namespace
+
+// Inside nn.Sequential the module before a norm fixes its channels: the mistakes are found
+// with no input shape at all, at their layers, with what PyTorch does (closed forms of
+// PyTorch's own rules: BatchNorm raises on running_mean's size, InstanceNorm without affine
+// or running statistics never reads num_features and warns from 2.1). After an elision
+// ("..."), nothing is pinned until a module declares its channels again.
+void DiagnoseTest::sequentialPinsChannelsWithoutAnInputShape_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("version");
+    QTest::addColumn<QStringList>("expected"); // "layer code action" per warning or error
+    QTest::newRow("founding case, 2.4") << QByteArray(kFoundingCase) << "2.4"
+                                        << QStringList{"Encoder.1 num_features_mismatch warns",
+                                                       "Encoder.4 num_features_mismatch warns"};
+    QTest::newRow("founding case, 1.13") << QByteArray(kFoundingCase) << "1.13"
+                                         << QStringList{"Encoder.1 num_features_mismatch silent",
+                                                        "Encoder.4 num_features_mismatch silent"};
+    QTest::newRow("wrapped VGG, two wrong BatchNorm2d")
+        << QByteArray(
+               "Net(\n  (features): Sequential(\n"
+               "    (0): Conv2d(3, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+               "    (1): BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, "
+               "track_running_stats=True)\n"
+               "    (2): ReLU(inplace=True)\n"
+               "    (3): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, "
+               "ceil_mode=False)\n"
+               "    (4): Conv2d(64, 128, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+               "    (5): BatchNorm2d(128, eps=1e-05, momentum=0.1, affine=True, "
+               "track_running_stats=True)\n"
+               "    (6): Conv2d(128, 256, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+               "    (7): BatchNorm2d(512, eps=1e-05, momentum=0.1, affine=True, "
+               "track_running_stats=True)\n"
+               "  )\n)\n")
+        << "2.4"
+        << QStringList{"features.1 num_features_mismatch raises",
+                       "features.7 num_features_mismatch raises"};
+    QTest::newRow("fragment") << QByteArray(
+                                     "(layer3): Sequential(\n"
+                                     "  (0): Conv2d(128, 256, kernel_size=(3, 3), stride=(2, 2), "
+                                     "padding=(1, 1), bias=False)\n"
+                                     "  (1): GroupNorm(32, 128, eps=1e-05, affine=True)\n)\n")
+                              << "2.4" << QStringList{"layer3.1 num_features_mismatch raises"};
+    QTest::newRow("transformer MLP: LayerNorm after Linear")
+        << QByteArray("Sequential(\n  (0): Linear(in_features=256, out_features=512, bias=True)\n"
+                      "  (1): GELU(approximate='none')\n"
+                      "  (2): LayerNorm((1024,), eps=1e-05, elementwise_affine=True)\n)\n")
+        << "2.4" << QStringList{"2 normalized_shape_mismatch raises"};
+    QTest::newRow("consistent: nothing")
+        << QByteArray("Sequential(\n  (0): Conv2d(3, 16, kernel_size=(3, 3), stride=(1, 1))\n"
+                      "  (1): BatchNorm2d(16, eps=1e-05, momentum=0.1, affine=True, "
+                      "track_running_stats=True)\n"
+                      "  (2): AvgPool2d(kernel_size=2, stride=2, padding=0)\n"
+                      "  (3): GroupNorm(4, 16, eps=1e-05, affine=True)\n"
+                      "  (4): Flatten(start_dim=1, end_dim=-1)\n"
+                      "  (5): BatchNorm1d(999, eps=1e-05, momentum=0.1, affine=True, "
+                      "track_running_stats=True)\n)\n")
+        << "2.4" << QStringList{};
+    QTest::newRow("elision unpins")
+        << QByteArray("Sequential(\n  (0): Conv2d(3, 16, kernel_size=(3, 3), stride=(1, 1))\n"
+                      "  ...\n"
+                      "  (7): BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, "
+                      "track_running_stats=True)\n)\n")
+        << "2.4" << QStringList{};
+}
+
+void DiagnoseTest::sequentialPinsChannelsWithoutAnInputShape() {
+    QFETCH(QByteArray, text);
+    QFETCH(QString, version);
+    QFETCH(QStringList, expected);
+    const DiagnoseReport r = diagnose(text, {}, *TorchVersion::parse(version.toStdString()));
+    QVERIFY2(r.ok(), r.error.c_str());
+    QStringList got;
+    for (const Finding& f : r.findings)
+        if (f.severity != Severity::Info)
+            got << QString::fromStdString(f.layer + " " + std::string(findingCodeName(f.code)) +
+                                          " " + std::string(torchActionName(f.action)));
+    QCOMPARE(got, expected);
+    for (const Finding& f : r.findings)
+        if (f.severity != Severity::Info)
+            QVERIFY2(QString::fromStdString(f.restsOn).contains("nn.Sequential"),
+                     f.restsOn.c_str());
+}
+
+// A custom block whose structure fits: a wrong normalization layer is found at its layer
+// (it used to make every reading look wrong, and the block went quiet); a real model's
+// blocks are not made to fit by a norm (ViT's MultiheadAttention takes no 4D map).
+void DiagnoseTest::aWrongNormDoesNotSilenceItsBlock() {
+    const DiagnoseReport r = diagnose(kFoundingCase, {1, 256, 64, 64});
+    QVERIFY2(r.ok(), r.error.c_str());
+    const auto w = warned(r);
+    QVERIFY(std::count(w.begin(), w.end(),
+                       std::pair<std::string, FindingCode>{"Encoder.1",
+                                                           FindingCode::NumFeaturesMismatch}) == 1);
+    QVERIFY(std::count(w.begin(), w.end(),
+                       std::pair<std::string, FindingCode>{"Encoder.4",
+                                                           FindingCode::NumFeaturesMismatch}) == 1);
+    QFile vitText(kDir + "/architectures/vit_b_16.txt");
+    QVERIFY(vitText.open(QIODevice::ReadOnly));
+    const DiagnoseReport vit = diagnose(vitText.readAll(), {2, 3, 224, 224});
+    QVERIFY(vit.ok());
+    for (const Finding& f : vit.findings)
+        QVERIFY2(f.severity != Severity::Error, (f.layer + ": " + f.message).c_str());
+}

@@ -80,13 +80,7 @@ bool fitsConsumer(const ModuleNode* consumer, const Shape& s) {
         if (s.size() == spatial + 1) return s[0] == *in;
         return false;
     }
-    const auto norm = readNormLayer(*leaf);
-    const NormSpec& spec = norm->spec;
-    if (spec.variant == Variant::LayerNorm || spec.variant == Variant::RmsNorm) {
-        const Shape& n = spec.normalizedShape;
-        return s.size() >= n.size() && std::equal(n.begin(), n.end(), s.end() - n.size());
-    }
-    if (spec.numFeatures) return s.size() >= 2 && s[1] == *spec.numFeatures;
+    // A normalization layer first: its sizes are the hypothesis checked, not evidence.
     return true;
 }
 
@@ -238,6 +232,7 @@ Flow BlockWalker::walk(const ModuleNode& node, const std::string& path, Flow inp
                 return Flow{};
             }
             mismatches_ += d.outcome.errors;
+            normMismatches_ += d.outcome.normErrors;
             unknownSeen_ = unknownSeen_ || d.outcome.unknownInside;
             if (d.unknownOutput || !d.outcome.output) {
                 unknownSeen_ = true;
@@ -287,6 +282,11 @@ Flow BlockWalker::sequence(const ModuleNode& node, const std::string& path, Flow
                 break;
             }
         const ModuleNode& child = children[i];
+        if (child.afterElision && current.shape) {
+            // Lines cut by the user come before it: what reaches it is not in the text.
+            current = Flow{};
+            pendingWhy_ = "lines were cut (...) before it: its input is not in the text";
+        }
         // forward() flattens (x.flatten(1), x.view(N, -1)) where a Linear follows, possibly
         // after dropout or an activation: the shape changes before them, not at the Linear.
         if (custom_ && current.shape && current.shape->size() > 2) {
@@ -510,11 +510,16 @@ BlockWalker::Trial BlockWalker::trial(const ModuleNode& node, const std::string&
     r.errors = t.mismatches_;
     r.errorsInUnknownBlocks = t.unknownBlockMismatches_;
     r.unknownInside = t.unknownSeen_;
-    std::set<std::string> disagreeing; // layers, not findings: one mistake may give two
+    // A normalization layer's declared sizes are what is being checked, never evidence for
+    // or against a reading: its findings do not count against the reading that gives them
+    // (else a wrong BatchNorm would make every reading look worse and the block go quiet).
+    std::set<std::string> norms;
+    for (const LayerReport& l : scratch.layers)
+        if (l.normSpec) norms.insert(l.name);
+    std::set<std::string> disagreeing, disagreeingNorms; // layers: one mistake may give two
     for (const Finding& f : scratch.findings) {
-
         if (f.severity == Severity::Error || f.severity == Severity::Warning)
-            disagreeing.insert(f.layer);
+            (norms.count(f.layer) ? disagreeingNorms : disagreeing).insert(f.layer);
         r.unknownInside = r.unknownInside || f.code == FindingCode::UnknownModule ||
                           f.code == FindingCode::UnreadableArguments ||
                           f.code == FindingCode::UnknownDataFlow;
@@ -522,6 +527,7 @@ BlockWalker::Trial BlockWalker::trial(const ModuleNode& node, const std::string&
     for (const LayerReport& l : scratch.layers)
         r.unknownInside = r.unknownInside || (!l.inputShape && l.why.rfind("an Embedding", 0) != 0);
     r.errors += int(disagreeing.size());
+    r.normErrors = t.normMismatches_ + int(disagreeingNorms.size());
     // A residual sum or a concatenation whose parts do not match is a mismatch too.
     if (!r.output && !r.unknownInside) ++r.errors;
     return r;
@@ -559,8 +565,8 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
     const auto& children = node.children;
     // Occam, and linear time: when the printed order (or a gate) fits the block's own sizes
     // and its consumer, no other reading is tried.
-    const bool printedOrderFits =
-        seq.errors == 0 && seq.output && !seq.unknownInside && fitsConsumer(consumer, *seq.output);
+    const bool printedOrderFits = seq.errors == 0 && seq.normErrors == 0 && seq.output &&
+                                  !seq.unknownInside && fitsConsumer(consumer, *seq.output);
     // A container of many modules (a ModuleList of layers) is no residual or inception
     // block: those readings are tried for blocks of up to this many children.
     constexpr std::size_t kMaxBranchingChildren = 32;
@@ -629,6 +635,14 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
                                                                                                : 3;
     };
     std::vector<const Candidate*> chosen = fitConsumer.empty() ? fit : fitConsumer;
+    // Among the readings that fit the structure, those that also fit the normalization
+    // layers best; where none fits them all, the disagreeing norms are the findings.
+    if (!chosen.empty()) {
+        const int fewest = (*std::min_element(chosen.begin(), chosen.end(), [](auto* a, auto* b) {
+                               return a->result.normErrors < b->result.normErrors;
+                           }))->result.normErrors;
+        std::erase_if(chosen, [&](const Candidate* c) { return c->result.normErrors != fewest; });
+    }
     if (!chosen.empty()) {
         const int best = tier(chosen.front()->reading);
         std::erase_if(chosen, [&](const Candidate* c) { return tier(c->reading) != best; });
@@ -665,7 +679,7 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
         d.reading = best->reading;
         d.projection = best->projection;
         d.outcome = best->result;
-        if (best->result.errors > 1 || tier(best->reading) > 2) {
+        if (best->result.errors >= 1) {
             d.structureUnknown = true;
             d.mismatches = best->result.errors;
             d.why = "no data-flow reading NormLab knows fits the sizes its modules declare (the "

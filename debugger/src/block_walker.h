@@ -83,6 +83,9 @@ class BlockWalker {
         std::optional<Shape> output;
         int errors = 0;
         int errorsInUnknownBlocks = 0; // of `errors`: those of blocks inside with no reading
+        // Normalization layers that disagree: not counted in `errors` (a norm's sizes are
+        // the hypothesis checked), used only to choose among readings that fit the rest.
+        int normErrors = 0;
         bool unknownInside = false;
     };
     struct Decision {
@@ -119,6 +122,7 @@ class BlockWalker {
     bool custom_ = false; // inside a block whose forward() is not its printed order
     std::string reading_ = "nn.Sequential: printed order";
     std::string firstUnknown_;
+    int normMismatches_ = 0;         // normalization layers disagreeing in blocks inside (trials)
     std::string pendingWhy_;         // why the next leaf's input is what it is (set by sequence)
     int mismatches_ = 0;             // residual sums and concatenations whose parts did not fit
     int unknownBlockMismatches_ = 0; // of mismatches_: those of blocks inside with no reading

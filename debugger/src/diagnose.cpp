@@ -1,6 +1,7 @@
 #include "normlab/diagnose.h"
 
 #include "block_walker.h"
+#include "pinned_channels.h"
 
 #include <charconv>
 #include <set>
@@ -87,18 +88,23 @@ DiagnoseReport diagnoseModel(const ModuleNode& model, const Shape& inputShape,
                        std::to_string(kMaxModelInputRank) + " dims";
         return report;
     }
-    if (inputShape.empty()) {
-        report.error = "give the input shape, e.g. 1,256,64,64";
-        return report;
-    }
     report.assumptions.push_back(kOrderAssumption);
     report.assumptions.push_back(kTrainingAssumption);
     report.assumptions.push_back(kContinueAssumption);
     report.assumptions.push_back("PyTorch's behaviour is described for version " +
                                  version.toString() + ".");
+    if (inputShape.empty())
+        report.assumptions.push_back(
+            "No input shape was given: shapes are not propagated from the input. Inside "
+            "nn.Sequential the module before a normalization layer still fixes its channels "
+            "(a convolution's out_channels, a Linear's out_features), so those are checked "
+            "exactly; the other dims are unknown.");
     detail::BlockWalker walker(version, report);
-    walker.walk(model, "", detail::Flow{inputShape, Certainty::Exact}, nullptr);
-    if (!walker.firstUnknown().empty())
+    walker.walk(model, "",
+                inputShape.empty() ? detail::Flow{} : detail::Flow{inputShape, Certainty::Exact},
+                nullptr);
+    detail::checkPinnedChannels(model, version, report);
+    if (!inputShape.empty() && !walker.firstUnknown().empty())
         report.assumptions.push_back("Shapes are unknown after " + walker.firstUnknown() +
                                      " (its finding says why); layers after it "
                                      "are checked only for what their printed line shows.");

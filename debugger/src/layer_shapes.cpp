@@ -775,8 +775,37 @@ LayerStep layerShape(const ModuleNode& node, const Shape& input) {
     return step;
 }
 
+// nn.MultiheadAttention(query, key, value): the query is [L, E] or [L, N, E] ([N, L, E]
+// with batch_first), E = embed_dim, which the module prints only as its out_proj's
+// in_features. The output has the query's shape. PyTorch (_mha_shape_check, then the
+// embedding check) raises otherwise.
+LayerStep attentionShape(const ModuleNode& node, const Shape& input) {
+    if (input.size() != 2 && input.size() != 3)
+        return raisesAndStops(node, FindingCode::WrongRank,
+                              "MultiheadAttention takes a 2D or 3D query, this one is " +
+                                  std::to_string(input.size()) + "D " + shapeToString(input),
+                              "query should be unbatched 2D or batched 3D tensor but received " +
+                                  std::to_string(input.size()) + "-D query tensor",
+                              "flatten the spatial dims into a sequence first "
+                              "(x.flatten(2).transpose(1, 2))");
+    for (const ModuleNode& child : node.children)
+        if (child.name == "out_proj")
+            if (const auto e = ModuleArguments(child).integer("in_features", 0);
+                e && *e != input.back())
+                return raisesAndStops(
+                    node, FindingCode::InFeaturesMismatch,
+                    "MultiheadAttention has embed_dim " + std::to_string(*e) +
+                        " (its out_proj's in_features), the query's last dim is " +
+                        std::to_string(input.back()),
+                    "was expecting embedding dimension of " + std::to_string(*e) + ", but got " +
+                        std::to_string(input.back()),
+                    "nn.MultiheadAttention(" + std::to_string(input.back()) + ", num_heads)");
+    return shape(input);
+}
+
 LayerStep ruleShape(const ModuleNode& node, const Shape& input) {
     const std::string& t = node.type;
+    if (t == "MultiheadAttention") return attentionShape(node, input);
     if (preservesShape(t) || isOpaqueModule(t)) return shape(input);
     if (int d = spatialDims(t, "Conv")) return convShape(node, input, d, false);
     if (int d = spatialDims(t, "ConvTranspose")) return convShape(node, input, d, true);

@@ -108,7 +108,17 @@ class Parser {
             return result;
         }
         ModuleNode root;
-        if (!parseModule(i, lines_[i].find_first_not_of(" \t"), root, 0)) {
+        const std::string_view first = trimmed(lines_[i]);
+        if (!first.empty() && first.front() == '(' && first.find("): ") != std::string_view::npos) {
+            // A pasted fragment, "(layer3): Sequential(" ...: read as the one module of a
+            // Sequential, so its names stay as printed (layer3.0, layer3.1, ...).
+            root.type = "Sequential";
+            root.line = int(i) + 1;
+            if (!parseChild(i, root, 0)) {
+                result.error = error_;
+                return result;
+            }
+        } else if (!parseModule(i, lines_[i].find_first_not_of(" \t"), root, 0)) {
             result.error = error_;
             return result;
         }
@@ -162,18 +172,27 @@ class Parser {
         }
         appendArguments(text.substr(open), node.arguments);
         const std::size_t opened = line;
+        bool elided = false;
         for (++line; line < lines_.size();) {
             const std::string_view body = trimmed(lines_[line]);
             if (body == ")") {
                 ++line;
                 return true;
             }
+            if (body.rfind("...", 0) == 0 || body.rfind("\xe2\x80\xa6", 0) == 0) {
+                elided = true; // "... ...", "…": the user cut lines here
+                ++line;
+                continue;
+            }
             if (body.empty() || body.front() != '(' || body.find("): ") == std::string_view::npos) {
                 appendArguments(body, node.arguments); // extra_repr of a module with children
                 ++line;
                 continue;
             }
+            const std::size_t before = node.children.size();
             if (!parseChild(line, node, depth)) return false;
+            if (elided && node.children.size() > before) node.children[before].afterElision = true;
+            elided = false;
         }
         return fail(opened, node.type + "( opened here is never closed by a ')' line");
     }

@@ -30,6 +30,8 @@ struct ModuleNode {
     std::vector<ModuleArgument> arguments;
     std::vector<ModuleNode> children;
     int line = 0; // 1-based line of the text where the module starts
+    // The user cut lines ("...") just before this module: what reaches it is not in the text.
+    bool afterElision = false;
 };
 
 struct ModelText {
