@@ -75,6 +75,7 @@ class CaptureTest : public QObject {
     void refusesBrokenCaptures();
     void healthCommandPrintsTheTable();
     void nonFiniteInputsAndImpossibleStatisticsAreFindings();
+    void aSymlinkOutOfTheFolderIsRefused();
 };
 
 namespace {
@@ -244,3 +245,20 @@ void CaptureTest::healthCommandPrintsTheTable() {
 
 QTEST_GUILESS_MAIN(CaptureTest)
 #include "tst_capture.moc"
+
+// A file of the capture that is a symbolic link to a file outside the folder is refused
+// (the check resolves links; the cleaned path alone stays inside).
+void CaptureTest::aSymlinkOutOfTheFolderIsRefused() {
+    QTemporaryDir dir;
+    const QString copy = dir.filePath("capture");
+    QVERIFY(QProcess::execute("cp", {"-r", kDir + "captures/convnet_eval", copy}) == 0);
+    const QString outside = dir.filePath("secret.npy");
+    const QString input = copy + "/layers/000_bn/input.npy";
+    QVERIFY(QFile::copy(input, outside));
+    QVERIFY(QFile::remove(input));
+    QVERIFY(QFile::link(outside, input));
+    formats::Capture c;
+    const QString error = formats::readCapture(copy, c);
+    QVERIFY2(error.contains("a symbolic link to a file outside the capture's folder"),
+             qPrintable(error));
+}

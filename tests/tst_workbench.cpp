@@ -135,6 +135,7 @@ class WorkbenchTest : public QObject {
     void badLessonFilesAreRefusedAndChangeNothing();
     void lessonTextReachesTheRendererRestricted();
     void everyMainWindowViewHasAKnownId();
+    void debuggerAnalysesWithoutAnInputShape();
     void everyTaskConditionIsCheckedBothWays();
     void aLessonWrittenInTheEditorRunsOnAnotherStart();
     void aLessonExportsAsAHandoutOnePagePerStep();
@@ -2403,6 +2404,28 @@ void WorkbenchTest::everyMainWindowViewHasAKnownId() {
         QCOMPARE(w.currentViewId(), QString(id));
     }
     QCOMPARE(w.findChild<QTabWidget*>()->count(), int(kViewIds.size()));
+}
+
+// The founding case pasted with the shape field empty: both InstanceNorm2d(1024) are
+// warned at their layers (the channels come from the Conv2d before each, in nn.Sequential).
+void WorkbenchTest::debuggerAnalysesWithoutAnInputShape() {
+    DebuggerView view;
+    view.setInputShape("");
+    view.setTorchVersion("2.4");
+    view.setModelText(
+        "XXXNet(\n  (Encoder): Sequential(\n"
+        "    (0): Conv2d(256, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+        "    (1): InstanceNorm2d(1024, eps=1e-05, momentum=0.1, affine=False, "
+        "track_running_stats=False)\n"
+        "    ... ...\n"
+        "    (3): Conv2d(512, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+        "    (4): InstanceNorm2d(1024, eps=1e-05, momentum=0.1, affine=False, "
+        "track_running_stats=False)\n  )\n)\n");
+    QVERIFY(view.analyse());
+    QStringList warned;
+    for (const Finding& f : view.report().findings)
+        if (f.severity == Severity::Warning) warned << QString::fromStdString(f.layer);
+    QCOMPARE(warned, (QStringList{"Encoder.1", "Encoder.4"}));
 }
 
 void WorkbenchTest::everyTaskConditionIsCheckedBothWays() {

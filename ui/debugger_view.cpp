@@ -90,7 +90,10 @@ DebuggerView::DebuggerView(QWidget* parent)
     text_->setPlainText(kExample);
     shape_ = new QLineEdit("1,256,64,64");
     shape_->setObjectName("inputShape");
-    shape_->setToolTip(tr("Shape of the model's input, e.g. 1,256,64,64"));
+    shape_->setToolTip(tr("Shape of the model's input, e.g. 1,256,64,64. Optional: left empty, "
+                          "what the text itself fixes (the channels inside nn.Sequential) is "
+                          "checked"));
+    shape_->setPlaceholderText(tr("input shape (optional)"));
     version_ = new QComboBox;
     version_->setObjectName("torchVersion");
     version_->setEditable(true);
@@ -234,9 +237,11 @@ bool DebuggerView::loadModelFile(const QString& path) {
 
 bool DebuggerView::analyse() {
     debounce_->stop();
-    Shape shape;
-    if (const QString error = formats::shapeFromText(shape_->text(), tr("The input shape"),
-                                                     kMaxModelInputRank, shape);
+    Shape shape; // empty: no input shape given, analysed all the same
+    if (const QString error = shape_->text().trimmed().isEmpty()
+                                  ? QString()
+                                  : formats::shapeFromText(shape_->text(), tr("The input shape"),
+                                                           kMaxModelInputRank, shape);
         !error.isEmpty()) {
         status_->setText(error);
         return false;

@@ -387,15 +387,15 @@
     </message>
     <message>
         <source>task &quot;variant&quot; names &quot;%1&quot;, which is no variant</source>
-        <translation>課題の "variant" が「%1」を指定していますが、そのようなバリアントはありません</translation>
+        <translation>課題の &quot;variant&quot; が「%1」を指定していますが、そのようなバリアントはありません</translation>
     </message>
     <message>
         <source>task &quot;view&quot; names &quot;%1&quot;, which is no view</source>
-        <translation>課題の "view" が「%1」を指定していますが、そのようなビューはありません</translation>
+        <translation>課題の &quot;view&quot; が「%1」を指定していますが、そのようなビューはありません</translation>
     </message>
     <message>
         <source>task &quot;dtype&quot; names &quot;%1&quot;, which is no dtype</source>
-        <translation>課題の "dtype" が「%1」を指定していますが、そのようなデータ型はありません</translation>
+        <translation>課題の &quot;dtype&quot; が「%1」を指定していますが、そのようなデータ型はありません</translation>
     </message>
     <message>
         <source>the text is longer than %1 characters</source>
@@ -686,10 +686,6 @@
         <translation>print(model) の出力を貼り付けてください</translation>
     </message>
     <message>
-        <source>Shape of the model&apos;s input, e.g. 1,256,64,64</source>
-        <translation>モデルの入力形状。例：1,256,64,64</translation>
-    </message>
-    <message>
         <source>The PyTorch version whose behaviour the findings describe: 2.1 changed InstanceNorm&apos;s num_features checks, 2.4 added nn.RMSNorm</source>
         <translation>診断結果が前提とする PyTorch のバージョン：2.1 で InstanceNorm の num_features の検査が変わり、2.4 で nn.RMSNorm が加わりました</translation>
     </message>
@@ -920,6 +916,14 @@
     <message>
         <source>it cannot be checked: %1</source>
         <translation>照合できません：%1</translation>
+    </message>
+    <message>
+        <source>Shape of the model&apos;s input, e.g. 1,256,64,64. Optional: left empty, what the text itself fixes (the channels inside nn.Sequential) is checked</source>
+        <translation>モデルの入力の形状（例：1,256,64,64）。省略可：空欄のときは、テキスト自体が決めるもの（nn.Sequential 内のチャネル数）を検査します</translation>
+    </message>
+    <message>
+        <source>input shape (optional)</source>
+        <translation>入力の形状（省略可）</translation>
     </message>
 </context>
 <context>

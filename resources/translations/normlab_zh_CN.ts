@@ -387,15 +387,15 @@
     </message>
     <message>
         <source>task &quot;variant&quot; names &quot;%1&quot;, which is no variant</source>
-        <translation>任务的 "variant" 指定了“%1”，但没有这种变体</translation>
+        <translation>任务的 &quot;variant&quot; 指定了“%1”，但没有这种变体</translation>
     </message>
     <message>
         <source>task &quot;view&quot; names &quot;%1&quot;, which is no view</source>
-        <translation>任务的 "view" 指定了“%1”，但没有这个视图</translation>
+        <translation>任务的 &quot;view&quot; 指定了“%1”，但没有这个视图</translation>
     </message>
     <message>
         <source>task &quot;dtype&quot; names &quot;%1&quot;, which is no dtype</source>
-        <translation>任务的 "dtype" 指定了“%1”，但没有这种数据类型</translation>
+        <translation>任务的 &quot;dtype&quot; 指定了“%1”，但没有这种数据类型</translation>
     </message>
     <message>
         <source>the text is longer than %1 characters</source>
@@ -686,10 +686,6 @@
         <translation>粘贴 print(model) 的输出</translation>
     </message>
     <message>
-        <source>Shape of the model&apos;s input, e.g. 1,256,64,64</source>
-        <translation>模型输入的形状，例如 1,256,64,64</translation>
-    </message>
-    <message>
         <source>The PyTorch version whose behaviour the findings describe: 2.1 changed InstanceNorm&apos;s num_features checks, 2.4 added nn.RMSNorm</source>
         <translation>诊断结果所描述的 PyTorch 版本：2.1 修改了 InstanceNorm 对 num_features 的检查，2.4 加入了 nn.RMSNorm</translation>
     </message>
@@ -920,6 +916,14 @@
     <message>
         <source>it cannot be checked: %1</source>
         <translation>无法核对：%1</translation>
+    </message>
+    <message>
+        <source>Shape of the model&apos;s input, e.g. 1,256,64,64. Optional: left empty, what the text itself fixes (the channels inside nn.Sequential) is checked</source>
+        <translation>模型输入的形状，例如 1,256,64,64。可选：留空时，检查文本本身确定的内容（nn.Sequential 内的通道数）</translation>
+    </message>
+    <message>
+        <source>input shape (optional)</source>
+        <translation>输入形状（可选）</translation>
     </message>
 </context>
 <context>
