@@ -13,6 +13,13 @@ QJsonValue shapeJson(const std::optional<Shape>& shape) {
     return dims;
 }
 
+// Unknown dims as null: [null, 512, null, null].
+QJsonValue partialShapeJson(const PartialShape& shape) {
+    QJsonArray dims;
+    for (const auto& d : shape) dims.append(d ? QJsonValue(qint64(*d)) : QJsonValue());
+    return dims;
+}
+
 QString text(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
@@ -67,7 +74,9 @@ QJsonObject diagnoseReportToJson(const DiagnoseReport& report, TorchVersion vers
         layers.append(QJsonObject{{"name", text(l.name)},
                                   {"type", text(l.type)},
                                   {"line", l.line},
-                                  {"input_shape", shapeJson(l.inputShape)},
+                                  {"input_shape", l.inputShape || l.partialInput.empty()
+                                                      ? shapeJson(l.inputShape)
+                                                      : partialShapeJson(l.partialInput)},
                                   {"output_shape", shapeJson(l.outputShape)},
                                   {"certainty", text(certaintyName(l.certainty))},
                                   {"reading", text(l.reading)},
@@ -82,7 +91,8 @@ QJsonObject diagnoseReportToJson(const DiagnoseReport& report, TorchVersion vers
                                     {"exception", text(f.exception)},
                                     {"torch_message", text(f.torchMessage)},
                                     {"fix", text(f.fix)},
-                                    {"rests_on", text(f.restsOn)}});
+                                    {"rests_on", text(f.restsOn)},
+                                    {"certainty", text(certaintyName(f.certainty))}});
     return QJsonObject{{"torch_version", text(version.toString())},
                        {"assumptions", assumptions},
                        {"layers", layers},

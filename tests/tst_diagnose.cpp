@@ -100,6 +100,8 @@ class DiagnoseTest : public QObject {
     void sequentialPinsChannelsWithoutAnInputShape_data();
     void sequentialPinsChannelsWithoutAnInputShape();
     void aWrongNormDoesNotSilenceItsBlock();
+    void classLevelMistakesAtEveryInstance_data();
+    void classLevelMistakesAtEveryInstance();
 };
 
 void DiagnoseTest::againstPyTorch_data() {
@@ -750,4 +752,50 @@ void DiagnoseTest::aWrongNormDoesNotSilenceItsBlock() {
     QVERIFY(vit.ok());
     for (const Finding& f : vit.findings)
         QVERIFY2(f.severity != Severity::Error, (f.layer + ": " + f.message).c_str());
+}
+
+// A block class with one wrong normalization size (class_level.json, from PyTorch 1.13): a
+// finding at every instance, with and without an input shape, and none on the clean model;
+// with the shape, PyTorch's own message where it raises.
+void DiagnoseTest::classLevelMistakesAtEveryInstance_data() {
+    QTest::addColumn<QJsonObject>("c");
+    QTest::addColumn<bool>("withShape");
+    QFile f(kDir + "/class_level.json");
+    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read class_level.json");
+    for (const QJsonValue& c : QJsonDocument::fromJson(f.readAll())["cases"].toArray())
+        for (const bool withShape : {true, false})
+            QTest::newRow(qPrintable(c["name"].toString() + (withShape ? "" : " (no shape)")))
+                << c.toObject() << withShape;
+}
+
+void DiagnoseTest::classLevelMistakesAtEveryInstance() {
+    QFETCH(QJsonObject, c);
+    QFETCH(bool, withShape);
+    const QString base = kDir + "/class_level/" + c["name"].toString();
+    const auto read = [](const QString& path) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read a class-level text");
+        return f.readAll();
+    };
+    const Shape shape = withShape ? shapeOf(c["input_shape"]) : Shape{};
+    const DiagnoseReport clean = diagnose(read(base + "_clean.txt"), shape, kTorch113);
+    QVERIFY2(clean.ok(), clean.error.c_str());
+    QCOMPARE(warned(clean).size(), std::size_t(0));
+    const DiagnoseReport bad = diagnose(read(base + "_mistake.txt"), shape, kTorch113);
+    QStringList layers;
+    for (const auto& [layer, code] : warned(bad))
+        if (!layers.contains(QString::fromStdString(layer)))
+            layers << QString::fromStdString(layer);
+    QStringList expected;
+    for (const QJsonValue& l : c["mistake_layers"].toArray()) expected << l.toString();
+    layers.sort();
+    QCOMPARE(layers, expected);
+    const QJsonObject torch = c["torch"].toObject();
+    for (const Finding& f : bad.findings)
+        if (f.severity != Severity::Info && f.layer == expected.front().toStdString()) {
+            QCOMPARE(QString::fromStdString(std::string(torchActionName(f.action))),
+                     torch["action"].toString());
+            if (withShape && torch["action"].toString() == "raises")
+                QCOMPARE(QString::fromStdString(f.torchMessage), torch["message"].toString());
+        }
 }

@@ -422,13 +422,15 @@ void DebuggerView::fillTable() {
                 ++count;
                 if (!worst || int(f.severity) > int(*worst)) worst = f.severity;
             }
-        const QStringList cells = {QString::fromStdString(l.name),
-                                   QString::fromStdString(l.type),
-                                   shapeText(l.inputShape),
-                                   shapeText(l.outputShape),
-                                   certaintyLabel(l.certainty),
-                                   count ? tr("%1 · %2").arg(count).arg(severityLabel(*worst))
-                                         : QString()};
+        const QStringList cells = {
+            QString::fromStdString(l.name),
+            QString::fromStdString(l.type),
+            l.inputShape || l.partialInput.empty()
+                ? shapeText(l.inputShape)
+                : QString::fromStdString(partialShapeToString(l.partialInput)),
+            shapeText(l.outputShape),
+            certaintyLabel(l.certainty),
+            count ? tr("%1 · %2").arg(count).arg(severityLabel(*worst)) : QString()};
         // Hover: what the shape rests on (the block's reading) or why it is unknown.
         const QString basis = QString::fromStdString(l.why.empty() ? l.reading : l.why);
         for (int c = 0; c < cells.size(); ++c) {

@@ -806,6 +806,7 @@ void BlockWalker::noteUnknown(const std::string& layer) {
 
 void BlockWalker::add(const LayerReport& layer, Finding f) {
     f.layer = layer.name;
+    f.certainty = layer.inputShape ? layer.certainty : Certainty::Unknown;
     switch (layer.inputShape ? layer.certainty : Certainty::Unknown) {
     case Certainty::Exact:
         f.restsOn = "exact shapes: nn.Sequential runs its modules in printed order";

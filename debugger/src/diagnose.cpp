@@ -54,6 +54,13 @@ std::string_view certaintyName(Certainty c) {
     return "unknown";
 }
 
+std::string partialShapeToString(const PartialShape& shape) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        out += (i ? ", " : "") + (shape[i] ? std::to_string(*shape[i]) : std::string("?"));
+    return out + "]";
+}
+
 std::string_view torchActionName(TorchAction action) {
     switch (action) {
     case TorchAction::Raises:

@@ -482,7 +482,10 @@ LoadStateDictReport Loader::finish(const ModuleNode& model) {
     const std::string restsOn = r.certainty != Certainty::Exact ? r.why
                                 : exactOwn_ ? "the traced model's own list of its tensors"
                                             : "every module's tensors follow from its printed line";
-    for (Finding& f : r.findings) f.restsOn = restsOn;
+    for (Finding& f : r.findings) {
+        f.restsOn = restsOn;
+        f.certainty = r.certainty;
+    }
     return r;
 }
 

@@ -11,13 +11,24 @@ namespace normlab::detail {
 
 namespace {
 
-// What the module before pins: `size` at dim 1 of a map with `spatial` dims (a
-// convolution), or the last dim (a Linear, an Embedding).
+// What a structural module declares: the size it takes and the size it gives, at dim 1 of a
+// map with `spatial` dims (a convolution) or last (Linear, Embedding, attention).
+struct Declared {
+    std::optional<std::int64_t> in; // none for an Embedding (it takes indices)
+    std::int64_t out = 0;
+    bool atDim1 = false;
+    int spatial = 0;
+    std::string what; // "Conv2d out_channels"
+};
+
+// What the module before pins for the next one.
 struct Pinned {
     std::int64_t size = 0;
     bool atDim1 = false;
     int spatial = 0;
-    std::string by; // "Encoder.0 (Conv2d out_channels)"
+    std::string by;                 // "Encoder.0 (Conv2d out_channels)"
+    std::optional<std::int64_t> in; // what that module takes
+    bool embedding = false;
 };
 
 int spatialOf(const std::string& type, const char* prefix) {
@@ -27,19 +38,30 @@ int spatialOf(const std::string& type, const char* prefix) {
     return d >= '1' && d <= '3' ? d - '0' : 0;
 }
 
-std::optional<Pinned> pinnedBy(const ModuleNode& m, const std::string& path) {
+std::optional<Declared> declaredBy(const ModuleNode& m) {
     const ModuleArguments a(m);
+    if (m.type == "MultiheadAttention") {
+        for (const ModuleNode& c : m.children)
+            if (c.name == "out_proj")
+                if (const auto e = ModuleArguments(c).integer("in_features", 0); e && *e > 0)
+                    return Declared{*e, *e, false, 0, "MultiheadAttention embed_dim"};
+        return std::nullopt;
+    }
     if (!m.children.empty()) return std::nullopt;
     for (const char* prefix : {"Conv", "ConvTranspose"})
-        if (const int d = spatialOf(m.type, prefix))
-            if (const auto out = a.integer("out_channels", 1); out && *out > 0)
-                return Pinned{*out, true, d, path + " (" + m.type + " out_channels)"};
-    if (m.type == "Linear")
-        if (const auto out = a.integer("out_features", 1); out && *out > 0)
-            return Pinned{*out, false, 0, path + " (Linear out_features)"};
+        if (const int d = spatialOf(m.type, prefix)) {
+            const auto in = a.integer("in_channels", 0), out = a.integer("out_channels", 1);
+            if (in && out && *in > 0 && *out > 0)
+                return Declared{*in, *out, true, d, m.type + " out_channels"};
+        }
+    if (m.type == "Linear") {
+        const auto in = a.integer("in_features", 0), out = a.integer("out_features", 1);
+        if (in && out && *in > 0 && *out > 0)
+            return Declared{*in, *out, false, 0, "Linear out_features"};
+    }
     if (m.type == "Embedding")
         if (const auto dim = a.integer("embedding_dim", 1); dim && *dim > 0)
-            return Pinned{*dim, false, 0, path + " (Embedding embedding_dim)"};
+            return Declared{std::nullopt, *dim, false, 0, "Embedding embedding_dim"};
     return std::nullopt;
 }
 
@@ -59,13 +81,11 @@ std::optional<Shape> standIn(const Pinned& p, const NormLayer& norm) {
     return shape;
 }
 
-std::string partial(const Shape& standInShape, bool atDim1) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < standInShape.size(); ++i) {
-        const bool known = atDim1 ? i == 1 : i + 1 == standInShape.size();
-        out += (i ? ", " : "") + (known ? std::to_string(standInShape[i]) : std::string("?"));
-    }
-    return out + "]";
+PartialShape partialOf(const Shape& standInShape, bool atDim1) {
+    PartialShape out(standInShape.size());
+    const std::size_t known = atDim1 ? 1 : standInShape.size() - 1;
+    out[known] = standInShape[known];
+    return out;
 }
 
 class PinnedChannels {
@@ -75,10 +95,16 @@ class PinnedChannels {
         , report_(report) {
         for (const Finding& f : report.findings)
             if (f.severity != Severity::Info) found_.insert(f.layer);
+        for (LayerReport& l : report.layers) layers_[l.name] = &l;
     }
 
     void visit(const ModuleNode& node, const std::string& path) {
-        if (node.type == "Sequential") sequence(node, path);
+        if (node.type == "Sequential") {
+            sequence(node, path, Certainty::Exact);
+        } else if (!node.children.empty() && !isOpaqueModule(node.type) &&
+                   node.type != "ModuleList" && node.type != "ModuleDict") {
+            sequence(node, path, Certainty::Inferred);
+        }
         for (const ModuleNode& child : node.children) visit(child, join(path, child.name));
     }
 
@@ -87,53 +113,105 @@ class PinnedChannels {
         return path.empty() ? name : path + "." + name;
     }
 
-    void sequence(const ModuleNode& node, const std::string& path) {
+    // `exact`: nn.Sequential, whose printed order is its forward(); a pin holds until a
+    // module it cannot follow. Inferred: a class of its own read in printed order, only as
+    // far as its structural modules' sizes chain (each takes what the one before gives);
+    // the first module that breaks the chain (a projection, a branch, a block of its own)
+    // ends the reading for the rest of the block.
+    void sequence(const ModuleNode& node, const std::string& path, Certainty certainty) {
+        const bool exact = certainty == Certainty::Exact;
         std::optional<Pinned> pinned;
         for (const ModuleNode& child : node.children) {
             const std::string at = join(path, child.name);
-            if (child.afterElision) pinned.reset(); // pinned again by the next declaring module
+            if (child.afterElision) {
+                if (!exact) return;
+                pinned.reset(); // pinned again by the next declaring module
+            }
             if (const auto norm = readNormLayer(child); norm && norm->readError.empty()) {
-                if (pinned) check(child, *norm, *pinned, at);
+                if (pinned) check(child, *norm, *pinned, at, certainty, node.type);
                 continue; // a normalization layer keeps the shape
             }
-            if (auto p = pinnedBy(child, at)) {
-                pinned = std::move(p);
+            if (const auto d = declaredBy(child)) {
+                const bool embedding = !d->in;
+                // Embeddings side by side are summed (token + position + type).
+                const bool summed =
+                    embedding && pinned && pinned->embedding && pinned->size == d->out;
+                const bool chains =
+                    !pinned || summed ||
+                    (d->in && d->atDim1 == pinned->atDim1 && *d->in == pinned->size);
+                if (!exact && !chains) return;
+                pinned = Pinned{d->out, d->atDim1, d->spatial, at + " (" + d->what + ")",
+                                d->in,  embedding};
                 continue;
             }
             const bool keeps =
                 child.children.empty() && (preservesShape(child.type) ||
                                            (pinned && pinned->atDim1 && keepsChannels(child.type)));
-            if (!keeps) pinned.reset(); // a block of its own, a reshape: not followed here
+            if (keeps) continue;
+            if (!exact) return; // a block of its own, a reshape: the reading ends here
+            pinned.reset();
         }
     }
 
     void check(const ModuleNode& node, const NormLayer& norm, const Pinned& p,
-               const std::string& path) {
+               const std::string& path, Certainty certainty, const std::string& blockType) {
         if (found_.count(path)) return; // the walk said it already, on its own shapes
+        const auto it = layers_.find(path);
+        LayerReport* layer = it == layers_.end() ? nullptr : it->second;
+        if (layer && layer->inputShape) return; // the walk knew its whole input shape
         const auto input = standIn(p, norm);
         if (!input) return;
+        // In a class of its own a norm of the size the module before takes may run before it
+        // (pre-norm, Swin's patch merging prints its reduction first): no reading decides.
+        const NormSpec& s = norm.spec;
+        const std::optional<std::int64_t> declared =
+            s.numFeatures                   ? s.numFeatures
+            : s.normalizedShape.size() == 1 ? std::optional<std::int64_t>(s.normalizedShape[0])
+                                            : std::nullopt;
+        if (certainty != Certainty::Exact && p.in && declared == p.in) return;
+        const PartialShape partial = partialOf(*input, p.atDim1);
+        const std::string basis =
+            certainty == Certainty::Exact
+                ? "exact channels: nn.Sequential feeds it what " + p.by + " declares"
+                : "inferred channels: " + blockType +
+                      " read in printed order, which its modules' declared sizes fit up to "
+                      "here, feeds it what " +
+                      p.by + " declares";
         NormCheck check = checkNormLayer(node, norm, input, nullptr, version_, false);
-        LayerReport* layer = nullptr;
-        for (LayerReport& l : report_.layers)
-            if (l.name == path) layer = &l;
+        // The checks were run on a stand-in: where a message quotes its shape, it quotes the
+        // dims that are known and '?' for the others.
+        // A last dim pinned leaves the rank unknown: PyTorch's own [*, F].
+        const std::string standInText = shapeToString(*input),
+                          partialText = p.atDim1 ? partialShapeToString(partial)
+                                                 : "[*, " + std::to_string(p.size) + "]";
+        const auto honest = [&](std::string& text) {
+            for (std::size_t at = text.find(standInText); at != std::string::npos;
+                 at = text.find(standInText, at + partialText.size()))
+                text.replace(at, standInText.size(), partialText);
+        };
         for (Finding& f : check.findings) {
             if (f.severity == Severity::Info) continue;
+            for (std::string* text : {&f.message, &f.torchMessage, &f.fix, &f.why}) honest(*text);
             f.layer = path;
-            f.restsOn = "exact channels: nn.Sequential feeds it what " + p.by + " declares (" +
-                        partial(*input, p.atDim1) +
-                        "; the other dims are unknown, a batched input is assumed)";
+            f.certainty = certainty;
+            f.restsOn = basis + " (" + partialText +
+                        (p.atDim1 ? "; the other dims are unknown, a batched input is assumed)"
+                                  : "; the other dims are unknown)");
             describeForVersion(f, version_);
             report_.findings.push_back(std::move(f));
         }
-        if (layer && !layer->inputShape) {
-            layer->why = "channels pinned by " + p.by + ": " + partial(*input, p.atDim1) +
-                         (layer->why.empty() ? "" : "; " + layer->why);
+        found_.insert(path);
+        if (layer) {
+            if (p.atDim1) layer->partialInput = partial; // the rank is the convolution's
+            layer->certainty = certainty;
+            layer->why = basis + ": " + partialText + ", the other dims unknown";
         }
     }
 
     TorchVersion version_;
     DiagnoseReport& report_;
     std::set<std::string> found_;
+    std::map<std::string, LayerReport*> layers_;
 };
 
 } // namespace

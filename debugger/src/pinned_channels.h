@@ -15,7 +15,9 @@
 namespace normlab::detail {
 
 // Adds a finding for every normalization layer whose declared channels disagree with those
-// pinned before it, where the walk found nothing at that layer (its shape was unknown).
+// pinned before it, where the walk found nothing at that layer (its shape was unknown);
+// inside a class of its own, read in printed order as far as its structural sizes chain
+// (certainty inferred), so a mistake in a block class is found at every instance.
 void checkPinnedChannels(const ModuleNode& root, TorchVersion version, DiagnoseReport& report);
 
 } // namespace normlab::detail

@@ -64,6 +64,7 @@ DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
     auto add = [&](const LayerReport& layer, Finding f) {
         f.layer = layer.name;
         f.restsOn = kTraceRestsOn;
+        f.certainty = Certainty::Exact;
         detail::describeForVersion(f, version);
         report.findings.push_back(std::move(f));
     };

@@ -49,12 +49,20 @@ struct Finding {
     std::string pytorch;      // one sentence: what that PyTorch version does, and why
     std::string fix;          // the corrected line, or what to change
     std::string restsOn;      // what the shape behind it rests on (certainty and reading)
+    // Exact: the shape (or the channels) it rests on is determined by the text or a trace;
+    // inferred: by a data-flow reading of a custom block; unknown: by the module's own line.
+    Certainty certainty = Certainty::Unknown;
 };
+
+// A shape of which some dims are known: [?, 512, ?, ?] is {nullopt, 512, nullopt, nullopt}.
+using PartialShape = std::vector<std::optional<std::int64_t>>;
+std::string partialShapeToString(const PartialShape& shape); // "[?, 512, ?, ?]"
 
 struct LayerReport {
     std::string name; // dotted path
     std::string type;
     std::optional<Shape> inputShape, outputShape; // null: unknown
+    PartialShape partialInput; // the dims known where inputShape is not (empty: none)
     int line = 0;                                 // line of the model text
     Certainty certainty = Certainty::Unknown;     // of inputShape
     std::string reading; // the data-flow reading of the block it is in ("sequential", ...)
