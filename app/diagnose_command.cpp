@@ -44,7 +44,7 @@ int diagnoseTraceFile(const QCommandLineParser& parser) {
         printError("--torch-version must look like 2.1 or 1.13, got '" + asked + "'");
         return kExitInvalid;
     }
-    DiagnoseReport report = diagnoseTrace(trace.calls, trace.error, *version);
+    DiagnoseReport report = diagnoseTrace(trace.calls, trace.error, *version, trace.modules);
     if (!parser.isSet("checkpoint")) {
         QTextStream(stdout) << QJsonDocument(diagnoseReportToJson(report, *version))
                                    .toJson(QJsonDocument::Indented);

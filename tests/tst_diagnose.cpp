@@ -102,6 +102,7 @@ class DiagnoseTest : public QObject {
     void aWrongNormDoesNotSilenceItsBlock();
     void classLevelMistakesAtEveryInstance_data();
     void classLevelMistakesAtEveryInstance();
+    void aModuleThatRanInTheTraceIsNeverSaidToRaise();
 };
 
 void DiagnoseTest::againstPyTorch_data() {
@@ -798,4 +799,34 @@ void DiagnoseTest::classLevelMistakesAtEveryInstance() {
             if (withShape && torch["action"].toString() == "raises")
                 QCOMPARE(QString::fromStdString(f.torchMessage), torch["message"].toString());
         }
+}
+
+// Trace mode says only what the trace shows: a LayerNorm whose recorded input its sizes would
+// refuse, but which ran (a subclass rearranging in forward()), gets no "raises"; the same
+// module where the trace stopped does; a module of the table never called is "not run".
+void DiagnoseTest::aModuleThatRanInTheTraceIsNeverSaidToRaise() {
+    TracedCall conv{"conv", "Conv2d",          "Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))",
+                    true,   Shape{2, 3, 6, 6}, Shape{2, 8, 4, 4}};
+    TracedCall norm{
+        "norm", "LayerNorm",       "LayerNorm((8,), eps=1e-05, elementwise_affine=True)",
+        true,   Shape{2, 8, 4, 4}, Shape{2, 8, 4, 4}};
+    std::vector<TracedModule> modules{{"", "Net", "Net()", {}},
+                                      {"conv", "Conv2d", conv.repr, {}},
+                                      {"norm", "LayerNorm", norm.repr, {}},
+                                      {"unused", "BatchNorm2d", "BatchNorm2d(99)", {}}};
+    const DiagnoseReport ran = diagnoseTrace({conv, norm}, std::nullopt, kTorch113, modules);
+    for (const Finding& f : ran.findings) {
+        QVERIFY2(f.action != TorchAction::Raises, f.message.c_str());
+        QVERIFY(f.severity == Severity::Info);
+    }
+    QCOMPARE(ran.layers.back().name, std::string("unused"));
+    QCOMPARE(ran.layers.back().reading, std::string("not run"));
+    TracedCall stopped = norm;
+    stopped.output.reset();
+    const DiagnoseReport raised = diagnoseTrace(
+        {conv, stopped}, TracedError{"RuntimeError", "Given normalized_shape=[8], ...", "norm"},
+        kTorch113, modules);
+    QVERIFY(std::any_of(raised.findings.begin(), raised.findings.end(), [](const Finding& f) {
+        return f.code == FindingCode::NormalizedShapeMismatch && f.action == TorchAction::Raises;
+    }));
 }

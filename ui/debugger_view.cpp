@@ -344,7 +344,7 @@ bool DebuggerView::loadTraceFile(const QString& path) {
         return false;
     }
     const TorchVersion version = TorchVersion::parse(trace.torchVersion).value_or(TorchVersion{});
-    showReport(diagnoseTrace(trace.calls, trace.error, version), version,
+    showReport(diagnoseTrace(trace.calls, trace.error, version, trace.modules), version,
                tr("Trace %1.").arg(QFileInfo(path).fileName()));
     traceModules_ = trace.modules;
     tracePath_ = path;

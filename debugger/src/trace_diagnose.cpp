@@ -6,6 +6,7 @@
 #include "layer_shapes.h"
 #include "norm_layer_checks.h"
 
+#include <algorithm>
 #include <set>
 
 namespace normlab {
@@ -47,7 +48,8 @@ bool makesChannelsFirstMap(const std::string& type) {
 } // namespace
 
 DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
-                             const std::optional<TracedError>& error, TorchVersion version) {
+                             const std::optional<TracedError>& error, TorchVersion version,
+                             const std::vector<TracedModule>& modules) {
     DiagnoseReport report;
     report.assumptions.push_back("Shapes are from a trace of the real forward pass: every shape "
                                  "is what PyTorch gave the module (exact).");
@@ -90,9 +92,30 @@ DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
             const bool knownChannelsFirst = channelsFirstMap && channelsFirstMap == call.input;
             detail::NormCheck check = detail::checkNormLayer(node, *norm, call.input, previous,
                                                              version, !knownChannelsFirst);
-            for (Finding& f : check.findings) add(layer, std::move(f));
+            const bool ran = !raisedHere && call.output.has_value();
+            const bool contradicted =
+                ran &&
+                std::any_of(check.findings.begin(), check.findings.end(),
+                            [](const Finding& f) { return f.action == TorchAction::Raises; });
+            if (contradicted) {
+                // PyTorch ran it on this input: what its normalization received is not the
+                // recorded input (a subclass's forward() rearranged it first).
+                Finding f;
+                f.severity = Severity::Info;
+                f.code = FindingCode::UnknownDataFlow;
+                f.message = call.type + " ran in the trace on " + shapeToString(*call.input) +
+                            ", which its declared sizes would refuse: its forward() rearranges "
+                            "the input before normalizing (a subclass), so what the "
+                            "normalization received is not in the trace and is not checked";
+                f.why = "not a mistake in itself";
+                f.fix = "nothing, or trace the normalization's own call";
+                add(layer, std::move(f));
+                layer.why = "its forward() rearranges the input: the normalized shape is unknown";
+            } else {
+                for (Finding& f : check.findings) add(layer, std::move(f));
+                layer.normInputShape = check.normalizedShape;
+            }
             layer.normSpec = norm->spec;
-            layer.normInputShape = check.normalizedShape;
         } else if (raisedHere && call.input) {
             // Not a normalization layer: the shape rules say what is wrong, when they know.
             detail::LayerStep step = detail::layerShape(node, *call.input);
@@ -104,6 +127,22 @@ DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
                  !detail::preservesShape(call.type))
             channelsFirstMap.reset();
         previous = &node;
+        report.layers.push_back(std::move(layer));
+    }
+    // Leaves of the module table the forward pass never called.
+    for (std::size_t i = 0; i < modules.size(); ++i) {
+        const TracedModule& m = modules[i];
+        // Registration order lists a module's children right after it.
+        const bool leaf =
+            i + 1 == modules.size() || modules[i + 1].name.rfind(m.name + ".", 0) != 0;
+        if (m.name.empty() || !leaf || seen.count(m.name)) continue;
+        LayerReport layer;
+        layer.name = m.name;
+        layer.type = m.type;
+        layer.reading = "not run";
+        layer.why = error ? "not run: the traced forward pass stopped before it, or never calls it"
+                          : "not run: the traced forward pass never called it (a branch not "
+                            "taken, or a module forward() does not use)";
         report.layers.push_back(std::move(layer));
     }
     if (error && !seen.count(error->module)) {

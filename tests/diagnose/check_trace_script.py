@@ -40,6 +40,27 @@ def build():
 
 def broken():
     return nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(6))
+
+
+class LayerNormChannels(nn.LayerNorm):
+    """A LayerNorm over the channels of a map: it moves them last in its own forward()."""
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class WithUnused(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.norm = LayerNormChannels(8)
+        self.unused = nn.BatchNorm2d(99)
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+def subclass():
+    return WithUnused()
 '''
 
 
@@ -102,6 +123,17 @@ def main(cli, script):
     first = [f for f in report["findings"] if f["severity"] == "error"][0]
     assert first["code"] == "pytorch_error" and first["layer"] == "1", first
     assert first["torch_message"] == expected, (first["torch_message"], expected)
+
+    # A normalization subclass that rearranges its input ran: never said to raise; a module
+    # forward() never calls is listed as not run.
+    out = os.path.join(work, "subclass.json")
+    run(sys.executable, script, "--model", model_file + ":subclass", "--input-shape", "2,3,6,6",
+        "--out", out)
+    report = json.loads(run(cli, "diagnose", "--trace", out))
+    serious = [f for f in report["findings"] if f["severity"] in ("error", "warning")]
+    assert not serious, serious
+    layers = {l["name"]: l for l in report["layers"]}
+    assert layers["unused"]["reading"] == "not run", layers["unused"]
 
     # Activations: every norm layer's tensors, the model left as it was, and NormLab's output
     # on the captured input equal to PyTorch's.

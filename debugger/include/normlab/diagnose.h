@@ -63,8 +63,8 @@ struct LayerReport {
     std::string type;
     std::optional<Shape> inputShape, outputShape; // null: unknown
     PartialShape partialInput; // the dims known where inputShape is not (empty: none)
-    int line = 0;                                 // line of the model text
-    Certainty certainty = Certainty::Unknown;     // of inputShape
+    int line = 0;              // line of the model text
+    Certainty certainty = Certainty::Unknown; // of inputShape
     std::string reading; // the data-flow reading of the block it is in ("sequential", ...)
     std::string why;     // why the shape is inferred or unknown
     // Normalization layers: the workbench configuration that reproduces the layer.
@@ -108,8 +108,13 @@ struct TracedModule {
 
 // Every shape in the report is exact. Where PyTorch raised, its words come first, then
 // NormLab's explanation of that module.
+// A module that ran is never said to raise: where the check of its recorded input would raise
+// but PyTorch ran it (a normalization subclass whose forward() rearranges its input), the
+// layer's normalized shape is unknown, with that reason. `modules` (the trace's module
+// table, may be empty): its leaves the forward pass never called are listed as not run.
 DiagnoseReport diagnoseTrace(const std::vector<TracedCall>& calls,
-                             const std::optional<TracedError>& error, TorchVersion version);
+                             const std::optional<TracedError>& error, TorchVersion version,
+                             const std::vector<TracedModule>& modules = {});
 
 DiagnoseReport diagnoseModel(std::string_view modelText, const Shape& inputShape,
                              TorchVersion version = {});
