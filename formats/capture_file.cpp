@@ -244,6 +244,7 @@ QString readCapture(const QString& directory, Capture& out) {
     c.directory = QDir(directory).absolutePath();
     c.torchVersion = root.value("torch_version").toString();
     c.modelClass = root.value("model_class").toString();
+    c.generated = root.value("generated").toString();
     shapeOf(root.value("input").toObject().value("shape"), c.modelInputShape);
     QString error;
     c.lengths = inside(directory, root.value("lengths"), error);

@@ -36,6 +36,8 @@ struct Capture {
     QString torchVersion, modelClass;
     Shape modelInputShape;
     QString lengths, mask; // absolute paths, or empty
+    // How the inputs were made when they are not the user's data ("normal"); empty: real data.
+    QString generated;
     std::vector<CapturedLayer> layers;
 };
 

@@ -136,6 +136,7 @@ class WorkbenchTest : public QObject {
     void lessonTextReachesTheRendererRestricted();
     void everyMainWindowViewHasAKnownId();
     void debuggerAnalysesWithoutAnInputShape();
+    void aCaptureOfGeneratedDataSaysSo();
     void everyTaskConditionIsCheckedBothWays();
     void aLessonWrittenInTheEditorRunsOnAnotherStart();
     void aLessonExportsAsAHandoutOnePagePerStep();
@@ -2426,6 +2427,35 @@ void WorkbenchTest::debuggerAnalysesWithoutAnInputShape() {
     for (const Finding& f : view.report().findings)
         if (f.severity == Severity::Warning) warned << QString::fromStdString(f.layer);
     QCOMPARE(warned, (QStringList{"Encoder.1", "Encoder.4"}));
+}
+
+// A capture made with --generate normal records it; the Capture dock says the statistics are
+// of generated data, and a capture of real data says nothing of the kind.
+void WorkbenchTest::aCaptureOfGeneratedDataSaysSo() {
+    QTemporaryDir dir;
+    const QString copy = dir.filePath("generated");
+    QVERIFY(
+        QProcess::execute(
+            "cp", {"-r", QStringLiteral(NORMLAB_SOURCE_DIR "/tests/captures/captures/convnet_eval"),
+                   copy}) == 0);
+    QFile manifest(copy + "/capture.json");
+    QVERIFY(manifest.open(QIODevice::ReadOnly));
+    QJsonObject o = QJsonDocument::fromJson(manifest.readAll()).object();
+    manifest.close();
+    o["generated"] = "normal";
+    QVERIFY(manifest.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    manifest.write(QJsonDocument(o).toJson());
+    manifest.close();
+    MainWindow w(false);
+    waitIdle(w);
+    QCOMPARE(w.openCapture(copy), QString());
+    auto* status = w.captureDock()->findChild<QLabel*>("captureStatus");
+    QVERIFY(status);
+    QVERIFY2(status->text().contains("generated (normal)"), qPrintable(status->text()));
+    QCOMPARE(
+        w.openCapture(QStringLiteral(NORMLAB_SOURCE_DIR "/tests/captures/captures/convnet_eval")),
+        QString());
+    QVERIFY(!status->text().contains("generated"));
 }
 
 void WorkbenchTest::everyTaskConditionIsCheckedBothWays() {

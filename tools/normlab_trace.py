@@ -12,13 +12,17 @@ needed to read the JSON.
 
 Command line:
     python3 normlab_trace.py --model my_model.py:build --input-shape 2,3,224,224 --out trace.json
-        (build() returns the model; --dtype long for token ids; --eval for eval mode)
+        (build() returns the model, or (model, args) or (model, args, kwargs); repeat
+        --input-shape or --input for each positional argument, e.g. --input-shape 2,16000
+        --input-shape long:2; the model keeps the mode build() left it in unless --train or
+        --eval says otherwise)
 In a notebook:
     import normlab_trace
-    normlab_trace.trace(model, x, "trace.json")
+    normlab_trace.trace(model, (image1, image2), "trace.json", kwargs={"iters": 4})
 
 Activations (`--activations DIR`, or `trace(model, x, DIR, activations=True)`): the model runs
-for real on the given input (`--input x.npy`), and for every normalization layer (BatchNorm,
+for real on the given input (`--input x.npy`; shapes alone are refused unless `--generate
+normal` asks for generated data, which the manifest records), and for every normalization layer (BatchNorm,
 InstanceNorm, LayerNorm, GroupNorm, RMSNorm and their subclasses) DIR receives its input and
 the output PyTorch produced (whole up to --cap-mib per layer, default 64 MiB, otherwise the
 first samples along dim 0), its weight, bias, running mean and variance as they were before
@@ -134,12 +138,57 @@ def _umask():
     return mask
 
 
+def _tensors(value, depth=0):
+    """Every tensor in `value` (a tensor, or tuples, lists and dicts of them, as models take
+    and return them: a detection model's list of images, a dict of outputs), in order."""
+    if torch.is_tensor(value):
+        return [value]
+    if depth > 8:
+        return []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (tuple, list)):
+        return [t for v in value for t in _tensors(v, depth + 1)]
+    return []
+
+
 def _shapes(values):
-    out = []
-    for v in values if isinstance(values, (tuple, list)) else (values,):
-        if torch.is_tensor(v):
-            out.append({"shape": list(v.shape), "dtype": str(v.dtype).replace("torch.", "")})
-    return out
+    return [{"shape": list(v.shape), "dtype": str(v.dtype).replace("torch.", "")}
+            for v in _tensors(values)]
+
+
+def _structure(value, depth=0):
+    """The shape of a nested input, for the record: tensors as {shape, dtype}, other values by
+    their type (passed to the model as they are)."""
+    if torch.is_tensor(value):
+        return {"shape": list(value.shape), "dtype": str(value.dtype).replace("torch.", "")}
+    if depth > 8:
+        return {"type": type(value).__name__}
+    if isinstance(value, dict):
+        return {str(k): _structure(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_structure(v, depth + 1) for v in value]
+    return {"type": type(value).__name__}
+
+
+def _to(value, device, depth=0):
+    """`value` with every tensor in it moved to `device` (containers rebuilt as they were)."""
+    if torch.is_tensor(value):
+        return value.to(device)
+    if depth > 8:
+        return value
+    if isinstance(value, dict):
+        return type(value)((k, _to(v, device, depth + 1)) for k, v in value.items())
+    if isinstance(value, tuple):
+        return tuple(_to(v, device, depth + 1) for v in value)
+    if isinstance(value, list):
+        return [_to(v, device, depth + 1) for v in value]
+    return value
+
+
+def _as_args(args):
+    """A tensor (or any single value) is one positional argument; a tuple or list, several."""
+    return tuple(args) if isinstance(args, (tuple, list)) else (args,)
 
 
 def _repr_line(module):
@@ -164,7 +213,7 @@ def _module_table(model):
     return table
 
 
-def _run(model, x, device):
+def _run(model, args, kwargs, device):
     calls, stack, handles = [], [], []
     names = {id(m): n for n, m in model.named_modules()}
 
@@ -185,7 +234,7 @@ def _run(model, x, device):
     error = None
     try:
         with torch.no_grad():
-            model(x.to(device) if device != "cpu" else x)
+            model(*_to(_as_args(args), device), **_to(kwargs or {}, device))
     except Exception as e:  # noqa: BLE001 -- PyTorch's exception is what we record
         where = stack[-1] if stack else None
         error = {"type": type(e).__name__, "message": str(e).split("\n")[0],
@@ -193,7 +242,9 @@ def _run(model, x, device):
     finally:
         for h in handles:
             h.remove()
-    return calls, error
+    called = {c["name"] for c in calls}
+    never = [n for n, _ in model.named_modules() if n and n not in called]
+    return calls, error, never
 
 
 def _norm_kind(module):
@@ -289,7 +340,7 @@ class _Capture:
                     getattr(module, key).copy_(value)
 
 
-def _capture(model, x, directory, cap_mib, lengths, mask):
+def _capture(model, args, kwargs, directory, cap_mib, lengths, mask, generated):
     import numpy as np
     capture = _Capture(model, directory, int(cap_mib * (1 << 20)))
     handles = []
@@ -297,13 +348,17 @@ def _capture(model, x, directory, cap_mib, lengths, mask):
         handles.append(m.register_forward_pre_hook(capture.pre))
         handles.append(m.register_forward_hook(capture.post))
     try:
-        calls, error = _run(model, x, "cpu")
+        calls, error, never = _run(model, args, kwargs, "cpu")
     finally:
         for h in handles:
             h.remove()
         capture.restore()
+    first = _shapes((args, kwargs or {}))
     manifest = {"normlab_capture": CAPTURE_FORMAT, "torch_version": torch.__version__.split("+")[0],
-                "model_class": type(model).__name__, "input": _shapes(x)[0] if _shapes(x) else None,
+                "model_class": type(model).__name__, "input": first[0] if first else None,
+                "inputs": _structure({"args": list(_as_args(args)), "kwargs": kwargs or {}}),
+                "generated": generated, "training": bool(model.training),
+                "running_statistics": "restored to their values before the capture",
                 "lengths": None, "mask": None, "cap_mib": cap_mib, "layers": capture.layers,
                 "error": error}
     if lengths is not None:
@@ -313,40 +368,52 @@ def _capture(model, x, directory, cap_mib, lengths, mask):
         np.save(os.path.join(directory, "mask.npy"), np.asarray(mask, dtype=bool))
         manifest["mask"] = "mask.npy"
     write_json(os.path.join(directory, "capture.json"), manifest)
-    return calls, error, manifest
+    return calls, error, never, manifest
 
 
-def trace(model, x, out_path, try_meta=False, activations=False, cap_mib=64, lengths=None,
-          mask=None):
-    """Runs `model` on `x` once and writes the trace to `out_path` (JSON).
+def trace(model, args, out_path, kwargs=None, try_meta=False, activations=False, cap_mib=64,
+          lengths=None, mask=None, generated=None):
+    """Runs `model(*args, **kwargs)` once and writes the trace to `out_path` (JSON).
+
+    `args`: one tensor, or a tuple or list of positional arguments (tensors, nested lists and
+    dicts of tensors, or any other value, passed as it is); `kwargs`: keyword arguments. The
+    model runs in the mode it is in (model.train() / model.eval() before calling, as you
+    would), under torch.no_grad(). Every call of every module is recorded (a module called
+    twice appears twice), and the modules never called are listed.
 
     try_meta moves the model to the meta device (PyTorch 2.x) and so drops its weights: the
     command line does it on a model it built itself; from a notebook, pass True only for a
     throwaway copy.
 
-    activations=True: `out_path` is a directory; the model runs for real on `x` and every
+    activations=True: `out_path` is a directory; the model runs for real on the inputs and every
     normalization layer's input, output, parameters and statistics are written there with
     capture.json (see the module's docstring), and the trace as trace.json. `lengths` ([N]
-    ints) or `mask` ([N, L] booleans, True = valid) describe padding, when there is some."""
+    ints) or `mask` ([N, L] booleans, True = valid) describe padding, when there is some.
+    `generated`: how the inputs were made when they are not real data ("normal"), recorded
+    in the manifest."""
     if activations:
         check_capture_target(out_path)
     else:
         check_trace_target(out_path)
     modules = _module_table(model)
+    described = _structure({"args": list(_as_args(args)), "kwargs": kwargs or {}})
+    flat = _shapes((args, kwargs or {}))
     if activations:
         os.makedirs(out_path, exist_ok=True)
-        calls, error, manifest = _capture(model, x, out_path, cap_mib, lengths, mask)
+        calls, error, never, manifest = _capture(model, args, kwargs, out_path, cap_mib, lengths,
+                                                 mask, generated)
         doc = {"normlab_trace": FORMAT, "torch_version": torch.__version__.split("+")[0],
-               "device": "cpu", "input": _shapes(x), "calls": calls, "error": error,
+               "device": "cpu", "training": bool(model.training), "input": flat,
+               "inputs": described, "calls": calls, "not_called": never, "error": error,
                "modules": modules}
         write_json(os.path.join(out_path, "trace.json"), doc)
         doc["capture"] = manifest
         return doc
-    device, calls, error = "cpu", None, None
+    device, calls, error, never = "cpu", None, None, []
     if try_meta and hasattr(torch, "device") and tuple(int(p) for p in torch.__version__.split(".")[:2] if p.isdigit()) >= (2, 0):
         try:
             meta_model = model.to("meta")
-            calls, error = _run(meta_model, x.to("meta"), "meta")
+            calls, error, never = _run(meta_model, args, kwargs, "meta")
             device = "meta"
             if error and "meta" in error["message"].lower():
                 calls = None  # a module without meta support: run for real below
@@ -354,29 +421,91 @@ def trace(model, x, out_path, try_meta=False, activations=False, cap_mib=64, len
             calls = None
     if calls is None:
         device = "cpu"
-        calls, error = _run(model.to("cpu"), x.to("cpu"), "cpu")
+        calls, error, never = _run(model.to("cpu"), args, kwargs, "cpu")
     doc = {"normlab_trace": FORMAT, "torch_version": torch.__version__.split("+")[0],
-           "device": device, "input": _shapes(x), "calls": calls, "error": error,
+           "device": device, "training": bool(model.training), "input": flat,
+           "inputs": described, "calls": calls, "not_called": never, "error": error,
            "modules": modules}
     write_json(out_path, doc)
     return doc
 
 
 def _load(spec):
+    """Imports FILE.py (its folder on sys.path meanwhile, so that it may import modules beside
+    it) and calls FUNCTION. It returns the model, or (model, args) / (model, args, kwargs)."""
     path, _, function = spec.partition(":")
-    module_spec = importlib.util.spec_from_file_location("normlab_user_model", path)
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return getattr(module, function or "build")()
+    folder = os.path.dirname(os.path.abspath(path))
+    sys.path.insert(0, folder)
+    try:
+        module_spec = importlib.util.spec_from_file_location("normlab_user_model", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        built = getattr(module, function or "build")()
+    finally:
+        if sys.path and sys.path[0] == folder:
+            sys.path.pop(0)
+    if isinstance(built, tuple) and built and isinstance(built[0], torch.nn.Module):
+        if len(built) == 2:
+            return built[0], built[1], None
+        if len(built) == 3:
+            return built[0], built[1], built[2]
+        raise ValueError(f"{spec} returned a tuple of {len(built)}: give the model, "
+                         "(model, args) or (model, args, kwargs)")
+    if not isinstance(built, torch.nn.Module):
+        raise ValueError(f"{spec} returned a {type(built).__name__}, not a torch.nn.Module")
+    return built, None, None
+
+
+DTYPES = {"float": "float32", "float32": "float32", "float64": "float64", "double": "float64",
+          "half": "float16", "float16": "float16", "bfloat16": "bfloat16", "long": "int64",
+          "int64": "int64", "int": "int32", "int32": "int32", "bool": "bool"}
+
+
+def _shape_input(text, default_dtype, generate):
+    """'2,3,224,224' or 'long:2,16': a tensor of that shape, zeros (or, with generate='normal',
+    standard normal values for floating dtypes)."""
+    dtype_name, _, dims = text.rpartition(":")
+    dtype = getattr(torch, DTYPES[dtype_name or default_dtype])
+    shape = [int(d) for d in dims.split(",") if d.strip()]
+    if any(d < 0 for d in shape):
+        raise ValueError(f"--input-shape {text}: dims must be 0 or more")
+    if generate == "normal" and dtype.is_floating_point:
+        return torch.randn(shape, generator=torch.Generator().manual_seed(0)).to(dtype)
+    return torch.zeros(shape, dtype=dtype)
+
+
+def _file_input(path):
+    """A .npy array, or a .pt / .pth file holding a tensor (or a tuple, list or dict of them:
+    torch.load with weights_only, so that it runs no code from the file)."""
+    if path.endswith((".pt", ".pth")):
+        try:
+            return torch.load(path, map_location="cpu", weights_only=True)
+        except TypeError:  # a PyTorch without weights_only: refuse rather than unpickle
+            raise ValueError(f"{path}: this PyTorch cannot load a .pt file safely "
+                             "(weights_only); save the input as .npy") from None
+    import numpy as np
+    return torch.from_numpy(np.load(path, allow_pickle=False))
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--model", required=True, help="FILE.py:FUNCTION returning the model")
-    p.add_argument("--input-shape", help="e.g. 2,3,224,224 (a zero input of that shape)")
-    p.add_argument("--input", help="the input as a .npy file (real data, for --activations)")
-    p.add_argument("--dtype", default="float", choices=["float", "long"])
-    p.add_argument("--eval", action="store_true", help="trace in eval mode")
+    p.add_argument("--model", required=True,
+                   help="FILE.py:FUNCTION returning the model, or (model, args) or "
+                        "(model, args, kwargs) to trace with")
+    p.add_argument("--input-shape", action="append", default=[],
+                   help="[dtype:]DIMS, e.g. 2,3,224,224 or long:2,16; repeat for each positional "
+                        "argument (zeros, or --generate normal)")
+    p.add_argument("--input", action="append", default=[],
+                   help="an input as .npy (or .pt holding tensors); repeat for each positional "
+                        "argument (real data, for --activations)")
+    p.add_argument("--dtype", default="float", choices=sorted(DTYPES),
+                   help="dtype of --input-shape inputs without one of their own")
+    p.add_argument("--generate", choices=["normal"],
+                   help="with --activations and --input-shape: generated standard normal data "
+                        "(recorded in the capture), instead of refusing to capture zeros")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--train", action="store_true", help="trace in training mode")
+    mode.add_argument("--eval", action="store_true", help="trace in eval mode")
     p.add_argument("--out", help="the trace (JSON); not needed with --activations")
     p.add_argument("--activations", metavar="DIR",
                    help="run for real and save every normalization layer's tensors into DIR")
@@ -387,35 +516,50 @@ def main(argv=None):
     a = p.parse_args(argv)
     if not a.out and not a.activations:
         p.error("give --out (a trace) or --activations DIR (a capture)")
-    if (a.input is None) == (a.input_shape is None):
-        p.error("give one of --input-shape and --input")
+    if a.input and a.input_shape:
+        p.error("give --input files or --input-shape shapes, not both")
+    if a.activations and a.input_shape and not a.generate:
+        p.exit(2, "normlab_trace.py: --activations records your data's statistics: give the "
+                  "input as --input FILE.npy, or ask for generated data with --generate normal "
+                  "(zeros would make every channel look dead)\n")
     # Refused before the model is built or anything is written.
     try:
         check_capture_target(a.activations) if a.activations else check_trace_target(a.out)
     except RefusedWrite as e:
         p.exit(2, f"normlab_trace.py: {e}\n")
-    for path in (a.model.partition(":")[0], a.input, a.lengths, a.mask):
+    for path in [a.model.partition(":")[0], *a.input, a.lengths, a.mask]:
         if path is not None and not _is_regular(path):
             p.exit(2, f"normlab_trace.py: {path} is not a regular file (or does not exist)\n")
     if torch is None:
         p.exit(2, "normlab_trace.py: PyTorch is not installed for " + sys.executable + "\n")
-    model = _load(a.model)
-    model.train(not a.eval)
-    if a.input:
-        import numpy as np
-        x = torch.from_numpy(np.load(a.input))
-    else:
-        shape = [int(d) for d in a.input_shape.split(",")]
-        x = torch.zeros(shape, dtype=torch.long) if a.dtype == "long" else torch.zeros(shape)
+    try:
+        model, args, kwargs = _load(a.model)
+        if a.input:
+            args = tuple(_file_input(f) for f in a.input)
+        elif a.input_shape:
+            args = tuple(_shape_input(t, a.dtype, a.generate) for t in a.input_shape)
+    except (ValueError, KeyError, OSError) as e:
+        p.exit(2, f"normlab_trace.py: {e}\n")
+    if args is None:
+        p.exit(2, "normlab_trace.py: give --input or --input-shape (or return (model, args) "
+                  "from the build function)\n")
+    if a.train or a.eval:
+        model.train(a.train)
+    mode_said = ("training" if model.training else "eval") + " mode, " + (
+        "as --train / --eval asked" if a.train or a.eval else "as the build function left it")
+    generated = a.generate if a.input_shape else None
     if a.activations:
         import numpy as np
-        doc = trace(model, x, a.activations, activations=True, cap_mib=a.cap_mib,
-                    lengths=np.load(a.lengths) if a.lengths else None,
-                    mask=np.load(a.mask) if a.mask else None)
-        print(f"{len(doc['capture']['layers'])} normalization layers captured in {a.activations}")
+        doc = trace(model, args, a.activations, kwargs=kwargs, activations=True,
+                    cap_mib=a.cap_mib, lengths=np.load(a.lengths) if a.lengths else None,
+                    mask=np.load(a.mask) if a.mask else None, generated=generated)
+        print(f"{len(doc['capture']['layers'])} normalization layers captured in {a.activations} "
+              f"({mode_said}; running statistics restored"
+              + (f"; inputs generated: {generated}" if generated else "") + ")")
     else:
-        doc = trace(model, x, a.out, try_meta=True)
-    print(f"{len(doc['calls'])} module calls on {doc['device']}" + _error_summary(doc["error"]))
+        doc = trace(model, args, a.out, kwargs=kwargs, try_meta=True)
+    print(f"{len(doc['calls'])} module calls on {doc['device']} ({mode_said})"
+          + _error_summary(doc["error"]))
 
 
 def _error_summary(error):

@@ -55,7 +55,8 @@ CaptureDock::CaptureDock(QWidget* parent)
                                 "computed. Select a layer to open it in the workbench.")
                                  .arg(capture_.layers.size())
                                  .arg(capture_.modelClass, capture_.torchVersion)
-                                 .arg(healthDone_));
+                                 .arg(healthDone_) +
+                             generatedNote());
         emit healthFinished();
     });
 }
@@ -96,7 +97,8 @@ QString CaptureDock::openCapture(const QString& directory) {
     table_->resizeColumnsToContents();
     status_->setText(tr("%1 normalization layers from %2 (PyTorch %3); computing their health...")
                          .arg(capture_.layers.size())
-                         .arg(capture_.modelClass, capture_.torchVersion));
+                         .arg(capture_.modelClass, capture_.torchVersion) +
+                     generatedNote());
     startHealth();
     return {};
 }
@@ -155,6 +157,13 @@ void CaptureDock::showHealth(int row, const LayerHealth& health, const QString& 
         }
     }
     status_->setText(tr("Health: %1 of %2 layers...").arg(healthDone_).arg(capture_.layers.size()));
+}
+
+QString CaptureDock::generatedNote() const {
+    if (capture_.generated.isEmpty()) return {};
+    return " " + tr("The inputs were generated (%1), not your data: the statistics describe "
+                    "that data, not your model's.")
+                     .arg(capture_.generated);
 }
 
 } // namespace normlab::ui

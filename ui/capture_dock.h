@@ -40,6 +40,8 @@ class CaptureDock : public QWidget {
     void healthFinished();
 
   private:
+    // " Inputs generated (normal): ..." when the capture is not of the user's data.
+    QString generatedNote() const;
     void startHealth();
     void showHealth(int row, const LayerHealth& health, const QString& error);
 

@@ -491,6 +491,10 @@
         <source>Health: %1 of %2 layers...</source>
         <translation>健全性：%2 層中 %1 層...</translation>
     </message>
+    <message>
+        <source>The inputs were generated (%1), not your data: the statistics describe that data, not your model&apos;s.</source>
+        <translation>入力は生成されたもの（%1）で、あなたのデータではありません。統計量はその生成データを表しており、モデルの実データを表すものではありません。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::CodeView</name>

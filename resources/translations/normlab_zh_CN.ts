@@ -491,6 +491,10 @@
         <source>Health: %1 of %2 layers...</source>
         <translation>健康状况：%2 层中的 %1 层...</translation>
     </message>
+    <message>
+        <source>The inputs were generated (%1), not your data: the statistics describe that data, not your model&apos;s.</source>
+        <translation>输入是生成的（%1），不是您的数据：这些统计量描述的是生成的数据，而不是您模型的实际数据。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::CodeView</name>

@@ -63,6 +63,68 @@ def subclass():
     return WithUnused()
 '''
 
+# Models that take more than one tensor, keyword arguments, a list; that return a dict; that
+# call a module twice; that need eval mode; and that import a module beside their file.
+INPUTS_MODEL = '''
+import torch
+import torch.nn as nn
+from helper_blocks import conv_bn
+
+
+class Flow(nn.Module):  # two images
+    def __init__(self):
+        super().__init__()
+        self.enc = conv_bn(6, 8)
+
+    def forward(self, a, b):
+        return {"flow": self.enc(torch.cat([a, b], 1))}
+
+
+class Detector(nn.Module):  # a list of images, a keyword argument
+    def __init__(self):
+        super().__init__()
+        self.body = conv_bn(3, 8)
+        self.norm = nn.GroupNorm(2, 8)
+
+    def forward(self, images, scale=1.0):
+        x = self.body(torch.stack(images)) * scale
+        return [self.norm(x), self.norm(x)]  # norm called twice
+
+
+class Speech(nn.Module):  # waveform and lengths
+    def __init__(self):
+        super().__init__()
+        self.front = nn.Conv1d(1, 8, 5, stride=2)
+        self.norm = nn.BatchNorm1d(8)
+
+    def forward(self, wave, lengths):
+        return self.norm(self.front(wave.unsqueeze(1))), lengths
+
+
+def flow():
+    return Flow(), (torch.randn(1, 3, 8, 8), torch.randn(1, 3, 8, 8))
+
+
+def detector():
+    return Detector(), ([torch.randn(3, 8, 8), torch.randn(3, 8, 8)],), {"scale": 2.0}
+
+
+def speech():
+    return Speech()
+
+
+def eval_only():
+    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4)).eval()  # batch 1, 1x1 maps
+'''
+
+HELPER_BLOCKS = '''
+import torch.nn as nn
+
+
+def conv_bn(i, o):
+    return nn.Sequential(nn.Conv2d(i, o, 3, padding=1), nn.BatchNorm2d(o), nn.ReLU())
+'''
+
 
 def run(*args):
     r = subprocess.run(list(args), capture_output=True, text=True)
@@ -134,6 +196,35 @@ def main(cli, script):
     assert not serious, serious
     layers = {l["name"]: l for l in report["layers"]}
     assert layers["unused"]["reading"] == "not run", layers["unused"]
+
+    # Any input a real model takes, from the command line.
+    with open(os.path.join(work, "inputs_model.py"), "w") as f:
+        f.write(INPUTS_MODEL)
+    with open(os.path.join(work, "helper_blocks.py"), "w") as f:
+        f.write(HELPER_BLOCKS)
+    inputs_file = os.path.join(work, "inputs_model.py")
+    for function, extra, norms in [
+            ("flow", [], {"enc.1": [1, 8, 8, 8]}),
+            ("detector", [], {"body.1": [2, 8, 8, 8], "norm": [2, 8, 8, 8]}),
+            ("speech", ["--input-shape", "2,100", "--input-shape", "long:2"], {"norm": [2, 8, 48]}),
+            ("eval_only", ["--input-shape", "1,3,3,3"], {"1": [1, 4, 1, 1]})]:
+        out = os.path.join(work, function + ".json")
+        said = run(sys.executable, script, "--model", inputs_file + ":" + function, *extra,
+                   "--out", out)
+        trace = json.load(open(out))
+        assert trace["error"] is None, (function, trace["error"])
+        calls = [c for c in trace["calls"] if c["leaf"]]
+        for name, shape in norms.items():
+            assert [c["inputs"][0]["shape"] for c in calls if c["name"] == name][0] == shape, (function, name)
+        if function == "detector":
+            assert [c["name"] for c in calls].count("norm") == 2, "a module called twice"
+            assert trace["inputs"]["kwargs"] == {"scale": {"type": "float"}}, trace["inputs"]
+        if function == "speech":
+            assert [i["dtype"] for i in trace["input"]] == ["float32", "int64"], trace["input"]
+        if function == "eval_only":
+            assert trace["training"] is False and "eval mode, as the build function left it" in said, said
+        report = json.loads(run(cli, "diagnose", "--trace", out))
+        assert not [f for f in report["findings"] if f["severity"] in ("error", "warning")], (function, report["findings"])
 
     # Activations: every norm layer's tensors, the model left as it was, and NormLab's output
     # on the captured input equal to PyTorch's.

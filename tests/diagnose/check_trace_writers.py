@@ -68,16 +68,21 @@ with tempfile.TemporaryDirectory() as tmp:
         (["--model", model + ":build", "--input-shape", "2,3", "--out", model], "--out MODEL.py"),
         (["--model", model + ":build", "--input-shape", "2,3", "--out", notes], "--out user JSON"),
         (["--model", model + ":build", "--input-shape", "2,3", "--out", user_dir], "--out folder"),
-        (["--model", model + ":build", "--input-shape", "2,3", "--activations", user_dir],
-         "--activations user folder"),
-        (["--model", model + ":build", "--input-shape", "2,3", "--activations", notes],
-         "--activations file"),
+        (["--model", model + ":build", "--input-shape", "2,3", "--generate", "normal",
+          "--activations", user_dir], "--activations user folder"),
+        (["--model", model + ":build", "--input-shape", "2,3", "--generate", "normal",
+          "--activations", notes], "--activations file"),
     ]:
         code, err = run_main(argv)
         check(code == 2, f"{what}: exit {code}, not 2")
         check("nothing was written" in err or "not a folder" in err or "is a folder" in err,
               f"{what}: no clear message: {err!r}")
         check("Traceback" not in err, f"{what}: a traceback: {err!r}")
+    # A capture of zeros is refused unless generated data is asked for, before anything runs.
+    code, err = run_main(["--model", model + ":build", "--input-shape", "2,3",
+                          "--activations", os.path.join(tmp, "new_capture")])
+    check(code == 2 and "--generate normal" in err, f"zeros captured: {code} {err!r}")
+    check(not os.path.exists(os.path.join(tmp, "new_capture")), "a refused capture made its folder")
     check(snapshot(tmp) == before, "a refused run changed the user's files")
 
     # Accepted: absent, a NormLab trace, an empty folder, a NormLab capture.
