@@ -56,7 +56,11 @@ QJsonObject layerHealthJson(const formats::CapturedLayer& l, const LayerHealth& 
                                    {"max_var_ratio", optionalNumber(h.maxVarRatio)},
                                    {"worst_mean_channel", optionalIndex(h.worstMeanChannel)},
                                    {"worst_var_channel", optionalIndex(h.worstVarChannel)},
-                                   {"max_output_gap", optionalNumber(h.trainEvalOutputGap)}}},
+                                   {"max_output_gap", optionalNumber(h.trainEvalOutputGap)},
+                                   {"median_mean_gap_std", optionalNumber(h.medianMeanGap)},
+                                   {"relative_output_gap", optionalNumber(h.trainEvalRelativeGap)},
+                                   {"channels_beyond_sampling", qint64(h.channelsBeyondSampling)},
+                                   {"channels_judged", qint64(h.channelsJudged)}}},
         {"dead_slices", qint64(h.deadSlices)},
         {"exploding_slices", qint64(h.explodingSlices)},
         {"max_mean_to_std", h.maxMeanToSpread},
@@ -97,21 +101,32 @@ int healthCommand(const QStringList& arguments) {
     }
     QElapsedTimer timer;
     timer.start();
+    // Every layer is judged (the ranking needs them all), in execution order; --layer only
+    // filters what is printed.
+    std::vector<LayerHealth> healths(capture.layers.size());
+    std::vector<QString> notes(capture.layers.size());
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < capture.layers.size(); ++i) {
+        names.push_back(capture.layers[i].name.toStdString());
+        formats::LoadedLayer loaded;
+        if (const QString error = formats::loadCapturedLayer(capture, i, loaded);
+            !error.isEmpty()) {
+            healths[i].error = error.toStdString();
+        } else {
+            healths[i] = layerHealth(loaded.health);
+            notes[i] = loaded.paddingNote;
+        }
+    }
+    const HealthRanking ranking = rankByExecution(healths, names);
     QJsonArray layers;
     for (std::size_t i = 0; i < capture.layers.size(); ++i) {
         const formats::CapturedLayer& l = capture.layers[i];
         if (parser.isSet("layer") && l.name != parser.value("layer")) continue;
-        formats::LoadedLayer loaded;
-        LayerHealth health;
-        QString note;
-        if (const QString error = formats::loadCapturedLayer(capture, i, loaded);
-            !error.isEmpty()) {
-            health.error = error.toStdString();
-        } else {
-            health = layerHealth(loaded.health);
-            note = loaded.paddingNote;
-        }
-        QJsonObject o = layerHealthJson(l, health, note);
+        const LayerHealth& health = healths[i];
+        QJsonObject o = layerHealthJson(l, health, notes[i]);
+        o["inherited_from"] = ranking.inheritedFrom[i]
+                                  ? QJsonValue(capture.layers[*ranking.inheritedFrom[i]].name)
+                                  : QJsonValue();
         if (!health.ok()) {
             o["error"] = QString::fromStdString(health.error);
             o["findings"] = QJsonArray{QJsonObject{
@@ -121,12 +136,16 @@ int healthCommand(const QStringList& arguments) {
         }
         layers.append(o);
     }
-    const QJsonObject out{{"capture", QJsonObject{{"directory", capture.directory},
-                                                  {"torch_version", capture.torchVersion},
-                                                  {"model_class", capture.modelClass},
-                                                  {"layers", qint64(capture.layers.size())}}},
-                          {"elapsed_ms", double(timer.elapsed())},
-                          {"layers", layers}};
+    const QJsonObject out{
+        {"capture", QJsonObject{{"directory", capture.directory},
+                                {"torch_version", capture.torchVersion},
+                                {"model_class", capture.modelClass},
+                                {"layers", qint64(capture.layers.size())}}},
+        {"first_divergence", ranking.firstDivergence
+                                 ? QJsonValue(capture.layers[*ranking.firstDivergence].name)
+                                 : QJsonValue()},
+        {"elapsed_ms", double(timer.elapsed())},
+        {"layers", layers}};
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Indented);
     return kExitOk;
 }

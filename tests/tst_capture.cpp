@@ -76,6 +76,8 @@ class CaptureTest : public QObject {
     void healthCommandPrintsTheTable();
     void nonFiniteInputsAndImpossibleStatisticsAreFindings();
     void aSymlinkOutOfTheFolderIsRefused();
+    void healthRanksWhereTheTroubleStarts_data();
+    void healthRanksWhereTheTroubleStarts();
 };
 
 namespace {
@@ -261,4 +263,52 @@ void CaptureTest::aSymlinkOutOfTheFolderIsRefused() {
     const QString error = formats::readCapture(copy, c);
     QVERIFY2(error.contains("a symbolic link to a file outside the capture's folder"),
              qPrintable(error));
+}
+
+// A small network trained by PyTorch (make_trained_captures.py), captured in eval mode on data
+// from its training distribution: healthy at batch 8, 32 and 64 and captured in training mode
+// (no warning anywhere); with one BatchNorm's running mean drifted (planted): that layer is
+// the first divergence, no layer before it warns, the later ones are inherited from it.
+void CaptureTest::healthRanksWhereTheTroubleStarts_data() {
+    QTest::addColumn<QJsonObject>("c");
+    QFile f(kDir + "trained.json");
+    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read trained.json");
+    for (const QJsonValue& c : QJsonDocument::fromJson(f.readAll())["cases"].toArray())
+        QTest::newRow(qPrintable(c["capture"].toString())) << c.toObject();
+}
+
+void CaptureTest::healthRanksWhereTheTroubleStarts() {
+    QFETCH(QJsonObject, c);
+    formats::Capture capture;
+    QCOMPARE(formats::readCapture(kDir + "trained/" + c["capture"].toString(), capture), QString());
+    std::vector<LayerHealth> healths;
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < capture.layers.size(); ++i) {
+        formats::LoadedLayer loaded;
+        QCOMPARE(formats::loadCapturedLayer(capture, i, loaded), QString());
+        healths.push_back(layerHealth(loaded.health));
+        names.push_back(capture.layers[i].name.toStdString());
+    }
+    const HealthRanking ranking = rankByExecution(healths, names);
+    const QString planted = c["planted"].toString();
+    QStringList inherited;
+    for (const QJsonValue& v : c["inherited"].toArray()) inherited << v.toString();
+    if (planted.isEmpty()) {
+        QVERIFY(!ranking.firstDivergence);
+    } else {
+        QVERIFY(ranking.firstDivergence);
+        QCOMPARE(QString::fromStdString(names[*ranking.firstDivergence]), planted);
+    }
+    bool reached = false;
+    for (std::size_t i = 0; i < healths.size(); ++i) {
+        const QString name = QString::fromStdString(names[i]);
+        reached = reached || name == planted;
+        const bool warns =
+            std::any_of(healths[i].findings.begin(), healths[i].findings.end(),
+                        [](const HealthFinding& f) { return f.severity != Severity::Info; });
+        // Only the planted layer warns; the rest (before it, healthy, inherited) do not.
+        QVERIFY2(warns == (name == planted), qPrintable(name));
+        QCOMPARE(ranking.inheritedFrom[i].has_value(), inherited.contains(name));
+        if (ranking.inheritedFrom[i]) QVERIFY(reached && name != planted);
+    }
 }

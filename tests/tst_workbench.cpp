@@ -137,6 +137,7 @@ class WorkbenchTest : public QObject {
     void everyMainWindowViewHasAKnownId();
     void debuggerAnalysesWithoutAnInputShape();
     void aCaptureOfGeneratedDataSaysSo();
+    void theCaptureDockNamesWhereTheTroubleStarts();
     void everyTaskConditionIsCheckedBothWays();
     void aLessonWrittenInTheEditorRunsOnAnotherStart();
     void aLessonExportsAsAHandoutOnePagePerStep();
@@ -1209,7 +1210,7 @@ void WorkbenchTest::debuggerOpensALayerInTheWorkbench() {
     QCOMPARE(debugger->report().findings.front().code, FindingCode::PytorchError);
     QVERIFY(!debugger->loadTraceFile(traces + "../cases.json"));
     QCOMPARE(table->rowCount(), 2);
-    QVERIFY(DebuggerView::traceScript().contains("def trace(model, x, out_path"));
+    QVERIFY(DebuggerView::traceScript().contains("def trace(model, args, out_path, kwargs=None"));
     QVERIFY(DebuggerView::traceSnippet().contains("normlab_trace.trace(model, x"));
     debugger->setModelText(
         "Sequential(\n  (0): Conv2d(256, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
@@ -2427,6 +2428,24 @@ void WorkbenchTest::debuggerAnalysesWithoutAnInputShape() {
     for (const Finding& f : view.report().findings)
         if (f.severity == Severity::Warning) warned << QString::fromStdString(f.layer);
     QCOMPARE(warned, (QStringList{"Encoder.1", "Encoder.4"}));
+}
+
+// A drifted BatchNorm in a trained network (tests/captures/trained/drifted): once every
+// layer's health is in, the dock names it as the first divergence and selects it; the later
+// layer's row says it is inherited.
+void WorkbenchTest::theCaptureDockNamesWhereTheTroubleStarts() {
+    MainWindow w(false);
+    waitIdle(w);
+    QSignalSpy done(w.captureDock(), &CaptureDock::healthFinished);
+    QCOMPARE(w.openCapture(QStringLiteral(NORMLAB_SOURCE_DIR "/tests/captures/trained/drifted")),
+             QString());
+    QVERIFY(done.wait(20000));
+    auto* status = w.captureDock()->findChild<QLabel*>("captureStatus");
+    QVERIFY2(status->text().contains("The trouble starts at bn2"), qPrintable(status->text()));
+    QTableWidget* table = w.captureDock()->table();
+    QCOMPARE(table->currentRow(), 1);
+    QVERIFY2(table->item(2, 4)->toolTip().contains("inherited from bn2"),
+             qPrintable(table->item(2, 4)->toolTip()));
 }
 
 // A capture made with --generate normal records it; the Capture dock says the statistics are

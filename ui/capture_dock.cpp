@@ -50,13 +50,14 @@ CaptureDock::CaptureDock(QWidget* parent)
     });
     connect(watcher_, &QFutureWatcher<void>::finished, this, [this] {
         cancel_->hide();
+        rankHealth();
         if (!capture_.layers.empty())
             status_->setText(tr("%1 normalization layers from %2 (PyTorch %3); health of %4 "
                                 "computed. Select a layer to open it in the workbench.")
                                  .arg(capture_.layers.size())
                                  .arg(capture_.modelClass, capture_.torchVersion)
                                  .arg(healthDone_) +
-                             generatedNote());
+                             rankingNote() + generatedNote());
         emit healthFinished();
     });
 }
@@ -79,6 +80,9 @@ QString CaptureDock::openCapture(const QString& directory) {
     watcher_->waitForFinished(); // the stop flag ends it after the layer it is on
     capture_ = std::move(capture);
     healthDone_ = 0;
+    healths_.assign(capture_.layers.size(), LayerHealth{});
+    errors_.assign(capture_.layers.size(), QString());
+    firstDivergence_.clear();
     const QSignalBlocker block(table_);
     table_->setRowCount(0);
     table_->setRowCount(int(capture_.layers.size()));
@@ -129,6 +133,35 @@ void CaptureDock::startHealth() {
 void CaptureDock::showHealth(int row, const LayerHealth& health, const QString& error) {
     if (row >= table_->rowCount()) return;
     ++healthDone_;
+    healths_[std::size_t(row)] = health;
+    errors_[std::size_t(row)] = error;
+    renderHealth(row);
+    status_->setText(tr("Health: %1 of %2 layers...").arg(healthDone_).arg(capture_.layers.size()));
+}
+
+void CaptureDock::rankHealth() {
+    if (healths_.size() != capture_.layers.size() || healthDone_ != int(healths_.size())) return;
+    std::vector<std::string> names;
+    for (const formats::CapturedLayer& l : capture_.layers) names.push_back(l.name.toStdString());
+    const HealthRanking ranking = rankByExecution(healths_, names);
+    for (int row = 0; row < int(healths_.size()); ++row) renderHealth(row);
+    firstDivergence_.clear();
+    if (ranking.firstDivergence) {
+        firstDivergence_ = capture_.layers[*ranking.firstDivergence].name;
+        selectLayer(int(*ranking.firstDivergence));
+    }
+}
+
+QString CaptureDock::rankingNote() const {
+    if (firstDivergence_.isEmpty()) return {};
+    return " " + tr("The trouble starts at %1 (the first layer whose eval output departs from "
+                    "its training output); the later layers that diverge inherit it.")
+                     .arg(firstDivergence_);
+}
+
+void CaptureDock::renderHealth(int row) {
+    const LayerHealth& health = healths_[std::size_t(row)];
+    const QString& error = errors_[std::size_t(row)];
     QString text, tip;
     Severity worst = Severity::Info;
     if (!error.isEmpty() || !health.ok()) {
@@ -156,7 +189,6 @@ void CaptureDock::showHealth(int row, const LayerHealth& health, const QString& 
             item->setToolTip(tip.trimmed());
         }
     }
-    status_->setText(tr("Health: %1 of %2 layers...").arg(healthDone_).arg(capture_.layers.size()));
 }
 
 QString CaptureDock::generatedNote() const {

@@ -42,6 +42,14 @@ class CaptureDock : public QWidget {
   private:
     // " Inputs generated (normal): ..." when the capture is not of the user's data.
     QString generatedNote() const;
+    // Once every layer's health is in: the first divergence and the inherited layers
+    // (rankByExecution), the rows drawn again, the first divergence selected.
+    void rankHealth();
+    QString rankingNote() const;
+    void renderHealth(int row);
+    std::vector<LayerHealth> healths_; // per layer, in execution order
+    std::vector<QString> errors_;
+    QString firstDivergence_;
     void startHealth();
     void showHealth(int row, const LayerHealth& health, const QString& error);
 

@@ -371,7 +371,9 @@ QByteArray DebuggerView::traceScript() {
 QString DebuggerView::traceSnippet() {
     return QStringLiteral("import normlab_trace\n"
                           "x = torch.zeros(2, 3, 224, 224)  # your input's shape\n"
-                          "normlab_trace.trace(model, x, \"trace.json\")\n");
+                          "normlab_trace.trace(model, x, \"trace.json\")\n"
+                          "# several inputs: normlab_trace.trace(model, (a, b), \"trace.json\", "
+                          "kwargs={...})\n");
 }
 
 void DebuggerView::saveTraceScript() {

@@ -82,6 +82,74 @@ int precisionBits(const std::string& dtype) {
     return 24;
 }
 
+// Per channel of a [N, C, ...] input: the standard errors of the batch mean and of the
+// batch variance, from the spread of the per-sample statistics over the N samples
+// (sd / sqrt(N)): how far the batch statistics of this very batch may lie from the
+// population's by sampling alone. Empty when there are fewer than two samples.
+struct SamplingError {
+    std::vector<double> mean, var;
+};
+
+SamplingError samplingError(const Tensor& input, const NormResult& batch) {
+    SamplingError e;
+    if (input.rank() < 2) return e;
+    const std::int64_t n = input.shape()[0], c = input.shape()[1];
+    if (n < 2 || c <= 0 || batch.mean.size() != c || batch.var.size() != c) return e;
+    const std::int64_t inner = input.size() / (n * c);
+    if (inner <= 0) return e;
+    const Tensor x = input.castTo(DType::Float64);
+    const double* p = x.data<double>();
+    e.mean.resize(std::size_t(c));
+    e.var.resize(std::size_t(c));
+    for (std::int64_t ch = 0; ch < c; ++ch) {
+        const double m = batch.mean.at(ch);
+        double sm = 0, sm2 = 0, sq = 0, sq2 = 0;
+        for (std::int64_t k = 0; k < n; ++k) {
+            const double* row = p + (k * c + ch) * inner;
+            double mk = 0, qk = 0;
+            for (std::int64_t i = 0; i < inner; ++i) mk += row[i];
+            mk /= double(inner);
+            for (std::int64_t i = 0; i < inner; ++i) qk += (row[i] - m) * (row[i] - m);
+            qk /= double(inner);
+            sm += mk, sm2 += mk * mk, sq += qk, sq2 += qk * qk;
+        }
+        const double nn = double(n);
+        const auto sd = [nn](double s1, double s2) {
+            return std::sqrt(std::max(0.0, (s2 - s1 * s1 / nn) / (nn - 1)));
+        };
+        e.mean[std::size_t(ch)] = sd(sm, sm2) / std::sqrt(nn);
+        e.var[std::size_t(ch)] = sd(sq, sq2) / std::sqrt(nn);
+    }
+    return e;
+}
+
+double rms(const Tensor& t) {
+    const Tensor x = t.castTo(DType::Float64);
+    double s = 0;
+    for (std::int64_t i = 0; i < x.size(); ++i) s += x.data<double>()[i] * x.data<double>()[i];
+    return x.size() ? std::sqrt(s / double(x.size())) : 0;
+}
+
+double rmsDifference(const Tensor& a, const Tensor& b) {
+    const Tensor x = a.castTo(DType::Float64), y = b.castTo(DType::Float64);
+    double s = 0;
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+        const double d = x.data<double>()[i] - y.data<double>()[i];
+        s += d * d;
+    }
+    return x.size() ? std::sqrt(s / double(x.size())) : 0;
+}
+
+// Thresholds (docs/capture.md, "Train/eval gap"): a channel's gap is beyond sampling when
+// its batch mean or variance lies more than kStandardErrors standard errors from the
+// running value, and material when the mean moved kMaterialMeanGap running stds or the
+// variance by a factor kMaterialVarRatio; the layer warns when such channels exist and its
+// eval output differs from its training output by kMaterialOutputGap of the output's rms.
+constexpr double kStandardErrors = 4.0;
+constexpr double kMaterialMeanGap = 0.25;
+constexpr double kMaterialVarRatio = 1.5;
+constexpr double kMaterialOutputGap = 0.1;
+
 void trainEvalGap(const LayerHealthInput& in, const NormResult& batch, LayerHealth& h) {
     const NormInputs& x = in.inputs;
     if (!in.spec.trackRunningStats || x.runningMean.isNull() || x.runningVar.isNull()) return;
@@ -93,6 +161,7 @@ void trainEvalGap(const LayerHealthInput& in, const NormResult& batch, LayerHeal
     const std::int64_t channels = x.runningMean.size();
     if (channels <= 0) return;
     double gap = 0, ratio = 1;
+    std::vector<double> gaps;
     for (std::int64_t s = 0; s < batch.mean.size(); ++s) {
         const std::int64_t c = s % channels;
         const double rv = x.runningVar.at(c), v = batch.var.at(s);
@@ -102,26 +171,75 @@ void trainEvalGap(const LayerHealthInput& in, const NormResult& batch, LayerHeal
         if (!h.worstVarChannel || r > ratio) h.worstVarChannel = c;
         gap = std::max(gap, g);
         ratio = std::max(ratio, r);
+        gaps.push_back(g);
     }
     h.maxMeanGap = gap;
     h.maxVarRatio = ratio;
+    if (!gaps.empty()) {
+        std::nth_element(gaps.begin(), gaps.begin() + std::ptrdiff_t(gaps.size() / 2), gaps.end());
+        h.medianMeanGap = gaps[gaps.size() / 2];
+    }
     const NormResult eval = run(in.spec, x, false, false);
     if (!eval.ok()) return;
     h.trainEvalOutputGap = maxDifference(batch.output, eval.output);
-    if (gap > 1 || ratio > 4 || *h.trainEvalOutputGap > 0.5)
+    const double outputRms = rms(batch.output);
+    h.trainEvalRelativeGap =
+        outputRms > 0 ? rmsDifference(batch.output, eval.output) / outputRms : 0.0;
+
+    // Which channels' gaps the batch's own sampling does not explain.
+    const SamplingError se = samplingError(x.input, batch);
+    const bool judged = !se.mean.empty() && in.wholeBatch;
+    std::string outliers;
+    if (judged) {
+        h.channelsJudged = channels;
+        for (std::int64_t c = 0; c < channels; ++c) {
+            const double rv = x.runningVar.at(c), m = batch.mean.at(c), v = batch.var.at(c);
+            const double zMean = std::abs(m - x.runningMean.at(c)) /
+                                 std::max(se.mean[std::size_t(c)], 1e-12 * std::sqrt(rv + eps));
+            const double zVar = std::abs(v - rv) / std::max(se.var[std::size_t(c)], 1e-12 * rv);
+            const double g = std::abs(m - x.runningMean.at(c)) / std::sqrt(rv + eps);
+            const double r = (v > 0 && rv > 0) ? std::max(v / rv, rv / v) : INFINITY;
+            const bool beyond = (zMean > kStandardErrors && g > kMaterialMeanGap) ||
+                                (zVar > kStandardErrors && r > kMaterialVarRatio);
+            if (beyond && ++h.channelsBeyondSampling <= 5)
+                outliers += (outliers.empty() ? "" : ", ") + std::to_string(c);
+        }
+    }
+    const std::string figures = "median channel " + number(*h.medianMeanGap) +
+                                " running stds from its running mean, worst " + "channel " +
+                                std::to_string(*h.worstMeanChannel) + " " + number(gap) +
+                                "; variances differ by up to a factor of " + number(ratio) +
+                                " (channel " + std::to_string(*h.worstVarChannel) +
+                                "); the eval output differs from the training output by " +
+                                number(*h.trainEvalRelativeGap * 100) + "% of its rms (at most " +
+                                number(*h.trainEvalOutputGap) + " in one element)";
+    const bool material = *h.trainEvalRelativeGap > kMaterialOutputGap;
+    if (judged && h.channelsBeyondSampling > 0 && material) {
         h.findings.push_back(
             {FindingCode::TrainEvalGap, Severity::Warning,
-             "the running statistics do not describe this data: channel " +
-                 std::to_string(*h.worstMeanChannel) + "'s batch mean lies " + number(gap) +
-                 " running standard deviations from its running mean, channel " +
-                 std::to_string(*h.worstVarChannel) +
-                 "'s batch variance differs from its "
-                 "running variance by a factor of " +
-                 number(ratio) +
-                 ", and the output in eval mode differs from training mode by up to " +
-                 number(*h.trainEvalOutputGap) +
-                 " (fine in training, different in eval: recompute the running statistics on "
-                 "data like this, or check that eval data is preprocessed as training data was)"});
+             "the running statistics do not describe this data: " +
+                 std::to_string(h.channelsBeyondSampling) + " of " + std::to_string(channels) +
+                 " channels lie beyond their batch's sampling error (channels " + outliers +
+                 (h.channelsBeyondSampling > 5 ? ", ..." : "") + "); " + figures +
+                 " (recompute the running statistics on data like this, or check that eval data "
+                 "is preprocessed as training data was)"});
+    } else if (judged) {
+        if (gap > 1 || ratio > 4 || material)
+            h.findings.push_back(
+                {FindingCode::TrainEvalGap, Severity::Info,
+                 "the batch statistics differ from the running ones by what this batch's sampling "
+                 "explains (" +
+                     std::to_string(h.channelsBeyondSampling) + " of " + std::to_string(channels) +
+                     " channels beyond it" + (material ? "" : ", and the output barely moves") +
+                     "): " + figures});
+    } else if (gap > 1 || ratio > 4 || material) {
+        // One sample, or statistics not per channel: no sampling error to judge by.
+        h.findings.push_back(
+            {FindingCode::TrainEvalGap, material ? Severity::Warning : Severity::Info,
+             "the running statistics may not describe this data (its sampling error cannot be "
+             "estimated from one sample): " +
+                 figures});
+    }
 }
 
 void sliceFigures(const LayerHealthInput& in, const NormResult& batch, LayerHealth& h) {
@@ -264,6 +382,30 @@ LayerHealth layerHealth(const LayerHealthInput& in) {
         }
     }
     return h;
+}
+
+HealthRanking rankByExecution(std::vector<LayerHealth>& layers,
+                              const std::vector<std::string>& names) {
+    HealthRanking r;
+    r.inheritedFrom.resize(layers.size());
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        for (HealthFinding& f : layers[i].findings) {
+            if (f.code != FindingCode::TrainEvalGap || f.severity != Severity::Warning) continue;
+            if (!r.firstDivergence) {
+                r.firstDivergence = i;
+                f.message = "the first layer, in execution order, whose eval output departs from "
+                            "its training output: start here. " +
+                            f.message;
+                continue;
+            }
+            r.inheritedFrom[i] = r.firstDivergence;
+            f.severity = Severity::Info;
+            f.message = "inherited from " + names.at(*r.firstDivergence) +
+                        ", which runs earlier and already diverges (in eval mode this layer's "
+                        "input differs too): " +
+                        f.message;
+        }
+    return r;
 }
 
 } // namespace normlab

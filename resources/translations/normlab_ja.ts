@@ -495,6 +495,10 @@
         <source>The inputs were generated (%1), not your data: the statistics describe that data, not your model&apos;s.</source>
         <translation>入力は生成されたもの（%1）で、あなたのデータではありません。統計量はその生成データを表しており、モデルの実データを表すものではありません。</translation>
     </message>
+    <message>
+        <source>The trouble starts at %1 (the first layer whose eval output departs from its training output); the later layers that diverge inherit it.</source>
+        <translation>問題は %1 から始まります（eval モードの出力が訓練モードの出力から最初に外れる層です）。その後で外れる層は、それを受け継いでいます。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::CodeView</name>

@@ -495,6 +495,10 @@
         <source>The inputs were generated (%1), not your data: the statistics describe that data, not your model&apos;s.</source>
         <translation>输入是生成的（%1），不是您的数据：这些统计量描述的是生成的数据，而不是您模型的实际数据。</translation>
     </message>
+    <message>
+        <source>The trouble starts at %1 (the first layer whose eval output departs from its training output); the later layers that diverge inherit it.</source>
+        <translation>问题从 %1 开始（第一个 eval 模式输出偏离训练模式输出的层）；之后出现偏离的层是继承了它的问题。</translation>
+    </message>
 </context>
 <context>
     <name>normlab::ui::CodeView</name>

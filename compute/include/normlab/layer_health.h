@@ -51,6 +51,13 @@ struct LayerHealth {
     std::optional<double> maxVarRatio; // max(v / running_v, running_v / v)
     std::optional<std::int64_t> worstMeanChannel, worstVarChannel;
     std::optional<double> trainEvalOutputGap; // max |y_train - y_eval|
+    // What the data explain (BatchNorm-like layers with two or more samples): each channel's
+    // batch statistics against their sampling error, estimated from the spread of the
+    // per-sample statistics (standard error = sd over samples / sqrt(N)).
+    std::optional<double> medianMeanGap;        // median over channels, running stds
+    std::optional<double> trainEvalRelativeGap; // rms(y_train - y_eval) / rms(y_train)
+    std::int64_t channelsBeyondSampling = 0;    // gaps over 4 standard errors and material
+    std::int64_t channelsJudged = 0;            // channels those figures cover
     std::int64_t deadSlices = 0, explodingSlices = 0;
     double maxMeanToSpread = 0; // over slices with a positive variance
     // max |mean| / sqrt(var + eps): how much the input dtype's rounding is amplified in the
@@ -68,5 +75,18 @@ struct LayerHealth {
 };
 
 LayerHealth layerHealth(const LayerHealthInput& in);
+
+// Where a capture's trouble starts. `layers` in execution order (a capture's order): the
+// first whose train/eval gap is a warning (its eval output departs from its training output
+// on its own input, beyond what its batch explains) is the first divergence, the place to
+// act. Every later layer with such a warning is inherited from it: in eval mode its input
+// already differs, so its gap need not have a cause of its own; its warning becomes a note
+// that says so. Layers that could not be evaluated are skipped.
+struct HealthRanking {
+    std::optional<std::size_t> firstDivergence;
+    std::vector<std::optional<std::size_t>> inheritedFrom; // per layer
+};
+HealthRanking rankByExecution(std::vector<LayerHealth>& layers,
+                              const std::vector<std::string>& names);
 
 } // namespace normlab
