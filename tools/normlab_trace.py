@@ -44,6 +44,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 
 try:
     import torch
@@ -213,11 +214,26 @@ def _module_table(model):
     return table
 
 
+# --progress: the module being run, on stderr, at most ten lines a second (read by the GUI).
+_progress_at = [None]
+
+
+def _say_progress(name):
+    if _progress_at[0] is None:
+        return
+    now = time.monotonic()
+    if now - _progress_at[0] >= 0.1:
+        _progress_at[0] = now
+        sys.stderr.write(f"normlab_trace: module {name or '(model)'}\n")
+        sys.stderr.flush()
+
+
 def _run(model, args, kwargs, device):
     calls, stack, handles = [], [], []
     names = {id(m): n for n, m in model.named_modules()}
 
     def pre(module, inputs):
+        _say_progress(names.get(id(module), ""))
         stack.append(module)
         calls.append({"name": names.get(id(module), ""), "type": type(module).__name__,
                       "repr": _repr_line(module), "leaf": not list(module.children()),
@@ -513,7 +529,11 @@ def main(argv=None):
                    help="most MiB of input saved per layer (then the first samples; default 64)")
     p.add_argument("--lengths", help="valid lengths per sample, .npy of N ints")
     p.add_argument("--mask", help="valid positions, .npy of [N, L] booleans")
+    p.add_argument("--progress", action="store_true",
+                   help="say on stderr which module runs (for NormLab's Trace with Python)")
     a = p.parse_args(argv)
+    if a.progress:
+        _progress_at[0] = 0.0
     if not a.out and not a.activations:
         p.error("give --out (a trace) or --activations DIR (a capture)")
     if a.input and a.input_shape:

@@ -1,6 +1,8 @@
 #include "debugger_view.h"
 #include "checkpoint_file.h"
+#include "trace_dialog.h"
 #include "trace_json.h"
+#include "trace_runner.h"
 #include "user_files.h"
 
 #include "diagnostic_text.h"
@@ -108,6 +110,17 @@ DebuggerView::DebuggerView(QWidget* parent)
     openCheckpoint->setToolTip(tr("A checkpoint to load into this model (.pt, .pth, .bin, "
                                   ".safetensors): what load_state_dict would raise, and why. "
                                   "Only its headers are read; no code in it runs."));
+    auto* traceButton = new QPushButton(tr("Trace with Python..."));
+    traceButton->setObjectName("traceWithPython");
+    traceButton->setToolTip(tr("Run the model's forward pass under your Python with PyTorch and "
+                               "open its trace: every shape exact"));
+    runner_ = new TraceRunner(this);
+    traceProgress_ = new QLabel;
+    traceProgress_->setObjectName("traceProgress");
+    traceProgress_->hide();
+    cancelTrace_ = new QPushButton(tr("Cancel trace"));
+    cancelTrace_->setObjectName("cancelTrace");
+    cancelTrace_->hide();
     auto* script = new QPushButton(tr("Trace script..."));
     script->setToolTip(tr("Save normlab_trace.py and copy the three lines that trace a model "
                           "from a notebook"));
@@ -150,13 +163,18 @@ DebuggerView::DebuggerView(QWidget* parent)
     files->addWidget(openFile);
     files->addWidget(openTrace);
     files->addWidget(openCheckpoint);
+    files->addWidget(traceButton);
     files->addWidget(script);
     files->addStretch(1);
+    auto* tracing = new QHBoxLayout;
+    tracing->addWidget(traceProgress_, 1);
+    tracing->addWidget(cancelTrace_);
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addLayout(controls);
     leftLayout->addLayout(files);
+    leftLayout->addLayout(tracing);
     leftLayout->addWidget(text_, 1);
     leftLayout->addWidget(status_);
     leftLayout->addWidget(checkpointStatus_);
@@ -193,6 +211,35 @@ DebuggerView::DebuggerView(QWidget* parent)
         const QString path = QFileDialog::getOpenFileName(this, tr("Open model text"), {},
                                                           tr("Text (*.txt *.log);;All files (*)"));
         if (!path.isEmpty()) loadModelFile(path);
+    });
+    connect(traceButton, &QPushButton::clicked, this, [this] {
+        TraceDialog dialog(this);
+        if (dialog.exec() != QDialog::Accepted) return;
+        if (const QString error = startTrace(dialog.request()); !error.isEmpty())
+            status_->setText(error);
+    });
+    connect(cancelTrace_, &QPushButton::clicked, runner_, &TraceRunner::cancel);
+    connect(runner_, &TraceRunner::progress, this, [this](const QString& module, qint64 ms) {
+        traceProgress_->setText(tr("Tracing... %1 s%2")
+                                    .arg(double(ms) / 1000.0, 0, 'f', 1)
+                                    .arg(module.isEmpty() ? QString() : " · " + module));
+    });
+    const auto traceEnded = [this] {
+        traceProgress_->hide();
+        cancelTrace_->hide();
+    };
+    connect(runner_, &TraceRunner::finished, this,
+            [this, traceEnded](const QString& trace, const QString& capture) {
+                traceEnded();
+                if (loadTraceFile(trace) && !capture.isEmpty()) emit captureTraced(capture);
+            });
+    connect(runner_, &TraceRunner::failed, this, [this, traceEnded](const QString& message) {
+        traceEnded();
+        status_->setText(tr("%1 (the last analysis stays below)").arg(message));
+    });
+    connect(runner_, &TraceRunner::cancelled, this, [this, traceEnded] {
+        traceEnded();
+        status_->setText(tr("Trace cancelled; the last analysis stays below."));
     });
     connect(openTrace, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open trace"), {},
@@ -361,6 +408,15 @@ bool DebuggerView::loadTraceFile(const QString& path) {
                                       "wrote it): trace the model again to check the checkpoint "
                                       "against it."));
     return true;
+}
+
+QString DebuggerView::startTrace(const TraceRequest& request) {
+    const QString error = runner_->start(request);
+    if (!error.isEmpty()) return error;
+    traceProgress_->setText(tr("Tracing..."));
+    traceProgress_->show();
+    cancelTrace_->show();
+    return {};
 }
 
 QByteArray DebuggerView::traceScript() {

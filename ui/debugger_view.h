@@ -21,6 +21,9 @@ class QTimer;
 
 namespace normlab::ui {
 
+class TraceRunner;
+struct TraceRequest;
+
 class DebuggerView : public QWidget {
     Q_OBJECT
   public:
@@ -51,8 +54,15 @@ class DebuggerView : public QWidget {
     QTableWidget* layerTable() const { return table_; }
     // Selects the table row of layer `name` (dotted path).
     bool selectLayer(const QString& name);
+    // Trace with Python...: runs normlab_trace.py on `request`; when it ends the trace opens
+    // (and, with activations, captureTraced is emitted), or the error is shown and the last
+    // analysis stays. Empty when it started, else why not.
+    QString startTrace(const TraceRequest& request);
+    TraceRunner* traceRunner() const { return runner_; }
 
   signals:
+    // A capture made by Trace with Python... (the main window opens it).
+    void captureTraced(const QString& directory);
     // A normalization layer to show in the workbench: its configuration and its input.
     void openInWorkbench(const normlab::NormSpec& spec, const normlab::Shape& inputShape,
                          const QString& layer);
@@ -75,6 +85,9 @@ class DebuggerView : public QWidget {
     QTableWidget* table_;
     QTextBrowser* details_;
     QPushButton* open_;
+    TraceRunner* runner_;
+    QLabel* traceProgress_;
+    QPushButton* cancelTrace_;
     QTimer* debounce_;
     DiagnoseReport report_;
     TorchVersion reportVersion_;

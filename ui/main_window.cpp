@@ -191,6 +191,10 @@ void MainWindow::buildViews() {
             [this](const NormSpec& spec, const Shape& shape, const QString& layer) {
                 statusBar()->showMessage(openLayer(spec, shape, layer), 8000);
             });
+    connect(debugger_, &DebuggerView::captureTraced, this, [this](const QString& directory) {
+        if (const QString error = openCapture(directory); !error.isEmpty())
+            statusBar()->showMessage(error, 8000);
+    });
     setCentralWidget(views_);
     connect(views_, &QTabWidget::currentChanged, this, [this] {
         auto* visible = qobject_cast<OutcomeView*>(views_->currentWidget());

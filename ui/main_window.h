@@ -103,6 +103,7 @@ class MainWindow : public QMainWindow {
     // done, or why not.
     QString openCapturedLayer(int index);
     CaptureDock* captureDock() const { return captureDock_; }
+    DebuggerView* debuggerView() const { return debugger_; }
     // View > Presentation mode (checkable; Ctrl+Shift+P).
     QAction* presentationAction() const { return presentationAction_; }
     // Session files; each returns an error message or empty. Loading a bad file leaves

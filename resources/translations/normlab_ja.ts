@@ -401,6 +401,10 @@
         <source>the text is longer than %1 characters</source>
         <translation>本文が %1 文字を超えています</translation>
     </message>
+    <message>
+        <source>...</source>
+        <translation>...</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>
@@ -932,6 +936,30 @@
     <message>
         <source>input shape (optional)</source>
         <translation>入力の形状（省略可）</translation>
+    </message>
+    <message>
+        <source>Trace with Python...</source>
+        <translation>Python でトレース...</translation>
+    </message>
+    <message>
+        <source>Run the model&apos;s forward pass under your Python with PyTorch and open its trace: every shape exact</source>
+        <translation>お使いの Python と PyTorch でモデルの順伝播を実行し、そのトレースを開きます。すべての形状が厳密になります</translation>
+    </message>
+    <message>
+        <source>Cancel trace</source>
+        <translation>トレースを中止</translation>
+    </message>
+    <message>
+        <source>Tracing... %1 s%2</source>
+        <translation>トレース中... %1 秒%2</translation>
+    </message>
+    <message>
+        <source>Trace cancelled; the last analysis stays below.</source>
+        <translation>トレースを中止しました。前回の解析はそのまま表示しています。</translation>
+    </message>
+    <message>
+        <source>Tracing...</source>
+        <translation>トレース中...</translation>
     </message>
 </context>
 <context>
@@ -2270,6 +2298,130 @@
     <message>
         <source>slice %1: mean %2, variance %3, %4 valid elements</source>
         <translation>スライス %1：平均 %2、分散 %3、有効な要素 %4 個</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::TraceDialog</name>
+    <message>
+        <source>Trace with Python</source>
+        <translation>Python でトレース</translation>
+    </message>
+    <message>
+        <source>my_model.py</source>
+        <translation>my_model.py</translation>
+    </message>
+    <message>
+        <source>The function in the file that returns the model, or (model, args) or (model, args, kwargs)</source>
+        <translation>ファイル内でモデル、または (model, args) や (model, args, kwargs) を返す関数</translation>
+    </message>
+    <message>
+        <source>One shape per positional argument, separated by &apos;;&apos;, each [dtype:]DIMS: 2,16000; long:2</source>
+        <translation>位置引数ごとに 1 つの形状を ';' で区切って指定します。各形状は [dtype:]DIMS：2,16000; long:2</translation>
+    </message>
+    <message>
+        <source>or input files (.npy, .pt), separated by &apos;;&apos;</source>
+        <translation>または入力ファイル（.npy、.pt）を ';' で区切って指定</translation>
+    </message>
+    <message>
+        <source>Also capture activations (the Capture dock opens them)</source>
+        <translation>活性値もキャプチャする（キャプチャ ドックで開きます）</translation>
+    </message>
+    <message>
+        <source>Generated data (normal) when no input files are given</source>
+        <translation>入力ファイルがない場合は生成データ（正規分布）を使う</translation>
+    </message>
+    <message>
+        <source>Model file:</source>
+        <translation>モデル ファイル：</translation>
+    </message>
+    <message>
+        <source>The model&apos;s Python file</source>
+        <translation>モデルの Python ファイル</translation>
+    </message>
+    <message>
+        <source>Python (*.py)</source>
+        <translation>Python (*.py)</translation>
+    </message>
+    <message>
+        <source>Function:</source>
+        <translation>関数：</translation>
+    </message>
+    <message>
+        <source>Input shapes:</source>
+        <translation>入力の形状：</translation>
+    </message>
+    <message>
+        <source>Input files:</source>
+        <translation>入力ファイル：</translation>
+    </message>
+    <message>
+        <source>Input tensors</source>
+        <translation>入力テンソル</translation>
+    </message>
+    <message>
+        <source>Arrays (*.npy *.pt *.pth)</source>
+        <translation>配列 (*.npy *.pt *.pth)</translation>
+    </message>
+    <message>
+        <source>Python:</source>
+        <translation>Python：</translation>
+    </message>
+    <message>
+        <source>A Python with PyTorch</source>
+        <translation>PyTorch の入った Python</translation>
+    </message>
+    <message>
+        <source>Trace</source>
+        <translation>トレース</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::TraceRunner</name>
+    <message>
+        <source>Cannot start %1: %2. %3</source>
+        <translation>%1 を起動できません：%2。%3</translation>
+    </message>
+    <message>
+        <source>Tracing needs Python 3 with PyTorch 1.13 or later: on Debian, apt-get install python3-torch (or pip install torch), then choose that python3 here.</source>
+        <translation>トレースには PyTorch 1.13 以降の入った Python 3 が必要です。Debian では apt-get install python3-torch（または pip install torch）を実行し、その python3 をここで選んでください。</translation>
+    </message>
+    <message>
+        <source>A trace is already running.</source>
+        <translation>トレースはすでに実行中です。</translation>
+    </message>
+    <message>
+        <source>No Python interpreter%1. %2</source>
+        <translation>Python インタープリタがありません%1。%2</translation>
+    </message>
+    <message>
+        <source>The model file %1 does not exist.</source>
+        <translation>モデル ファイル %1 がありません。</translation>
+    </message>
+    <message>
+        <source>Give the input shapes (e.g. 2,3,224,224) or the input files.</source>
+        <translation>入力の形状（例：2,3,224,224）または入力ファイルを指定してください。</translation>
+    </message>
+    <message>
+        <source>Capturing activations records your data&apos;s statistics: give input files, or choose generated data.</source>
+        <translation>活性値のキャプチャはデータの統計量を記録します。入力ファイルを指定するか、生成データを選んでください。</translation>
+    </message>
+    <message>
+        <source>Cannot make the folder %1.</source>
+        <translation>フォルダ %1 を作成できません。</translation>
+    </message>
+    <message>
+        <source>Cannot write the trace script into %1.</source>
+        <translation>トレース スクリプトを %1 に書き込めません。</translation>
+    </message>
+    <message>
+        <source>The trace did not finish (exit %1):
+%2%3</source>
+        <translation>トレースは完了しませんでした（終了コード %1）：
+%2%3</translation>
+    </message>
+    <message>
+        <source>crashed</source>
+        <translation>クラッシュ</translation>
     </message>
 </context>
 </TS>

@@ -401,6 +401,10 @@
         <source>the text is longer than %1 characters</source>
         <translation>正文超过 %1 个字符</translation>
     </message>
+    <message>
+        <source>...</source>
+        <translation>...</translation>
+    </message>
 </context>
 <context>
     <name>WorkbenchLimits</name>
@@ -932,6 +936,30 @@
     <message>
         <source>input shape (optional)</source>
         <translation>输入形状（可选）</translation>
+    </message>
+    <message>
+        <source>Trace with Python...</source>
+        <translation>用 Python 追踪...</translation>
+    </message>
+    <message>
+        <source>Run the model&apos;s forward pass under your Python with PyTorch and open its trace: every shape exact</source>
+        <translation>用您的 Python 和 PyTorch 运行模型的前向传播并打开其追踪：每个形状都是精确的</translation>
+    </message>
+    <message>
+        <source>Cancel trace</source>
+        <translation>取消追踪</translation>
+    </message>
+    <message>
+        <source>Tracing... %1 s%2</source>
+        <translation>追踪中... %1 秒%2</translation>
+    </message>
+    <message>
+        <source>Trace cancelled; the last analysis stays below.</source>
+        <translation>追踪已取消；上次的分析仍显示在下方。</translation>
+    </message>
+    <message>
+        <source>Tracing...</source>
+        <translation>追踪中...</translation>
     </message>
 </context>
 <context>
@@ -2270,6 +2298,130 @@
     <message>
         <source>slice %1: mean %2, variance %3, %4 valid elements</source>
         <translation>切片 %1：均值 %2，方差 %3，%4 个有效元素</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::TraceDialog</name>
+    <message>
+        <source>Trace with Python</source>
+        <translation>用 Python 追踪</translation>
+    </message>
+    <message>
+        <source>my_model.py</source>
+        <translation>my_model.py</translation>
+    </message>
+    <message>
+        <source>The function in the file that returns the model, or (model, args) or (model, args, kwargs)</source>
+        <translation>文件中返回模型或 (model, args)、(model, args, kwargs) 的函数</translation>
+    </message>
+    <message>
+        <source>One shape per positional argument, separated by &apos;;&apos;, each [dtype:]DIMS: 2,16000; long:2</source>
+        <translation>每个位置参数一个形状，用 ';' 分隔，每个形状为 [dtype:]DIMS：2,16000; long:2</translation>
+    </message>
+    <message>
+        <source>or input files (.npy, .pt), separated by &apos;;&apos;</source>
+        <translation>或输入文件（.npy、.pt），用 ';' 分隔</translation>
+    </message>
+    <message>
+        <source>Also capture activations (the Capture dock opens them)</source>
+        <translation>同时捕获激活值（在捕获停靠窗口中打开）</translation>
+    </message>
+    <message>
+        <source>Generated data (normal) when no input files are given</source>
+        <translation>没有输入文件时使用生成的数据（正态分布）</translation>
+    </message>
+    <message>
+        <source>Model file:</source>
+        <translation>模型文件：</translation>
+    </message>
+    <message>
+        <source>The model&apos;s Python file</source>
+        <translation>模型的 Python 文件</translation>
+    </message>
+    <message>
+        <source>Python (*.py)</source>
+        <translation>Python (*.py)</translation>
+    </message>
+    <message>
+        <source>Function:</source>
+        <translation>函数：</translation>
+    </message>
+    <message>
+        <source>Input shapes:</source>
+        <translation>输入形状：</translation>
+    </message>
+    <message>
+        <source>Input files:</source>
+        <translation>输入文件：</translation>
+    </message>
+    <message>
+        <source>Input tensors</source>
+        <translation>输入张量</translation>
+    </message>
+    <message>
+        <source>Arrays (*.npy *.pt *.pth)</source>
+        <translation>数组 (*.npy *.pt *.pth)</translation>
+    </message>
+    <message>
+        <source>Python:</source>
+        <translation>Python：</translation>
+    </message>
+    <message>
+        <source>A Python with PyTorch</source>
+        <translation>装有 PyTorch 的 Python</translation>
+    </message>
+    <message>
+        <source>Trace</source>
+        <translation>追踪</translation>
+    </message>
+</context>
+<context>
+    <name>normlab::ui::TraceRunner</name>
+    <message>
+        <source>Cannot start %1: %2. %3</source>
+        <translation>无法启动 %1：%2。%3</translation>
+    </message>
+    <message>
+        <source>Tracing needs Python 3 with PyTorch 1.13 or later: on Debian, apt-get install python3-torch (or pip install torch), then choose that python3 here.</source>
+        <translation>追踪需要装有 PyTorch 1.13 或更高版本的 Python 3：在 Debian 上运行 apt-get install python3-torch（或 pip install torch），然后在这里选择那个 python3。</translation>
+    </message>
+    <message>
+        <source>A trace is already running.</source>
+        <translation>已有追踪在运行。</translation>
+    </message>
+    <message>
+        <source>No Python interpreter%1. %2</source>
+        <translation>没有 Python 解释器%1。%2</translation>
+    </message>
+    <message>
+        <source>The model file %1 does not exist.</source>
+        <translation>模型文件 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Give the input shapes (e.g. 2,3,224,224) or the input files.</source>
+        <translation>请给出输入形状（例如 2,3,224,224）或输入文件。</translation>
+    </message>
+    <message>
+        <source>Capturing activations records your data&apos;s statistics: give input files, or choose generated data.</source>
+        <translation>捕获激活值会记录您数据的统计量：请给出输入文件，或选择生成的数据。</translation>
+    </message>
+    <message>
+        <source>Cannot make the folder %1.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot write the trace script into %1.</source>
+        <translation>无法将追踪脚本写入 %1。</translation>
+    </message>
+    <message>
+        <source>The trace did not finish (exit %1):
+%2%3</source>
+        <translation>追踪没有完成（退出码 %1）：
+%2%3</translation>
+    </message>
+    <message>
+        <source>crashed</source>
+        <translation>崩溃</translation>
     </message>
 </context>
 </TS>
