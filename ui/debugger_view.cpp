@@ -163,10 +163,10 @@ DebuggerView::DebuggerView(QWidget* parent)
     files->addWidget(openFile);
     files->addWidget(openTrace);
     files->addWidget(openCheckpoint);
-    files->addWidget(traceButton);
     files->addWidget(script);
     files->addStretch(1);
     auto* tracing = new QHBoxLayout;
+    tracing->addWidget(traceButton);
     tracing->addWidget(traceProgress_, 1);
     tracing->addWidget(cancelTrace_);
     auto* left = new QWidget;
