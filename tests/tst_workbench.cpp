@@ -1789,6 +1789,72 @@ std::vector<long double> exactVariances(const std::vector<double>& values, const
 
 } // namespace
 
+namespace {
+
+// bfloat16 rounding done here, independently of normlab/low_precision.h: the float32 value's
+// bits rounded to their upper 16 (to nearest, ties to even).
+double bfloat16Here(double x) {
+    const float f = float(x);
+    if (!std::isfinite(f)) return double(f);
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &f, sizeof bits);
+    bits = (bits + 0x7FFFu + ((bits >> 16) & 1u)) & 0xFFFF0000u;
+    float rounded = 0;
+    std::memcpy(&rounded, &bits, sizeof rounded);
+    return double(rounded);
+}
+
+double float32Here(double x) {
+    return double(float(x));
+}
+
+// The distance between neighbouring bfloat16 numbers (8 significant bits) at |x|.
+double bfloat16Spacing(double x) {
+    return std::ldexp(1.0, std::ilogb(x) - 7);
+}
+
+double medianOf(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// The biased two-pass variance in long double.
+double exactVarianceOf(const std::vector<double>& v) {
+    long double sum = 0, sq = 0;
+    for (const double x : v) sum += x;
+    const long double mean = sum / (long double)(v.size());
+    for (const double x : v) sq += (x - mean) * (x - mean);
+    return double(sq / (long double)(v.size()));
+}
+
+// The two-pass variance in flat order with every value and every partial result rounded by
+// `round`: the mean, then the sum of squared deviations from it.
+double twoPassRounded(const std::vector<double>& v, double (*round)(double)) {
+    const double n = double(v.size());
+    double sum = 0, dev = 0;
+    for (const double x : v) sum = round(sum + round(x));
+    const double mean = round(sum / n);
+    for (const double x : v) {
+        const double d = round(round(x) - mean);
+        dev = round(dev + round(d * d));
+    }
+    return round(dev / n);
+}
+
+// v as the lessons write it, to two significant digits: 1.5e-6 as "1.5·10⁻⁶".
+QString timesTenTo(double v) {
+    int e = int(std::floor(std::log10(v)));
+    double m = std::round(v / std::pow(10.0, e) * 10) / 10;
+    if (m >= 10) m /= 10, e += 1;
+    static const QString digits[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    QString exponent = e < 0 ? QStringLiteral("⁻") : QString();
+    for (const QChar c : QString::number(std::abs(e))) exponent += digits[c.digitValue()];
+    return QString::number(m, 'f', 1) + QStringLiteral("·10") + exponent;
+}
+
+} // namespace
+
 void WorkbenchTest::lessonClaimsHold() {
     // Every number and claim of the lessons, computed here independently of the compute core
     // (or recorded from PyTorch in tests/lessons/facts.json).
@@ -2013,6 +2079,52 @@ void WorkbenchTest::lessonClaimsHold() {
                  qPrintable(QString::number(outputGap))); // "the same (up to eps)"
         QVERIFY2(std::fabs(dx1 / dx10 - 10) < 1e-2, qPrintable(QString::number(dx1 / dx10)));
         QVERIFY(scale.steps[1].text.contains("dx is 10 times smaller"));
+        // 11.2: the effective learning rate depends on the optimiser. A scale-invariant loss in
+        // closed form, L(w) = (a·w)² / |w|², w and a from the step's input: scaling w by c = 10
+        // divides SGD's relative step lr |∇L| / |w| by c², Adam's (its first step, from m = v =
+        // 0: m̂ = g, v̂ = g²) by c only.
+        {
+            std::vector<double> w(8), a(8);
+            for (std::size_t i = 0; i < 8; ++i)
+                w[i] = one->inputs.input.at(std::int64_t(i)),
+                a[i] = one->inputs.input.at(std::int64_t(i + 8));
+            const auto dot = [](const std::vector<double>& p, const std::vector<double>& q) {
+                double s = 0;
+                for (std::size_t i = 0; i < p.size(); ++i) s += p[i] * q[i];
+                return s;
+            };
+            const auto loss = [&](const std::vector<double>& v) {
+                return dot(a, v) * dot(a, v) / dot(v, v);
+            };
+            const double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, adamEps = 1e-8;
+            double sgd[2] = {}, adam[2] = {};
+            for (const int k : {0, 1}) {
+                const double c = k == 0 ? 1.0 : 10.0;
+                std::vector<double> v(8), g(8), step(8);
+                for (std::size_t i = 0; i < 8; ++i) v[i] = c * w[i];
+                const double av = dot(a, v), vv = dot(v, v);
+                for (std::size_t i = 0; i < 8; ++i) g[i] = 2 * av / vv * (a[i] - av * v[i] / vv);
+                QVERIFY(std::fabs(loss(v) - loss(w)) <= 1e-12 * loss(w)); // scale-invariant
+                QVERIFY(std::fabs(dot(g, v)) <= 1e-12 * std::sqrt(dot(g, g) * vv)); // ∇L ⊥ w
+                sgd[k] = lr * std::sqrt(dot(g, g)) / std::sqrt(vv);
+                for (std::size_t i = 0; i < 8; ++i) {
+                    const double mHat = (1 - beta1) * g[i] / (1 - beta1);
+                    const double vHat = (1 - beta2) * g[i] * g[i] / (1 - beta2);
+                    step[i] = lr * mHat / (std::sqrt(vHat) + adamEps);
+                }
+                adam[k] = std::sqrt(dot(step, step)) / std::sqrt(vv);
+            }
+            QVERIFY2(std::fabs(sgd[0] / sgd[1] - 100) < 1e-6 * 100,
+                     qPrintable(QString::number(sgd[0] / sgd[1])));
+            QVERIFY2(std::fabs(adam[0] / adam[1] - 10) < 1e-4 * 10,
+                     qPrintable(QString::number(adam[0] / adam[1])));
+            const QString text = scale.steps[1].text;
+            QVERIFY(text.contains("With plain SGD") && text.contains("about lr/|w|²"));
+            QVERIFY(text.contains("Adam") && text.contains("an effective rate of about lr/|w|."));
+            QVERIFY(text.contains(QString("divides SGD's relative step by %1, Adam's by %2.")
+                                      .arg(qRound(sgd[0] / sgd[1]))
+                                      .arg(qRound(adam[0] / adam[1]))));
+        }
         // γ = 0: the output is β (0) and dx through the normalisation is 0.
         NormInputs in = one->inputs;
         in.weight = Tensor::filled({8}, DType::Float32, 0.0);
@@ -2057,16 +2169,37 @@ void WorkbenchTest::lessonClaimsHold() {
             QVERIFY(std::fabs(row) < 1e-10 && std::fabs(alongX) < 1e-10);
         }
     }
-    // 10.4: LayerNorm's Jacobian for one token: smallest singular value 0, six at 1/σ.
+    // 10.4: LayerNorm's Jacobian for one token (slice 0) against the float64 closed form from
+    // the token's own 8 features: n - 2 = 6 singular values γ r, the radial one
+    // γ r eps / (var + eps), and 0 (the mean direction), r = 1 / sqrt(var + eps).
     {
         const auto ln = RecomputeController::compute(stateAfterStep(transformer, 3), 0);
         const SliceJacobian jac = sliceJacobian(ln->state.spec, ln->inputs, ln->result, 0);
         QVERIFY(jac.error.empty() && jac.validElements == 8);
+        const Tensor& x = ln->inputs.input;
+        long double mean = 0, var = 0;
+        for (int i = 0; i < 8; ++i) mean += x.at(i) / 8.0L;
+        for (int i = 0; i < 8; ++i) var += (x.at(i) - mean) * (x.at(i) - mean) / 8.0L;
+        const double eps = *ln->state.spec.eps, v = double(var);
+        const Tensor& weight = ln->inputs.weight;
+        const double gamma = weight.isNull() ? 1.0 : weight.at(0);
+        for (std::int64_t i = 0; !weight.isNull() && i < weight.size(); ++i)
+            QCOMPARE(weight.at(i), gamma); // one γ: the closed form below holds
+        const double r = 1 / std::sqrt(v + eps), radial = gamma * r * eps / (v + eps);
         const std::vector<double>& sigma = jac.singularValues;
-        QVERIFY(sigma.back() < 1e-12 * sigma.front());
+        QCOMPARE(int(sigma.size()), 8);
         for (int i = 0; i < 6; ++i)
-            QVERIFY(std::fabs(sigma[std::size_t(i)] - jac.rstd) < 1e-9 * jac.rstd);
-        QVERIFY(transformer.steps[3].text.contains("its smallest singular value is 0"));
+            QVERIFY(std::fabs(sigma[std::size_t(i)] - gamma * r) < 1e-9 * gamma * r);
+        QVERIFY2(std::fabs(sigma[6] - radial) < 1e-3 * radial, qPrintable(QString::number(sigma[6])));
+        QVERIFY(sigma[7] < 1e-12 * sigma[0]);
+        const QString text = transformer.steps[3].text;
+        QVERIFY(text.contains("Of its 8 singular values, one is 0"));
+        QVERIFY2(text.contains("one is about " + timesTenTo(radial)), qPrintable(timesTenTo(radial)));
+        QVERIFY2(text.contains("only the other 6 pass the gradient on, scaled by γ/√(σ² + ε), here " +
+                               QString::number(gamma * r, 'f', 3)),
+                 qPrintable(QString::number(gamma * r, 'f', 3)));
+        QVERIFY(text.contains("GPT-2's <code>ln_f</code>") && text.contains("Xiong et al. (2020)"));
+        QVERIFY(!text.contains("without passing through any LayerNorm"));
     }
 
     // 12: Keras momentum, train vs eval, float16 and bfloat16.
@@ -2087,26 +2220,159 @@ void WorkbenchTest::lessonClaimsHold() {
         QVERIFY(halfLife01 < 7 && std::fabs(halfLife001 - 69) < 0.5);
         QVERIFY(practice.steps[0].text.contains("under 7") &&
                 practice.steps[0].text.contains("about 69"));
+        // 12.1: the running variances are not the same update. PyTorch's running_var takes the
+        // unbiased batch variance (NormLab follows it), Keras's moving_variance the biased one:
+        // from 1, 0.99 + 0.01 v each, n / (n - 1) apart with n = 2 x 16 values per channel.
+        {
+            const QString text = practice.steps[0].text;
+            const std::int64_t n = x.shape()[0] * x.shape()[2];
+            QCOMPARE(n, std::int64_t(32));
+            QVERIFY(text.contains("n = 2 × 16 = 32") &&
+                    text.contains(QString("32/31 ≈ %1").arg(double(n) / double(n - 1), 0, 'f', 3)));
+            QVERIFY(text.contains("Keras updates <code>moving_variance</code> with the biased"));
+            for (std::int64_t c = 0; c < 4; ++c) {
+                long double sum = 0, sq = 0;
+                for (std::int64_t b = 0; b < 2; ++b)
+                    for (std::int64_t l = 0; l < 16; ++l) sum += x.at((b * 4 + c) * 16 + l);
+                const long double mean = sum / n;
+                for (std::int64_t b = 0; b < 2; ++b)
+                    for (std::int64_t l = 0; l < 16; ++l)
+                        sq += (x.at((b * 4 + c) * 16 + l) - mean) * (x.at((b * 4 + c) * 16 + l) - mean);
+                const double biased = double(sq / n), unbiased = double(sq / (n - 1));
+                QVERIFY(std::fabs(unbiased / biased - 32.0 / 31.0) < 1e-12);
+                const double torchVar = 0.99 * 1 + 0.01 * unbiased, kerasVar = 0.99 * 1 + 0.01 * biased;
+                const double got = keras->result.runningVar.at(c);
+                QVERIFY2(std::fabs(got - torchVar) < 1e-6, qPrintable(QString::number(got)));
+                QVERIFY(std::fabs(got - kerasVar) > 1e-4); // visibly not Keras's update
+                if (c == 0)
+                    QVERIFY2(text.contains(QString("becomes %1 in PyTorch and %2 in Keras")
+                                               .arg(torchVar, 0, 'f', 5)
+                                               .arg(kerasVar, 0, 'f', 5)),
+                             qPrintable(QString("%1 %2").arg(torchVar, 0, 'f', 5).arg(kerasVar, 0, 'f', 5)));
+            }
+        }
         const auto eval = RecomputeController::compute(stateAfterStep(practice, 1), 0);
         QVERIFY(!eval->state.spec.training);
         double gap = 0;
         for (std::int64_t i = 0; i < eval->result.output.size(); ++i)
             gap = std::max(gap, std::fabs(eval->result.output.at(i) - keras->result.output.at(i)));
         QVERIFY(gap > 0.1); // train and eval outputs differ
+        // 12.3 (mean 300) and 12.4 (mean 40): float16 and bfloat16 on the step's slices of 64
+        // values (InstanceNorm over [4, 8, 64]), against long double variances computed here
+        // and a bfloat16 rounding of our own.
         const auto low = RecomputeController::compute(stateAfterStep(practice, 2), 0);
+        const auto low40 = RecomputeController::compute(stateAfterStep(practice, 3), 0);
         QCOMPARE(low->state.recipe.mean, 300.0);
-        const PrecisionReport r = precisionReport(low->state.spec, low->inputs);
-        double worstBf16 = 0;
-        for (std::int64_t s = 0; s < r.reference.size(); ++s) {
-            QVERIFY(!std::isfinite(r.naive16.at(s))); // "not finite in every slice"
-            worstBf16 = std::max(worstBf16, std::fabs(r.twoPassBf16.at(s) - r.reference.at(s)) /
-                                                r.reference.at(s));
+        QCOMPARE(low40->state.recipe.mean, 40.0);
+        QCOMPARE(low40->state.recipe.spread, low->state.recipe.spread);
+        QCOMPARE(low40->state.recipe.seed, low->state.recipe.seed);
+        const QString text3 = practice.steps[2].text, text4 = practice.steps[3].text;
+        QCOMPARE(low->inputs.input.shape(), (Shape{4, 8, 64}));
+        const std::int64_t n = low->inputs.input.shape()[2]; // one slice: one sample's channel
+        const std::int64_t slicesCount = low->inputs.input.shape()[0] * low->inputs.input.shape()[1];
+        // The float16 sum of n squares overflows once n E[x²] > 65504: from |x| ≈ sqrt(65504 / n).
+        QVERIFY(255.0 * 255.0 < 65504 && 256.0 * 256.0 > 65504 && text3.contains("from |x| = 256"));
+        const double threshold = std::sqrt(65504.0 / double(n));
+        QVERIFY2(std::fabs(threshold - 32) < 0.5, qPrintable(QString::number(threshold)));
+        QVERIFY(text3.contains("n·E[x²] &gt; 65504") && // the step text is escaped rich text
+                text3.contains("slices of 64 values, from |x| ≈ 32") &&
+                text3.contains("65504/64 ≈ 32²"));
+        for (const int which : {0, 1}) {
+            const auto& out = which == 0 ? low : low40;
+            const double mean = out->state.recipe.mean;
+            const PrecisionReport r = precisionReport(out->state.spec, out->inputs);
+            QVERIFY(r.error.empty());
+            QCOMPARE(r.reference.size(), slicesCount);
+            const Tensor& xs = out->inputs.input;
+            std::vector<double> inputRounding;
+            double worstBf16 = 0, worstExactSums = 0, worstFloat32Sums = 0, minSumOfSquares = INFINITY,
+                   maxSquare = 0, minValue = INFINITY, maxValue = 0, meanSliceSum = 0;
+            for (std::int64_t s = 0; s < slicesCount; ++s) {
+                std::vector<double> values(static_cast<std::size_t>(n)),
+                    rounded(static_cast<std::size_t>(n));
+                long double sumOfSquares = 0, sliceSum = 0;
+                for (std::int64_t i = 0; i < n; ++i) {
+                    const double v = xs.at(s * n + i);
+                    values[std::size_t(i)] = v;
+                    rounded[std::size_t(i)] = bfloat16Here(v);
+                    sumOfSquares += (long double)v * v;
+                    sliceSum += v;
+                    maxSquare = std::max(maxSquare, v * v);
+                    minValue = std::min(minValue, v), maxValue = std::max(maxValue, v);
+                }
+                meanSliceSum += double(sliceSum) / double(slicesCount);
+                minSumOfSquares = std::min(minSumOfSquares, double(sumOfSquares));
+                const double truth = exactVarianceOf(values);
+                QVERIFY(std::fabs(r.reference.at(s) - truth) <= 1e-9 * truth); // the same slices
+                QVERIFY(!std::isfinite(r.naive16.at(s))); // "not finite in every slice"
+                // The bfloat16 two-pass method, every value and partial sum rounded: ours
+                // gives the lab's value exactly.
+                const double bf16 = twoPassRounded(values, bfloat16Here);
+                QCOMPARE(r.twoPassBf16.at(s), bf16);
+                worstBf16 = std::max(worstBf16, std::fabs(bf16 - truth) / truth);
+                // Rounding the input alone: the exact variance of the rounded values.
+                const double ofRounded = exactVarianceOf(rounded);
+                inputRounding.push_back(std::fabs(ofRounded - truth) / truth);
+                worstExactSums = std::max(worstExactSums, inputRounding.back());
+                // The same bfloat16 values summed in float32.
+                const double float32Sums = twoPassRounded(rounded, float32Here);
+                QVERIFY(std::fabs(float32Sums - ofRounded) <= 1e-4 * ofRounded);
+                worstFloat32Sums = std::max(worstFloat32Sums, std::fabs(float32Sums - truth) / truth);
+            }
+            const double median = medianOf(inputRounding);
+            // Every value lies in one binade of bfloat16, with the step the text names.
+            const double spacing = bfloat16Spacing(mean);
+            QCOMPARE(bfloat16Spacing(minValue), spacing);
+            QCOMPARE(bfloat16Spacing(maxValue), spacing);
+            QCOMPARE(bfloat16Here(mean + spacing), mean + spacing);
+            QVERIFY(bfloat16Here(mean + spacing / 2) != mean + spacing / 2);
+            const QString report = QString("median %1 worst %2 exact sums %3 float32 sums %4")
+                                       .arg(median).arg(worstBf16).arg(worstExactSums)
+                                       .arg(worstFloat32Sums);
+            if (which == 0) { // 12.3, mean 300
+                QCOMPARE(spacing, 2.0);
+                QVERIFY(text3.contains("near 300 it holds numbers only in steps of 2"));
+                QVERIFY2(std::fabs(median - 0.30) < 0.05 && text3.contains("about 30% of the variance"),
+                         qPrintable(report));
+                QVERIFY2(worstBf16 > 1.0 && text3.contains("off by more than 100%"), qPrintable(report));
+                QVERIFY2(worstExactSums < 1.0, qPrintable(report)); // the sums make it > 100%
+                // The partial sums reach 64 × 300 = 19,200, where bfloat16 steps by 128.
+                QVERIFY(std::fabs(meanSliceSum - double(n) * mean) < 0.01 * double(n) * mean);
+                QCOMPARE(double(n) * mean, 19200.0);
+                QCOMPARE(bfloat16Spacing(19200.0), 128.0);
+                QCOMPARE(bfloat16Here(19200.0 + 128), 19200.0 + 128);
+                QVERIFY(bfloat16Here(19200.0 + 64) != 19200.0 + 64);
+                QVERIFY(text3.contains("near 19,200 (64 × 300) the sum moves in steps of 128"));
+                QVERIFY(text3.contains("accumulate in float32"));
+            } else { // 12.4, mean 40
+                QCOMPARE(spacing, 0.25);
+                QVERIFY(text4.contains("near 40 in steps of 0.25"));
+                // No x² near 65504, but every slice's sum of squares beyond it.
+                QVERIFY(maxSquare < 65504.0 / 16 && text4.contains("Every x² is now far below 65504"));
+                QVERIFY2(minSumOfSquares > 100000 && text4.contains("more than 100,000"),
+                         qPrintable(QString::number(minSumOfSquares)));
+                QCOMPARE(double(n) * mean * mean, 102400.0);
+                QVERIFY(text4.contains("64 × 40² = 102,400") && text4.contains("not finite in any slice"));
+                QVERIFY2(qRound(median * 100) == 1 && text4.contains("about 1% of the variance"),
+                         qPrintable(report));
+                QVERIFY2(worstBf16 > 1.0 &&
+                             text4.contains(QString("off by up to %1%").arg(qRound(worstBf16 * 100))),
+                         qPrintable(report));
+                // Summed in float32, only the input's rounding is left.
+                QVERIFY2(worstFloat32Sums < 0.05 &&
+                             std::fabs(worstFloat32Sums - worstExactSums) < 1e-3,
+                         qPrintable(report));
+                QVERIFY(text4.contains("summed in float32, the same bfloat16 values would leave only "
+                                       "that rounding"));
+            }
         }
-        QVERIFY2(worstBf16 > 1.0, qPrintable(QString::number(worstBf16))); // "more than 100%"
-        QVERIFY(255.0 * 255.0 < 65504 && 256.0 * 256.0 > 65504);
-        QCOMPARE(roundToBfloat16(300.0), 300.0); // "steps of 2" near 300
+        QCOMPARE(roundToBfloat16(300.0), 300.0); // the library's rounding agrees: steps of 2
         QCOMPARE(roundToBfloat16(302.0), 302.0);
         QVERIFY(roundToBfloat16(301.0) != 301.0);
+        // ja: the grammar of "lost before any algorithm runs" (8.3, 12.3).
+        for (const Lesson& l : loadLessons("ja"))
+            for (const LessonStep& st : l.steps)
+                QVERIFY2(!st.text.contains("どのアルゴリズムが動く前に"), qPrintable(l.id));
     }
 
     // 9: the Jacobian's ranks and values, against the closed forms computed here from the
@@ -2165,6 +2431,22 @@ void WorkbenchTest::lessonClaimsHold() {
                 QVERIFY2(radial > 0.1 * eps && radial < 10 * eps, // "of the order of eps"
                          qPrintable(QString::number(radial)));
                 QVERIFY(std::fabs(jac.singularValues.back() - radial) < 1e-3 * radial);
+                QVERIFY2(text.contains("the singular value is about " + timesTenTo(radial)),
+                         qPrintable(timesTenTo(radial)));
+                QVERIFY(text.contains("PyTorch's <code>nn.RMSNorm</code> (2.4 and later)"));
+                // LLaMA-style eps = 1e-6: the radial singular value of the same slice.
+                WorkbenchState llama = stateAfterStep(geometry, step);
+                llama.spec.eps = 1e-6;
+                const auto l = RecomputeController::compute(llama, 0);
+                const SliceJacobian lj = sliceJacobian(l->state.spec, l->inputs, l->result, 0);
+                QVERIFY2(lj.error.empty(), lj.error.c_str());
+                QCOMPARE(lj.eps, 1e-6);
+                const double lr = 1 / std::sqrt(m + 1e-6), lRadial = lr * 1e-6 / (m + 1e-6);
+                QVERIFY2(std::fabs(lj.singularValues.back() - lRadial) < 1e-3 * lRadial,
+                         qPrintable(QString::number(lj.singularValues.back())));
+                QVERIFY2(text.contains("set eps = 1e-6, which makes it about " +
+                                       timesTenTo(lRadial)),
+                         qPrintable(timesTenTo(lRadial)));
             }
         } else { // BatchNorm: feature 0 of the 4 samples
             QCOMPARE(jac.validElements, 4);
