@@ -52,6 +52,10 @@ CheckpointRead readTorchZip(const QString& path) {
     std::unique_ptr<zip_t, ZipCloser> archive(
         zip_open(QFile::encodeName(path).constData(), ZIP_RDONLY | ZIP_CHECKCONS, &errorCode));
     if (!archive) {
+        // libzip names a duplicated entry by its own error, "File already exists".
+        if (errorCode == ZIP_ER_EXISTS)
+            return failure("not a readable zip archive: two of its entries have the same name "
+                           "(a corrupt or crafted file; torch.save never writes one)");
         zip_error_t error;
         zip_error_init_with_code(&error, errorCode);
         const QString why = QString::fromUtf8(zip_error_strerror(&error));
