@@ -171,6 +171,16 @@ def write_malformed():
         for item in z.infolist():
             if not item.filename.endswith("/data/1"):
                 w.writestr(item, z.read(item.filename))
+    # A zip that holds data.pkl twice (libzip says only "File already exists").
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(os.path.join(OUT, "loads.pth")) as z, \
+                zipfile.ZipFile(os.path.join(out, "duplicate_entries.pth"), "w") as w:
+            for item in z.infolist():
+                w.writestr(item, z.read(item.filename))
+                if item.filename.endswith("data.pkl"):
+                    w.writestr(item, z.read(item.filename))
     # A zip whose data.pkl is cut short.
     with zipfile.ZipFile(os.path.join(OUT, "loads.pth")) as z, \
             zipfile.ZipFile(os.path.join(out, "truncated_pickle.pth"), "w") as w:
