@@ -328,6 +328,7 @@ Flow BlockWalker::sequence(const ModuleNode& node, const std::string& path, Flow
             leaf(child, childPath(path, child), Flow{}, next);
             report_.layers.back().why = "an Embedding added to the one before it; its input "
                                         "(positions or token types) is made in forward()";
+            report_.layers.back().inputMadeInForward = true;
             report_.layers.back().outputShape.reset();
             embeddingOutput_ = sum;
             current.shape = sum;
@@ -525,7 +526,7 @@ BlockWalker::Trial BlockWalker::trial(const ModuleNode& node, const std::string&
                           f.code == FindingCode::UnknownDataFlow;
     }
     for (const LayerReport& l : scratch.layers)
-        r.unknownInside = r.unknownInside || (!l.inputShape && l.why.rfind("an Embedding", 0) != 0);
+        r.unknownInside = r.unknownInside || (!l.inputShape && !l.inputMadeInForward);
     r.errors += int(disagreeing.size());
     r.normErrors = t.normMismatches_ + int(disagreeingNorms.size());
     // A residual sum or a concatenation whose parts do not match is a mismatch too.
@@ -764,8 +765,7 @@ Flow BlockWalker::leaf(const ModuleNode& node, const std::string& path, Flow inp
         } else if (!step.output) {
             Finding f;
             f.severity = Severity::Info;
-            f.code = node.children.empty() &&
-                             step.unknownReason.find("could not read") == std::string::npos
+            f.code = node.children.empty() && !step.unreadableArguments
                          ? FindingCode::UnknownModule
                          : FindingCode::UnreadableArguments;
             f.message = step.unknownReason + "; shapes after it are unknown";

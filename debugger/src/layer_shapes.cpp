@@ -77,7 +77,10 @@ LayerStep unknown(std::string reason) {
 }
 
 LayerStep unreadable(const ModuleNode& node, const char* what) {
-    return unknown(node.type + ": could not read " + what + " from the printed arguments");
+    LayerStep step =
+        unknown(node.type + ": could not read " + what + " from the printed arguments");
+    step.unreadableArguments = true;
+    return step;
 }
 
 LayerStep raises(Shape output, FindingCode code, std::string message, std::string exception,
@@ -412,11 +415,15 @@ LayerStep poolShape(const ModuleNode& node, const Shape& input, int d, bool max)
             const CheckedInt start = (withCeil - 1) * st, limit = L + pad;
             const bool lastStartsInside =
                 start.valid() && limit.valid() && start.get() < limit.get();
-            if (withCeil.valid() && withCeil.get() != o.get() && lastStartsInside)
-                return unknown(node.type + ": the output is " + std::to_string(o.get()) + " or " +
-                               std::to_string(withCeil.get()) +
-                               " along a spatial dim, by ceil_mode, which print(model) does "
-                               "not show for average pooling; could not read ceil_mode");
+            if (withCeil.valid() && withCeil.get() != o.get() && lastStartsInside) {
+                LayerStep step = unknown(
+                    node.type + ": the output is " + std::to_string(o.get()) + " or " +
+                    std::to_string(withCeil.get()) +
+                    " along a spatial dim, by ceil_mode, which print(model) does not show for "
+                    "average pooling; could not read ceil_mode");
+                step.unreadableArguments = true;
+                return step;
+            }
         }
         result[j] = o.get();
         tooSmall = tooSmall || o.get() <= 0;

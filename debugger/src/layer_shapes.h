@@ -15,6 +15,7 @@ namespace normlab::detail {
 struct LayerStep {
     std::optional<Shape> output; // null: unknown from here on (unknownReason says why)
     std::string unknownReason;
+    bool unreadableArguments = false; // unknown because the printed arguments could not be read
     // Set when PyTorch raises on this input: code, message, exception, torchMessage, fix.
     // output is then what the layer would give once fixed, so analysis goes on.
     std::optional<Finding> raised;

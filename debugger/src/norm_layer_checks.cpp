@@ -99,22 +99,27 @@ std::string shapeArgument(const Shape& s) {
 }
 
 // The module class's own rank check (_check_input_dim), before any num_features logic.
-std::optional<std::string> rankError(const std::string& type, int dims, std::size_t rank) {
+// The ranks a normalization class accepts ("2D or 3D") when `rank` is not one of them, and
+// PyTorch's own words for it; nullopt when the rank is fine.
+struct RankError {
+    std::string accepted;
+    std::string torchMessage;
+};
+
+std::optional<RankError> rankError(const std::string& type, int dims, std::size_t rank) {
+    std::string accepted;
     if (startsWith(type, "BatchNorm")) {
-        if (dims == 1 && rank != 2 && rank != 3)
-            return "expected 2D or 3D input (got " + num(std::int64_t(rank)) + "D input)";
-        if (dims > 1 && rank != std::size_t(dims + 2))
-            return "expected " + num(dims + 2) + "D input (got " + num(std::int64_t(rank)) +
-                   "D input)";
+        if (dims == 1 && rank != 2 && rank != 3) accepted = "2D or 3D";
+        if (dims > 1 && rank != std::size_t(dims + 2)) accepted = num(dims + 2) + "D";
     } else if (type == "SyncBatchNorm") {
-        if (rank < 2)
-            return "expected at least 2D input (got " + num(std::int64_t(rank)) + "D input)";
+        if (rank < 2) accepted = "at least 2D";
     } else if (startsWith(type, "InstanceNorm")) {
         if (rank != std::size_t(dims + 1) && rank != std::size_t(dims + 2))
-            return "expected " + num(dims + 1) + "D or " + num(dims + 2) + "D input (got " +
-                   num(std::int64_t(rank)) + "D input)";
+            accepted = num(dims + 1) + "D or " + num(dims + 2) + "D";
     }
-    return std::nullopt;
+    if (accepted.empty()) return std::nullopt;
+    return RankError{accepted, "expected " + accepted + " input (got " + num(std::int64_t(rank)) +
+                                   "D input)"};
 }
 
 // The module of the same family that takes a `rank`-dimensional input.
@@ -467,13 +472,12 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
 
     // The module class's rank check comes first.
     const Shape& shape = *input;
-    if (auto message = rankError(type, layer.dims, shape.size())) {
+    if (auto rank = rankError(type, layer.dims, shape.size())) {
         const std::int64_t channels = shape.size() >= 2 ? shape[1] : (shape.empty() ? 0 : shape[0]);
         out.push_back(finding(Severity::Error, FindingCode::WrongRank,
-                              type + " takes " + message->substr(9, message->find(" input") - 9) +
-                                  " input, this one is " + num(std::int64_t(shape.size())) + "D " +
-                                  shapeToString(shape),
-                              TorchAction::Raises, "ValueError", *message,
+                              type + " takes " + rank->accepted + " input, this one is " +
+                                  num(std::int64_t(shape.size())) + "D " + shapeToString(shape),
+                              TorchAction::Raises, "ValueError", rank->torchMessage,
                               moduleForRank(type, shape.size(), channels)));
         return check;
     }

@@ -63,7 +63,10 @@ struct LayerReport {
     std::string type;
     std::optional<Shape> inputShape, outputShape; // null: unknown
     PartialShape partialInput; // the dims known where inputShape is not (empty: none)
-    int line = 0;              // line of the model text
+    // Its input is made in forward() and not in the text (a position Embedding's indices): an
+    // unknown input shape that says nothing against the block's reading.
+    bool inputMadeInForward = false;
+    int line = 0;                             // line of the model text
     Certainty certainty = Certainty::Unknown; // of inputShape
     std::string reading; // the data-flow reading of the block it is in ("sequential", ...)
     std::string why;     // why the shape is inferred or unknown
