@@ -155,6 +155,11 @@ class Parser {
         node.type = std::string(text.substr(column, i - column));
         node.line = int(line) + 1;
         ++modules_;
+        // A ModuleList or ModuleDict entry that is None (HRNet's fuse layers) prints as None.
+        if (node.type == "None" && trimmed(text.substr(i)).empty()) {
+            ++line;
+            return true;
+        }
         const bool named =
             !node.type.empty() && !std::isdigit(static_cast<unsigned char>(node.type[0]));
         if (!named || i >= text.size() || text[i] != '(')

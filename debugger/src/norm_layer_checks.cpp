@@ -221,6 +221,18 @@ std::optional<NormLayer> readNormLayer(const ModuleNode& node) {
             a.boolean("affine").value_or(a.boolean("elementwise_affine").value_or(affineDefault));
         spec.trackRunningStats = a.boolean("track_running_stats").value_or(trackDefault);
     };
+    if (t == "FrozenBatchNorm2d") {
+        spec = NormSpec::defaultsFor(Variant::BatchNorm);
+        layer.dims = 2;
+        layer.frozen = true;
+        spec.numFeatures = a.integer("num_features", 0);
+        spec.eps = a.number("eps").value_or(1e-5);
+        spec.affine = true;
+        spec.trackRunningStats = true;
+        if (!spec.numFeatures) layer.readError = "num_features";
+        spec.training = false; // frozen: the running statistics are always used
+        return layer;
+    }
     if (int d = familyDims(t, "BatchNorm"); d > 0 || t == "SyncBatchNorm") {
         spec = NormSpec::defaultsFor(Variant::BatchNorm);
         layer.dims = std::max(d, 0);
@@ -271,12 +283,20 @@ bool checkPrintedLine(const ModuleNode& node, const NormLayer& layer,
     const ModuleArguments a(node);
     const bool batchNorm = spec.variant == Variant::BatchNorm;
     if (spec.variant == Variant::RmsNorm && !version.atLeast(2, 4)) {
-        out.push_back(finding(Severity::Error, FindingCode::RmsNormUnavailable,
-                              "nn.RMSNorm was added in PyTorch 2.4", TorchAction::Raises,
-                              "AttributeError", "module 'torch.nn' has no attribute 'RMSNorm'",
-                              "PyTorch >= 2.4, or x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) "
-                              "+ eps) * weight"));
-        return true;
+        // print(model) printed it, so the model was built: in a PyTorch without nn.RMSNorm
+        // this is a class of the model's own (LLaMA's RMSNorm), checked as nn.RMSNorm would be.
+        Finding f = finding(Severity::Info, FindingCode::RmsNormUnavailable,
+                            "PyTorch " + version.toString() +
+                                " has no nn.RMSNorm (added in 2.4): if this is nn.RMSNorm, "
+                                "building the model there raises AttributeError; a model that "
+                                "printed this in " +
+                                version.toString() +
+                                " has an RMSNorm class of its own (LLaMA's), checked here over "
+                                "its normalized_shape as nn.RMSNorm would be",
+                            TorchAction::Silent, "", "",
+                            "nothing, if the class is the model's own; else PyTorch >= 2.4");
+        f.why = "not a mistake in itself";
+        out.push_back(std::move(f));
     }
     if (spec.variant == Variant::GroupNorm && *spec.numFeatures % *spec.numGroups != 0) {
         const std::int64_t g = largestDivisorAtMost(*spec.numFeatures, *spec.numGroups);
@@ -459,9 +479,37 @@ void checkSilentShapeMistakes(const ConfigurationCheck& result, const ModuleNode
                 num(shape[1]) + ")"));
 }
 
+namespace {
+
+NormCheck checkStandardNormLayer(const ModuleNode& node, const NormLayer& layer,
+                                 const std::optional<Shape>& input, const ModuleNode* previous,
+                                 TorchVersion version, bool channelsLastInput);
+
+} // namespace
+
 NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                          const std::optional<Shape>& input, const ModuleNode* previous,
                          TorchVersion version, bool channelsLastInput) {
+    NormCheck check =
+        checkStandardNormLayer(node, layer, input, previous, version, channelsLastInput);
+    if (!layer.frozen || !input || input->size() < 2) return check;
+    // FrozenBatchNorm2d's forward() is x * scale + bias with scale of shape [1, C, 1, 1]:
+    // a wrong size is PyTorch's broadcasting error, not batch_norm's.
+    for (Finding& f : check.findings)
+        if (f.code == FindingCode::NumFeaturesMismatch && f.action == TorchAction::Raises) {
+            f.exception = "RuntimeError";
+            f.torchMessage = "The size of tensor a (" + num((*input)[1]) +
+                             ") must match the size of tensor b (" + num(*layer.spec.numFeatures) +
+                             ") at non-singleton dimension 1";
+        }
+    return check;
+}
+
+namespace {
+
+NormCheck checkStandardNormLayer(const ModuleNode& node, const NormLayer& layer,
+                                 const std::optional<Shape>& input, const ModuleNode* previous,
+                                 TorchVersion version, bool channelsLastInput) {
     NormCheck check;
     std::vector<Finding>& out = check.findings;
     const NormSpec& spec = layer.spec;
@@ -527,5 +575,7 @@ NormCheck checkNormLayer(const ModuleNode& node, const NormLayer& layer,
                              channelsLastInput, out);
     return check;
 }
+
+} // namespace
 
 } // namespace normlab::detail

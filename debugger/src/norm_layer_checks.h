@@ -17,6 +17,12 @@ struct NormLayer {
     NormSpec spec;
     int dims = 0; // BatchNorm2d -> 2; 0 when the module takes any rank (LayerNorm, GroupNorm)
     std::string readError;
+    // torchvision's FrozenBatchNorm2d: BatchNorm2d with fixed statistics, always as in eval
+    // mode; its forward() multiplies by a [1, C, 1, 1] scale, so a wrong size raises
+    // PyTorch's broadcasting error instead of batch_norm's.
+    bool frozen = false;
+    // RMSNorm printed where the PyTorch version has no nn.RMSNorm: a class of the model's own.
+    bool ownRmsNorm = false;
 };
 
 // Null when `node` is not a normalization layer.
