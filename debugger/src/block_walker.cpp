@@ -43,6 +43,21 @@ const ModuleNode* firstDeclaring(const ModuleNode& node) {
     return nullptr;
 }
 
+// The first structural module (a convolution, a Linear) that `node` runs, passing over
+// normalization layers (their sizes are what is checked, not evidence of the layout) and
+// modules that keep the shape; null when something else changes the shape first.
+const ModuleNode* firstStructural(const ModuleNode& node) {
+    if (isLeaf(node)) {
+        if (readNormLayer(node) || preservesShape(node.type)) return nullptr;
+        return declaresInput(node) ? &node : nullptr;
+    }
+    for (const ModuleNode& child : node.children) {
+        if (isLeaf(child) && (readNormLayer(child) || preservesShape(child.type))) continue;
+        return firstStructural(child);
+    }
+    return nullptr;
+}
+
 // The Linear input that forward() code makes with torch.flatten(x, 1) or x.view(N, -1): the
 // flattened size. `ambiguous` is set where in_features is the channel count of a map with
 // spatial extent: global pooling gives [N, C], moving channels last [N, ..., C], and the
@@ -295,7 +310,7 @@ Flow BlockWalker::sequence(const ModuleNode& node, const std::string& path, Flow
                    (int(k) == skip || (isLeaf(children[k]) && !declaresInput(children[k]) &&
                                        preservesShape(children[k].type))))
                 ++k;
-            const ModuleNode* linear = k < children.size() ? firstDeclaring(children[k]) : nullptr;
+            const ModuleNode* linear = k < children.size() ? firstStructural(children[k]) : nullptr;
             if (linear && linear->type == "Linear") {
                 const auto in = ModuleArguments(*linear).integer("in_features", 0);
                 bool ambiguous = false;
