@@ -177,6 +177,34 @@ bool looksLikeAttention(const ModuleNode& node) {
            std::any_of(byInput.begin(), byInput.end(), [](const auto& e) { return e.second >= 3; });
 }
 
+// A gated feed-forward (SwiGLU / GEGLU, LLaMA's w2(silu(w1(x)) * w3(x))): leaves only, three
+// Linear layers, two of them from d to h and one from h back to d. Sets d and h.
+bool looksLikeGatedMlp(const ModuleNode& node, std::int64_t* d = nullptr, std::int64_t* h = nullptr) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> linears;
+    for (const ModuleNode& c : node.children) {
+        if (!isLeaf(c)) return false;
+        if (c.type != "Linear") {
+            if (!preservesShape(c.type)) return false;
+            continue;
+        }
+        const ModuleArguments a(c);
+        const auto in = a.integer("in_features", 0), out = a.integer("out_features", 1);
+        if (!in || !out) return false;
+        linears.emplace_back(*in, *out);
+    }
+    if (linears.size() != 3) return false;
+    for (const auto& back : linears) {
+        int up = 0;
+        for (const auto& l : linears) up += l.first == back.second && l.second == back.first;
+        if (up == 2 && back.first != back.second) {
+            if (d) *d = back.second;
+            if (h) *h = back.first;
+            return true;
+        }
+    }
+    return false;
+}
+
 std::string childPath(const std::string& path, const ModuleNode& child) {
     return path.empty() ? child.name : path + "." + child.name;
 }
@@ -207,6 +235,8 @@ std::string_view readingName(BlockWalker::Reading reading) {
         return "attention (projections of the input, heads merged back)";
     case BlockWalker::Reading::PatchMerge:
         return "2x2 patches merged into channels, normalized, then reduced";
+    case BlockWalker::Reading::GatedMlp:
+        return "gated feed-forward (two projections of the input multiplied, then back)";
     }
     return "";
 }
@@ -290,12 +320,18 @@ Flow BlockWalker::sequence(const ModuleNode& node, const std::string& path, Flow
     const auto& children = node.children;
     for (std::size_t i = 0; i < children.size(); ++i) {
         if (int(i) == skip) continue;
+        // The consumer whose declared sizes judge this child's output: the next module that
+        // declares any, passing over normalization layers (their sizes are the hypotheses)
+        // and shape-keeping ones; the block's own consumer after the last.
         const ModuleNode* next = consumer;
-        for (std::size_t j = i + 1; j < children.size(); ++j)
-            if (int(j) != skip) {
-                next = &children[j];
-                break;
-            }
+        for (std::size_t j = i + 1; j < children.size(); ++j) {
+            if (int(j) == skip) continue;
+            const ModuleNode& c = children[j];
+            if (isLeaf(c) && (readNormLayer(c) || (preservesShape(c.type) && !declaresInput(c))))
+                continue;
+            next = &c;
+            break;
+        }
         const ModuleNode& child = children[i];
         if (child.afterElision && current.shape) {
             // Lines cut by the user come before it: what reaches it is not in the text.
@@ -423,6 +459,21 @@ Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow in
             x = walk(children[std::size_t(i)], childPath(path, children[std::size_t(i)]), x,
                      nullptr);
         return x;
+    }
+    case Reading::GatedMlp: {
+        std::int64_t d = 0, h = 0;
+        if (!input.shape || input.shape->empty() || !looksLikeGatedMlp(node, &d, &h)) return Flow{};
+        Flow hidden = input;
+        hidden.shape->back() = h;
+        for (const ModuleNode& c : children) {
+            previous_ = nullptr;
+            const bool fromInput =
+                c.type == "Linear" && ModuleArguments(c).integer("in_features", 0) == d;
+            walk(c, childPath(path, c), fromInput ? input : hidden, nullptr);
+        }
+        Flow out = input;
+        out.shape->back() = d;
+        return out;
     }
     case Reading::Attention: {
         int lastLinear = -1;
@@ -607,6 +658,9 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
     if (tryOthers && channelsLast_ && input.size() == 4 && mergesPatches(node, input[3]))
         candidates.push_back(
             {Reading::PatchMerge, -1, trial(node, path, input, consumer, Reading::PatchMerge, -1)});
+    if (tryOthers && looksLikeGatedMlp(node))
+        candidates.push_back(
+            {Reading::GatedMlp, -1, trial(node, path, input, consumer, Reading::GatedMlp, -1)});
     if (tryOthers && looksLikeAttention(node))
         candidates.push_back(
             {Reading::Attention, -1, trial(node, path, input, consumer, Reading::Attention, -1)});
@@ -646,7 +700,9 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
     // Occam: the printed order (or a gate) before a residual sum before concatenations.
     auto tier = [](Reading r) {
         return r == Reading::Gate || r == Reading::Sequential                                  ? 1
-               : r == Reading::Residual || r == Reading::Attention || r == Reading::PatchMerge ? 2
+               : r == Reading::Residual || r == Reading::Attention || r == Reading::PatchMerge ||
+                       r == Reading::GatedMlp
+                   ? 2
                : r == Reading::SkipConcat                                                      ? 4
                                                                                                : 3;
     };

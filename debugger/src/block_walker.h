@@ -75,7 +75,8 @@ class BlockWalker {
         SkipConcat,
         ParallelForks,
         Attention,
-        PatchMerge
+        PatchMerge,
+        GatedMlp
     };
 
   private:
