@@ -878,6 +878,15 @@ void BlockWalker::noteUnknown(const std::string& layer) {
 void BlockWalker::add(const LayerReport& layer, Finding f) {
     f.layer = layer.name;
     f.certainty = layer.inputShape ? layer.certainty : Certainty::Unknown;
+    // Inside a class of its own, where the channels stand is forward()'s choice, which the
+    // text does not show: a LayerNorm over the last axis of a map is what a channels-last
+    // block (ConvNeXt's, after its permute) does on purpose. Said as a possibility only.
+    if (f.code == FindingCode::LayerNormTrailingAxis && f.certainty == Certainty::Inferred &&
+        f.severity == Severity::Warning) {
+        f.severity = Severity::Info;
+        f.message += " (if forward() keeps the channels at dim 1; a block that moves them last "
+                     "first, as ConvNeXt's does, normalises the channels as intended)";
+    }
     switch (layer.inputShape ? layer.certainty : Certainty::Unknown) {
     case Certainty::Exact:
         f.restsOn = "exact shapes: nn.Sequential runs its modules in printed order";
