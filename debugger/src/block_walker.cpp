@@ -160,6 +160,12 @@ bool mergesPatches(const ModuleNode& node, std::int64_t channels) {
     return false;
 }
 
+std::string childPath(const std::string& path, const ModuleNode& child) {
+    return path.empty() ? child.name : path + "." + child.name;
+}
+
+} // namespace
+
 // Attention-like: the block's own Linear layers fuse the projections (out_features a
 // multiple of in_features, as qkv) or repeat them (three or more with one in_features).
 bool looksLikeAttention(const ModuleNode& node) {
@@ -179,7 +185,7 @@ bool looksLikeAttention(const ModuleNode& node) {
 
 // A gated feed-forward (SwiGLU / GEGLU, LLaMA's w2(silu(w1(x)) * w3(x))): leaves only, three
 // Linear layers, two of them from d to h and one from h back to d. Sets d and h.
-bool looksLikeGatedMlp(const ModuleNode& node, std::int64_t* d = nullptr, std::int64_t* h = nullptr) {
+bool looksLikeGatedMlp(const ModuleNode& node, std::int64_t* d, std::int64_t* h) {
     std::vector<std::pair<std::int64_t, std::int64_t>> linears;
     for (const ModuleNode& c : node.children) {
         if (!isLeaf(c)) return false;
@@ -204,12 +210,6 @@ bool looksLikeGatedMlp(const ModuleNode& node, std::int64_t* d = nullptr, std::i
     }
     return false;
 }
-
-std::string childPath(const std::string& path, const ModuleNode& child) {
-    return path.empty() ? child.name : path + "." + child.name;
-}
-
-} // namespace
 
 std::string_view readingName(BlockWalker::Reading reading) {
     switch (reading) {

@@ -141,4 +141,11 @@ std::string_view readingName(BlockWalker::Reading reading);
 // Fills f.pytorch: what `version` does with it (raises which message, warns, or stays silent).
 void describeForVersion(Finding& f, TorchVersion version);
 
+// Attention-like: the block's own Linear layers fuse the projections (out_features a multiple
+// of in_features, as qkv) or repeat them (three or more with one in_features).
+bool looksLikeAttention(const ModuleNode& node);
+// A gated feed-forward (SwiGLU / GEGLU): leaves only, three Linear layers, two from d to h and
+// one from h back to d. Sets d and h.
+bool looksLikeGatedMlp(const ModuleNode& node, std::int64_t* d = nullptr, std::int64_t* h = nullptr);
+
 } // namespace normlab::detail

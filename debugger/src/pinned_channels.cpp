@@ -18,7 +18,8 @@ struct Declared {
     std::int64_t out = 0;
     bool atDim1 = false;
     int spatial = 0;
-    std::string what; // "Conv2d out_channels"
+    std::string what;      // "Conv2d out_channels"
+    bool inferred = false; // read through a class of its own (its forward() not shown)
 };
 
 // What the module before pins for the next one.
@@ -29,6 +30,7 @@ struct Pinned {
     std::string by;                 // "Encoder.0 (Conv2d out_channels)"
     std::optional<std::int64_t> in; // what that module takes
     bool embedding = false;
+    bool inferred = false; // through a container whose forward() the text does not show
 };
 
 int spatialOf(const std::string& type, const char* prefix) {
@@ -63,6 +65,44 @@ std::optional<Declared> declaredBy(const ModuleNode& m) {
         if (const auto dim = a.integer("embedding_dim", 1); dim && *dim > 0)
             return Declared{std::nullopt, *dim, false, 0, "Embedding embedding_dim"};
     return std::nullopt;
+}
+
+// What a container declares as a whole, read from its modules' declared sizes: a gated
+// feed-forward or an attention block takes and gives its model width; a chain whose modules
+// each take what the one before gives takes the first one's input and gives the last one's
+// output. Null where the sizes do not chain (a residual projection, branches): no guess.
+std::optional<Declared> summarize(const ModuleNode& node, int depth = 0) {
+    if (node.children.empty() || node.type == "MultiheadAttention") return declaredBy(node);
+    if (depth > 16 || node.type == "ModuleList" || node.type == "ModuleDict") return std::nullopt;
+    if (std::int64_t d = 0; looksLikeGatedMlp(node, &d))
+        return Declared{d, d, false, 0, node.type + " (gated feed-forward) width", true};
+    if (looksLikeAttention(node)) {
+        std::optional<std::int64_t> width;
+        for (const ModuleNode& c : node.children)
+            if (c.type == "Linear")
+                if (const auto in = ModuleArguments(c).integer("in_features", 0)) {
+                    if (width && *width != *in) return std::nullopt;
+                    width = *in;
+                }
+        if (width)
+            return Declared{width, *width, false, 0, node.type + " (attention) width", true};
+        return std::nullopt;
+    }
+    std::optional<Declared> first, last;
+    bool inferred = node.type != "Sequential";
+    for (const ModuleNode& c : node.children) {
+        if (c.children.empty() && (readNormLayer(c) || preservesShape(c.type) ||
+                                   (last && last->atDim1 && keepsChannels(c.type))))
+            continue;
+        const auto d = summarize(c, depth + 1);
+        if (!d) return std::nullopt;
+        if (last && !(d->in && d->atDim1 == last->atDim1 && *d->in == last->out)) return std::nullopt;
+        if (!first) first = d;
+        last = d;
+        inferred = inferred || d->inferred;
+    }
+    if (!first) return std::nullopt;
+    return Declared{first->in, last->out, last->atDim1, last->spatial, last->what, inferred};
 }
 
 // A stand-in input with the pinned size where the norm reads it and 2 elsewhere: the checks
@@ -131,7 +171,10 @@ class PinnedChannels {
                 if (pinned) check(child, *norm, *pinned, at, certainty, node.type);
                 continue; // a normalization layer keeps the shape
             }
-            if (const auto d = declaredBy(child)) {
+            // A container is followed as a whole where its declared sizes say what it gives.
+            const std::optional<Declared> whole =
+                child.children.empty() ? std::nullopt : summarize(child);
+            if (const auto d = child.children.empty() ? declaredBy(child) : whole) {
                 const bool embedding = !d->in;
                 // Embeddings side by side are summed (token + position + type).
                 const bool summed =
@@ -154,7 +197,8 @@ class PinnedChannels {
     }
 
     void check(const ModuleNode& node, const NormLayer& norm, const Pinned& p,
-               const std::string& path, Certainty certainty, const std::string& blockType) {
+               const std::string& path, Certainty blockCertainty, const std::string& blockType) {
+        const Certainty certainty = p.inferred ? Certainty::Inferred : blockCertainty;
         if (found_.count(path)) return; // the walk said it already, on its own shapes
         const auto it = layers_.find(path);
         LayerReport* layer = it == layers_.end() ? nullptr : it->second;
@@ -168,11 +212,14 @@ class PinnedChannels {
             s.numFeatures                   ? s.numFeatures
             : s.normalizedShape.size() == 1 ? std::optional<std::int64_t>(s.normalizedShape[0])
                                             : std::nullopt;
-        if (certainty != Certainty::Exact && p.in && declared == p.in) return;
+        if (blockCertainty != Certainty::Exact && p.in && declared == p.in) return;
         const PartialShape partial = partialOf(*input, p.atDim1);
         const std::string basis =
-            certainty == Certainty::Exact
-                ? "exact channels: nn.Sequential feeds it what " + p.by + " declares"
+            certainty == Certainty::Exact ? "exact channels: nn.Sequential feeds it what " + p.by +
+                                                " declares"
+            : blockCertainty == Certainty::Exact
+                ? "inferred channels: nn.Sequential feeds it what " + p.by +
+                      " gives, read from that block's declared sizes"
                 : "inferred channels: " + blockType +
                       " read in printed order, which its modules' declared sizes fit up to "
                       "here, feeds it what " +
