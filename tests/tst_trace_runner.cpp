@@ -73,6 +73,7 @@ class TraceRunnerTest : public QObject {
     void aCaptureOpensInTheCaptureDock();
     void cancelStopsTheProcessAndKeepsThePreviousAnalysis();
     void aFailureShowsTheScriptsWords();
+    void aModelThatRaisesIsShownAtItsModule();
     void noInterpreterSaysWhatToInstall();
     void aRealModelUnderPyTorch();
 };
@@ -159,6 +160,32 @@ void TraceRunnerTest::aFailureShowsTheScriptsWords() {
     QVERIFY2(message.contains("No module named 'torch'") && message.contains("python3-torch"),
              qPrintable(message));
     QCOMPARE(view.report().layers.size(), before);
+}
+
+// The model raised in the traced forward pass: the trace records it, and the Debugger shows
+// PyTorch's own words at the module where it raised.
+void TraceRunnerTest::aModelThatRaisesIsShownAtItsModule() {
+    QTemporaryDir dir;
+    const QString model = dir.filePath("model.py");
+    QFile(model).open(QIODevice::WriteOnly);
+    QByteArray raised = kTrace;
+    raised.replace(
+        "\"outputs\": [{\"shape\": [2, 8, 4, 4], \"dtype\": \"float32\"}]}],\n \"error\": null",
+        "\"outputs\": null}],\n \"error\": {\"type\": \"RuntimeError\", \"message\": "
+        "\"running_mean should contain 8 elements not 16\", \"module\": \"1\"}");
+    QVERIFY(raised != kTrace);
+    const QString python = standIn(dir, "python", "cat > \"$OUT\" <<'EOF'\n" + raised + "\nEOF\n");
+    DebuggerView view;
+    QSignalSpy done(view.traceRunner(), &TraceRunner::finished);
+    QCOMPARE(view.startTrace(requestFor(python, model)), QString());
+    QVERIFY(done.wait(10000));
+    const auto& findings = view.report().findings;
+    const auto it = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
+        return f.code == FindingCode::PytorchError;
+    });
+    QVERIFY(it != findings.end());
+    QCOMPARE(it->layer, std::string("1"));
+    QCOMPARE(it->torchMessage, std::string("running_mean should contain 8 elements not 16"));
 }
 
 void TraceRunnerTest::noInterpreterSaysWhatToInstall() {
