@@ -14,24 +14,9 @@
 
 namespace normlab::app {
 
-// Control characters from a file (a checkpoint key, a dtype, a storage name) would drive
-// the user's terminal (escape sequences): they are written as \xHH instead.
-QString terminalSafe(const QString& message) {
-    QString out;
-    out.reserve(message.size());
-    for (const QChar c : message) {
-        const char16_t u = c.unicode();
-        if ((u < 0x20 && u != '\n' && u != '\t') || (u >= 0x7f && u < 0xa0))
-            out += QStringLiteral("\\x%1").arg(unsigned(u), 2, 16, QLatin1Char('0'));
-        else
-            out += c;
-    }
-    return out;
-}
-
 void printError(const QString& message) {
     QTextStream err(stderr);
-    err << "normlab-cli: " << terminalSafe(message) << Qt::endl;
+    err << "normlab-cli: " << formats::terminalSafe(message) << Qt::endl;
 }
 
 std::optional<int> parseCommandLine(QCommandLineParser& parser, const QString& command,

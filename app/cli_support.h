@@ -21,8 +21,6 @@ std::optional<int> parseCommandLine(QCommandLineParser& parser, const QString& c
                                     const QString& description, const QStringList& arguments,
                                     const QStringList& required);
 
-// `message` with every control character (C0 but newline and tab, DEL, C1) as \xHH.
-QString terminalSafe(const QString& message);
 void printError(const QString& message);
 
 // Each returns false after printing the reason.

@@ -27,4 +27,8 @@ QString openRegularFile(QFile& file, qint64 maxBytes, const QString& what);
 QString replaceRefusal(const QString& path,
                        const std::function<bool(const QString&)>& madeByNormLab);
 
+// `message` with every control character (C0 but newline and tab, DEL, C1) as \xHH: text
+// from a file (a checkpoint key, a dtype, a manifest's name) cannot drive the terminal.
+QString terminalSafe(const QString& message);
+
 } // namespace normlab::formats

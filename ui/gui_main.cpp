@@ -59,7 +59,7 @@ int measureLatency(QApplication& app, normlab::ui::MainWindow& window,
     }
     if (const QString why = ui::inputSizeRefusal(state.recipe.shape, state.recipe.dtype);
         !why.isEmpty()) {
-        QTextStream(stderr) << "normlab: " << why << "\n";
+        QTextStream(stderr) << "normlab: " << normlab::formats::terminalSafe(why) << "\n";
         return 2;
     }
     state.spec = ui::specFittingShape(Variant::InstanceNorm, state.recipe.shape);
@@ -129,7 +129,7 @@ int measureCapture(QApplication& app, normlab::ui::MainWindow& window, const QSt
     QElapsedTimer timer;
     timer.start();
     if (const QString error = window.openCapture(directory); !error.isEmpty()) {
-        QTextStream(stderr) << "normlab: " << error << "\n";
+        QTextStream(stderr) << "normlab: " << normlab::formats::terminalSafe(error) << "\n";
         return 2;
     }
     const double openMs = double(timer.nsecsElapsed()) / 1e6;
@@ -297,7 +297,7 @@ int main(int argc, char** argv) {
     normlab::ui::MainWindow window(!offscreen);
     if (!sessionFile.isEmpty()) {
         if (const QString error = window.openSession(sessionFile); !error.isEmpty()) {
-            QTextStream(stderr) << "normlab: " << error << "\n";
+            QTextStream(stderr) << "normlab: " << normlab::formats::terminalSafe(error) << "\n";
             if (offscreen) return 2;
         }
         window.setRemembersSession(false); // until the user saves it
@@ -332,7 +332,7 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet("capture")) {
         if (const QString error = window.openCapture(parser.value("capture")); !error.isEmpty()) {
-            QTextStream(stderr) << "normlab: " << error << "\n";
+            QTextStream(stderr) << "normlab: " << normlab::formats::terminalSafe(error) << "\n";
             if (offscreen) return 2;
         } else if (parser.isSet("layer")) {
             const auto& layers = window.captureDock()->capture().layers;
@@ -350,7 +350,7 @@ int main(int argc, char** argv) {
     if (parser.isSet("lessons")) {
         if (const QString error = window.openLessonsFile(parser.value("lessons"), !offscreen);
             !error.isEmpty()) {
-            QTextStream(stderr) << "normlab: " << error << "\n";
+            QTextStream(stderr) << "normlab: " << normlab::formats::terminalSafe(error) << "\n";
             if (offscreen) return 2;
         }
     }
@@ -377,14 +377,15 @@ int main(int argc, char** argv) {
     if (const QString refusal =
             normlab::formats::replaceRefusal(screenshot, normlab::ui::isNormLabImage);
         !refusal.isEmpty()) {
-        QTextStream(stderr) << "normlab: " << refusal << "\n";
+        QTextStream(stderr) << "normlab: " << normlab::formats::terminalSafe(refusal) << "\n";
         return 2;
     }
     int code = 2;
     auto shoot = [&] {
         const QString error = normlab::ui::writeImageFile(window.grab().toImage(), screenshot);
         code = error.isEmpty() ? 0 : 2;
-        if (code) QTextStream(stderr) << "normlab: " << error << "\n";
+        if (code)
+            QTextStream(stderr) << "normlab: " << normlab::formats::terminalSafe(error) << "\n";
         app.quit();
     };
     // Once the visible view has drawn a result (one computed for it).
