@@ -736,6 +736,10 @@ LayerStep embeddingShape(const ModuleNode& node, const Shape& input) {
 } // namespace
 
 bool preservesShape(const std::string& type) {
+    // A ModuleList or ModuleDict has no forward(): printed empty ("ModuleList()", as taming's
+    // VQ-VAE keeps one per level for attention it does not use) it is never on the data path.
+    // Only leaves are asked, so a container that holds modules is never taken for one.
+    if (type == "ModuleList" || type == "ModuleDict") return true;
     // Normalization classes of a model's own (ConvNeXt's LayerNorm2d, FrozenBatchNorm2d,
     // LlamaRMSNorm) keep the shape; the built-in ones are checked on their own.
     return shapePreserving().count(type) > 0 || type.find("Norm") != std::string::npos;
