@@ -249,7 +249,7 @@ BlockWalker::BlockWalker(TorchVersion version, DiagnoseReport& report)
 Flow BlockWalker::walk(const ModuleNode& node, const std::string& path, Flow input,
                        const ModuleNode* consumer) {
     if (isLeaf(node)) return leaf(node, path, std::move(input), consumer);
-    if (node.type == "Sequential") {
+    if (runsInPrintedOrder(node.type)) {
         embeddingOutput_.reset();
         return sequence(node, path, std::move(input), consumer);
     }

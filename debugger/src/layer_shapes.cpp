@@ -735,6 +735,15 @@ LayerStep embeddingShape(const ModuleNode& node, const Shape& input) {
 
 } // namespace
 
+bool runsInPrintedOrder(const std::string& type) {
+    // Not "MLP": torchvision's ops.MLP is a Sequential, but models' own MLP classes (LLaMA's
+    // gate/up/down projections) are not, and print alike.
+    static const std::set<std::string> types = {"Sequential",           "Conv2dNormActivation",
+                                                "Conv3dNormActivation", "ConvNormActivation",
+                                                "ConvBNActivation",     "ConvBNReLU"};
+    return types.count(type) > 0;
+}
+
 bool preservesShape(const std::string& type) {
     // A ModuleList or ModuleDict has no forward(): printed empty ("ModuleList()", as taming's
     // VQ-VAE keeps one per level for attention it does not use) it is never on the data path.

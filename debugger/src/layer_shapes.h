@@ -24,6 +24,11 @@ struct LayerStep {
 // Modules whose output has their input's shape (activations, dropout, Identity, ...).
 bool preservesShape(const std::string& type);
 
+// Containers whose forward() runs their modules in printed order: nn.Sequential and the
+// library classes that subclass it without a forward() of their own (torchvision's
+// Conv2dNormActivation and its kin). Their shapes are exact like nn.Sequential's.
+bool runsInPrintedOrder(const std::string& type);
+
 // Known modules with children that do not run them in printed order: one shape-preserving
 // step (MultiheadAttention).
 bool isOpaqueModule(const std::string& type);

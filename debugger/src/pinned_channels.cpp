@@ -89,7 +89,7 @@ std::optional<Declared> summarize(const ModuleNode& node, int depth = 0) {
         return std::nullopt;
     }
     std::optional<Declared> first, last;
-    bool inferred = node.type != "Sequential";
+    bool inferred = !runsInPrintedOrder(node.type);
     for (const ModuleNode& c : node.children) {
         if (c.children.empty() && (readNormLayer(c) || preservesShape(c.type) ||
                                    (last && last->atDim1 && keepsChannels(c.type))))
@@ -139,7 +139,7 @@ class PinnedChannels {
     }
 
     void visit(const ModuleNode& node, const std::string& path) {
-        if (node.type == "Sequential") {
+        if (runsInPrintedOrder(node.type)) {
             sequence(node, path, Certainty::Exact);
         } else if (!node.children.empty() && !isOpaqueModule(node.type) &&
                    node.type != "ModuleList" && node.type != "ModuleDict") {
