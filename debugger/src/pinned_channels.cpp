@@ -212,7 +212,8 @@ class PinnedChannels {
             s.numFeatures                   ? s.numFeatures
             : s.normalizedShape.size() == 1 ? std::optional<std::int64_t>(s.normalizedShape[0])
                                             : std::nullopt;
-        if (blockCertainty != Certainty::Exact && p.in && declared == p.in) return;
+        if (blockCertainty != Certainty::Exact && p.in && declared == p.in && declared != p.size)
+            return; // (where it takes what the module gives too, either order agrees)
         const PartialShape partial = partialOf(*input, p.atDim1);
         const std::string basis =
             certainty == Certainty::Exact ? "exact channels: nn.Sequential feeds it what " + p.by +
