@@ -103,6 +103,7 @@ class DiagnoseTest : public QObject {
     void classLevelMistakesAtEveryInstance_data();
     void classLevelMistakesAtEveryInstance();
     void aModuleThatRanInTheTraceIsNeverSaidToRaise();
+    void channelsThroughAClassOfItsOwnAreInferred();
 };
 
 void DiagnoseTest::againstPyTorch_data() {
@@ -837,4 +838,33 @@ void DiagnoseTest::aModuleThatRanInTheTraceIsNeverSaidToRaise() {
     QVERIFY(std::any_of(raised.findings.begin(), raised.findings.end(), [](const Finding& f) {
         return f.code == FindingCode::NormalizedShapeMismatch && f.action == TorchAction::Raises;
     }));
+}
+
+// nn.Sequential feeding a norm what a class of its own gives: the channels are read from that
+// class's declared sizes, not from a printed order PyTorch is bound to, so the finding is
+// inferred; inside a ConvNeXt-style block the LayerNorm after the permute is checked on C.
+void DiagnoseTest::channelsThroughAClassOfItsOwnAreInferred() {
+    const QByteArray text = "Sequential(\n  (0): Block(\n"
+                            "    (conv1): Conv2d(3, 16, kernel_size=(3, 3), stride=(1, 1))\n"
+                            "    (conv2): Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1))\n  )\n"
+                            "  (1): BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, "
+                            "track_running_stats=True)\n)\n";
+    const DiagnoseReport r = diagnose(text, {});
+    const auto w = warned(r);
+    QCOMPARE(w.size(), std::size_t(1));
+    QCOMPARE(w.front().first, std::string("1"));
+    for (const Finding& f : r.findings)
+        if (f.layer == "1" && f.severity != Severity::Info)
+            QCOMPARE(f.certainty, Certainty::Inferred);
+    const QByteArray convnext =
+        "Sequential(\n  (0): CNBlock(\n"
+        "    (dwconv): Conv2d(16, 16, kernel_size=(7, 7), stride=(1, 1), "
+        "padding=(3, 3), groups=16)\n"
+        "    (norm): LayerNorm((32,), eps=1e-06, elementwise_affine=True)\n"
+        "    (pwconv1): Linear(in_features=16, out_features=64, bias=True)\n"
+        "    (pwconv2): Linear(in_features=64, out_features=16, bias=True)\n"
+        "  )\n)\n";
+    const auto c = warned(diagnose(convnext, {}));
+    QCOMPARE(c.size(), std::size_t(1));
+    QCOMPARE(c.front().first, std::string("0.norm"));
 }

@@ -211,6 +211,30 @@ bool looksLikeGatedMlp(const ModuleNode& node, std::int64_t* d, std::int64_t* h)
     return false;
 }
 
+// ConvNeXt's block: a convolution, then x.permute(0, 2, 3, 1) before LayerNorm and Linear
+// over C, and back at the end.
+bool looksChannelsLast(const ModuleNode& node, int* conv) {
+    int first = -1;
+    std::int64_t channels = 0;
+    for (int i = 0; i < int(node.children.size()); ++i) {
+        const ModuleNode& c = node.children[std::size_t(i)];
+        if (!isLeaf(c)) return false;
+        if (first < 0) {
+            if (readNormLayer(c) || preservesShape(c.type)) continue;
+            if (c.type.rfind("Conv", 0) != 0) return false;
+            const auto out = ModuleArguments(c).integer("out_channels", 1);
+            if (!out) return false;
+            first = i;
+            channels = *out;
+            continue;
+        }
+        if (c.type == "Linear")
+            return ModuleArguments(c).integer("in_features", 0) == channels &&
+                   (conv ? (*conv = first, true) : true);
+    }
+    return false;
+}
+
 std::string_view readingName(BlockWalker::Reading reading) {
     switch (reading) {
     case BlockWalker::Reading::Sequential:
@@ -237,6 +261,8 @@ std::string_view readingName(BlockWalker::Reading reading) {
         return "2x2 patches merged into channels, normalized, then reduced";
     case BlockWalker::Reading::GatedMlp:
         return "gated feed-forward (two projections of the input multiplied, then back)";
+    case BlockWalker::Reading::ChannelsLast:
+        return "a convolution, then the channels moved last for the rest, and back";
     }
     return "";
 }
@@ -460,6 +486,21 @@ Flow BlockWalker::apply(const ModuleNode& node, const std::string& path, Flow in
                      nullptr);
         return x;
     }
+    case Reading::ChannelsLast: {
+        int conv = -1;
+        if (!input.shape || input.shape->size() < 3 || !looksChannelsLast(node, &conv))
+            return Flow{};
+        Flow x = input;
+        for (int i = 0; i < int(children.size()); ++i) {
+            const ModuleNode& c = children[std::size_t(i)];
+            x = walk(c, childPath(path, c), x, nullptr);
+            if (i == conv && x.shape) // x.permute(0, 2, ..., 1): NC... -> N...C
+                std::rotate(x.shape->begin() + 1, x.shape->begin() + 2, x.shape->end());
+        }
+        if (x.shape && x.shape->size() >= 3) // and back at the end: N...C -> NC...
+            std::rotate(x.shape->begin() + 1, x.shape->end() - 1, x.shape->end());
+        return x;
+    }
     case Reading::GatedMlp: {
         std::int64_t d = 0, h = 0;
         if (!input.shape || input.shape->empty() || !looksLikeGatedMlp(node, &d, &h)) return Flow{};
@@ -658,6 +699,9 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
     if (tryOthers && channelsLast_ && input.size() == 4 && mergesPatches(node, input[3]))
         candidates.push_back(
             {Reading::PatchMerge, -1, trial(node, path, input, consumer, Reading::PatchMerge, -1)});
+    if (tryOthers && input.size() >= 3 && looksChannelsLast(node))
+        candidates.push_back({Reading::ChannelsLast, -1,
+                              trial(node, path, input, consumer, Reading::ChannelsLast, -1)});
     if (tryOthers && looksLikeGatedMlp(node))
         candidates.push_back(
             {Reading::GatedMlp, -1, trial(node, path, input, consumer, Reading::GatedMlp, -1)});
@@ -699,12 +743,12 @@ BlockWalker::Decision BlockWalker::decide(const ModuleNode& node, const std::str
         }
     // Occam: the printed order (or a gate) before a residual sum before concatenations.
     auto tier = [](Reading r) {
-        return r == Reading::Gate || r == Reading::Sequential                                  ? 1
+        return r == Reading::Gate || r == Reading::Sequential ? 1
                : r == Reading::Residual || r == Reading::Attention || r == Reading::PatchMerge ||
-                       r == Reading::GatedMlp
+                       r == Reading::GatedMlp || r == Reading::ChannelsLast
                    ? 2
-               : r == Reading::SkipConcat                                                      ? 4
-                                                                                               : 3;
+               : r == Reading::SkipConcat ? 4
+                                          : 3;
     };
     std::vector<const Candidate*> chosen = fitConsumer.empty() ? fit : fitConsumer;
     // Among the readings that fit the structure, those that also fit the normalization

@@ -76,7 +76,8 @@ class BlockWalker {
         ParallelForks,
         Attention,
         PatchMerge,
-        GatedMlp
+        GatedMlp,
+        ChannelsLast
     };
 
   private:
@@ -146,6 +147,10 @@ void describeForVersion(Finding& f, TorchVersion version);
 bool looksLikeAttention(const ModuleNode& node);
 // A gated feed-forward (SwiGLU / GEGLU): leaves only, three Linear layers, two from d to h and
 // one from h back to d. Sets d and h.
-bool looksLikeGatedMlp(const ModuleNode& node, std::int64_t* d = nullptr, std::int64_t* h = nullptr);
+bool looksLikeGatedMlp(const ModuleNode& node, std::int64_t* d = nullptr,
+                       std::int64_t* h = nullptr);
+// A block that moves the channels last in forward() after its first convolution (ConvNeXt's):
+// leaves only, a convolution giving C first, then a Linear taking C. Sets `conv` (its index).
+bool looksChannelsLast(const ModuleNode& node, int* conv = nullptr);
 
 } // namespace normlab::detail

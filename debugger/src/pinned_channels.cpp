@@ -84,8 +84,7 @@ std::optional<Declared> summarize(const ModuleNode& node, int depth = 0) {
                     if (width && *width != *in) return std::nullopt;
                     width = *in;
                 }
-        if (width)
-            return Declared{width, *width, false, 0, node.type + " (attention) width", true};
+        if (width) return Declared{width, *width, false, 0, node.type + " (attention) width", true};
         return std::nullopt;
     }
     std::optional<Declared> first, last;
@@ -96,7 +95,8 @@ std::optional<Declared> summarize(const ModuleNode& node, int depth = 0) {
             continue;
         const auto d = summarize(c, depth + 1);
         if (!d) return std::nullopt;
-        if (last && !(d->in && d->atDim1 == last->atDim1 && *d->in == last->out)) return std::nullopt;
+        if (last && !(d->in && d->atDim1 == last->atDim1 && *d->in == last->out))
+            return std::nullopt;
         if (!first) first = d;
         last = d;
         inferred = inferred || d->inferred;
@@ -160,8 +160,14 @@ class PinnedChannels {
     // ends the reading for the rest of the block.
     void sequence(const ModuleNode& node, const std::string& path, Certainty certainty) {
         const bool exact = certainty == Certainty::Exact;
+        // A class that moves the channels last after its first convolution: the pin moves
+        // from dim 1 to the last dim there.
+        int permutedAfter = -1;
+        if (!exact) looksChannelsLast(node, &permutedAfter);
         std::optional<Pinned> pinned;
         for (const ModuleNode& child : node.children) {
+            const bool permuteHere =
+                permutedAfter >= 0 && &child == &node.children[std::size_t(permutedAfter)];
             const std::string at = join(path, child.name);
             if (child.afterElision) {
                 if (!exact) return;
@@ -184,7 +190,12 @@ class PinnedChannels {
                     (d->in && d->atDim1 == pinned->atDim1 && *d->in == pinned->size);
                 if (!exact && !chains) return;
                 pinned = Pinned{d->out, d->atDim1, d->spatial, at + " (" + d->what + ")",
-                                d->in,  embedding};
+                                d->in,  embedding, d->inferred};
+                if (permuteHere) {
+                    pinned->atDim1 = false; // forward() permutes: C is the last dim now
+                    pinned->inferred = true;
+                    pinned->by += ", then moved last in forward()";
+                }
                 continue;
             }
             const bool keeps =
@@ -216,8 +227,8 @@ class PinnedChannels {
             return; // (where it takes what the module gives too, either order agrees)
         const PartialShape partial = partialOf(*input, p.atDim1);
         const std::string basis =
-            certainty == Certainty::Exact ? "exact channels: nn.Sequential feeds it what " + p.by +
-                                                " declares"
+            certainty == Certainty::Exact
+                ? "exact channels: nn.Sequential feeds it what " + p.by + " declares"
             : blockCertainty == Certainty::Exact
                 ? "inferred channels: nn.Sequential feeds it what " + p.by +
                       " gives, read from that block's declared sizes"
