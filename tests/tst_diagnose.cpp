@@ -104,6 +104,7 @@ class DiagnoseTest : public QObject {
     void classLevelMistakesAtEveryInstance();
     void aModuleThatRanInTheTraceIsNeverSaidToRaise();
     void channelsThroughAClassOfItsOwnAreInferred();
+    void aNormWithNoModuleBeforeItInItsReading();
 };
 
 void DiagnoseTest::againstPyTorch_data() {
@@ -867,4 +868,18 @@ void DiagnoseTest::channelsThroughAClassOfItsOwnAreInferred() {
     const auto c = warned(diagnose(convnext, {}));
     QCOMPARE(c.size(), std::size_t(1));
     QCOMPARE(c.front().first, std::string("0.norm"));
+}
+
+// Found by fuzz_model_text under UBSan: a BatchNorm1d without affine or running statistics
+// (so PyTorch never reads num_features) fed [N, L, C] with no module before it (the first of
+// a text, or of a reading that walks each module from the block's input); the finding names
+// none instead of reading through a null pointer.
+void DiagnoseTest::aNormWithNoModuleBeforeItInItsReading() {
+    const QByteArray text = "BatchNorm1d(16, eps=1e-05, momentum=0.1, affine=False, "
+                            "track_running_stats=False)\n";
+    const DiagnoseReport r = diagnose(text, {2, 5, 16});
+    QVERIFY2(r.ok(), r.error.c_str());
+    const Finding* f = findCode(r, FindingCode::BatchNormChannelsLast);
+    QVERIFY(f);
+    QVERIFY2(f->message.find("the module before it") != std::string::npos, f->message.c_str());
 }

@@ -445,7 +445,8 @@ void checkSilentShapeMistakes(const ConfigurationCheck& result, const ModuleNode
     if (facts.channelsLast)
         out.push_back(silent(Severity::Warning, FindingCode::BatchNormChannelsLast,
                              type + " reads dim 1 as channels; the input " + shapeToString(shape) +
-                                 " comes from " + previous->type +
+                                 " comes from " +
+                                 (previous ? previous->type : std::string("the module before it")) +
                                  " with its features last, and only because both dims are " +
                                  num(*spec.numFeatures) +
                                  " does it run: it normalises each sequence position, not each "
