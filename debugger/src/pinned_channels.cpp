@@ -177,10 +177,9 @@ class PinnedChannels {
                 if (pinned) check(child, *norm, *pinned, at, certainty, node.type);
                 continue; // a normalization layer keeps the shape
             }
-            // A container is followed as a whole where its declared sizes say what it gives.
-            const std::optional<Declared> whole =
-                child.children.empty() ? std::nullopt : summarize(child);
-            if (const auto d = child.children.empty() ? declaredBy(child) : whole) {
+            // A module by what it declares, a container as a whole where its sizes say what it
+            // gives (summarize is declaredBy for a leaf).
+            if (const auto d = summarize(child)) {
                 const bool embedding = !d->in;
                 // Embeddings side by side are summed (token + position + type).
                 const bool summed =
